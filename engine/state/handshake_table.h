@@ -1,0 +1,88 @@
+// The legal message order of every TLS 1.2 handshake, as data (RFC 5246 7.3, Figures 1 and
+// 2; RFC 5077 3.1 for NewSessionTicket). Each flow is one complete handshake type — full RSA
+// or ECDHE, with or without client authentication (and with an empty or a real client
+// certificate), with or without a session ticket, or abbreviated — with ChangeCipherSpec as
+// a step like any handshake message. The engine consults it before processing any message,
+// the conformance generator derives out-of-order vectors from it, and reports draw it.
+#ifndef SHAKEDOWN_ENGINE_STATE_HANDSHAKE_TABLE_H_
+#define SHAKEDOWN_ENGINE_STATE_HANDSHAKE_TABLE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/wire/registry.h"
+
+namespace shakedown {
+
+enum class Sender : uint8_t { kClient, kServer };
+
+// One step of a flow: a handshake message of a type, or ChangeCipherSpec, from one side.
+struct FlowStep {
+  Sender sender;
+  bool change_cipher_spec;  // true: a ChangeCipherSpec record; `type` is unused
+  HandshakeType type;
+
+  static FlowStep Handshake(Sender s, HandshakeType t) { return {s, false, t}; }
+  static FlowStep Ccs(Sender s) { return {s, true, HandshakeType::kHelloRequest}; }
+  bool operator==(const FlowStep& o) const {
+    return sender == o.sender && change_cipher_spec == o.change_cipher_spec &&
+           (change_cipher_spec || type == o.type);
+  }
+  bool operator!=(const FlowStep& o) const { return !(*this == o); }
+  // "C:client_hello", "S:change_cipher_spec"
+  std::string ToString() const;
+};
+
+// Facts that select a flow. They become known during the handshake, each at one point.
+inline constexpr uint32_t kFlagFull = 1u << 0;        // full handshake (else abbreviated); at ServerHello
+inline constexpr uint32_t kFlagEcdhe = 1u << 1;       // ECDHE key exchange (else RSA); at ServerHello
+inline constexpr uint32_t kFlagClientAuth = 1u << 2;  // the server sent CertificateRequest
+inline constexpr uint32_t kFlagClientCert = 1u << 3;  // non-empty client Certificate: CertificateVerify follows
+inline constexpr uint32_t kFlagTicket = 1u << 4;      // NewSessionTicket follows (RFC 5077); at ServerHello
+
+struct HandshakeFlow {
+  std::string name;  // e.g. "full ECDHE, client auth, ticket"
+  uint32_t flags;    // values of the flags in `mask`
+  uint32_t mask;     // the flags this flow depends on (an abbreviated flow ignores kFlagEcdhe)
+  std::vector<FlowStep> steps;
+
+  bool Matches(uint32_t flag, bool value) const {
+    return (mask & flag) == 0 || ((flags & flag) != 0) == value;
+  }
+};
+
+// Every TLS 1.2 handshake flow the engine implements (renegotiation excluded: refused).
+const std::vector<HandshakeFlow>& HandshakeFlows();
+
+// Follows one handshake through the table: which flows are still possible given the steps
+// seen (both directions, in order) and the facts learned so far.
+class HandshakeTracker {
+ public:
+  HandshakeTracker();
+
+  // The steps that may legally come next (deduplicated, in table order).
+  std::vector<FlowStep> LegalNext() const;
+  bool IsLegal(const FlowStep& step) const;
+  // Records `step`; returns false (and changes nothing) if it is not legal here.
+  bool Advance(const FlowStep& step);
+  // Narrows the candidates to flows where `flag` has `value`.
+  void Learn(uint32_t flag, bool value);
+  // True when the steps seen form a complete flow.
+  bool Complete() const;
+  // The flows still possible, by index into HandshakeFlows().
+  std::vector<size_t> Candidates() const;
+  const std::vector<FlowStep>& history() const { return history_; }
+
+ private:
+  std::vector<FlowStep> history_;
+  uint64_t candidates_;  // bit i: HandshakeFlows()[i] is still possible
+};
+
+// The flows merged into a prefix tree, as a Graphviz digraph: one node per distinct point
+// in the handshake, one edge per step, labelled "C: client_hello" and so on.
+std::string HandshakeTableDot();
+
+}  // namespace shakedown
+
+#endif  // SHAKEDOWN_ENGINE_STATE_HANDSHAKE_TABLE_H_

@@ -1,0 +1,141 @@
+#include "engine/state/handshake_table.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace shakedown {
+namespace {
+
+using HT = HandshakeType;
+FlowStep C(HT t) { return FlowStep::Handshake(Sender::kClient, t); }
+FlowStep S(HT t) { return FlowStep::Handshake(Sender::kServer, t); }
+const FlowStep kClientCcs = FlowStep::Ccs(Sender::kClient);
+const FlowStep kServerCcs = FlowStep::Ccs(Sender::kServer);
+
+const HandshakeFlow& FlowNamed(const std::string& name) {
+  for (const HandshakeFlow& f : HandshakeFlows()) {
+    if (f.name == name) return f;
+  }
+  ADD_FAILURE() << "no flow " << name;
+  return HandshakeFlows().front();
+}
+
+TEST(HandshakeTable, FullHandshakeWithClientAuthIsRfc5246Figure1) {
+  // RFC 5246 7.3 Figure 1, with ServerKeyExchange (ECDHE) and a client certificate.
+  std::vector<FlowStep> expected = {
+      C(HT::kClientHello),       S(HT::kServerHello),       S(HT::kCertificate),
+      S(HT::kServerKeyExchange), S(HT::kCertificateRequest), S(HT::kServerHelloDone),
+      C(HT::kCertificate),       C(HT::kClientKeyExchange), C(HT::kCertificateVerify),
+      kClientCcs,                C(HT::kFinished),          kServerCcs,
+      S(HT::kFinished)};
+  EXPECT_EQ(FlowNamed("full ECDHE, client auth").steps, expected);
+}
+
+TEST(HandshakeTable, RsaFlowHasNoServerKeyExchange) {
+  // RFC 5246 7.4.3: "It is not legal to send the server key exchange message for ... RSA".
+  for (const HandshakeFlow& f : HandshakeFlows()) {
+    if ((f.mask & kFlagEcdhe) && !(f.flags & kFlagEcdhe) && (f.flags & kFlagFull)) {
+      for (const FlowStep& s : f.steps) EXPECT_NE(s, S(HT::kServerKeyExchange)) << f.name;
+    }
+  }
+}
+
+TEST(HandshakeTable, AbbreviatedHandshakeIsRfc5246Figure2) {
+  std::vector<FlowStep> expected = {C(HT::kClientHello), S(HT::kServerHello), kServerCcs,
+                                    S(HT::kFinished),    kClientCcs,          C(HT::kFinished)};
+  EXPECT_EQ(FlowNamed("abbreviated").steps, expected);
+  // RFC 5077 3.2: NewSessionTicket right after ServerHello when a ticket is issued.
+  EXPECT_EQ(FlowNamed("abbreviated, ticket").steps[2], S(HT::kNewSessionTicket));
+}
+
+TEST(HandshakeTable, FourteenDistinctFlows) {
+  const auto& flows = HandshakeFlows();
+  EXPECT_EQ(flows.size(), 14u);
+  for (size_t i = 0; i < flows.size(); ++i) {
+    for (size_t j = i + 1; j < flows.size(); ++j) {
+      EXPECT_FALSE(flows[i].steps == flows[j].steps && flows[i].flags == flows[j].flags)
+          << flows[i].name << " / " << flows[j].name;
+    }
+  }
+}
+
+TEST(HandshakeTracker, FollowsAnEcdheHandshake) {
+  HandshakeTracker t;
+  EXPECT_EQ(t.LegalNext(), (std::vector<FlowStep>{C(HT::kClientHello)}));
+  ASSERT_TRUE(t.Advance(C(HT::kClientHello)));
+  ASSERT_TRUE(t.Advance(S(HT::kServerHello)));
+  // Before the facts of ServerHello are learned, both kinds of continuation are open.
+  EXPECT_TRUE(t.IsLegal(S(HT::kCertificate)));
+  EXPECT_TRUE(t.IsLegal(kServerCcs));
+  t.Learn(kFlagFull, true);
+  t.Learn(kFlagEcdhe, true);
+  t.Learn(kFlagTicket, false);
+  EXPECT_EQ(t.LegalNext(), (std::vector<FlowStep>{S(HT::kCertificate)}));
+  ASSERT_TRUE(t.Advance(S(HT::kCertificate)));
+  // RFC 8422 5.4: ServerKeyExchange is required for ECDHE (CVE-2014-3572 skips it).
+  EXPECT_FALSE(t.IsLegal(S(HT::kServerHelloDone)));
+  ASSERT_TRUE(t.Advance(S(HT::kServerKeyExchange)));
+  auto next = t.LegalNext();
+  EXPECT_EQ(next.size(), 2u);  // CertificateRequest or ServerHelloDone
+  ASSERT_TRUE(t.Advance(S(HT::kServerHelloDone)));
+  // CVE-2014-0224: no ChangeCipherSpec before the key exchange.
+  EXPECT_FALSE(t.IsLegal(kClientCcs));
+  ASSERT_TRUE(t.Advance(C(HT::kClientKeyExchange)));
+  // RFC 5246 7.4.9: Finished must be preceded by ChangeCipherSpec.
+  EXPECT_FALSE(t.IsLegal(C(HT::kFinished)));
+  ASSERT_TRUE(t.Advance(kClientCcs));
+  ASSERT_TRUE(t.Advance(C(HT::kFinished)));
+  EXPECT_FALSE(t.Complete());
+  ASSERT_TRUE(t.Advance(kServerCcs));
+  ASSERT_TRUE(t.Advance(S(HT::kFinished)));
+  EXPECT_TRUE(t.Complete());
+  EXPECT_TRUE(t.LegalNext().empty());
+}
+
+TEST(HandshakeTracker, ClientCertificateDecidesCertificateVerify) {
+  for (bool non_empty : {false, true}) {
+    HandshakeTracker t;
+    for (FlowStep s : {C(HT::kClientHello), S(HT::kServerHello), S(HT::kCertificate),
+                       S(HT::kCertificateRequest), S(HT::kServerHelloDone), C(HT::kCertificate),
+                       C(HT::kClientKeyExchange)}) {
+      ASSERT_TRUE(t.Advance(s)) << s.ToString();
+    }
+    t.Learn(kFlagClientCert, non_empty);
+    // RFC 5246 7.4.8: CertificateVerify iff the client sent a certificate.
+    EXPECT_EQ(t.IsLegal(C(HT::kCertificateVerify)), non_empty);
+    EXPECT_EQ(t.IsLegal(kClientCcs), !non_empty);
+  }
+}
+
+TEST(HandshakeTracker, IllegalStepChangesNothing) {
+  HandshakeTracker t;
+  EXPECT_FALSE(t.Advance(S(HT::kServerHello)));
+  EXPECT_FALSE(t.Advance(C(HT::kHelloRequest)));
+  EXPECT_TRUE(t.history().empty());
+  ASSERT_TRUE(t.Advance(C(HT::kClientHello)));
+  EXPECT_FALSE(t.Advance(C(HT::kClientHello)));  // duplicate ClientHello
+  EXPECT_EQ(t.history().size(), 1u);
+}
+
+TEST(HandshakeTracker, AbbreviatedRejectsCertificateAfterServerHello) {
+  // RFC 5246 7.3: on resumption both sides go straight to ChangeCipherSpec (checklist 19).
+  HandshakeTracker t;
+  ASSERT_TRUE(t.Advance(C(HT::kClientHello)));
+  ASSERT_TRUE(t.Advance(S(HT::kServerHello)));
+  t.Learn(kFlagFull, false);
+  t.Learn(kFlagTicket, false);
+  EXPECT_EQ(t.LegalNext(), (std::vector<FlowStep>{kServerCcs}));
+}
+
+TEST(HandshakeTableDot, DrawsEveryStep) {
+  std::string dot = HandshakeTableDot();
+  EXPECT_EQ(dot.rfind("digraph tls12_handshake {", 0), 0u);
+  EXPECT_NE(dot.find("S: server_key_exchange"), std::string::npos);
+  EXPECT_NE(dot.find("C: change_cipher_spec"), std::string::npos);
+  EXPECT_NE(dot.find("abbreviated, ticket"), std::string::npos);
+  EXPECT_EQ(std::count(dot.begin(), dot.end(), '{'), std::count(dot.begin(), dot.end(), '}'));
+}
+
+}  // namespace
+}  // namespace shakedown
