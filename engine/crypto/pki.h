@@ -1,1 +1,102 @@
-// placeholder: being written
+// Certificates and keys: PEM loading for configured credentials, the public key of a peer's
+// certificate, and a throw-away test PKI (one CA, RSA and ECDSA server and client
+// certificates) that can be written out as PEM for other TLS implementations.
+#ifndef SHAKEDOWN_ENGINE_CRYPTO_PKI_H_
+#define SHAKEDOWN_ENGINE_CRYPTO_PKI_H_
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/base/bytes.h"
+#include "engine/base/status.h"
+
+namespace Botan {
+class Private_Key;
+class Public_Key;
+class RandomNumberGenerator;
+}  // namespace Botan
+
+namespace shakedown {
+
+// ---- Loading ----
+
+// Every CERTIFICATE block of a PEM file, as DER, in file order (a chain file is leaf
+// first). Errors (internal_error, naming the path): unreadable file, no certificate, bad
+// base64, a block that is not a parseable X.509 certificate (named by its index).
+Result<std::vector<Bytes>> LoadCertificateChainPem(const std::string& path);
+
+// The first private key in a PEM file: unencrypted PKCS#8 ("PRIVATE KEY"), or the
+// traditional OpenSSL forms "RSA PRIVATE KEY" (PKCS#1) and "EC PRIVATE KEY" (RFC 5915,
+// named curve); "EC PARAMETERS" blocks are skipped. Encrypted keys are refused.
+// Errors (internal_error, naming the path): as above.
+Result<std::unique_ptr<Botan::Private_Key>> LoadPrivateKeyPem(const std::string& path);
+
+// The subject public key of a DER certificate, e.g. the peer's leaf (RFC 5246 7.4.2).
+// Errors: not a certificate -> bad_certificate; a key Botan cannot load ->
+// unsupported_certificate.
+Result<std::unique_ptr<Botan::Public_Key>> PublicKeyFromCertificate(ByteView der);
+
+// ---- Writing ----
+
+// CERTIFICATE blocks for each DER certificate, in order.
+std::string CertificatesToPem(const std::vector<Bytes>& chain_der);
+// Unencrypted PKCS#8 ("PRIVATE KEY"). Errors: internal_error.
+Result<std::string> PrivateKeyToPem(const Botan::Private_Key& key);
+// Writes `contents` to `path` (created or truncated). Errors: internal_error naming the path.
+Status WriteTextFile(const std::string& path, const std::string& contents);
+Status WriteCertificateChainPem(const std::string& path, const std::vector<Bytes>& chain_der);
+// The key file is created with mode 0600.
+Status WritePrivateKeyPem(const std::string& path, const Botan::Private_Key& key);
+
+// ---- Test PKI ----
+
+struct Credential {
+  std::vector<Bytes> chain_der;  // leaf first; the CA is not included (it is the trust root)
+  std::shared_ptr<Botan::Private_Key> key;
+};
+
+// Writes `credential` as `cert_path` (chain) and `key_path` (PKCS#8).
+Status WriteCredentialPem(const Credential& credential, const std::string& cert_path,
+                          const std::string& key_path);
+
+struct TestPkiOptions {
+  // Validity comes from here, never from the clock, so a seeded run is reproducible.
+  // Default: 2024-01-01T00:00:00Z for 20 years (UTCTime range, before 2050).
+  std::chrono::system_clock::time_point not_before =
+      std::chrono::system_clock::time_point(std::chrono::seconds(1704067200));
+  std::chrono::seconds validity = std::chrono::hours(24 * 365 * 20);
+  // RSA key size for the RSA server and client (and the CA when rsa_ca). RSA key
+  // generation dominates the cost; tests may use 1024 (then validate with a lower
+  // minimum_key_strength, Botan's default needs 2048).
+  size_t rsa_bits = 2048;
+  // ECDSA P-256 CA by default (fast); an RSA CA when true.
+  bool rsa_ca = false;
+  // Server certificates: CN and DNS SAN, plus an IP SAN.
+  std::string server_name = "localhost";
+  std::string server_ip = "127.0.0.1";
+};
+
+struct TestPki {
+  Bytes ca_der;  // self-signed; CA:TRUE, keyCertSign|cRLSign
+  std::shared_ptr<Botan::Private_Key> ca_key;
+  // Servers: CN/DNS SAN server_name, IP SAN server_ip, EKU serverAuth. The RSA server
+  // certificate allows digitalSignature|keyEncipherment (RSA key transport and ECDHE_RSA,
+  // checklist 41); the ECDSA P-256 one digitalSignature.
+  Credential rsa_server;
+  Credential ecdsa_server;
+  // Clients: EKU clientAuth, digitalSignature.
+  Credential rsa_client;
+  Credential ecdsa_client;
+};
+
+// Generates keys and certificates, all drawn from `rng`: with a DeterministicRng the whole
+// PKI is a function of the seed and the options. Errors: internal_error.
+Result<TestPki> GenerateTestPki(Botan::RandomNumberGenerator& rng,
+                                const TestPkiOptions& options = TestPkiOptions());
+
+}  // namespace shakedown
+
+#endif  // SHAKEDOWN_ENGINE_CRYPTO_PKI_H_

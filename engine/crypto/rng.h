@@ -6,6 +6,7 @@
 
 #include <botan/rng.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -14,6 +15,12 @@ namespace shakedown {
 
 // A ChaCha20-based deterministic generator. Never reseeds from the system; add_entropy()
 // mixes the given bytes in deterministically.
+//
+// Construction: Botan::ChaCha_RNG seeded with
+//   SHA-512("shakedown DeterministicRng v1" || uint64_be(seed)).
+// Botan locks internally, but output is reproducible only if draws happen in a fixed order:
+// use one generator per connection. Botan's ChaCha_RNG throws if used in a fork()ed child
+// (it cannot reseed); create generators after forking.
 class DeterministicRng final : public Botan::RandomNumberGenerator {
  public:
   explicit DeterministicRng(uint64_t seed);
@@ -25,6 +32,16 @@ class DeterministicRng final : public Botan::RandomNumberGenerator {
   std::string name() const override { return "shakedown-deterministic"; }
   bool is_seeded() const override { return true; }
   void clear() override {}
+
+  // The base-class versions of these read the clock, the system RNG or the global entropy
+  // sources, which would make the output depend on more than the seed.
+  void randomize_with_input(uint8_t output[], size_t output_len, const uint8_t input[],
+                            size_t input_len) override;
+  // Ignores the timestamps the base class would mix in: same as randomize().
+  void randomize_with_ts_input(uint8_t output[], size_t output_len) override;
+  // Polls nothing; returns 0 bits.
+  size_t reseed(Botan::Entropy_Sources& sources, size_t poll_bits,
+                std::chrono::milliseconds poll_timeout) override;
 
   uint64_t seed() const { return seed_; }
 
