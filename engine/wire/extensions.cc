@@ -1,1 +1,306 @@
-// placeholder: being written
+#include "engine/wire/extensions.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "engine/base/reader.h"
+
+namespace shakedown {
+namespace {
+
+// Reads a vector of 16-bit code points: `T list<min..max>` with a 2-byte prefix.
+template <typename Enum>
+Status ReadU16List(Reader& r, const std::string& field, size_t min, size_t max,
+                   std::vector<Enum>* out) {
+  Reader list;
+  SD_RETURN_IF_ERROR(r.Vector(field, 2, min, max, &list, 2));
+  out->clear();
+  out->reserve(list.remaining() / 2);
+  while (!list.empty()) {
+    uint16_t v = 0;
+    SD_RETURN_IF_ERROR(list.U16(field, &v));
+    out->push_back(static_cast<Enum>(v));
+  }
+  return Status::Ok();
+}
+
+template <typename Enum>
+void WriteU16List(Writer& w, int prefix_bytes, const std::vector<Enum>& list) {
+  w.Vector(prefix_bytes, [&] {
+    for (Enum v : list) w.U16(static_cast<uint16_t>(v));
+  });
+}
+
+template <typename Enum>
+std::string DescribeList(Registry registry, const std::vector<Enum>& list) {
+  std::string out = "[";
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (i > 0) out += ",";
+    out += Describe(registry, static_cast<uint16_t>(list[i]));
+  }
+  return out + "]";
+}
+
+std::string DescribeStrings(const std::vector<std::string>& list) {
+  std::string out = "[";
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (i > 0) out += ",";
+    out += '"' + list[i] + '"';
+  }
+  return out + "]";
+}
+
+std::string AsString(ByteView v) { return std::string(v.begin(), v.end()); }
+ByteView AsBytes(const std::string& s) {
+  return ByteView(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+}
+
+}  // namespace
+
+// ---- Extensions ----
+
+Result<Extensions> Extensions::Parse(ByteView block) {
+  Reader r(block);
+  Reader list;
+  // RFC 5246 7.4.1.4: Extension extensions<0..2^16-1>.
+  SD_RETURN_IF_ERROR(r.Vector("extensions", 2, 0, 0xffff, &list));
+  SD_RETURN_IF_ERROR(r.ExpectEnd("extensions"));
+  Extensions out;
+  while (!list.empty()) {
+    const std::string field = "extensions[" + std::to_string(out.list_.size()) + "]";
+    Extension ext;
+    SD_RETURN_IF_ERROR(list.U16(field + ".extension_type", &ext.type));
+    ByteView body;
+    SD_RETURN_IF_ERROR(list.VectorBytes(field + ".extension_data", 2, 0, 0xffff, &body));
+    ext.body = body.ToBytes();
+    out.list_.push_back(std::move(ext));
+  }
+  // RFC 5246 7.4.1.4: "There MUST NOT be more than one extension of the same type."
+  std::vector<uint16_t> types;
+  types.reserve(out.list_.size());
+  for (const Extension& e : out.list_) types.push_back(e.type);
+  std::sort(types.begin(), types.end());
+  auto dup = std::adjacent_find(types.begin(), types.end());
+  if (dup != types.end()) {
+    return DecodeError("extensions: more than one " +
+                       ::shakedown::Describe(Registry::kExtensionType, *dup) +
+                       " extension (RFC 5246 7.4.1.4)");
+  }
+  return out;
+}
+
+void Extensions::Serialize(Writer& out) const {
+  out.Vector(2, [&] {
+    for (const Extension& e : list_) {
+      out.U16(e.type);
+      out.VectorBytes(2, e.body);
+    }
+  });
+}
+
+const Extension* Extensions::FindRaw(uint16_t type) const {
+  for (const Extension& e : list_) {
+    if (e.type == type) return &e;
+  }
+  return nullptr;
+}
+
+void Extensions::SetRaw(uint16_t type, Bytes body) {
+  for (Extension& e : list_) {
+    if (e.type == type) {
+      e.body = std::move(body);
+      return;
+    }
+  }
+  list_.push_back(Extension{type, std::move(body)});
+}
+
+bool Extensions::Remove(uint16_t type) {
+  auto it = std::remove_if(list_.begin(), list_.end(),
+                           [&](const Extension& e) { return e.type == type; });
+  bool removed = it != list_.end();
+  list_.erase(it, list_.end());
+  return removed;
+}
+
+std::string Extensions::Describe() const {
+  std::string out = "[";
+  for (size_t i = 0; i < list_.size(); ++i) {
+    if (i > 0) out += ",";
+    out += ::shakedown::Describe(Registry::kExtensionType, list_[i].type);
+  }
+  return out + "]";
+}
+
+// ---- server_name ----
+
+Result<ServerNameExt> ServerNameExt::Parse(ByteView body) {
+  ServerNameExt out;
+  // RFC 6066 3: a server acknowledging SNI sends an empty extension_data.
+  if (body.empty()) return out;
+  Reader r(body);
+  Reader list;
+  SD_RETURN_IF_ERROR(r.Vector("server_name.server_name_list", 2, 1, 0xffff, &list));
+  SD_RETURN_IF_ERROR(r.ExpectEnd("server_name"));
+  while (!list.empty()) {
+    uint8_t name_type = 0;
+    SD_RETURN_IF_ERROR(list.U8("server_name.name_type", &name_type));
+    if (name_type != kHostName) {
+      // Other name types have no defined encoding, so the rest of the list is unreadable.
+      return DecodeError("server_name.name_type: unknown name type " +
+                         std::to_string(name_type));
+    }
+    if (!out.host_names.empty()) {
+      // RFC 6066 3: at most one name of each name_type.
+      return DecodeError("server_name.server_name_list: more than one host_name");
+    }
+    ByteView name;
+    SD_RETURN_IF_ERROR(list.VectorBytes("server_name.host_name", 2, 1, 0xffff, &name));
+    out.host_names.push_back(AsString(name));
+  }
+  return out;
+}
+
+void ServerNameExt::Serialize(Writer& out) const {
+  if (host_names.empty()) return;
+  out.Vector(2, [&] {
+    for (const std::string& name : host_names) {
+      out.U8(kHostName);
+      out.VectorBytes(2, AsBytes(name));
+    }
+  });
+}
+
+std::string ServerNameExt::Describe() const {
+  return "server_name=" + DescribeStrings(host_names);
+}
+
+// ---- supported_groups ----
+
+Result<SupportedGroupsExt> SupportedGroupsExt::Parse(ByteView body) {
+  Reader r(body);
+  SupportedGroupsExt out;
+  SD_RETURN_IF_ERROR(
+      ReadU16List(r, "supported_groups.named_group_list", 2, 0xffff, &out.groups));
+  SD_RETURN_IF_ERROR(r.ExpectEnd("supported_groups"));
+  return out;
+}
+
+void SupportedGroupsExt::Serialize(Writer& out) const { WriteU16List(out, 2, groups); }
+
+std::string SupportedGroupsExt::Describe() const {
+  return "supported_groups=" + DescribeList(Registry::kNamedGroup, groups);
+}
+
+// ---- ec_point_formats ----
+
+Result<EcPointFormatsExt> EcPointFormatsExt::Parse(ByteView body) {
+  Reader r(body);
+  ByteView list;
+  SD_RETURN_IF_ERROR(
+      r.VectorBytes("ec_point_formats.ec_point_format_list", 1, 1, 0xff, &list));
+  SD_RETURN_IF_ERROR(r.ExpectEnd("ec_point_formats"));
+  EcPointFormatsExt out;
+  for (uint8_t f : list) out.formats.push_back(static_cast<EcPointFormat>(f));
+  return out;
+}
+
+void EcPointFormatsExt::Serialize(Writer& out) const {
+  out.Vector(1, [&] {
+    for (EcPointFormat f : formats) out.U8(static_cast<uint8_t>(f));
+  });
+}
+
+std::string EcPointFormatsExt::Describe() const {
+  return "ec_point_formats=" + DescribeList(Registry::kEcPointFormat, formats);
+}
+
+// ---- signature_algorithms ----
+
+Result<SignatureAlgorithmsExt> SignatureAlgorithmsExt::Parse(ByteView body) {
+  Reader r(body);
+  SignatureAlgorithmsExt out;
+  SD_RETURN_IF_ERROR(ReadU16List(r, "signature_algorithms.supported_signature_algorithms", 2,
+                                 0xfffe, &out.schemes));
+  SD_RETURN_IF_ERROR(r.ExpectEnd("signature_algorithms"));
+  return out;
+}
+
+void SignatureAlgorithmsExt::Serialize(Writer& out) const { WriteU16List(out, 2, schemes); }
+
+std::string SignatureAlgorithmsExt::Describe() const {
+  return "signature_algorithms=" + DescribeList(Registry::kSignatureScheme, schemes);
+}
+
+// ---- extended_master_secret ----
+
+Result<ExtendedMasterSecretExt> ExtendedMasterSecretExt::Parse(ByteView body) {
+  // RFC 7627 5.1: "The extension_data field of this extension SHALL be empty."
+  if (!body.empty()) {
+    return DecodeError("extended_master_secret: extension_data must be empty, got " +
+                       std::to_string(body.size()) + " byte(s) (RFC 7627 5.1)");
+  }
+  return ExtendedMasterSecretExt{};
+}
+
+// ---- renegotiation_info ----
+
+Result<RenegotiationInfoExt> RenegotiationInfoExt::Parse(ByteView body) {
+  Reader r(body);
+  ByteView conn;
+  SD_RETURN_IF_ERROR(
+      r.VectorBytes("renegotiation_info.renegotiated_connection", 1, 0, 0xff, &conn));
+  SD_RETURN_IF_ERROR(r.ExpectEnd("renegotiation_info"));
+  RenegotiationInfoExt out;
+  out.renegotiated_connection = conn.ToBytes();
+  return out;
+}
+
+void RenegotiationInfoExt::Serialize(Writer& out) const {
+  out.VectorBytes(1, renegotiated_connection);
+}
+
+std::string RenegotiationInfoExt::Describe() const {
+  return "renegotiation_info=" + (renegotiated_connection.empty()
+                                      ? std::string("empty")
+                                      : ToHex(renegotiated_connection));
+}
+
+// ---- session_ticket ----
+
+Result<SessionTicketExt> SessionTicketExt::Parse(ByteView body) {
+  SessionTicketExt out;
+  out.ticket = body.ToBytes();
+  return out;
+}
+
+std::string SessionTicketExt::Describe() const {
+  return "session_ticket=<" + std::to_string(ticket.size()) + " bytes>";
+}
+
+// ---- application_layer_protocol_negotiation ----
+
+Result<AlpnExt> AlpnExt::Parse(ByteView body) {
+  Reader r(body);
+  Reader list;
+  SD_RETURN_IF_ERROR(r.Vector("alpn.protocol_name_list", 2, 2, 0xffff, &list));
+  SD_RETURN_IF_ERROR(r.ExpectEnd("alpn"));
+  AlpnExt out;
+  while (!list.empty()) {
+    ByteView name;
+    SD_RETURN_IF_ERROR(list.VectorBytes("alpn.protocol_name", 1, 1, 0xff, &name));
+    out.protocols.push_back(AsString(name));
+  }
+  return out;
+}
+
+void AlpnExt::Serialize(Writer& out) const {
+  out.Vector(2, [&] {
+    for (const std::string& p : protocols) out.VectorBytes(1, AsBytes(p));
+  });
+}
+
+std::string AlpnExt::Describe() const { return "alpn=" + DescribeStrings(protocols); }
+
+}  // namespace shakedown
