@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "engine/base/bytes.h"
 #include "engine/base/status.h"
@@ -40,6 +41,22 @@ class Reader {
   // The same, returning a reader over the vector's body (for vectors of structs).
   Status Vector(std::string_view field, int prefix_bytes, size_t min, size_t max, Reader* out,
                 size_t element_size = 1);
+
+  // `T field<min..max>` where T is a 16-bit code point (cipher suites, groups, signature
+  // schemes): a 2-byte length prefix, an even length, each element cast to T.
+  template <typename T>
+  Status U16List(std::string_view field, size_t min, size_t max, std::vector<T>* out) {
+    Reader list;
+    SD_RETURN_IF_ERROR(Vector(field, 2, min, max, &list, 2));
+    out->clear();
+    out->reserve(list.remaining() / 2);
+    while (!list.empty()) {
+      uint16_t v = 0;
+      SD_RETURN_IF_ERROR(list.U16(field, &v));
+      out->push_back(static_cast<T>(v));
+    }
+    return Status::Ok();
+  }
 
   // Everything left, consumed.
   ByteView Rest();

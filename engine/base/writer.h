@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <utility>
+#include <vector>
 
 #include "engine/base/bytes.h"
 #include "engine/base/status.h"
@@ -39,6 +40,14 @@ class Writer {
   // A vector holding exactly `bytes`.
   void VectorBytes(int prefix_bytes, ByteView bytes) {
     Vector(prefix_bytes, [&] { Raw(bytes); });
+  }
+
+  // A list of 16-bit code points with a 2-byte length prefix (the inverse of Reader::U16List).
+  template <typename T>
+  void U16List(const std::vector<T>& list) {
+    Vector(2, [&] {
+      for (T v : list) U16(static_cast<uint16_t>(v));
+    });
   }
 
   size_t size() const { return out_.size(); }

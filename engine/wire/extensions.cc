@@ -9,29 +9,6 @@
 namespace shakedown {
 namespace {
 
-// Reads a vector of 16-bit code points: `T list<min..max>` with a 2-byte prefix.
-template <typename Enum>
-Status ReadU16List(Reader& r, const std::string& field, size_t min, size_t max,
-                   std::vector<Enum>* out) {
-  Reader list;
-  SD_RETURN_IF_ERROR(r.Vector(field, 2, min, max, &list, 2));
-  out->clear();
-  out->reserve(list.remaining() / 2);
-  while (!list.empty()) {
-    uint16_t v = 0;
-    SD_RETURN_IF_ERROR(list.U16(field, &v));
-    out->push_back(static_cast<Enum>(v));
-  }
-  return Status::Ok();
-}
-
-template <typename Enum>
-void WriteU16List(Writer& w, int prefix_bytes, const std::vector<Enum>& list) {
-  w.Vector(prefix_bytes, [&] {
-    for (Enum v : list) w.U16(static_cast<uint16_t>(v));
-  });
-}
-
 template <typename Enum>
 std::string DescribeList(Registry registry, const std::vector<Enum>& list) {
   std::string out = "[";
@@ -182,12 +159,12 @@ Result<SupportedGroupsExt> SupportedGroupsExt::Parse(ByteView body) {
   Reader r(body);
   SupportedGroupsExt out;
   SD_RETURN_IF_ERROR(
-      ReadU16List(r, "supported_groups.named_group_list", 2, 0xffff, &out.groups));
+      r.U16List("supported_groups.named_group_list", 2, 0xffff, &out.groups));
   SD_RETURN_IF_ERROR(r.ExpectEnd("supported_groups"));
   return out;
 }
 
-void SupportedGroupsExt::Serialize(Writer& out) const { WriteU16List(out, 2, groups); }
+void SupportedGroupsExt::Serialize(Writer& out) const { out.U16List(groups); }
 
 std::string SupportedGroupsExt::Describe() const {
   return "supported_groups=" + DescribeList(Registry::kNamedGroup, groups);
@@ -221,13 +198,13 @@ std::string EcPointFormatsExt::Describe() const {
 Result<SignatureAlgorithmsExt> SignatureAlgorithmsExt::Parse(ByteView body) {
   Reader r(body);
   SignatureAlgorithmsExt out;
-  SD_RETURN_IF_ERROR(ReadU16List(r, "signature_algorithms.supported_signature_algorithms", 2,
-                                 0xfffe, &out.schemes));
+  SD_RETURN_IF_ERROR(
+      r.U16List("signature_algorithms.supported_signature_algorithms", 2, 0xfffe, &out.schemes));
   SD_RETURN_IF_ERROR(r.ExpectEnd("signature_algorithms"));
   return out;
 }
 
-void SignatureAlgorithmsExt::Serialize(Writer& out) const { WriteU16List(out, 2, schemes); }
+void SignatureAlgorithmsExt::Serialize(Writer& out) const { out.U16List(schemes); }
 
 std::string SignatureAlgorithmsExt::Describe() const {
   return "signature_algorithms=" + DescribeList(Registry::kSignatureScheme, schemes);

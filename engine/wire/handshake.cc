@@ -55,29 +55,6 @@ Status ReadBytes(Reader& r, const std::string& field, int prefix_bytes, size_t m
   return Status::Ok();
 }
 
-// A vector of 16-bit code points with a 2-byte prefix.
-template <typename T>
-Status ReadU16List(Reader& r, const std::string& field, size_t min, size_t max,
-                   std::vector<T>* out) {
-  Reader list;
-  SD_RETURN_IF_ERROR(r.Vector(field, 2, min, max, &list, 2));
-  out->clear();
-  out->reserve(list.remaining() / 2);
-  while (!list.empty()) {
-    uint16_t v = 0;
-    SD_RETURN_IF_ERROR(list.U16(field, &v));
-    out->push_back(static_cast<T>(v));
-  }
-  return Status::Ok();
-}
-
-template <typename T>
-void WriteU16List(Writer& w, const std::vector<T>& list) {
-  w.Vector(2, [&] {
-    for (T v : list) w.U16(static_cast<uint16_t>(v));
-  });
-}
-
 // A vector of opaque vectors, e.g. certificate_list or certificate_authorities.
 Status ReadOpaqueList(Reader& r, const std::string& field, int outer_prefix, size_t outer_min,
                       size_t outer_max, int inner_prefix, size_t inner_min, size_t inner_max,
@@ -208,7 +185,7 @@ Result<ClientHello> ClientHello::Parse(ByteView body) {
   SD_RETURN_IF_ERROR(ReadRandom(r, "ClientHello.random", &out.random));
   SD_RETURN_IF_ERROR(
       ReadBytes(r, "ClientHello.session_id", 1, 0, kMaxSessionIdLength, &out.session_id));
-  SD_RETURN_IF_ERROR(ReadU16List(r, "ClientHello.cipher_suites", 2, 0xfffe, &out.cipher_suites));
+  SD_RETURN_IF_ERROR(r.U16List("ClientHello.cipher_suites", 2, 0xfffe, &out.cipher_suites));
   SD_RETURN_IF_ERROR(
       ReadBytes(r, "ClientHello.compression_methods", 1, 1, 0xff, &out.compression_methods));
   // RFC 5246 7.4.1.2: the extensions block is optional; if anything follows the
@@ -419,7 +396,7 @@ Result<CertificateRequest> CertificateRequest::Parse(ByteView body) {
   SD_RETURN_IF_ERROR(
       r.VectorBytes("CertificateRequest.certificate_types", 1, 1, 0xff, &types));
   for (uint8_t t : types) out.certificate_types.push_back(static_cast<ClientCertificateType>(t));
-  SD_RETURN_IF_ERROR(ReadU16List(r, "CertificateRequest.supported_signature_algorithms", 2,
+  SD_RETURN_IF_ERROR(r.U16List("CertificateRequest.supported_signature_algorithms", 2,
                                  0xfffe, &out.supported_signature_algorithms));
   SD_RETURN_IF_ERROR(ReadOpaqueList(r, "CertificateRequest.certificate_authorities", 2, 0,
                                     0xffff, 2, 1, 0xffff, &out.certificate_authorities));
@@ -431,7 +408,7 @@ void CertificateRequest::Serialize(Writer& out) const {
   out.Vector(1, [&] {
     for (ClientCertificateType t : certificate_types) out.U8(static_cast<uint8_t>(t));
   });
-  WriteU16List(out, supported_signature_algorithms);
+  out.U16List(supported_signature_algorithms);
   WriteOpaqueList(out, 2, 2, certificate_authorities);
 }
 
