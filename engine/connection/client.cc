@@ -1,0 +1,502 @@
+// The client side of the TLS 1.2 handshake (RFC 5246 7.3): one function per state, named
+// after the message it expects, BoringSSL style. The legal order is not re-checked here: the
+// table (ConnectionBase::ProcessHandshake) has already allowed every message that arrives.
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+
+#include <botan/pk_keys.h>
+
+#include "engine/connection/connection_internal.h"
+#include "engine/crypto/key_exchange.h"
+#include "engine/crypto/signature.h"
+
+namespace shakedown {
+namespace {
+
+enum class ClientState {
+  kStart,
+  kReadServerHello,
+  kReadServerCertificate,
+  kReadServerKeyExchange,
+  kReadCertificateRequest,  // or ServerHelloDone when no client certificate is requested
+  kReadServerHelloDone,
+  kReadNewSessionTicket,
+  kReadChangeCipherSpec,
+  kReadFinished,
+  kDone,
+};
+
+class ClientConnection final : public ConnectionBase {
+ public:
+  using ConnectionBase::ConnectionBase;
+
+  void Start() override {
+    if (started_ || dead()) return;
+    started_ = true;
+    Status status = WriteClientHello();
+    if (status.ok()) status = records_.Flush();
+    if (!status.ok()) Fail(status);
+  }
+
+  std::optional<Session> session() const override {
+    if (!handshake_complete() || failure().has_value()) return std::nullopt;
+    Session s = MakeSession();
+    s.ticket = ticket_;
+    if (negotiated_.resumed && offered_session_.has_value()) {
+      s.created_at = offered_session_->created_at;  // lifetime counts from the full handshake
+      s.server_name = offered_session_->server_name;
+    }
+    if (s.session_id.empty() && s.ticket.empty()) return std::nullopt;  // not resumable
+    return s;
+  }
+
+ protected:
+  Status OnHandshakeMessage(const TypedHandshake& m, ByteView encoded) override {
+    switch (st()) {
+      case ClientState::kReadServerHello:
+        if (auto* p = std::get_if<ServerHello>(&m)) return ReadServerHello(*p, encoded);
+        break;
+      case ClientState::kReadServerCertificate:
+        if (auto* p = std::get_if<Certificate>(&m)) return ReadServerCertificate(*p, encoded);
+        break;
+      case ClientState::kReadServerKeyExchange:
+        if (auto* p = std::get_if<ServerKeyExchange>(&m)) return ReadServerKeyExchange(*p, encoded);
+        break;
+      case ClientState::kReadCertificateRequest:
+        if (auto* p = std::get_if<CertificateRequest>(&m)) return ReadCertificateRequest(*p, encoded);
+        if (std::holds_alternative<ServerHelloDone>(m)) return ReadServerHelloDone(encoded);
+        break;
+      case ClientState::kReadServerHelloDone:
+        if (std::holds_alternative<ServerHelloDone>(m)) return ReadServerHelloDone(encoded);
+        break;
+      case ClientState::kReadNewSessionTicket:
+        if (auto* p = std::get_if<NewSessionTicket>(&m)) return ReadNewSessionTicket(*p, encoded);
+        break;
+      case ClientState::kReadFinished:
+        if (auto* p = std::get_if<Finished>(&m)) return ReadServerFinished(*p, encoded);
+        break;
+      default:
+        break;
+    }
+    // Only reachable if the table and the states disagree: still the peer's message is wrong.
+    return UnexpectedMessage(Describe(TypeOf(m)) + " in client state " + std::string(StateName()));
+  }
+
+  Status OnChangeCipherSpec() override {
+    if (st() != ClientState::kReadChangeCipherSpec) {
+      return UnexpectedMessage("ChangeCipherSpec in client state " + std::string(StateName()));
+    }
+    SD_RETURN_IF_ERROR(InstallReadKeys());
+    Go(ClientState::kReadFinished);
+    return Status::Ok();
+  }
+
+  Status OnPostHandshakeMessage(uint8_t type, ByteView encoded) override {
+    if (type == static_cast<uint8_t>(HandshakeType::kHelloRequest)) {
+      SD_RETURN_IF_ERROR(HelloRequest::Parse(encoded.subview(kHandshakeHeaderLength)).status());
+      // RFC 5746 4.2 / RFC 5246 7.2.2 (checklist 53): renegotiation is refused with a
+      // warning no_renegotiation, and the connection goes on.
+      return SendWarningAlert(AlertDescription::kNoRenegotiation);
+    }
+    return UnexpectedMessage(Describe(Registry::kHandshakeType, type) +
+                             " after the handshake (renegotiation is not supported)");
+  }
+
+  bool IgnoresHelloRequestDuringHandshake() const override { return true; }
+
+  std::string_view StateName() const override {
+    switch (st()) {
+      case ClientState::kStart: return "Start";
+      case ClientState::kReadServerHello: return "ReadServerHello";
+      case ClientState::kReadServerCertificate: return "ReadServerCertificate";
+      case ClientState::kReadServerKeyExchange: return "ReadServerKeyExchange";
+      case ClientState::kReadCertificateRequest: return "ReadCertificateRequest";
+      case ClientState::kReadServerHelloDone: return "ReadServerHelloDone";
+      case ClientState::kReadNewSessionTicket: return "ReadNewSessionTicket";
+      case ClientState::kReadChangeCipherSpec: return "ReadChangeCipherSpec";
+      case ClientState::kReadFinished: return "ReadFinished";
+      case ClientState::kDone: return "Done";
+    }
+    return "?";
+  }
+
+ private:
+  ClientState st() const { return static_cast<ClientState>(state_); }
+  void Go(ClientState s) { SetState(static_cast<int>(s)); }
+
+  Status WriteClientHello();
+  Status ReadServerHello(const ServerHello& sh, ByteView encoded);
+  Status CheckServerHelloExtensions(const ServerHello& sh);
+  Status ReadServerCertificate(const Certificate& certificate, ByteView encoded);
+  Status ReadServerKeyExchange(const ServerKeyExchange& ske, ByteView encoded);
+  Status ReadCertificateRequest(const CertificateRequest& cr, ByteView encoded);
+  Status ReadServerHelloDone(ByteView encoded);
+  Status WriteClientFlight();
+  Status ReadNewSessionTicket(const NewSessionTicket& nst, ByteView encoded);
+  Status ReadServerFinished(const Finished& finished, ByteView encoded);
+
+  bool started_ = false;
+  ClientHello hello_;  // as sent: what the server may choose from
+  std::optional<Session> offered_session_;
+  bool server_ticket_ext_ = false;  // NewSessionTicket follows (RFC 5077 3.2)
+  Bytes ticket_;                    // the newest ticket for this session
+  std::optional<EcdheKeyPair> ecdhe_;
+  Bytes server_public_;
+  bool certificate_requested_ = false;
+  PreparedCredential* client_credential_ = nullptr;
+  SignatureScheme client_scheme_ = SignatureScheme::kRsaPkcs1Sha256;
+};
+
+Status ClientConnection::WriteClientHello() {
+  hello_.client_version = config_.max_version;
+  Bytes random = RandomBytes(kRandomLength);
+  std::copy(random.begin(), random.end(), hello_.random.begin());
+  negotiated_.client_random = std::move(random);
+  records_.set_record_version(static_cast<uint16_t>(config_.min_version));
+
+  if (config_.resume.has_value()) {
+    const Session& s = *config_.resume;
+    const bool has_ticket = config_.session_tickets && !s.ticket.empty();
+    // RFC 5246 7.4.1.2 (checklist 25): a resumption offer includes the session's suite, so a
+    // session whose suite is no longer configured is not offered at all.
+    if (s.version == config_.max_version && s.master_secret.size() == kMasterSecretLength &&
+        Contains(config_.cipher_suites, s.cipher_suite) &&
+        (has_ticket || !s.session_id.empty())) {
+      offered_session_ = s;
+      // RFC 5077 3.4: with a ticket, a session ID shows whether the server resumed.
+      hello_.session_id = !s.session_id.empty() ? s.session_id : RandomBytes(32);
+      if (has_ticket) ticket_ = s.ticket;
+    }
+  }
+  hello_.cipher_suites = config_.cipher_suites;
+  hello_.compression_methods = {0};
+
+  Extensions ext;
+  if (!config_.server_name.empty()) {
+    SD_RETURN_IF_ERROR(ext.Set(ServerNameExt{{config_.server_name}}));
+  }
+  bool ecc = false;
+  for (uint16_t id : config_.cipher_suites) ecc = ecc || FindCipherSuite(id)->IsEcdhe();
+  if (ecc) {
+    // RFC 8422 5.1: the groups and the (uncompressed-only) point formats.
+    SD_RETURN_IF_ERROR(ext.Set(SupportedGroupsExt{config_.groups}));
+    SD_RETURN_IF_ERROR(ext.Set(EcPointFormatsExt{{EcPointFormat::kUncompressed}}));
+  }
+  SD_RETURN_IF_ERROR(ext.Set(SignatureAlgorithmsExt{OurSignatureSchemes()}));
+  // RFC 7627 5.1 (checklist 55): "clients SHOULD send it in every ClientHello".
+  if (config_.extended_master_secret != EmsPolicy::kDisabled) {
+    SD_RETURN_IF_ERROR(ext.Set(ExtendedMasterSecretExt{}));
+  }
+  if (config_.session_tickets) {
+    SD_RETURN_IF_ERROR(ext.Set(SessionTicketExt{offered_session_.has_value() ? ticket_ : Bytes()}));
+  }
+  if (!config_.alpn.empty()) SD_RETURN_IF_ERROR(ext.Set(AlpnExt{config_.alpn}));
+  // RFC 5746 3.4 (checklist 49): the empty renegotiation_info extension (not the SCSV).
+  SD_RETURN_IF_ERROR(ext.Set(RenegotiationInfoExt{}));
+  hello_.extensions = std::move(ext);
+
+  SD_RETURN_IF_ERROR(WriteHandshake(hello_));
+  Go(ClientState::kReadServerHello);
+  return Status::Ok();
+}
+
+Status ClientConnection::ReadServerHello(const ServerHello& sh, ByteView encoded) {
+  const uint16_t version = static_cast<uint16_t>(sh.server_version);
+  // RFC 5246 App. E.1, RFC 7568 3 (checklists 27, 35): a version we did not offer, SSLv3 or
+  // anything below our minimum.
+  if (version < static_cast<uint16_t>(config_.min_version) ||
+      version > static_cast<uint16_t>(config_.max_version)) {
+    return ProtocolVersionError("ServerHello.server_version: " +
+                                Describe(Registry::kProtocolVersion, version) +
+                                " is not a version this client offered");
+  }
+  negotiated_.version = sh.server_version;
+  // RFC 5246 7.4.1.3 (checklist 34): "a single compression algorithm selected by the server
+  // from the list in ClientHello.compression_methods"; we offered only null.
+  if (sh.compression_method != 0) {
+    return IllegalParameter("ServerHello.compression_method: " +
+                            std::to_string(sh.compression_method) + " was not offered");
+  }
+  // RFC 5246 7.4.1.3 (checklist 34): "a single cipher suite selected by the server from the
+  // list in ClientHello.cipher_suites".
+  if (!Contains(hello_.cipher_suites, sh.cipher_suite)) {
+    return IllegalParameter("ServerHello.cipher_suite: " +
+                            Describe(Registry::kCipherSuite, sh.cipher_suite) + " was not offered");
+  }
+  const CipherSuiteInfo* suite = FindCipherSuite(sh.cipher_suite);
+  SD_RETURN_IF_ERROR(CheckServerHelloExtensions(sh));
+  negotiated_.server_random.assign(sh.random.begin(), sh.random.end());
+  negotiated_.session_id = sh.session_id;
+
+  // RFC 5246 7.3: the server resumes by echoing the session ID we offered.
+  const bool resumed = offered_session_.has_value() && !hello_.session_id.empty() &&
+                       sh.session_id == hello_.session_id;
+  if (resumed) {
+    const Session& s = *offered_session_;
+    // RFC 5246 7.4.1.3 (checklist 34): a resumed session keeps its suite.
+    if (sh.cipher_suite != s.cipher_suite) {
+      return IllegalParameter("ServerHello.cipher_suite: " +
+                              Describe(Registry::kCipherSuite, sh.cipher_suite) +
+                              " differs from the resumed session's " +
+                              Describe(Registry::kCipherSuite, s.cipher_suite));
+    }
+    // RFC 7627 5.3 (checklist 56): "the client MUST abort the handshake" if the resumed
+    // ServerHello's extended_master_secret differs from the original session's.
+    if (negotiated_.extended_master_secret != s.extended_master_secret) {
+      return HandshakeFailure(std::string("ServerHello: resumed session ") +
+                              (s.extended_master_secret ? "used" : "did not use") +
+                              " the extended master secret, this ServerHello " +
+                              (negotiated_.extended_master_secret ? "has" : "lacks") +
+                              " it (RFC 7627 5.3)");
+    }
+  } else if (!negotiated_.extended_master_secret &&
+             config_.extended_master_secret == EmsPolicy::kRequired) {
+    return HandshakeFailure("ServerHello: no extended_master_secret, which this client requires "
+                            "(RFC 7627 5.2)");
+  }
+  negotiated_.resumed = resumed;
+
+  tracker_.Learn(kFlagFull, !resumed);
+  tracker_.Learn(kFlagEcdhe, suite->IsEcdhe());
+  tracker_.Learn(kFlagTicket, server_ticket_ext_);
+  AddToTranscript(encoded);
+  SD_RETURN_IF_ERROR(SetSuite(suite));
+
+  if (!resumed) {
+    if (!server_ticket_ext_) ticket_.clear();  // a new session; the old ticket is for another
+    Go(ClientState::kReadServerCertificate);
+    return Status::Ok();
+  }
+  negotiated_.master_secret = offered_session_->master_secret;
+  negotiated_.peer_chain = offered_session_->peer_chain;
+  if (env_.observer != nullptr) {
+    env_.observer->OnSecret("CLIENT_RANDOM", negotiated_.client_random, negotiated_.master_secret);
+  }
+  SD_RETURN_IF_ERROR(DeriveTrafficKeys());
+  Go(server_ticket_ext_ ? ClientState::kReadNewSessionTicket : ClientState::kReadChangeCipherSpec);
+  return Status::Ok();
+}
+
+Status ClientConnection::CheckServerHelloExtensions(const ServerHello& sh) {
+  if (!sh.extensions.has_value()) return Status::Ok();
+  for (const Extension& e : sh.extensions->list()) {
+    const ExtensionType type = static_cast<ExtensionType>(e.type);
+    const std::string name = "ServerHello." + Describe(type);
+    // RFC 5246 7.4.1.4 (checklist 33): only extensions the client offered. Servers MUST NOT
+    // send signature_algorithms (RFC 5246 7.4.1.4.1, checklist 30) nor supported_groups
+    // (RFC 8422 5.1.1: a client-only extension in TLS 1.2), although we offered both.
+    if (hello_.extensions->FindRaw(e.type) == nullptr ||
+        type == ExtensionType::kSignatureAlgorithms || type == ExtensionType::kSupportedGroups) {
+      return Status::Error(AlertDescription::kUnsupportedExtension,
+                           name + ": not offered in the ClientHello (RFC 5246 7.4.1.4)");
+    }
+    switch (type) {
+      case ExtensionType::kRenegotiationInfo: {
+        SD_ASSIGN_OR_RETURN(RenegotiationInfoExt ri, RenegotiationInfoExt::Parse(e.body));
+        // RFC 5746 3.4 (checklist 50): initial handshake, so it must be empty.
+        if (!ri.renegotiated_connection.empty()) {
+          return HandshakeFailure(name + ": non-empty on the initial handshake (RFC 5746 3.4)");
+        }
+        negotiated_.secure_renegotiation = true;
+        break;
+      }
+      case ExtensionType::kExtendedMasterSecret:
+        SD_RETURN_IF_ERROR(ExtendedMasterSecretExt::Parse(e.body).status());
+        negotiated_.extended_master_secret = true;
+        break;
+      case ExtensionType::kSessionTicket:
+        // RFC 5077 3.2: the server's SessionTicket extension is empty.
+        if (!e.body.empty()) return DecodeError(name + ": must be empty (RFC 5077 3.2)");
+        server_ticket_ext_ = true;
+        break;
+      case ExtensionType::kEcPointFormats: {
+        SD_ASSIGN_OR_RETURN(EcPointFormatsExt pf, EcPointFormatsExt::Parse(e.body));
+        // RFC 8422 5.1.2 (checklist 58): uncompressed must be supported.
+        if (!Contains(pf.formats, EcPointFormat::kUncompressed)) {
+          return IllegalParameter(name + ": uncompressed(0) missing (RFC 8422 5.1.2)");
+        }
+        break;
+      }
+      case ExtensionType::kApplicationLayerProtocolNegotiation: {
+        SD_ASSIGN_OR_RETURN(AlpnExt alpn, AlpnExt::Parse(e.body));
+        // RFC 7301 3.1: exactly one protocol, one the client offered.
+        if (alpn.protocols.size() != 1 || !Contains(config_.alpn, alpn.protocols[0])) {
+          return IllegalParameter(name + ": not exactly one offered protocol (RFC 7301 3.1)");
+        }
+        negotiated_.alpn = alpn.protocols[0];
+        break;
+      }
+      case ExtensionType::kServerName:
+        // RFC 6066 3: the server's acknowledgement has empty extension_data.
+        if (!e.body.empty()) return DecodeError(name + ": must be empty (RFC 6066 3)");
+        break;
+      default:
+        break;
+    }
+  }
+  return Status::Ok();
+}
+
+Status ClientConnection::ReadServerCertificate(const Certificate& certificate, ByteView encoded) {
+  // RFC 5246 7.4.2 (checklist 38): the server's certificate_list starts with its own
+  // certificate; an empty list cannot authenticate it (BoringSSL: decode_error).
+  if (certificate.certificate_list.empty()) {
+    return DecodeError("Certificate: the server sent no certificate (RFC 5246 7.4.2)");
+  }
+  SD_ASSIGN_OR_RETURN(std::shared_ptr<PeerCertificate> leaf, AcceptPeerChain(certificate));
+  // RFC 5246 7.4.2 (checklist 41): the key must suit the key exchange.
+  const KeyExchange kx = negotiated_.suite->key_exchange;
+  const CertKeyType needed = kx == KeyExchange::kEcdheEcdsa ? CertKeyType::kEcdsa : CertKeyType::kRsa;
+  if (leaf->type != needed) {
+    return Status::Error(AlertDescription::kUnsupportedCertificate,
+                         "Certificate: the server's key does not suit " +
+                             std::string(negotiated_.suite->name) + " (RFC 5246 7.4.2)");
+  }
+  if ((kx == KeyExchange::kRsa && !leaf->allows_key_encipherment) ||
+      (kx != KeyExchange::kRsa && !leaf->allows_digital_signature)) {
+    return Status::Error(AlertDescription::kUnsupportedCertificate,
+                         "Certificate: the server certificate's key usage does not allow " +
+                             std::string(kx == KeyExchange::kRsa ? "keyEncipherment"
+                                                                 : "digitalSignature") +
+                             " (RFC 5246 7.4.2)");
+  }
+  AddToTranscript(encoded);
+  Go(negotiated_.suite->IsEcdhe() ? ClientState::kReadServerKeyExchange
+                                  : ClientState::kReadCertificateRequest);
+  return Status::Ok();
+}
+
+Status ClientConnection::ReadServerKeyExchange(const ServerKeyExchange& ske, ByteView encoded) {
+  const auto* params = std::get_if<EcdhServerParams>(&ske.params);
+  if (params == nullptr) return InternalError("ServerKeyExchange parsed with the wrong kind");
+  // RFC 8422 5.4: the server picks one of the client's groups.
+  if (!Contains(config_.groups, params->named_curve)) {
+    return IllegalParameter(
+        "ServerKeyExchange.named_curve: " +
+        Describe(Registry::kNamedGroup, static_cast<uint16_t>(params->named_curve)) +
+        " was not offered (RFC 8422 5.4)");
+  }
+  // RFC 8422 5.11 (checklist 58): validate the point before anything uses it.
+  SD_RETURN_IF_ERROR(CheckEcdhePublicValue(params->named_curve, params->public_key));
+  // RFC 5246 7.4.3 (checklist 40): the algorithm must be one the client offered.
+  if (!Contains(OurSignatureSchemes(), ske.algorithm)) {
+    return IllegalParameter(
+        "ServerKeyExchange.algorithm: " +
+        Describe(Registry::kSignatureScheme, static_cast<uint16_t>(ske.algorithm)) +
+        " was not offered in signature_algorithms (RFC 5246 7.4.3)");
+  }
+  const Bytes signed_data = ServerKeyExchangeSignedData(
+      negotiated_.client_random, negotiated_.server_random, ske.ParamsBytes());
+  // checklist 40: a signature that does not verify is decrypt_error.
+  SD_RETURN_IF_ERROR(peer_leaf_->verifier->Verify(ske.algorithm, signed_data, ske.signature)
+                         .WithContext("ServerKeyExchange"));
+  negotiated_.group = params->named_curve;
+  negotiated_.server_signature = ske.algorithm;
+  SD_ASSIGN_OR_RETURN(EcdheKeyPair pair, EcdheKeyPair::Generate(params->named_curve, rng()));
+  ecdhe_.emplace(std::move(pair));
+  server_public_ = params->public_key;
+  AddToTranscript(encoded);
+  Go(ClientState::kReadCertificateRequest);
+  return Status::Ok();
+}
+
+Status ClientConnection::ReadCertificateRequest(const CertificateRequest& cr, ByteView encoded) {
+  certificate_requested_ = true;
+  // RFC 5246 7.4.6: send a certificate whose key type the server listed and that can sign with
+  // one of its supported_signature_algorithms; with none, an empty Certificate.
+  const std::vector<SignatureScheme> ours = OurSignatureSchemes();
+  const std::optional<std::vector<SignatureScheme>> theirs = cr.supported_signature_algorithms;
+  for (PreparedCredential& c : shared_->credentials()) {
+    const ClientCertificateType type = c.type == CertKeyType::kRsa
+                                           ? ClientCertificateType::kRsaSign
+                                           : ClientCertificateType::kEcdsaSign;
+    if (!Contains(cr.certificate_types, type)) continue;
+    Result<SignatureScheme> scheme =
+        ChooseSignatureScheme(static_cast<const Botan::Public_Key&>(*c.key), theirs, &ours);
+    if (!scheme.ok()) continue;
+    client_credential_ = &c;
+    client_scheme_ = *scheme;
+    break;
+  }
+  AddToTranscript(encoded);
+  Go(ClientState::kReadServerHelloDone);
+  return Status::Ok();
+}
+
+Status ClientConnection::ReadServerHelloDone(ByteView encoded) {
+  AddToTranscript(encoded);
+  return WriteClientFlight();
+}
+
+Status ClientConnection::WriteClientFlight() {
+  if (certificate_requested_) {
+    // RFC 5246 7.4.6 (checklist 43): an empty list when there is no suitable certificate.
+    Certificate certificate;
+    if (client_credential_ != nullptr) certificate.certificate_list = client_credential_->chain_der;
+    SD_RETURN_IF_ERROR(WriteHandshake(certificate));
+    tracker_.Learn(kFlagClientCert, client_credential_ != nullptr);
+  }
+  ClientKeyExchange cke;
+  cke.kind = WireKind();
+  Bytes pre_master_secret;
+  if (negotiated_.suite->key_exchange == KeyExchange::kRsa) {
+    // RFC 5246 7.4.7.1 (checklist 45a): the version offered in the ClientHello.
+    pre_master_secret =
+        MakeRsaPreMasterSecret(static_cast<uint16_t>(hello_.client_version), rng());
+    SD_ASSIGN_OR_RETURN(cke.exchange_keys,
+                        EncryptPreMasterSecret(*peer_leaf_->key, pre_master_secret, rng()));
+  } else {
+    if (!ecdhe_.has_value()) return InternalError("ECDHE suite without a key pair");
+    SD_ASSIGN_OR_RETURN(pre_master_secret, ecdhe_->Agree(server_public_));
+    cke.exchange_keys = ecdhe_->public_value();
+  }
+  SD_RETURN_IF_ERROR(WriteHandshake(cke));
+  SD_RETURN_IF_ERROR(DeriveMasterSecret(pre_master_secret));
+  if (certificate_requested_ && client_credential_ != nullptr) {
+    // RFC 5246 7.4.8: a signature over every handshake message so far.
+    CertificateVerify cv;
+    cv.algorithm = client_scheme_;
+    SD_ASSIGN_OR_RETURN(cv.signature, client_credential_->signer->Sign(
+                                          client_scheme_, transcript_.messages(), rng()));
+    SD_RETURN_IF_ERROR(WriteHandshake(cv));
+    negotiated_.client_signature = client_scheme_;
+    negotiated_.client_authenticated = true;
+  }
+  SD_RETURN_IF_ERROR(DeriveTrafficKeys());
+  SD_RETURN_IF_ERROR(WriteChangeCipherSpec());
+  SD_RETURN_IF_ERROR(WriteFinished());
+  Go(server_ticket_ext_ ? ClientState::kReadNewSessionTicket : ClientState::kReadChangeCipherSpec);
+  return Status::Ok();
+}
+
+Status ClientConnection::ReadNewSessionTicket(const NewSessionTicket& nst, ByteView encoded) {
+  // RFC 5077 3.3: an empty ticket means the server changed its mind; keep no ticket then.
+  ticket_ = nst.ticket;
+  negotiated_.ticket_issued = !nst.ticket.empty();
+  AddToTranscript(encoded);
+  Go(ClientState::kReadChangeCipherSpec);
+  return Status::Ok();
+}
+
+Status ClientConnection::ReadServerFinished(const Finished& finished, ByteView encoded) {
+  SD_RETURN_IF_ERROR(ReadPeerFinished(finished, encoded));
+  if (negotiated_.resumed) {
+    // RFC 5246 7.3 Figure 2: in an abbreviated handshake the client's CCS + Finished come last.
+    SD_RETURN_IF_ERROR(WriteChangeCipherSpec());
+    SD_RETURN_IF_ERROR(WriteFinished());
+  }
+  Go(ClientState::kDone);
+  return FinishHandshake();
+}
+
+}  // namespace
+
+std::unique_ptr<ConnectionBase> NewClientConnection(Config config, Environment env,
+                                                    std::shared_ptr<SharedContext> shared) {
+  return std::make_unique<ClientConnection>(std::move(config), std::move(env), std::move(shared));
+}
+
+}  // namespace shakedown

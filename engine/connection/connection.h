@@ -1,0 +1,156 @@
+// A TLS 1.2 connection, client or server, sans-I/O: bytes in, bytes and events out. It owns
+// no socket and no clock; randomness, time, the session cache and the observer come in through
+// an Environment, so a seed reproduces every byte. The handshake follows the legal-order table
+// (engine/state/handshake_table.h): any message outside it draws a fatal unexpected_message,
+// and after a fatal alert nothing more is sent or processed.
+#ifndef SHAKEDOWN_ENGINE_CONNECTION_CONNECTION_H_
+#define SHAKEDOWN_ENGINE_CONNECTION_CONNECTION_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/base/alert.h"
+#include "engine/base/bytes.h"
+#include "engine/base/status.h"
+#include "engine/connection/observer.h"
+#include "engine/connection/session.h"
+#include "engine/crypto/pki.h"
+#include "engine/wire/registry.h"
+
+namespace Botan {
+class RandomNumberGenerator;
+}
+
+namespace shakedown {
+
+class SharedContext;  // shared_context.h
+
+enum class Role { kClient, kServer };
+enum class ClientAuthMode { kNone, kOptional, kRequired };
+// RFC 7627: offer/accept the extension; require it (refuse peers without it); or never use it.
+enum class EmsPolicy { kEnabled, kRequired, kDisabled };
+
+// Configuration is a plain struct (DESIGN.md); Connection::Create validates it.
+struct Config {
+  Role role = Role::kClient;
+  ProtocolVersion min_version = ProtocolVersion::kTls12;
+  ProtocolVersion max_version = ProtocolVersion::kTls12;
+  // In preference order. The server picks by its own order.
+  std::vector<uint16_t> cipher_suites;
+  std::vector<NamedGroup> groups = {NamedGroup::kX25519, NamedGroup::kSecp256r1};
+  std::vector<SignatureScheme> signature_schemes = {
+      SignatureScheme::kEcdsaSecp256r1Sha256, SignatureScheme::kRsaPssRsaeSha256,
+      SignatureScheme::kRsaPkcs1Sha256,       SignatureScheme::kEcdsaSecp384r1Sha384,
+      SignatureScheme::kRsaPssRsaeSha384,     SignatureScheme::kRsaPkcs1Sha384,
+      SignatureScheme::kRsaPkcs1Sha512,       SignatureScheme::kRsaPkcs1Sha1,
+      SignatureScheme::kEcdsaSha1};
+  // Server: its certificates (one per key type). Client: for client authentication.
+  std::vector<Credential> credentials;
+  // Trust anchors (DER). Empty: the peer's chain is not validated against a root (a test tool
+  // talks to throw-away PKIs), but its signatures are always checked. Otherwise the chain is
+  // path-validated at Environment::clock's time (unknown_ca, certificate_expired,
+  // bad_certificate).
+  std::vector<Bytes> trusted_roots;
+  ClientAuthMode client_auth = ClientAuthMode::kNone;  // server only
+  EmsPolicy extended_master_secret = EmsPolicy::kEnabled;
+  bool session_tickets = false;  // RFC 5077; server issues / client asks
+  // Server: 32 bytes protecting tickets (AES-256-GCM); empty: a random key per SharedContext,
+  // so tickets survive only as long as the context that issued them.
+  Bytes ticket_key;
+  // Server: the NewSessionTicket lifetime hint, also enforced when a ticket comes back.
+  uint32_t ticket_lifetime_seconds = 7200;
+  std::string server_name;       // client: SNI
+  std::vector<std::string> alpn;
+  std::optional<Session> resume;  // client: a session to offer
+  size_t max_handshake_message_size = 1 << 17;
+};
+
+struct Environment {
+  Botan::RandomNumberGenerator* rng = nullptr;  // required; not owned
+  std::function<uint64_t()> clock;              // seconds; empty: always 0
+  SessionCache* session_cache = nullptr;        // server; null: no session-id resumption
+  Observer* observer = nullptr;                 // may be null
+  // Prepared credentials (signers, the RSA decryptor), the ticket key and the cache of parsed
+  // peer certificates, built once by SharedContext::Create(config, rng) from the same Config
+  // and shared by every connection on one thread. Null: Create builds a private one (slow:
+  // a server then rebuilds its private-key objects per connection, and a random ticket key
+  // makes its tickets unusable by any other connection).
+  std::shared_ptr<SharedContext> shared;
+};
+
+enum class EventType {
+  kHandshakeComplete,
+  kApplicationData,
+  kAlertSent,
+  kAlertReceived,
+  kClosed,  // close_notify exchanged or a fatal alert: the connection is dead
+};
+
+struct Event {
+  EventType type;
+  AlertLevel level = AlertLevel::kWarning;  // alerts
+  AlertDescription alert = AlertDescription::kCloseNotify;
+  Bytes data;          // application data
+  std::string detail;  // why an alert was sent (the failing Status's message)
+};
+
+struct Negotiated {
+  ProtocolVersion version = ProtocolVersion::kTls12;
+  const CipherSuiteInfo* suite = nullptr;
+  std::optional<NamedGroup> group;  // ECDHE only
+  std::optional<SignatureScheme> server_signature;  // ServerKeyExchange
+  std::optional<SignatureScheme> client_signature;  // CertificateVerify
+  Bytes session_id;
+  bool resumed = false;
+  bool extended_master_secret = false;
+  bool secure_renegotiation = false;  // RFC 5746 indication exchanged
+  bool client_authenticated = false;  // a client certificate was verified in this handshake
+  bool ticket_issued = false;         // a non-empty NewSessionTicket was sent / received
+  std::string alpn;
+  Bytes client_random;
+  Bytes server_random;
+  Bytes master_secret;
+  std::vector<Bytes> peer_chain;
+};
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+
+  // Fails (with the reason) if the configuration is unusable: no suites, a server without a
+  // credential for any configured suite, no rng, ...
+  static Result<std::unique_ptr<Connection>> Create(Config config, Environment env);
+
+  // Client: queues the ClientHello. Server: nothing (it waits for one).
+  virtual void Start() = 0;
+  // Processes bytes from the peer as far as they go.
+  virtual void ReceiveBytes(ByteView data) = 0;
+  // Bytes to send to the peer, in order; the internal buffer is emptied.
+  virtual Bytes TakeOutput() = 0;
+  virtual std::vector<Event> TakeEvents() = 0;
+
+  // Only after the handshake; protected records of at most 2^14 bytes each.
+  virtual Status SendApplicationData(ByteView data) = 0;
+  // Sends close_notify (RFC 5246 7.2.1).
+  virtual void Close() = 0;
+
+  virtual bool handshake_complete() const = 0;
+  // The handshake state's name, e.g. "ReadServerHello", "Done", "Failed" (for traces).
+  virtual std::string_view state() const = 0;
+  // Closed or failed: nothing more is sent or processed.
+  virtual bool dead() const = 0;
+  // Why the connection failed (the Status behind the fatal alert sent or received).
+  virtual std::optional<Status> failure() const = 0;
+  virtual const Negotiated& negotiated() const = 0;
+  // The session to resume later (client), once the handshake is complete.
+  virtual std::optional<Session> session() const = 0;
+};
+
+}  // namespace shakedown
+
+#endif  // SHAKEDOWN_ENGINE_CONNECTION_CONNECTION_H_

@@ -1,0 +1,96 @@
+// The connection's record layer (RFC 5246 6): bytes in -> records -> (decrypted once the
+// peer's ChangeCipherSpec was processed) -> whole handshake messages, ChangeCipherSpec,
+// alert and application-data bodies; and the way out: handshake messages coalesced into
+// records of at most 2^14 bytes, protected with the current write state.
+//
+// It enforces what belongs to records, before any state-machine logic: unknown content types
+// (checklist 1), record versions once negotiated, no other content type inside a fragmented
+// handshake message (checklist 5), no zero-length handshake fragments (RFC 5246 6.2.1), the
+// length limits (RecordReader, checklists 2 and 3), and record protection (checklists 7-10).
+#ifndef SHAKEDOWN_ENGINE_CONNECTION_RECORD_LAYER_H_
+#define SHAKEDOWN_ENGINE_CONNECTION_RECORD_LAYER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "engine/base/bytes.h"
+#include "engine/base/status.h"
+#include "engine/crypto/record_protection.h"
+#include "engine/wire/record.h"
+#include "engine/wire/registry.h"
+
+namespace shakedown {
+
+class HandshakeFramer;  // handshake_framer.h
+
+// One unit of input for the state machine.
+struct Inbound {
+  enum class Kind { kHandshake, kChangeCipherSpec, kAlert, kApplicationData };
+  Kind kind = Kind::kHandshake;
+  uint8_t handshake_type = 0;  // kHandshake: the raw msg_type byte
+  // kHandshake: the whole message, 4-byte header included (what the transcript hashes).
+  // Others: the record's (decrypted) fragment.
+  Bytes data;
+};
+
+class RecordLayer {
+ public:
+  explicit RecordLayer(size_t max_handshake_message_length);
+  ~RecordLayer();
+  RecordLayer(const RecordLayer&) = delete;
+  RecordLayer& operator=(const RecordLayer&) = delete;
+
+  // ---- Input ----
+
+  // Consumes bytes of `*input` until the next unit is complete, and returns it; nullopt when
+  // `*input` ran out first (the partial record or message is kept for the next call). Every
+  // error carries its alert; after one the caller must stop.
+  Result<std::optional<Inbound>> Next(ByteView* input);
+
+  // At the peer's ChangeCipherSpec: no handshake bytes may straddle the key change (checklist
+  // 5; HandshakeFramer::OnKeyChange), then records are opened with `protection`.
+  Status ChangeReadCipher(std::unique_ptr<RecordProtection> protection);
+  bool read_protected() const { return read_ != nullptr; }
+
+  // Once the version is negotiated every record must carry it (protocol_version otherwise).
+  void set_expected_version(uint16_t version) { expected_version_ = version; }
+
+  // ---- Output ----
+
+  void set_record_version(uint16_t version) { record_version_ = version; }
+  // Appends a whole handshake message to the current flight; Flush() writes the flight.
+  void QueueHandshake(ByteView message);
+  Status Flush();
+  // Drops handshake bytes not yet flushed (a flight abandoned because of an error).
+  void DiscardPendingHandshake() { pending_handshake_.clear(); }
+  // Flushes, then writes `payload` as records of `type` (at most 2^14 bytes each; an empty
+  // payload gives one empty record) under the current write protection.
+  Status WriteRecord(uint8_t type, ByteView payload);
+  Status WriteRecord(ContentType type, ByteView payload) {
+    return WriteRecord(static_cast<uint8_t>(type), payload);
+  }
+  // After writing our ChangeCipherSpec: protect every later record with `protection`.
+  Status ChangeWriteCipher(std::unique_ptr<RecordProtection> protection);
+  bool write_protected() const { return write_ != nullptr; }
+
+  Bytes TakeOutput();
+  bool has_output() const { return !output_.empty(); }
+
+ private:
+  Result<std::optional<Inbound>> HandleRecord(Record record);
+
+  RecordReader reader_;
+  std::unique_ptr<HandshakeFramer> framer_;
+  std::unique_ptr<RecordProtection> read_;
+  std::unique_ptr<RecordProtection> write_;
+  std::optional<uint16_t> expected_version_;
+  uint16_t record_version_ = static_cast<uint16_t>(ProtocolVersion::kTls12);
+  Bytes pending_handshake_;
+  Bytes output_;
+};
+
+}  // namespace shakedown
+
+#endif  // SHAKEDOWN_ENGINE_CONNECTION_RECORD_LAYER_H_

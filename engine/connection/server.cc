@@ -1,0 +1,529 @@
+// The server side of the TLS 1.2 handshake (RFC 5246 7.3): one function per state, named
+// after the message it expects, BoringSSL style. The table (ConnectionBase::ProcessHandshake)
+// has already allowed every message that arrives.
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+
+#include <botan/pk_keys.h>
+
+#include "engine/connection/connection_internal.h"
+#include "engine/crypto/key_exchange.h"
+#include "engine/crypto/signature.h"
+
+namespace shakedown {
+namespace {
+
+enum class ServerState {
+  kReadClientHello,
+  kReadClientCertificate,
+  kReadClientKeyExchange,
+  kReadCertificateVerify,
+  kReadChangeCipherSpec,
+  kReadFinished,
+  kDone,
+};
+
+// What the ClientHello's extensions say, validated (RFC 5246 7.4.1.4).
+struct ClientOffer {
+  bool renegotiation_info = false;  // the empty RI extension or the SCSV (RFC 5746 3.6)
+  bool extended_master_secret = false;
+  bool point_formats = false;
+  std::optional<std::vector<NamedGroup>> groups;
+  std::optional<std::vector<SignatureScheme>> signature_schemes;
+  std::optional<Bytes> ticket;  // the session_ticket extension's body, if present
+  std::optional<std::vector<std::string>> alpn;
+};
+
+class ServerConnection final : public ConnectionBase {
+ public:
+  using ConnectionBase::ConnectionBase;
+
+  void Start() override {}  // the client speaks first
+
+  std::optional<Session> session() const override {
+    if (!handshake_complete() || failure().has_value()) return std::nullopt;
+    Session s = negotiated_.resumed ? resumed_session_ : MakeSession();
+    s.session_id = negotiated_.session_id;
+    s.ticket.clear();
+    return s;
+  }
+
+ protected:
+  Status OnHandshakeMessage(const TypedHandshake& m, ByteView encoded) override {
+    switch (st()) {
+      case ServerState::kReadClientHello:
+        if (auto* p = std::get_if<ClientHello>(&m)) return ReadClientHello(*p, encoded);
+        break;
+      case ServerState::kReadClientCertificate:
+        if (auto* p = std::get_if<Certificate>(&m)) return ReadClientCertificate(*p, encoded);
+        break;
+      case ServerState::kReadClientKeyExchange:
+        if (auto* p = std::get_if<ClientKeyExchange>(&m)) return ReadClientKeyExchange(*p, encoded);
+        break;
+      case ServerState::kReadCertificateVerify:
+        if (auto* p = std::get_if<CertificateVerify>(&m)) return ReadCertificateVerify(*p, encoded);
+        break;
+      case ServerState::kReadFinished:
+        if (auto* p = std::get_if<Finished>(&m)) return ReadClientFinished(*p, encoded);
+        break;
+      default:
+        break;
+    }
+    return UnexpectedMessage(Describe(TypeOf(m)) + " in server state " + std::string(StateName()));
+  }
+
+  Status OnChangeCipherSpec() override {
+    if (st() != ServerState::kReadChangeCipherSpec) {
+      return UnexpectedMessage("ChangeCipherSpec in server state " + std::string(StateName()));
+    }
+    SD_RETURN_IF_ERROR(InstallReadKeys());
+    Go(ServerState::kReadFinished);
+    return Status::Ok();
+  }
+
+  Status OnPostHandshakeMessage(uint8_t type, ByteView encoded) override {
+    if (type == static_cast<uint8_t>(HandshakeType::kClientHello)) {
+      SD_RETURN_IF_ERROR(ClientHello::Parse(encoded.subview(kHandshakeHeaderLength)).status());
+      // RFC 5246 7.2.2 / RFC 5746 4.4 (checklist 53): renegotiation is refused with a warning
+      // no_renegotiation ("sent by the server in response to a client hello after initial
+      // handshaking"), and the connection goes on. The other permitted answer is a fatal
+      // handshake_failure; the warning keeps an established connection usable.
+      return SendWarningAlert(AlertDescription::kNoRenegotiation);
+    }
+    return UnexpectedMessage(Describe(Registry::kHandshakeType, type) +
+                             " after the handshake (renegotiation is not supported)");
+  }
+
+  // checklist 20: a client may not send HelloRequest; the table rejects it.
+  bool IgnoresHelloRequestDuringHandshake() const override { return false; }
+
+  std::string_view StateName() const override {
+    switch (st()) {
+      case ServerState::kReadClientHello: return "ReadClientHello";
+      case ServerState::kReadClientCertificate: return "ReadClientCertificate";
+      case ServerState::kReadClientKeyExchange: return "ReadClientKeyExchange";
+      case ServerState::kReadCertificateVerify: return "ReadCertificateVerify";
+      case ServerState::kReadChangeCipherSpec: return "ReadChangeCipherSpec";
+      case ServerState::kReadFinished: return "ReadFinished";
+      case ServerState::kDone: return "Done";
+    }
+    return "?";
+  }
+
+  void ForgetSession() override {
+    // RFC 5246 7.2.2 (checklist 12): a session whose connection ended in a fatal alert must not
+    // be resumed. (A ticket cannot be revoked: it lives at the client.)
+    if (env_.session_cache != nullptr && !negotiated_.session_id.empty()) {
+      env_.session_cache->Remove(negotiated_.session_id);
+    }
+  }
+
+ private:
+  ServerState st() const { return static_cast<ServerState>(state_); }
+  void Go(ServerState s) { SetState(static_cast<int>(s)); }
+
+  Status ReadClientHello(const ClientHello& ch, ByteView encoded);
+  Result<ClientOffer> ReadClientExtensions(const ClientHello& ch);
+  Result<std::optional<Session>> FindSessionToResume(const ClientHello& ch,
+                                                     const ClientOffer& offer);
+  Status ChooseSuite(const ClientHello& ch, const ClientOffer& offer);
+  Extensions ServerHelloExtensions(const ClientOffer& offer) const;
+  Status WriteServerHello(const ClientOffer& offer);
+  Status WriteAbbreviatedFlight(const ClientHello& ch, const ClientOffer& offer, Session session);
+  Status WriteFullFlight(const ClientOffer& offer);
+  Status WriteNewSessionTicket(Session session);
+  Status ReadClientCertificate(const Certificate& certificate, ByteView encoded);
+  Status ReadClientKeyExchange(const ClientKeyExchange& cke, ByteView encoded);
+  Status ReadCertificateVerify(const CertificateVerify& cv, ByteView encoded);
+  Status ReadClientFinished(const Finished& finished, ByteView encoded);
+
+  uint16_t client_version_ = 0;  // as sent: the RSA pre-master secret carries it
+  PreparedCredential* credential_ = nullptr;
+  SignatureScheme ske_scheme_ = SignatureScheme::kRsaPkcs1Sha256;
+  NamedGroup group_ = NamedGroup::kX25519;
+  std::optional<EcdheKeyPair> ecdhe_;
+  bool issue_ticket_ = false;
+  std::vector<SignatureScheme> requested_schemes_;  // CertificateRequest's list
+  Session resumed_session_;
+};
+
+Status ServerConnection::ReadClientHello(const ClientHello& ch, ByteView encoded) {
+  client_version_ = static_cast<uint16_t>(ch.client_version);
+  const uint16_t max_version = static_cast<uint16_t>(config_.max_version);
+  const uint16_t min_version = static_cast<uint16_t>(config_.min_version);
+  // RFC 7507 3 (checklist 36b): a fallback retry below our best version is an attack.
+  if (Contains(ch.cipher_suites, kFallbackScsv) && client_version_ < max_version) {
+    return Status::Error(AlertDescription::kInappropriateFallback,
+                         "ClientHello: TLS_FALLBACK_SCSV with client_version " +
+                             Describe(Registry::kProtocolVersion, client_version_) + " (RFC 7507 3)");
+  }
+  // RFC 5246 App. E.1 (checklist 26): a higher client_version gets our highest version; a
+  // lower one that we do not support, protocol_version. RFC 7568 3 (checklist 27): SSLv3 and
+  // below are never negotiated.
+  if (client_version_ < min_version) {
+    return ProtocolVersionError("ClientHello.client_version: " +
+                                Describe(Registry::kProtocolVersion, client_version_) +
+                                " is below this server's minimum " +
+                                Describe(config_.min_version));
+  }
+  negotiated_.version = static_cast<ProtocolVersion>(std::min(client_version_, max_version));
+  // RFC 5246 7.4.1.2 (checklist 23): null compression must be offered.
+  if (!Contains(ch.compression_methods, uint8_t{0})) {
+    return IllegalParameter("ClientHello.compression_methods: null(0) missing (RFC 5246 7.4.1.2)");
+  }
+  SD_ASSIGN_OR_RETURN(ClientOffer offer, ReadClientExtensions(ch));
+
+  AddToTranscript(encoded);
+  negotiated_.client_random.assign(ch.random.begin(), ch.random.end());
+  // RFC 5246 7.4.1.3 (checklist 37): independent of the client's random.
+  negotiated_.server_random = RandomBytes(kRandomLength);
+  negotiated_.secure_renegotiation = offer.renegotiation_info;
+  // RFC 5077 3.2: a ticket is issued when the client offered the extension.
+  issue_ticket_ = config_.session_tickets && offer.ticket.has_value();
+
+  SD_ASSIGN_OR_RETURN(std::optional<Session> resume, FindSessionToResume(ch, offer));
+  if (resume.has_value()) return WriteAbbreviatedFlight(ch, offer, std::move(*resume));
+  SD_RETURN_IF_ERROR(ChooseSuite(ch, offer));
+  return WriteFullFlight(offer);
+}
+
+Result<ClientOffer> ServerConnection::ReadClientExtensions(const ClientHello& ch) {
+  ClientOffer offer;
+  // RFC 5746 3.6: the SCSV counts as an empty renegotiation_info.
+  offer.renegotiation_info = Contains(ch.cipher_suites, kEmptyRenegotiationInfoScsv);
+  if (!ch.extensions.has_value()) return offer;
+  const Extensions& ext = *ch.extensions;
+  if (auto ri = ext.Find<RenegotiationInfoExt>()) {
+    if (!ri->ok()) return ri->status();
+    // RFC 5746 3.6 (checklist 51): initial handshake, so renegotiated_connection is empty.
+    if (!(*ri)->renegotiated_connection.empty()) {
+      return HandshakeFailure("ClientHello.renegotiation_info: non-empty on the initial "
+                              "handshake (RFC 5746 3.6)");
+    }
+    offer.renegotiation_info = true;
+  }
+  if (auto ems = ext.Find<ExtendedMasterSecretExt>()) {
+    SD_RETURN_IF_ERROR(ems->status());  // checklist 54: a body is decode_error
+    offer.extended_master_secret = true;
+  }
+  if (auto pf = ext.Find<EcPointFormatsExt>()) {
+    if (!pf->ok()) return pf->status();
+    // RFC 8422 5.1.2 (checklist 58): "the server MUST abort the handshake and return an
+    // illegal_parameter alert" when uncompressed is missing.
+    if (!Contains((*pf)->formats, EcPointFormat::kUncompressed)) {
+      return IllegalParameter("ClientHello.ec_point_formats: uncompressed(0) missing "
+                              "(RFC 8422 5.1.2)");
+    }
+    offer.point_formats = true;
+  }
+  if (auto groups = ext.Find<SupportedGroupsExt>()) {
+    if (!groups->ok()) return groups->status();
+    offer.groups = (*groups)->groups;
+  }
+  if (auto sigs = ext.Find<SignatureAlgorithmsExt>()) {
+    if (!sigs->ok()) return sigs->status();
+    offer.signature_schemes = (*sigs)->schemes;
+  }
+  if (auto ticket = ext.Find<SessionTicketExt>()) {
+    if (!ticket->ok()) return ticket->status();
+    offer.ticket = (*ticket)->ticket;
+  }
+  if (auto alpn = ext.Find<AlpnExt>()) {
+    if (!alpn->ok()) return alpn->status();
+    offer.alpn = (*alpn)->protocols;
+  }
+  if (auto sni = ext.Find<ServerNameExt>()) SD_RETURN_IF_ERROR(sni->status());
+  if (config_.extended_master_secret == EmsPolicy::kRequired && !offer.extended_master_secret) {
+    return HandshakeFailure("ClientHello: no extended_master_secret, which this server requires "
+                            "(RFC 7627 5.2)");
+  }
+  if (offer.alpn.has_value() && !config_.alpn.empty()) {
+    for (const std::string& p : config_.alpn) {
+      if (Contains(*offer.alpn, p)) {
+        negotiated_.alpn = p;
+        break;
+      }
+    }
+    // RFC 7301 3.2: no protocol in common.
+    if (negotiated_.alpn.empty()) {
+      return Status::Error(AlertDescription::kNoApplicationProtocol,
+                           "ClientHello.application_layer_protocol_negotiation: no protocol in "
+                           "common (RFC 7301 3.2)");
+    }
+  }
+  return offer;
+}
+
+Result<std::optional<Session>> ServerConnection::FindSessionToResume(const ClientHello& ch,
+                                                                     const ClientOffer& offer) {
+  std::optional<Session> candidate;
+  const uint64_t now = Now();
+  if (config_.session_tickets && offer.ticket.has_value() && !offer.ticket->empty()) {
+    // RFC 5077 3.4: with a ticket presented, the session ID is not looked up; a ticket that
+    // does not decrypt, parse or is too old means a full handshake.
+    if (std::optional<Bytes> state = shared_->OpenTicket(*offer.ticket)) {
+      Result<Session> s = ParseSession(*state);
+      if (s.ok() && now >= s->created_at && now - s->created_at < config_.ticket_lifetime_seconds) {
+        candidate = std::move(s).value();
+      }
+    }
+  } else if (!ch.session_id.empty() && env_.session_cache != nullptr) {
+    candidate = env_.session_cache->Find(ch.session_id, now);
+  }
+  if (!candidate.has_value()) return std::optional<Session>();
+  // RFC 5246 7.4.1.2 (checklist 25, CVE-2010-4180): resume only with the session's own
+  // version and suite, which the client must offer and we must still allow.
+  if (candidate->version != negotiated_.version ||
+      !Contains(ch.cipher_suites, candidate->cipher_suite) ||
+      !Contains(config_.cipher_suites, candidate->cipher_suite) ||
+      candidate->master_secret.size() != kMasterSecretLength) {
+    return std::optional<Session>();
+  }
+  // RFC 7627 5.3 (checklist 56).
+  if (candidate->extended_master_secret && !offer.extended_master_secret) {
+    return HandshakeFailure("ClientHello: resuming a session that used the extended master "
+                            "secret without offering it (RFC 7627 5.3)");
+  }
+  if (!candidate->extended_master_secret &&
+      (offer.extended_master_secret || config_.extended_master_secret == EmsPolicy::kRequired)) {
+    // "the server MUST NOT perform the abbreviated handshake": a full one instead. (Neither side
+    // using it: RFC 7627 5.3 says SHOULD abort; we resume, as OpenSSL and BoringSSL do, since
+    // such a session exists only when the policy allowed a non-EMS handshake.)
+    return std::optional<Session>();
+  }
+  if (candidate->extended_master_secret && config_.extended_master_secret == EmsPolicy::kDisabled) {
+    return std::optional<Session>();
+  }
+  return candidate;
+}
+
+Status ServerConnection::ChooseSuite(const ClientHello& ch, const ClientOffer& offer) {
+  const std::vector<SignatureScheme> ours = OurSignatureSchemes();
+  // The server's preference order (RFC 5246 7.4.1.3 leaves the choice to the server).
+  for (uint16_t id : config_.cipher_suites) {
+    if (!Contains(ch.cipher_suites, id)) continue;
+    const CipherSuiteInfo* suite = FindCipherSuite(id);
+    const CertKeyType needed =
+        suite->key_exchange == KeyExchange::kEcdheEcdsa ? CertKeyType::kEcdsa : CertKeyType::kRsa;
+    PreparedCredential* credential = shared_->CredentialOfType(needed);
+    if (credential == nullptr) continue;
+    if (suite->key_exchange == KeyExchange::kRsa) {
+      if (credential->rsa_transport == nullptr) continue;
+    } else {
+      // RFC 8422 5.1.1: a group from the client's list. Without the extension the client
+      // supports any group; we then take our first.
+      std::optional<NamedGroup> group;
+      for (NamedGroup g : config_.groups) {
+        if (!offer.groups.has_value() || Contains(*offer.groups, g)) {
+          group = g;
+          break;
+        }
+      }
+      if (!group.has_value()) continue;
+      // RFC 5246 7.4.1.4.1 (checklist 31): without signature_algorithms, SHA-1 with the key type.
+      Result<SignatureScheme> scheme =
+          ChooseSignatureScheme(static_cast<const Botan::Public_Key&>(*credential->key),
+                                offer.signature_schemes, &ours);
+      if (!scheme.ok()) continue;
+      group_ = *group;
+      ske_scheme_ = *scheme;
+    }
+    credential_ = credential;
+    negotiated_.suite = suite;
+    return Status::Ok();
+  }
+  // RFC 5246 7.4.1.2 (checklist 24; also checklist 32 for RC4/export-only offers).
+  return HandshakeFailure("ClientHello.cipher_suites: no suite in common (RFC 5246 7.4.1.2)");
+}
+
+Extensions ServerConnection::ServerHelloExtensions(const ClientOffer& offer) const {
+  // RFC 5246 7.4.1.4 (checklist 33): only answers to what the client sent.
+  Extensions ext;
+  // RFC 5746 3.6 (checklist 51): the empty renegotiation_info after the SCSV or an empty RI.
+  if (offer.renegotiation_info) (void)ext.Set(RenegotiationInfoExt{});
+  // RFC 7627 5.2 (checklist 55): echo when used.
+  if (negotiated_.extended_master_secret) (void)ext.Set(ExtendedMasterSecretExt{});
+  // RFC 5077 3.2: an empty SessionTicket extension announces a NewSessionTicket.
+  if (issue_ticket_) (void)ext.Set(SessionTicketExt{});
+  // RFC 8422 5.2: point formats only with an ECC suite and when the client sent them.
+  if (offer.point_formats && negotiated_.suite->IsEcdhe()) {
+    (void)ext.Set(EcPointFormatsExt{{EcPointFormat::kUncompressed}});
+  }
+  if (!negotiated_.alpn.empty()) (void)ext.Set(AlpnExt{{negotiated_.alpn}});
+  return ext;
+}
+
+Status ServerConnection::WriteServerHello(const ClientOffer& offer) {
+  ServerHello sh;
+  sh.server_version = negotiated_.version;
+  std::copy(negotiated_.server_random.begin(), negotiated_.server_random.end(), sh.random.begin());
+  sh.session_id = negotiated_.session_id;
+  sh.cipher_suite = negotiated_.suite->id;
+  sh.compression_method = 0;
+  Extensions ext = ServerHelloExtensions(offer);
+  if (!ext.empty()) sh.extensions = std::move(ext);
+  tracker_.Learn(kFlagFull, !negotiated_.resumed);
+  tracker_.Learn(kFlagEcdhe, negotiated_.suite->IsEcdhe());
+  tracker_.Learn(kFlagTicket, issue_ticket_);
+  SD_RETURN_IF_ERROR(WriteHandshake(sh));
+  return SetSuite(negotiated_.suite);
+}
+
+Status ServerConnection::WriteAbbreviatedFlight(const ClientHello& ch, const ClientOffer& offer,
+                                                Session session) {
+  // RFC 5246 7.3 Figure 2; RFC 5077 3.4: echo the client's session ID.
+  negotiated_.resumed = true;
+  negotiated_.session_id = ch.session_id;
+  negotiated_.suite = FindCipherSuite(session.cipher_suite);
+  negotiated_.extended_master_secret = session.extended_master_secret;
+  negotiated_.master_secret = session.master_secret;
+  negotiated_.peer_chain = session.peer_chain;
+  resumed_session_ = session;
+  SD_RETURN_IF_ERROR(WriteServerHello(offer));
+  if (env_.observer != nullptr) {
+    env_.observer->OnSecret("CLIENT_RANDOM", negotiated_.client_random, negotiated_.master_secret);
+  }
+  SD_RETURN_IF_ERROR(DeriveTrafficKeys());
+  if (issue_ticket_) SD_RETURN_IF_ERROR(WriteNewSessionTicket(session));
+  SD_RETURN_IF_ERROR(WriteChangeCipherSpec());
+  SD_RETURN_IF_ERROR(WriteFinished());
+  Go(ServerState::kReadChangeCipherSpec);
+  return Status::Ok();
+}
+
+Status ServerConnection::WriteFullFlight(const ClientOffer& offer) {
+  negotiated_.extended_master_secret =
+      offer.extended_master_secret && config_.extended_master_secret != EmsPolicy::kDisabled;
+  // RFC 5246 7.4.1.3: an empty session_id says the session will not be cached.
+  if (env_.session_cache != nullptr || issue_ticket_) negotiated_.session_id = RandomBytes(32);
+  SD_RETURN_IF_ERROR(WriteServerHello(offer));
+
+  Certificate certificate;
+  certificate.certificate_list = credential_->chain_der;
+  SD_RETURN_IF_ERROR(WriteHandshake(certificate));
+
+  if (negotiated_.suite->IsEcdhe()) {
+    // RFC 8422 5.4: ephemeral ECDH parameters, signed over both randoms.
+    SD_ASSIGN_OR_RETURN(EcdheKeyPair pair, EcdheKeyPair::Generate(group_, rng()));
+    ServerKeyExchange ske;
+    ske.params = EcdhServerParams{group_, pair.public_value()};
+    ske.algorithm = ske_scheme_;
+    const Bytes signed_data = ServerKeyExchangeSignedData(
+        negotiated_.client_random, negotiated_.server_random, ske.ParamsBytes());
+    SD_ASSIGN_OR_RETURN(ske.signature, credential_->signer->Sign(ske_scheme_, signed_data, rng()));
+    ecdhe_.emplace(std::move(pair));
+    negotiated_.group = group_;
+    negotiated_.server_signature = ske_scheme_;
+    SD_RETURN_IF_ERROR(WriteHandshake(ske));
+  }
+  if (config_.client_auth != ClientAuthMode::kNone) {
+    // RFC 5246 7.4.4.
+    CertificateRequest cr;
+    cr.certificate_types = {ClientCertificateType::kRsaSign, ClientCertificateType::kEcdsaSign};
+    cr.supported_signature_algorithms = OurSignatureSchemes();
+    requested_schemes_ = cr.supported_signature_algorithms;
+    SD_RETURN_IF_ERROR(WriteHandshake(cr));
+  }
+  SD_RETURN_IF_ERROR(WriteHandshake(ServerHelloDone{}));
+  Go(config_.client_auth != ClientAuthMode::kNone ? ServerState::kReadClientCertificate
+                                                  : ServerState::kReadClientKeyExchange);
+  return Status::Ok();
+}
+
+Status ServerConnection::WriteNewSessionTicket(Session session) {
+  // RFC 5077 4: the ticket is the whole session state, encrypted and authenticated.
+  session.ticket.clear();
+  SD_ASSIGN_OR_RETURN(Bytes ticket, shared_->SealTicket(SerializeSession(session), rng()));
+  NewSessionTicket nst;
+  nst.ticket_lifetime_hint = config_.ticket_lifetime_seconds;
+  nst.ticket = std::move(ticket);
+  negotiated_.ticket_issued = true;
+  return WriteHandshake(nst);
+}
+
+Status ServerConnection::ReadClientCertificate(const Certificate& certificate, ByteView encoded) {
+  if (certificate.certificate_list.empty()) {
+    // RFC 5246 7.4.6 (checklist 43): the server may go on, or answer handshake_failure.
+    if (config_.client_auth == ClientAuthMode::kRequired) {
+      return HandshakeFailure("Certificate: the client sent none, and this server requires one "
+                              "(RFC 5246 7.4.6)");
+    }
+    tracker_.Learn(kFlagClientCert, false);
+  } else {
+    SD_ASSIGN_OR_RETURN(std::shared_ptr<PeerCertificate> leaf, AcceptPeerChain(certificate));
+    // RFC 5246 7.4.6: rsa_sign or ecdsa_sign, as requested, and able to sign.
+    if (leaf->type == CertKeyType::kOther || !leaf->allows_digital_signature) {
+      return Status::Error(AlertDescription::kUnsupportedCertificate,
+                           "Certificate: the client's key cannot sign a CertificateVerify "
+                           "(RFC 5246 7.4.6)");
+    }
+    tracker_.Learn(kFlagClientCert, true);
+  }
+  AddToTranscript(encoded);
+  Go(ServerState::kReadClientKeyExchange);
+  return Status::Ok();
+}
+
+Status ServerConnection::ReadClientKeyExchange(const ClientKeyExchange& cke, ByteView encoded) {
+  Bytes pre_master_secret;
+  if (negotiated_.suite->key_exchange == KeyExchange::kRsa) {
+    // RFC 5246 7.4.7.1 (checklist 45b): never an alert here; a bad padding, length or version
+    // yields a random secret, so only the Finished fails.
+    pre_master_secret =
+        credential_->rsa_transport->DecryptPreMasterSecret(cke.exchange_keys, client_version_, rng());
+  } else {
+    if (!ecdhe_.has_value()) return InternalError("ECDHE suite without a key pair");
+    // RFC 8422 5.11 (checklist 58): a bad point is illegal_parameter.
+    SD_ASSIGN_OR_RETURN(pre_master_secret, ecdhe_->Agree(cke.exchange_keys));
+  }
+  AddToTranscript(encoded);
+  SD_RETURN_IF_ERROR(DeriveMasterSecret(pre_master_secret));
+  SD_RETURN_IF_ERROR(DeriveTrafficKeys());
+  Go(peer_leaf_ != nullptr ? ServerState::kReadCertificateVerify
+                           : ServerState::kReadChangeCipherSpec);
+  return Status::Ok();
+}
+
+Status ServerConnection::ReadCertificateVerify(const CertificateVerify& cv, ByteView encoded) {
+  // RFC 5246 7.4.8 (checklist 44): one of the algorithms the CertificateRequest listed.
+  if (!Contains(requested_schemes_, cv.algorithm)) {
+    return IllegalParameter("CertificateVerify.algorithm: " +
+                            Describe(Registry::kSignatureScheme, static_cast<uint16_t>(cv.algorithm)) +
+                            " was not in the CertificateRequest (RFC 5246 7.4.8)");
+  }
+  // The signature covers every handshake message before this one; decrypt_error if it fails.
+  SD_RETURN_IF_ERROR(peer_leaf_->verifier->Verify(cv.algorithm, transcript_.messages(), cv.signature)
+                         .WithContext("CertificateVerify"));
+  negotiated_.client_authenticated = true;
+  negotiated_.client_signature = cv.algorithm;
+  AddToTranscript(encoded);
+  Go(ServerState::kReadChangeCipherSpec);
+  return Status::Ok();
+}
+
+Status ServerConnection::ReadClientFinished(const Finished& finished, ByteView encoded) {
+  SD_RETURN_IF_ERROR(ReadPeerFinished(finished, encoded));
+  if (!negotiated_.resumed) {
+    // RFC 5246 7.3 Figure 1, RFC 5077 3.1: [NewSessionTicket], ChangeCipherSpec, Finished.
+    if (issue_ticket_) SD_RETURN_IF_ERROR(WriteNewSessionTicket(MakeSession()));
+    SD_RETURN_IF_ERROR(WriteChangeCipherSpec());
+    SD_RETURN_IF_ERROR(WriteFinished());
+    if (env_.session_cache != nullptr && !negotiated_.session_id.empty()) {
+      env_.session_cache->Store(MakeSession());
+    }
+  }
+  Go(ServerState::kDone);
+  return FinishHandshake();
+}
+
+}  // namespace
+
+std::unique_ptr<ConnectionBase> NewServerConnection(Config config, Environment env,
+                                                    std::shared_ptr<SharedContext> shared) {
+  return std::make_unique<ServerConnection>(std::move(config), std::move(env), std::move(shared));
+}
+
+}  // namespace shakedown
