@@ -27,6 +27,13 @@ struct Command {
 std::string RepoPath(const std::string& relative);
 
 Command AddKatCommand(CLI::App& app);
+// `bench handshake`: handshakes per second, reference engine vs Botan, OpenSSL and the
+// public-key floor (bench/handshake_bench.h).
+Command AddBenchCommand(CLI::App& app);
+// `serve`: the reference server on TCP for standard TLS clients (harness/serve_command.cc).
+Command AddServeCommand(CLI::App& app);
+// `connect`: the reference client against a TLS server (harness/connect_command.cc).
+Command AddConnectCommand(CLI::App& app);
 
 }  // namespace shakedown
 

@@ -14,6 +14,9 @@ int main(int argc, char** argv) {
 
   std::vector<shakedown::Command> commands = {
       shakedown::AddKatCommand(app),
+      shakedown::AddBenchCommand(app),
+      shakedown::AddServeCommand(app),
+      shakedown::AddConnectCommand(app),
   };
 
   try {

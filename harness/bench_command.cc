@@ -1,0 +1,143 @@
+#include <CLI/CLI.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "bench/handshake_bench.h"
+#include "harness/command.h"
+
+namespace shakedown {
+namespace {
+
+std::vector<std::string> SplitCommas(const std::vector<std::string>& values) {
+  std::vector<std::string> out;
+  for (const std::string& value : values) {
+    std::stringstream in(value);
+    for (std::string item; std::getline(in, item, ',');) {
+      if (!item.empty()) out.push_back(item);
+    }
+  }
+  return out;
+}
+
+// The command line as typed (after the binary's path), from /proc/self/cmdline.
+std::string CommandLine() {
+  std::ifstream in("/proc/self/cmdline", std::ios::binary);
+  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string command = "./shakedown";
+  size_t start = all.find('\0');  // skip argv[0], the bazel-bin path
+  while (start != std::string::npos && start + 1 < all.size()) {
+    size_t end = all.find('\0', start + 1);
+    command += " " + all.substr(start + 1, end - start - 1);
+    start = end;
+  }
+  return command;
+}
+
+}  // namespace
+
+Command AddBenchCommand(CLI::App& app) {
+  struct Options {
+    double seconds = 3.0;
+    int rounds = 3;
+    std::vector<std::string> stacks = {"reference,botan,openssl,floor"};
+    std::vector<std::string> suites = {"ecdhe_rsa,rsa"};
+    std::vector<std::string> modes = {"full,resumed"};
+    std::string json;
+  };
+  auto options = std::make_shared<Options>();
+  CLI::App* bench = app.add_subcommand("bench", "Benchmarks.");
+  bench->require_subcommand(1);
+  CLI::App* handshake = bench->add_subcommand(
+      "handshake",
+      "Full and resumed TLS 1.2 handshakes per second between a client and a server of one "
+      "stack, in memory on one thread: the reference engine, Botan's TLS, OpenSSL (memory "
+      "BIOs), and the public-key floor (only the public-key operations of a handshake, with "
+      "Botan's primitives). Prints a table per suite with ratios and a verdict per target "
+      "(full >= 90% of the floor; resumed faster than OpenSSL). Exit code 1 if a handshake "
+      "failed.");
+  handshake
+      ->add_option("--seconds", options->seconds,
+                   "CPU seconds per measurement, split over the rounds")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  handshake
+      ->add_option("--rounds", options->rounds,
+                   "Rounds; stacks take turns within a round and the best round counts")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  handshake
+      ->add_option("--stacks", options->stacks,
+                   "Comma-separated: reference, botan, openssl, floor")
+      ->capture_default_str();
+  handshake
+      ->add_option("--suites", options->suites,
+                   "Comma-separated: ecdhe_rsa (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, x25519), "
+                   "rsa (TLS_RSA_WITH_AES_128_GCM_SHA256)")
+      ->capture_default_str();
+  handshake->add_option("--modes", options->modes, "Comma-separated: full, resumed")
+      ->capture_default_str();
+  handshake->add_option("--json", options->json, "Also write the results as JSON to this file");
+
+  auto run = [options]() -> int {
+    BenchRequest request;
+    request.seconds = options->seconds;
+    request.rounds = options->rounds;
+    for (const std::string& name : SplitCommas(options->stacks)) {
+      if (FindBenchStack(name) == nullptr) {
+        std::cerr << "shakedown bench handshake: unknown stack '" << name << "'\n";
+        return kExitUsage;
+      }
+      request.stacks.push_back(name);
+    }
+    for (const std::string& name : SplitCommas(options->suites)) {
+      std::optional<BenchSuite> suite = SuiteFromShortName(name);
+      if (!suite) {
+        std::cerr << "shakedown bench handshake: unknown suite '" << name << "'\n";
+        return kExitUsage;
+      }
+      request.suites.push_back(*suite);
+    }
+    request.modes.clear();
+    for (const std::string& name : SplitCommas(options->modes)) {
+      if (name == "full") {
+        request.modes.push_back(HandshakeMode::kFull);
+      } else if (name == "resumed") {
+        request.modes.push_back(HandshakeMode::kResumed);
+      } else {
+        std::cerr << "shakedown bench handshake: unknown mode '" << name << "'\n";
+        return kExitUsage;
+      }
+    }
+    if (request.stacks.empty() || request.suites.empty() || request.modes.empty()) {
+      std::cerr << "shakedown bench handshake: nothing to measure\n";
+      return kExitUsage;
+    }
+
+    std::cerr << "Generating the RSA-2048 server credential...\n";
+    Result<BenchFixture> fixture = MakeBenchFixture();
+    if (!fixture.ok()) {
+      std::cerr << "shakedown bench handshake: " << fixture.status().ToString() << "\n";
+      return kExitFailed;
+    }
+    BenchReport report = RunHandshakeBench(*fixture, request, &std::cerr);
+    report.command = CommandLine();
+    std::cout << FormatBenchReport(report);
+    if (!options->json.empty()) {
+      std::ofstream out(options->json);
+      out << BenchReportToJson(report).dump(2) << "\n";
+      if (!out) {
+        std::cerr << "shakedown bench handshake: cannot write " << options->json << "\n";
+        return kExitUsage;
+      }
+    }
+    return report.any_error() ? kExitFailed : kExitOk;
+  };
+  return {handshake, run};
+}
+
+}  // namespace shakedown

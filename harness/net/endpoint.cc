@@ -1,0 +1,321 @@
+#include "harness/net/endpoint.h"
+
+#include <botan/pk_keys.h>
+#include <botan/system_rng.h>
+
+#include <algorithm>
+#include <chrono>
+#include <utility>
+
+#include "engine/base/bytes.h"
+#include "engine/connection/shared_context.h"
+#include "engine/crypto/pki.h"
+#include "engine/wire/registry.h"
+#include "harness/net/pump.h"
+
+namespace shakedown {
+namespace {
+
+uint64_t SystemSeconds() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+ByteView AsBytes(std::string_view text) {
+  return ByteView(reinterpret_cast<const uint8_t*>(text.data()), text.size());
+}
+
+int SuiteRank(const CipherSuiteInfo& suite) {
+  int kx = suite.key_exchange == KeyExchange::kEcdheEcdsa ? 0
+           : suite.key_exchange == KeyExchange::kEcdheRsa ? 1
+                                                          : 2;
+  int cipher = suite.cipher_type == CipherType::kAead ? 0 : 1;
+  return cipher * 10 + kx + (suite.key_exchange == KeyExchange::kRsa ? 100 : 0);
+}
+
+bool LooksLikeHttp(std::string_view request) {
+  for (std::string_view method : {"GET ", "HEAD ", "POST ", "PUT ", "OPTIONS "}) {
+    if (request.substr(0, method.size()) == method) return true;
+  }
+  return false;
+}
+
+// An HTTP request is complete at its blank line; anything else at the end of a line.
+bool RequestComplete(std::string_view request) {
+  if (LooksLikeHttp(request)) {
+    return request.find("\r\n\r\n") != std::string_view::npos ||
+           request.find("\n\n") != std::string_view::npos;
+  }
+  return request.find('\n') != std::string_view::npos;
+}
+
+std::string FirstLine(std::string_view text) {
+  std::string_view line = text.substr(0, text.find_first_of("\r\n"));
+  return std::string(line.substr(0, 80));
+}
+
+}  // namespace
+
+std::vector<uint16_t> DefaultCipherSuites() {
+  size_t count = 0;
+  const CipherSuiteInfo* table = CipherSuiteTable(&count);
+  std::vector<const CipherSuiteInfo*> suites;
+  for (size_t i = 0; i < count; ++i) {
+    if (table[i].engine_supported) suites.push_back(&table[i]);
+  }
+  std::stable_sort(suites.begin(), suites.end(),
+                   [](const CipherSuiteInfo* a, const CipherSuiteInfo* b) {
+                     return SuiteRank(*a) < SuiteRank(*b);
+                   });
+  std::vector<uint16_t> ids;
+  for (const CipherSuiteInfo* suite : suites) ids.push_back(suite->id);
+  return ids;
+}
+
+Result<std::vector<uint16_t>> CipherSuitesFromNames(const std::vector<std::string>& names) {
+  std::vector<uint16_t> ids;
+  for (const std::string& name : names) {
+    const CipherSuiteInfo* suite = FindCipherSuite(std::string_view(name));
+    if (suite == nullptr) {
+      return IllegalParameter("unknown cipher suite '" + name +
+                              "' (use IANA names such as TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)");
+    }
+    if (!suite->engine_supported) {
+      return IllegalParameter("cipher suite '" + name + "' is not supported by the engine");
+    }
+    ids.push_back(suite->id);
+  }
+  if (ids.empty()) return IllegalParameter("no cipher suites given");
+  return ids;
+}
+
+Result<Credential> LoadCredentialPem(const std::string& cert_path, const std::string& key_path) {
+  Credential credential;
+  SD_ASSIGN_OR_RETURN(credential.chain_der, LoadCertificateChainPem(cert_path));
+  SD_ASSIGN_OR_RETURN(std::unique_ptr<Botan::Private_Key> key, LoadPrivateKeyPem(key_path));
+  credential.key = std::move(key);
+  return credential;
+}
+
+std::string StatusPageResponse(const Negotiated& negotiated) {
+  std::string body = std::string(kStatusPageTitle) + "\n";
+  body += "version: " + Describe(negotiated.version) + "\n";
+  body += "cipher suite: " +
+          (negotiated.suite ? std::string(negotiated.suite->name) : std::string("none")) + "\n";
+  if (negotiated.group) {
+    body += "group: " + Describe(Registry::kNamedGroup, static_cast<uint16_t>(*negotiated.group)) +
+            "\n";
+  }
+  body += std::string("session: ") + (negotiated.resumed ? "resumed" : "full handshake") + "\n";
+  body += "session id: " + ToHex(negotiated.session_id) + "\n";
+  body += std::string("extended master secret: ") +
+          (negotiated.extended_master_secret ? "yes" : "no") + "\n";
+  body += std::string("client certificate: ") +
+          (negotiated.client_authenticated ? "verified" : "none") + "\n";
+  return "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+}
+
+std::string ServedConnection::Summary() const {
+  std::string line = "#" + std::to_string(index) + " " + peer;
+  if (handshake_complete) line += " " + DescribeNegotiated(negotiated);
+  if (!status.ok()) return line + " failed: " + status.message();
+  line += " ok";
+  if (!request.empty()) line += " request=\"" + FirstLine(request) + "\"";
+  return line;
+}
+
+ReferenceServer::~ReferenceServer() = default;
+
+Result<std::unique_ptr<ReferenceServer>> ReferenceServer::Create(ServerOptions options) {
+  options.config.role = Role::kServer;
+  if (!options.make_rng) {
+    options.make_rng = [](uint64_t) { return std::make_unique<Botan::System_RNG>(); };
+  }
+  if (!options.clock) options.clock = SystemSeconds;
+  std::unique_ptr<ReferenceServer> server(new ReferenceServer(std::move(options)));
+  std::unique_ptr<Botan::RandomNumberGenerator> rng = server->options_.make_rng(0);
+  SD_ASSIGN_OR_RETURN(server->shared_, SharedContext::Create(server->options_.config, *rng));
+  return server;
+}
+
+ServedConnection ReferenceServer::Serve(Fd socket, const std::string& peer,
+                                        const std::atomic<bool>* cancel) {
+  ServedConnection served;
+  served.index = ++served_;
+  served.peer = peer;
+  std::unique_ptr<Botan::RandomNumberGenerator> rng = options_.make_rng(served.index);
+  Environment env;
+  env.rng = rng.get();
+  env.clock = options_.clock;
+  env.session_cache = options_.session_cache;
+  env.observer = options_.observer;
+  env.shared = shared_;
+  Result<std::unique_ptr<Connection>> created = Connection::Create(options_.config, env);
+  if (!created.ok()) {
+    served.status = created.status();
+    return served;
+  }
+  Connection& connection = **created;
+  SocketPump pump(&connection, socket.get());
+  pump.set_cancel(cancel);
+  connection.Start();
+
+  auto finish = [&](Status status) {
+    served.status = std::move(status);
+    served.request = pump.received_text();
+    served.events = pump.events();
+    served.handshake_complete = connection.handshake_complete();
+    if (served.handshake_complete) served.negotiated = connection.negotiated();
+    return served;
+  };
+
+  Status status = pump.RunUntil(PumpUntil::kHandshakeComplete,
+                                Deadline::After(options_.handshake_timeout));
+  if (!status.ok()) return finish(status);
+
+  // The request: a peer that hangs up (or sends close_notify) without one is fine, e.g. a
+  // client that only checks the handshake or sets up a session to resume.
+  size_t echoed = 0;  // bytes of pump.received() already echoed
+  while (true) {
+    status = pump.RunUntil(
+        [&] {
+          std::string_view pending(reinterpret_cast<const char*>(pump.received().data()) + echoed,
+                                   pump.received().size() - echoed);
+          return RequestComplete(pending) || connection.dead() || pump.peer_closed();
+        },
+        Deadline::After(options_.request_timeout), "a request");
+    if (!status.ok()) {
+      // Going quiet after an echoed line is how an interactive session ends.
+      if (IsTimeout(status) && served.answered) status = Status::Ok();
+      break;
+    }
+    std::string text = pump.received_text().substr(echoed);
+    if (!RequestComplete(text) || connection.dead()) {
+      if (std::optional<Status> failure = connection.failure()) {
+        status = Status::Error(failure->alert(), "TLS connection failed after the handshake: " +
+                                                     DescribeFailure(connection, pump.events()));
+      }
+      break;  // the peer closed (with or without close_notify)
+    }
+    if (LooksLikeHttp(text)) {
+      status = pump.Send(AsBytes(StatusPageResponse(connection.negotiated())),
+                         Deadline::After(options_.request_timeout));
+      served.answered = status.ok();
+      break;
+    }
+    size_t end = text.rfind('\n') + 1;  // echo whole lines only
+    status = pump.Send(AsBytes(std::string_view(text).substr(0, end)),
+                       Deadline::After(options_.request_timeout));
+    if (!status.ok()) break;
+    served.answered = true;
+    echoed += end;
+  }
+  if (!connection.dead()) {
+    Status closed = pump.Close(Deadline::AfterMs(1000));
+    if (status.ok() && !closed.ok() && !served.answered) status = closed;
+  }
+  return finish(status);
+}
+
+Status ReferenceServer::Run(const TcpListener& listener, const std::atomic<bool>& stop,
+                            uint64_t max_connections,
+                            const std::function<void(const ServedConnection&)>& on_connection) {
+  uint64_t count = 0;
+  while (!stop.load() && (max_connections == 0 || count < max_connections)) {
+    std::string peer;
+    // Short accept slices so `stop` is noticed quickly.
+    Result<Fd> socket = AcceptTcp(listener, Deadline::AfterMs(100), &peer);
+    if (!socket.ok()) {
+      if (IsTimeout(socket.status())) continue;
+      return socket.status();
+    }
+    ServedConnection served = Serve(std::move(*socket), peer, &stop);
+    ++count;
+    if (on_connection) on_connection(served);
+  }
+  return Status::Ok();
+}
+
+ClientResult RunClient(const std::string& host, uint16_t port, const ClientOptions& options,
+                       const std::atomic<bool>* cancel) {
+  ClientResult result;
+  Deadline deadline = Deadline::After(options.timeout);
+  Result<Fd> socket = ConnectTcp(host, port, deadline);
+  if (!socket.ok()) {
+    result.status = socket.status();
+    return result;
+  }
+  Botan::System_RNG system_rng;
+  Config config = options.config;
+  config.role = Role::kClient;
+  Environment env;
+  env.rng = options.rng != nullptr ? options.rng : &system_rng;
+  env.clock = options.clock ? options.clock : SystemSeconds;
+  env.observer = options.observer;
+  Result<std::unique_ptr<Connection>> created = Connection::Create(config, env);
+  if (!created.ok()) {
+    result.status = created.status();
+    return result;
+  }
+  Connection& connection = **created;
+  SocketPump pump(&connection, socket->get());
+  pump.set_cancel(cancel);
+  auto finish = [&](Status status) {
+    result.status = std::move(status);
+    result.handshake_complete = connection.handshake_complete();
+    if (result.handshake_complete) {
+      result.negotiated = connection.negotiated();
+      result.session = connection.session();
+    }
+    result.response = pump.received_text();
+    result.events = pump.events();
+    return result;
+  };
+
+  connection.Start();
+  Status status = pump.RunUntil(PumpUntil::kHandshakeComplete, deadline);
+  if (!status.ok() || options.request.empty()) {
+    if (status.ok()) (void)pump.Close(Deadline::AfterMs(1000));
+    return finish(status);
+  }
+  status = pump.Send(AsBytes(options.request), deadline);
+  if (!status.ok()) return finish(status);
+
+  auto expected = [&] {
+    return !options.expect.empty() &&
+           pump.received_text().find(options.expect) != std::string::npos;
+  };
+  bool idle_mode = options.idle.count() > 0;
+  while (true) {
+    size_t before = pump.received().size();
+    Deadline wait = idle_mode && before > 0 ? deadline.Min(Deadline::After(options.idle)) : deadline;
+    status = pump.RunUntil(
+        [&] {
+          return expected() || connection.dead() || pump.peer_closed() ||
+                 (idle_mode && pump.received().size() > before);
+        },
+        wait, "the response");
+    if (!status.ok()) {
+      // Quiet for `idle` after some data: the response is taken to be complete.
+      if (IsTimeout(status) && idle_mode && before > 0 && !deadline.expired()) {
+        status = Status::Ok();
+      }
+      break;
+    }
+    if (expected() || connection.dead() || pump.peer_closed()) break;
+  }
+  if (status.ok() && connection.failure()) {
+    status = Status::Error(connection.failure()->alert(),
+                           "TLS connection failed after the request: " +
+                               DescribeFailure(connection, pump.events()));
+  }
+  if (status.ok() && !options.expect.empty() && !expected()) {
+    status = InternalError("the response ended without '" + options.expect + "'");
+  }
+  if (!connection.dead()) (void)pump.Close(Deadline::AfterMs(1000));
+  return finish(status);
+}
+
+}  // namespace shakedown

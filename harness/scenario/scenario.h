@@ -1,0 +1,239 @@
+// A scenario vector, typed: what vectors/**/*.json hold after strict validation. The loader
+// (loader.h) builds it; the scripted peer plays it; the fuzzers mutate it. docs/SCENARIOS.md
+// is the language reference and the field catalogue below is its single source of truth.
+#ifndef SHAKEDOWN_HARNESS_SCENARIO_SCENARIO_H_
+#define SHAKEDOWN_HARNESS_SCENARIO_SCENARIO_H_
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "engine/base/alert.h"
+#include "engine/base/bytes.h"
+#include "engine/wire/registry.h"
+
+namespace shakedown {
+
+// What a step sends or expects: a handshake message, or a record-level item.
+enum class MessageName {
+  kHelloRequest,
+  kClientHello,
+  kServerHello,
+  kCertificate,
+  kServerKeyExchange,
+  kCertificateRequest,
+  kServerHelloDone,
+  kCertificateVerify,
+  kClientKeyExchange,
+  kNewSessionTicket,
+  kFinished,
+  kChangeCipherSpec,
+  kAlert,
+  kApplicationData,
+  kRaw,  // send only: bytes given in the step, written to the wire as they are
+};
+
+// Every name above, in declaration order (for docs, schema checks and mutators).
+const std::vector<MessageName>& AllMessageNames();
+
+// "ClientHello", "ChangeCipherSpec", ...: the names vectors use.
+std::string_view MessageNameString(MessageName name);
+std::optional<MessageName> ParseMessageName(std::string_view name);
+// The handshake type of a handshake message; nullopt for CCS, Alert, ApplicationData, Raw.
+std::optional<HandshakeType> HandshakeTypeOf(MessageName name);
+
+// ---- Field edits ("set") ----
+
+// How a field's value is written in JSON and held here.
+enum class FieldType {
+  kVersion,     // "TLSv1.2" or "0x0303" (any 16-bit value)
+  kRandom,      // 64 hex digits
+  kBytes,       // hex string; or {"xor": {"hex": "mask", "at": N}} to flip bits at offset N
+                // (N < 0: from the end) of the value the peer would have sent
+  kU8,          // number 0..255
+  kU16,         // number 0..65535
+  kU32,         // number
+  kSuiteList,   // [IANA suite name or number, ...]
+  kSuite,       // IANA suite name or number
+  kGroup,       // IANA group name or number
+  kScheme,      // IANA signature scheme name or number
+  kSchemeList,  // [scheme, ...]
+  kU8List,      // [number, ...]
+  kBytesList,   // [hex, ...]
+  kAlertName,   // IANA alert name or number
+  kAlertLevel,  // "warning" | "fatal" | number
+  kExtension,   // hex body, or null to delete the extension. The bare field "extensions":
+                // null omits the whole block; hex replaces its extension list
+};
+
+struct FieldSpec {
+  MessageName message;
+  std::string_view field;  // "client_version"; "extensions.<IANA extension name>" is kExtension
+  FieldType type;
+  std::string_view meaning;
+};
+
+// Every settable field; `extensions.*` fields exist for every registered extension name
+// (and "extensions.0xNNNN" for any number) on ClientHello and ServerHello.
+const std::vector<FieldSpec>& FieldCatalogue();
+// The spec for message.field, or null if the field does not exist for that message.
+const FieldSpec* FindField(MessageName message, std::string_view field);
+
+// XOR `mask` into the value at `at` (negative: from the end). JSON: {"hex": "mask", "at": N}.
+struct BytesXor {
+  Bytes mask;
+  int64_t at = 0;
+};
+bool operator==(const BytesXor& a, const BytesXor& b);
+inline bool operator!=(const BytesXor& a, const BytesXor& b) { return !(a == b); }
+
+struct FieldValue {
+  // kVersion/kU8/kU16/kU32/kSuite/kGroup/kScheme/kAlertName/kAlertLevel -> uint64_t;
+  // kRandom/kBytes/kExtension -> Bytes; lists -> std::vector<uint64_t> / std::vector<Bytes>;
+  // a kBytes xor -> BytesXor; null (delete an extension) -> std::monostate.
+  std::variant<std::monostate, uint64_t, Bytes, std::vector<uint64_t>, std::vector<Bytes>,
+               BytesXor>
+      value;
+};
+bool operator==(const FieldValue& a, const FieldValue& b);
+inline bool operator!=(const FieldValue& a, const FieldValue& b) { return !(a == b); }
+
+struct FieldEdit {
+  std::string field;  // as in FieldSpec::field; "extensions.0xNNNN" only for unnamed types
+  FieldValue value;
+};
+bool operator==(const FieldEdit& a, const FieldEdit& b);
+inline bool operator!=(const FieldEdit& a, const FieldEdit& b) { return !(a == b); }
+
+// ---- Deviations on the encoded message and its records ----
+
+// Applied in this order: xor, truncate, append.
+struct Corruption {
+  std::optional<BytesXor> xor_bytes;  // on the full encoded message (handshake header included)
+  std::optional<size_t> truncate;     // keep the first N bytes (header lengths are not fixed)
+  Bytes append;                       // appended after the encoded message
+};
+bool operator==(const Corruption& a, const Corruption& b);
+inline bool operator!=(const Corruption& a, const Corruption& b) { return !(a == b); }
+
+struct RecordOptions {
+  std::optional<size_t> fragment;          // split into records of at most N bytes (>= 1)
+  bool coalesce_with_next = false;         // share a record with the next send step
+  std::optional<uint8_t> content_type;     // send in a record of another content type
+  std::optional<uint16_t> version;         // record-layer version for these records
+  std::optional<bool> protect;             // force (true) or suppress (false) encryption
+};
+bool operator==(const RecordOptions& a, const RecordOptions& b);
+inline bool operator!=(const RecordOptions& a, const RecordOptions& b) { return !(a == b); }
+
+struct SendStep {
+  MessageName message = MessageName::kRaw;
+  // Applied to the typed message before it is encoded; sorted by field, each field once.
+  std::vector<FieldEdit> set;
+  Corruption corrupt;          // applied to the encoding
+  RecordOptions record;
+  int repeat = 1;              // send it this many times (>= 1)
+  Bytes raw;                   // kRaw: the bytes; kApplicationData: the payload
+};
+bool operator==(const SendStep& a, const SendStep& b);
+inline bool operator!=(const SendStep& a, const SendStep& b) { return !(a == b); }
+
+// What the target must do next. Exactly one form is used.
+struct Expectation {
+  // The target sends these, in order (handshake messages, ChangeCipherSpec,
+  // ApplicationData). The peer decodes and processes them and checks the invariants.
+  std::vector<MessageName> messages;
+  // Or: an alert whose description is in this set (RFC 5246 names no single alert for
+  // many conditions; the set says which the RFC and the checklist allow). A fatal alert is
+  // followed by a close.
+  std::set<AlertDescription> alerts;
+  // With `alerts`: the level the alert must have. Warning is for the few alerts a stack
+  // sends and goes on (no_renegotiation, RFC 5746 4.2) or answers (close_notify, 7.2.1).
+  AlertLevel alert_level = AlertLevel::kFatal;
+  // With `alerts`: a close without an alert is also accepted (for conditions where the
+  // checklist says real stacks just close). Alone (no messages, no alerts): expect a close.
+  bool close = false;
+  // The target sends nothing for this long (e.g. after a warning alert it must ignore).
+  std::optional<int> silence_ms;
+  // Field checks on the first expected message, e.g. {"cipher_suite": ...}; a kExtension
+  // check of null means "absent". Sorted by field, each field once; never a BytesXor.
+  std::vector<FieldEdit> check;
+};
+bool operator==(const Expectation& a, const Expectation& b);
+inline bool operator!=(const Expectation& a, const Expectation& b) { return !(a == b); }
+
+struct Step {
+  std::variant<SendStep, Expectation> action;
+  std::string comment;    // free text from the vector, shown in traces
+  std::string json_path;  // "/steps/3" or "/connections/1/steps/0": for error messages
+};
+// Ignores json_path (where it came from, not what it does).
+bool operator==(const Step& a, const Step& b);
+inline bool operator!=(const Step& a, const Step& b) { return !(a == b); }
+
+// One TCP connection of the vector. A later connection may resume the session of the
+// first that completed a handshake.
+struct ConnectionScript {
+  bool resume = false;  // offer the previous connection's session (id or ticket)
+  std::vector<Step> steps;
+};
+bool operator==(const ConnectionScript& a, const ConnectionScript& b);
+inline bool operator!=(const ConnectionScript& a, const ConnectionScript& b) { return !(a == b); }
+
+// The scripted peer's own settings (it plays the role the target does not).
+struct PeerConfig {
+  std::vector<uint16_t> cipher_suites;        // client peer: offered; server peer: acceptable
+  std::vector<NamedGroup> groups;             // default: x25519, secp256r1
+  std::vector<SignatureScheme> signature_schemes;
+  std::string certificate = "rsa";            // "rsa" | "ecdsa" | "none" (client auth: none)
+  bool extended_master_secret = true;         // offer / accept EMS
+  bool renegotiation_info = true;             // send the empty RI extension (client)
+  bool session_ticket = false;                // offer the session_ticket extension
+  std::string server_name = "localhost";
+  ProtocolVersion version = ProtocolVersion::kTls12;
+};
+bool operator==(const PeerConfig& a, const PeerConfig& b);
+inline bool operator!=(const PeerConfig& a, const PeerConfig& b) { return !(a == b); }
+
+// What the target must be configured with. The reference target applies it; external
+// targets must be started to match (their command lines say which profile they implement).
+struct TargetConfig {
+  std::string certificate = "rsa";        // "rsa" | "ecdsa" | "none" (client targets only)
+  std::string client_auth = "none";       // "none" | "optional" | "required"
+  std::vector<uint16_t> cipher_suites;    // empty: the target's defaults
+  bool session_tickets = false;
+  std::string extended_master_secret = "enabled";  // "enabled" | "required" | "disabled"
+};
+bool operator==(const TargetConfig& a, const TargetConfig& b);
+inline bool operator!=(const TargetConfig& a, const TargetConfig& b) { return !(a == b); }
+
+enum class TargetRole { kServer, kClient };
+
+// Whether an endpoint in `role` ever sends `message` in TLS 1.2 (RFC 5246 7.4; Certificate,
+// Finished, ChangeCipherSpec, Alert and ApplicationData both ways; kRaw: false).
+bool SentBy(TargetRole role, MessageName message);
+
+struct Scenario {
+  std::string id;     // unique, [a-z0-9._-]+
+  std::string title;
+  std::vector<std::string> refs;  // "RFC5246 7.4.9", "checklist:46", "CVE-2014-0224", "attack:1"
+  std::string topic;              // from the directory (vectors/conformance/<topic>/...)
+  std::string notes;              // where the expectation comes from when refs alone don't say
+  TargetRole role = TargetRole::kServer;  // the target's role
+  PeerConfig peer;
+  TargetConfig target;
+  std::vector<ConnectionScript> connections;
+  std::string source;  // the file it came from
+};
+// Everything but `source` and the steps' json_path.
+bool operator==(const Scenario& a, const Scenario& b);
+inline bool operator!=(const Scenario& a, const Scenario& b) { return !(a == b); }
+
+
+}  // namespace shakedown
+
+#endif  // SHAKEDOWN_HARNESS_SCENARIO_SCENARIO_H_
