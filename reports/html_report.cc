@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <set>
 #include <utility>
@@ -240,6 +241,38 @@ bool ContainsNoCase(std::string_view haystack, std::string_view needle) {
   return it != haystack.end();
 }
 
+// Drops what the report does not use — <title> tooltips ("n3->n4"), id and class attributes
+// — about a fifth of each SVG; and without ids, many inline copies cannot clash.
+std::string Slim(const std::string& svg) {
+  std::string out;
+  out.reserve(svg.size());
+  size_t p = 0;
+  while (p < svg.size()) {
+    if (svg.compare(p, 7, "<title>") == 0) {
+      const size_t end = svg.find("</title>", p);
+      if (end != std::string::npos) {
+        p = end + 8;
+        if (p < svg.size() && svg[p] == '\n') ++p;
+        continue;
+      }
+    }
+    bool dropped = false;
+    for (const char* attr : {" id=\"", " class=\""}) {
+      const size_t n = std::strlen(attr);
+      if (svg.compare(p, n, attr) == 0) {
+        const size_t end = svg.find('"', p + n);  // dot escapes quotes in values
+        if (end != std::string::npos) {
+          p = end + 1;
+          dropped = true;
+        }
+        break;
+      }
+    }
+    if (!dropped) out += svg[p++];
+  }
+  return out;
+}
+
 // Splits dot's output for several graphs into <svg>...</svg> elements without XML prologs
 // or comments. Rejects anything active: the report promises no scripts and no links.
 bool SplitSvgs(const std::string& output, std::vector<std::string>* svgs) {
@@ -267,7 +300,7 @@ bool SplitSvgs(const std::string& output, std::vector<std::string>* svgs) {
     for (const char* bad : {"<script", "<foreignobject", "<a ", "href=", "<!--"}) {
       if (ContainsNoCase(svg, bad)) return false;
     }
-    svgs->push_back(std::move(svg));
+    svgs->push_back(Slim(svg));
     pos = stop;
   }
   return true;
@@ -549,16 +582,9 @@ constexpr char kLegend[] =
     "<span><b style=\"background:#1f6feb;height:1px;border-top:2px dashed #1f6feb\"></b>"
     "legal per the runner, not in the table</span></p>\n";
 
-void AppendDiagram(const std::string& dot, size_t index, const DiagramRenderer& renderer,
-                   std::string& out) {
+void AppendDiagram(const std::string& dot, const DiagramRenderer& renderer, std::string& out) {
   if (const std::string* svg = renderer.Svg(dot)) {
-    // Each embedded copy gets its own ids: several vectors may share one rendering.
-    std::string unique = *svg;
-    const std::string prefix = " id=\"d" + std::to_string(index) + "_";
-    for (size_t p = 0; (p = unique.find(" id=\"", p)) != std::string::npos; p += prefix.size()) {
-      unique.replace(p, 5, prefix);
-    }
-    out += "<div class=\"diagram\">" + unique + "</div>\n" + kLegend;
+    out += "<div class=\"diagram\">" + *svg + "</div>\n" + kLegend;
     return;
   }
   out += "<p class=\"note\">State diagram not rendered (" + HtmlEscape(renderer.WhyNot(dot)) +
@@ -596,7 +622,7 @@ void AppendVector(const RunResult& run, size_t index, const std::string& dot,
   out += std::string("<details class=\"diagram-box\"") + (open ? " open" : "") +
          "><summary><strong>State diagram</strong> (" + std::to_string(v.transitions.size()) +
          " transition" + (v.transitions.size() == 1 ? "" : "s") + ")</summary>\n";
-  AppendDiagram(dot, index, renderer, out);
+  AppendDiagram(dot, renderer, out);
   out += "</details>\n</details></section>\n";
 }
 
@@ -639,7 +665,7 @@ std::string HtmlReport(const RunResult& run, const HtmlReportOptions& options) {
   AppendFailures(run, out);
   out += "<h2 id=\"table\">Legal TLS 1.2 handshake table</h2>\n<details><summary>Reference "
          "diagram: every flow the engine accepts (RFC 5246 7.3, RFC 5077 3.1)</summary>\n";
-  AppendDiagram(reference, run.vectors.size(), renderer, out);
+  AppendDiagram(reference, renderer, out);
   out += "</details>\n<h2 id=\"vectors\">Vectors</h2>\n";
   for (bool failing : {true, false}) {
     for (size_t i = 0; i < run.vectors.size(); ++i) {
