@@ -121,6 +121,13 @@ Command AddServeCommand(CLI::App& app) {
     options->seeded = seed->count() > 0;
     ServerOptions server_options;
     Config& config = server_options.config;
+    // The generated PKI is useless once this server is gone.
+    struct RemoveOnExit {
+      std::string dir;
+      ~RemoveOnExit() {
+        if (!dir.empty()) RemoveTree(dir);
+      }
+    } pki_dir;
     if (options->suites.empty()) {
       config.cipher_suites = DefaultCipherSuites();
     } else {
@@ -161,9 +168,10 @@ Command AddServeCommand(CLI::App& app) {
         std::cerr << "shakedown serve: writing the test PKI: " << dir.status().message() << "\n";
         return kExitFailed;
       }
+      pki_dir.dir = *dir;
       config.credentials = {pki->rsa_server, pki->ecdsa_server};
       if (options->ca.empty()) config.trusted_roots = {pki->ca_der};
-      std::cout << "shakedown serve: throw-away PKI in " << *dir << ":\n"
+      std::cout << "shakedown serve: throw-away PKI (removed on exit) in " << *dir << ":\n"
                 << "  CA certificate (verify the server with it): " << *dir << "/ca.pem\n"
                 << "  server certificates: rsa_server.pem, ecdsa_server.pem (CN and DNS "
                 << "localhost, IP 127.0.0.1)\n"

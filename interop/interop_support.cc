@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <cctype>
 #include <thread>
 
 #include "engine/crypto/rng.h"
@@ -234,6 +235,12 @@ bool WaitForStdout(const Subprocess& process, const std::string& text,
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return true;
+}
+
+std::string ToUpperHex(ByteView bytes) {
+  std::string hex = ToHex(bytes);
+  for (char& c : hex) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return hex;
 }
 
 size_t Count(const std::string& haystack, const std::string& needle) {

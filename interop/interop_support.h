@@ -123,6 +123,9 @@ Result<std::unique_ptr<Subprocess>> StartPeerServer(
 bool WaitForStdout(const Subprocess& process, const std::string& text,
                    std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
 
+// Upper-case hex, as Botan's tools print session ids.
+std::string ToUpperHex(ByteView bytes);
+
 // Occurrences of `needle` in `haystack`.
 size_t Count(const std::string& haystack, const std::string& needle);
 

@@ -58,7 +58,9 @@ class OpensslTest : public ::testing::Test {
     }
     EXPECT_TRUE(served->status.ok()) << served->Summary();
     EXPECT_TRUE(served->handshake_complete) << served->Summary();
-    if (served->negotiated.suite != nullptr) EXPECT_EQ(served->negotiated.suite->name, suite);
+    if (served->negotiated.suite != nullptr) {
+      EXPECT_EQ(served->negotiated.suite->name, suite);
+    }
     return *served;
   }
 
