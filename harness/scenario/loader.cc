@@ -25,14 +25,14 @@ namespace fs = std::filesystem;
 
 // Limits that keep a vector (or a fuzz input) from asking the peer for absurd work.
 constexpr uint64_t kMaxFileSize = 4u << 20;
-constexpr uint64_t kMaxRepeat = 100000;      // alert floods (CVE-2016-8610) need thousands
-constexpr uint64_t kMaxFragment = 0xffff;    // a record length is a uint16
+constexpr uint64_t kMaxRepeat = 100000;            // alert floods (CVE-2016-8610) need thousands
+constexpr uint64_t kMaxFragment = 0xffff;          // a record length is a uint16
 constexpr uint64_t kMaxTruncate = (1u << 24) + 3;  // a whole handshake message
 constexpr int64_t kMaxXorOffset = (1 << 24) + 3;
 constexpr uint64_t kMaxSilenceMs = 60000;
 constexpr size_t kMaxIdLength = 128;
 constexpr size_t kMaxServerName = 255;
-constexpr int kMaxNesting = 32;  // the language nests 8 deep; more is never a vector
+constexpr int kMaxNesting = 32;      // the language nests 8 deep; more is never a vector
 constexpr uint64_t kMaxAttack = 37;  // rows of reference/attacks.md
 
 // ---- The keys of every object: one list, read by the loader and by the schema test ----
@@ -80,24 +80,25 @@ const std::vector<std::string_view>& Keys(KeySetId id) { return KeySets()[id].ke
 // rfc_checklist.md numbers its rows 1-58 and splits two: 36b is extra, 45 is 45a and 45b.
 const std::vector<std::string_view>& ChecklistRowList() {
   static const std::vector<std::string_view>* rows = [] {
-    static std::vector<std::string> storage;
+    auto* storage = new std::vector<std::string>();
     for (int i = 1; i <= 58; ++i) {
       if (i == 45) {
-        storage.push_back("45a");
-        storage.push_back("45b");
+        storage->push_back("45a");
+        storage->push_back("45b");
         continue;
       }
-      storage.push_back(std::to_string(i));
-      if (i == 36) storage.push_back("36b");
+      storage->push_back(std::to_string(i));
+      if (i == 36) storage->push_back("36b");
     }
-    auto* v = new std::vector<std::string_view>(storage.begin(), storage.end());
-    return v;
+    return new std::vector<std::string_view>(storage->begin(), storage->end());
   }();
   return *rows;
 }
 
 // ---- Small helpers ----
 
+// RFC 6901 escaping; control characters are also shown as \u00XX so that a path in a
+// message stays on one line.
 std::string EscapePointer(std::string_view key) {
   std::string out;
   for (char c : key) {
@@ -105,6 +106,10 @@ std::string EscapePointer(std::string_view key) {
       out += "~0";
     } else if (c == '/') {
       out += "~1";
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
+      out += buf;
     } else {
       out += c;
     }
@@ -125,6 +130,24 @@ std::string Quote(std::string_view s) {
   std::string text(s.substr(0, kMax));
   std::string out = Json(text).dump(-1, ' ', false, Json::error_handler_t::replace);
   if (s.size() > kMax) out.insert(out.size() - 1, "...");
+  return out;
+}
+
+// A parser's message, which may echo raw input: one line of printable ASCII, bounded.
+std::string Sanitize(std::string_view text) {
+  constexpr size_t kMax = 300;
+  std::string out;
+  for (char c : text.substr(0, kMax)) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b >= 0x20 && b < 0x7f) {
+      out += c;
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", b);
+      out += buf;
+    }
+  }
+  if (text.size() > kMax) out += "...";
   return out;
 }
 
@@ -269,7 +292,8 @@ std::string CheckRef(std::string_view ref) {
   }
   if (ref.substr(0, 7) == "attack:") {
     std::string_view n = ref.substr(7);
-    if (!IsDigits(n) || n.size() > 3 || n.front() == '0' || std::stoul(std::string(n)) > kMaxAttack) {
+    if (!IsDigits(n) || n.size() > 3 || n.front() == '0' ||
+        std::stoul(std::string(n)) > kMaxAttack) {
       return "attacks.md has rows 1-" + std::to_string(kMaxAttack);
     }
     return "";
@@ -454,20 +478,19 @@ class VectorParser {
 
   bool GetString(const Json& j, const std::string& path, std::string* out);
   bool GetBool(const Json& j, const std::string& path, bool* out);
-  bool GetUint(const Json& j, const std::string& path, uint64_t min, uint64_t max,
-               uint64_t* out);
+  bool GetUint(const Json& j, const std::string& path, uint64_t min, uint64_t max, uint64_t* out);
   bool GetInt(const Json& j, const std::string& path, int64_t min, int64_t max, int64_t* out);
   bool GetHex(const Json& j, const std::string& path, Bytes* out);
   bool GetChoice(const Json& j, const std::string& path,
                  const std::vector<std::string_view>& choices, std::string* out);
-  bool GetRegistryValue(const Json& j, const std::string& path, Registry registry,
-                        uint64_t max, uint64_t* out);
-  bool GetRegistryList(const Json& j, const std::string& path, Registry registry,
-                       bool allow_empty, std::vector<uint64_t>* out);
+  bool GetRegistryValue(const Json& j, const std::string& path, Registry registry, uint64_t max,
+                        uint64_t* out);
+  bool GetRegistryList(const Json& j, const std::string& path, Registry registry, bool allow_empty,
+                       std::vector<uint64_t>* out);
   bool GetVersion(const Json& j, const std::string& path, uint64_t* out);
   bool GetBytesXor(const Json& j, const std::string& path, BytesXor* out);
-  bool GetFieldValue(const FieldSpec& spec, const Json& j, const std::string& path,
-                     bool in_check, FieldValue* out);
+  bool GetFieldValue(const FieldSpec& spec, const Json& j, const std::string& path, bool in_check,
+                     FieldValue* out);
   bool GetEdits(MessageName message, const Json& j, const std::string& path, bool in_check,
                 std::vector<FieldEdit>* out);
   bool GetMessage(const Json& j, const std::string& path, MessageName* out);
@@ -478,8 +501,7 @@ class VectorParser {
   bool ParseStep(const Json& j, const std::string& path, Step* out);
   bool ParseSend(const Json& j, const std::string& path, SendStep* out);
   bool ParseExpect(const Json& j, const std::string& path, Expectation* out);
-  bool ParseExpectedMessages(const Json& j, const std::string& path,
-                             std::vector<MessageName>* out);
+  bool ParseExpectedMessages(const Json& j, const std::string& path, std::vector<MessageName>* out);
   bool CheckOrder(const ConnectionScript& connection);
 
   std::string file_;
@@ -651,7 +673,8 @@ bool VectorParser::GetBytesXor(const Json& j, const std::string& path, BytesXor*
   if (!GetHex(j["hex"], Child(path, "hex"), &out->mask)) return false;
   if (out->mask.empty()) return Fail(Child(path, "hex"), "the xor mask is empty");
   out->at = 0;
-  if (j.contains("at") && !GetInt(j["at"], Child(path, "at"), -kMaxXorOffset, kMaxXorOffset, &out->at)) {
+  if (j.contains("at") &&
+      !GetInt(j["at"], Child(path, "at"), -kMaxXorOffset, kMaxXorOffset, &out->at)) {
     return false;
   }
   return true;
@@ -690,8 +713,9 @@ bool VectorParser::GetFieldValue(const FieldSpec& spec, const Json& j, const std
     case FieldType::kU8:
     case FieldType::kU16:
     case FieldType::kU32: {
-      uint64_t max = spec.type == FieldType::kU8 ? 0xff : spec.type == FieldType::kU16 ? 0xffff
-                                                                                        : 0xffffffff;
+      uint64_t max = spec.type == FieldType::kU8    ? 0xff
+                     : spec.type == FieldType::kU16 ? 0xffff
+                                                    : 0xffffffff;
       if (!GetUint(j, path, 0, max, &number)) return false;
       out->value = number;
       return true;
@@ -700,8 +724,8 @@ bool VectorParser::GetFieldValue(const FieldSpec& spec, const Json& j, const std
     case FieldType::kGroup:
     case FieldType::kScheme:
     case FieldType::kAlertName: {
-      Registry registry = spec.type == FieldType::kSuite   ? Registry::kCipherSuite
-                          : spec.type == FieldType::kGroup ? Registry::kNamedGroup
+      Registry registry = spec.type == FieldType::kSuite    ? Registry::kCipherSuite
+                          : spec.type == FieldType::kGroup  ? Registry::kNamedGroup
                           : spec.type == FieldType::kScheme ? Registry::kSignatureScheme
                                                             : Registry::kAlertDescription;
       uint64_t max = spec.type == FieldType::kAlertName ? 0xff : 0xffff;
@@ -712,8 +736,8 @@ bool VectorParser::GetFieldValue(const FieldSpec& spec, const Json& j, const std
     case FieldType::kSuiteList:
     case FieldType::kSchemeList: {
       std::vector<uint64_t> list;
-      Registry registry = spec.type == FieldType::kSuiteList ? Registry::kCipherSuite
-                                                              : Registry::kSignatureScheme;
+      Registry registry =
+          spec.type == FieldType::kSuiteList ? Registry::kCipherSuite : Registry::kSignatureScheme;
       if (!GetRegistryList(j, path, registry, /*allow_empty=*/true, &list)) return false;
       out->value = std::move(list);
       return true;
@@ -854,15 +878,14 @@ bool VectorParser::ParsePeer(const Json& j, const std::string& path, PeerConfig*
   if (!CheckKeys(j, path, kPeerKeys, "peer")) return false;
   std::vector<uint64_t> list;
   if (j.contains("cipher_suites")) {
-    if (!GetRegistryList(j["cipher_suites"], Child(path, "cipher_suites"),
-                         Registry::kCipherSuite, false, &list)) {
+    if (!GetRegistryList(j["cipher_suites"], Child(path, "cipher_suites"), Registry::kCipherSuite,
+                         false, &list)) {
       return false;
     }
     out->cipher_suites.assign(list.begin(), list.end());
   }
   if (j.contains("groups")) {
-    if (!GetRegistryList(j["groups"], Child(path, "groups"), Registry::kNamedGroup, false,
-                         &list)) {
+    if (!GetRegistryList(j["groups"], Child(path, "groups"), Registry::kNamedGroup, false, &list)) {
       return false;
     }
     out->groups.clear();
@@ -934,8 +957,8 @@ bool VectorParser::ParseTarget(const Json& j, const std::string& path, TargetCon
   }
   if (j.contains("cipher_suites")) {
     std::vector<uint64_t> list;
-    if (!GetRegistryList(j["cipher_suites"], Child(path, "cipher_suites"),
-                         Registry::kCipherSuite, false, &list)) {
+    if (!GetRegistryList(j["cipher_suites"], Child(path, "cipher_suites"), Registry::kCipherSuite,
+                         false, &list)) {
       return false;
     }
     out->cipher_suites.assign(list.begin(), list.end());
@@ -964,8 +987,9 @@ bool VectorParser::ParseSend(const Json& j, const std::string& path, SendStep* o
                                  "record_version", "protect", "data"}) {
       if (j.contains(std::string(key))) {
         return Fail(Child(path, key), "Raw bytes are written to the wire as they are; " +
-                                          Quote(key) + " does not apply (write the bytes you "
-                                                       "want in \"hex\")");
+                                          Quote(key) +
+                                          " does not apply (write the bytes you "
+                                          "want in \"hex\")");
       }
     }
     if (!Require(j, path, "hex")) return false;
@@ -996,8 +1020,9 @@ bool VectorParser::ParseSend(const Json& j, const std::string& path, SendStep* o
   if (m == MessageName::kAlert &&
       std::none_of(out->set.begin(), out->set.end(),
                    [](const FieldEdit& e) { return e.field == "description"; })) {
-    return Fail(path, "an Alert send needs \"set\": {\"description\": ...} (and \"level\", "
-                      "fatal by default)");
+    return Fail(path,
+                "an Alert send needs \"set\": {\"description\": ...} (and \"level\", "
+                "fatal by default)");
   }
 
   if (j.contains("corrupt")) {
@@ -1172,8 +1197,12 @@ bool VectorParser::ParseStep(const Json& j, const std::string& path, Step* out) 
   if (send && expect) return Fail(path, "a step either sends or expects, not both");
   if (!send && !expect) {
     for (const auto& item : j.items()) {
+      // A misspelt "send"/"expect" gets a hint; "set" or "comment" are fine keys, just alone.
+      const auto& send_keys = Keys(kSendStepKeys);
+      if (std::find(send_keys.begin(), send_keys.end(), item.key()) != send_keys.end()) continue;
       std::string hint = Suggest(item.key(), {"send", "expect"});
-      if (!hint.empty()) return Fail(Child(path, item.key()), "unknown key " + Quote(item.key()) + hint);
+      if (!hint.empty())
+        return Fail(Child(path, item.key()), "unknown key " + Quote(item.key()) + hint);
     }
     return Fail(path, "a step needs \"send\" or \"expect\"");
   }
@@ -1370,8 +1399,8 @@ Parsed ParseDocument(const Json& doc, const std::string& source_name) {
 Parsed ParseJsonText(std::string_view text, const std::string& source_name) {
   Parsed out;
   if (JsonNesting(text, kMaxNesting) > kMaxNesting) {
-    out.error = LoadError{source_name, "",
-                          "nested deeper than " + std::to_string(kMaxNesting) + " levels"};
+    out.error =
+        LoadError{source_name, "", "nested deeper than " + std::to_string(kMaxNesting) + " levels"};
     return out;
   }
   DuplicateKeyFinder finder;
@@ -1382,9 +1411,10 @@ Parsed ParseJsonText(std::string_view text, const std::string& source_name) {
     // nlohmann's text: "[json.exception.parse_error.101] parse error at line 3, column 5: ..."
     std::string what = e.what();
     size_t bracket = what.find("] ");
-    out.error = LoadError{source_name, "",
-                          "invalid JSON: " +
-                              (bracket == std::string::npos ? what : what.substr(bracket + 2))};
+    out.error =
+        LoadError{source_name, "",
+                  "invalid JSON: " +
+                      Sanitize(bracket == std::string::npos ? what : what.substr(bracket + 2))};
     return out;
   }
   if (finder.duplicate()) {
@@ -1397,8 +1427,8 @@ Parsed ParseJsonText(std::string_view text, const std::string& source_name) {
 Parsed ParseCborBytes(ByteView cbor, const std::string& source_name) {
   Parsed out;
   if (CborNesting(cbor, kMaxNesting) > kMaxNesting) {
-    out.error = LoadError{source_name, "",
-                          "nested deeper than " + std::to_string(kMaxNesting) + " levels"};
+    out.error =
+        LoadError{source_name, "", "nested deeper than " + std::to_string(kMaxNesting) + " levels"};
     return out;
   }
   Json doc;
@@ -1409,9 +1439,10 @@ Parsed ParseCborBytes(ByteView cbor, const std::string& source_name) {
   } catch (const std::exception& e) {
     std::string what = e.what();
     size_t bracket = what.find("] ");
-    out.error = LoadError{source_name, "",
-                          "invalid CBOR: " +
-                              (bracket == std::string::npos ? what : what.substr(bracket + 2))};
+    out.error =
+        LoadError{source_name, "",
+                  "invalid CBOR: " +
+                      Sanitize(bracket == std::string::npos ? what : what.substr(bracket + 2))};
     return out;
   }
   return ParseDocument(doc, source_name);
@@ -1426,8 +1457,8 @@ Parsed ReadAndParse(const std::string& path) {
   Parsed out;
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) {
-    out.error = LoadError{path, "", fs::exists(path, ec) ? "not a regular file"
-                                                         : "no such file or directory"};
+    out.error = LoadError{
+        path, "", fs::exists(path, ec) ? "not a regular file" : "no such file or directory"};
     return out;
   }
   uint64_t size = fs::file_size(path, ec);
@@ -1475,18 +1506,24 @@ OJson FieldValueJson(const FieldSpec* spec, const FieldValue& value) {
   const FieldType type = spec != nullptr ? spec->type : FieldType::kU32;
   auto scalar = [type](uint64_t v) -> OJson {
     switch (type) {
-      case FieldType::kVersion: return VersionJson(v);
+      case FieldType::kVersion:
+        return VersionJson(v);
       case FieldType::kSuite:
-      case FieldType::kSuiteList: return RegistryJson(Registry::kCipherSuite, v, false);
-      case FieldType::kGroup: return RegistryJson(Registry::kNamedGroup, v, false);
+      case FieldType::kSuiteList:
+        return RegistryJson(Registry::kCipherSuite, v, false);
+      case FieldType::kGroup:
+        return RegistryJson(Registry::kNamedGroup, v, false);
       case FieldType::kScheme:
-      case FieldType::kSchemeList: return RegistryJson(Registry::kSignatureScheme, v, false);
-      case FieldType::kAlertName: return RegistryJson(Registry::kAlertDescription, v, true);
+      case FieldType::kSchemeList:
+        return RegistryJson(Registry::kSignatureScheme, v, false);
+      case FieldType::kAlertName:
+        return RegistryJson(Registry::kAlertDescription, v, true);
       case FieldType::kAlertLevel:
         if (v == 1) return "warning";
         if (v == 2) return "fatal";
         return v;
-      default: return v;
+      default:
+        return v;
     }
   };
   return std::visit(
@@ -1543,7 +1580,8 @@ OJson SendJson(const SendStep& s, const std::string& comment) {
   const RecordOptions& r = s.record;
   if (r.fragment) j["fragment"] = *r.fragment;
   if (r.coalesce_with_next) j["coalesce"] = true;
-  if (r.content_type) j["record_type"] = RegistryJson(Registry::kContentType, *r.content_type, true);
+  if (r.content_type)
+    j["record_type"] = RegistryJson(Registry::kContentType, *r.content_type, true);
   if (r.version) j["record_version"] = VersionJson(*r.version);
   if (r.protect) j["protect"] = *r.protect;
   if (s.repeat != 1) j["repeat"] = s.repeat;
@@ -1754,18 +1792,18 @@ TreeLoad LoadScenarioTree(const std::vector<std::string>& paths) {
     std::error_code ec;
     if (fs::is_directory(path, ec)) {
       size_t before = files.size();
-      for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end;
-           it.increment(ec)) {
+      for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
         if (it->is_regular_file(ec) && is_vector_file(it->path())) {
           files.push_back(it->path().lexically_normal().string());
         }
       }
       if (ec) {
-        tree.vectors.push_back(
-            {path, std::nullopt, LoadError{path, "", "cannot walk the directory: " + ec.message()}});
+        tree.vectors.push_back({path, std::nullopt,
+                                LoadError{path, "", "cannot walk the directory: " + ec.message()}});
       } else if (files.size() == before) {
         tree.vectors.push_back(
-            {path, std::nullopt, LoadError{path, "", "no *.json vector files under this directory"}});
+            {path, std::nullopt,
+             LoadError{path, "", "no *.json vector files under this directory"}});
       }
     } else {
       // A named file is loaded whatever its name; a missing one is an error entry.
@@ -1787,8 +1825,9 @@ TreeLoad LoadScenarioTree(const std::vector<std::string>& paths) {
     if (!v.ok()) continue;
     auto [it, inserted] = first_file_of_id.emplace(v.scenario->id, v.file);
     if (inserted) continue;
-    v.error = LoadError{v.file, "/id", "duplicate id " + Quote(v.scenario->id) + ": " +
-                                           it->second + " already uses it"};
+    v.error =
+        LoadError{v.file, "/id",
+                  "duplicate id " + Quote(v.scenario->id) + ": " + it->second + " already uses it"};
     v.scenario.reset();
   }
   return tree;
@@ -1845,22 +1884,38 @@ const std::vector<std::string_view>& ChecklistRows() { return ChecklistRowList()
 
 std::string_view FieldTypeJson(FieldType type) {
   switch (type) {
-    case FieldType::kVersion: return "version: `\"TLSv1.2\"` or `\"0x0303\"`";
-    case FieldType::kRandom: return "64 hex digits";
-    case FieldType::kBytes: return "hex, or `{\"xor\": {\"hex\": mask, \"at\": N}}`";
-    case FieldType::kU8: return "integer 0..255";
-    case FieldType::kU16: return "integer 0..65535";
-    case FieldType::kU32: return "integer 0..2^32-1";
-    case FieldType::kSuiteList: return "[suite, ...]";
-    case FieldType::kSuite: return "suite: IANA name, integer or `\"0xNNNN\"`";
-    case FieldType::kGroup: return "group: IANA name, integer or `\"0xNNNN\"`";
-    case FieldType::kScheme: return "scheme: IANA name, integer or `\"0xNNNN\"`";
-    case FieldType::kSchemeList: return "[scheme, ...]";
-    case FieldType::kU8List: return "[integer 0..255, ...]";
-    case FieldType::kBytesList: return "[hex, ...]";
-    case FieldType::kAlertName: return "alert: IANA name or integer";
-    case FieldType::kAlertLevel: return "`\"warning\"`, `\"fatal\"` or integer";
-    case FieldType::kExtension: return "hex body, or null";
+    case FieldType::kVersion:
+      return "version: `\"TLSv1.2\"` or `\"0x0303\"`";
+    case FieldType::kRandom:
+      return "64 hex digits";
+    case FieldType::kBytes:
+      return "hex, or `{\"xor\": {\"hex\": mask, \"at\": N}}`";
+    case FieldType::kU8:
+      return "integer 0..255";
+    case FieldType::kU16:
+      return "integer 0..65535";
+    case FieldType::kU32:
+      return "integer 0..2^32-1";
+    case FieldType::kSuiteList:
+      return "[suite, ...]";
+    case FieldType::kSuite:
+      return "suite: IANA name, integer or `\"0xNNNN\"`";
+    case FieldType::kGroup:
+      return "group: IANA name, integer or `\"0xNNNN\"`";
+    case FieldType::kScheme:
+      return "scheme: IANA name, integer or `\"0xNNNN\"`";
+    case FieldType::kSchemeList:
+      return "[scheme, ...]";
+    case FieldType::kU8List:
+      return "[integer 0..255, ...]";
+    case FieldType::kBytesList:
+      return "[hex, ...]";
+    case FieldType::kAlertName:
+      return "alert: IANA name or integer";
+    case FieldType::kAlertLevel:
+      return "`\"warning\"`, `\"fatal\"` or integer";
+    case FieldType::kExtension:
+      return "hex body, or null";
   }
   return "?";
 }

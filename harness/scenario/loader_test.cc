@@ -115,10 +115,10 @@ TEST(LoaderTest, ServerExampleLoads) {
   ASSERT_EQ(steps.size(), 4u);
   EXPECT_EQ(std::get<SendStep>(steps[0].action).message, MessageName::kClientHello);
   EXPECT_EQ(std::get<SendStep>(steps[0].action).repeat, 1);
-  EXPECT_EQ(std::get<Expectation>(steps[1].action).messages,
-            (std::vector<MessageName>{MessageName::kServerHello, MessageName::kCertificate,
-                                      MessageName::kServerKeyExchange,
-                                      MessageName::kServerHelloDone}));
+  EXPECT_EQ(
+      std::get<Expectation>(steps[1].action).messages,
+      (std::vector<MessageName>{MessageName::kServerHello, MessageName::kCertificate,
+                                MessageName::kServerKeyExchange, MessageName::kServerHelloDone}));
   EXPECT_EQ(std::get<SendStep>(steps[2].action).message, MessageName::kChangeCipherSpec);
   const auto& alert = std::get<Expectation>(steps[3].action);
   EXPECT_EQ(alert.alerts, std::set<AlertDescription>{AlertDescription::kUnexpectedMessage});
@@ -183,10 +183,10 @@ TEST(LoaderTest, EveryDeviationLoads) {
   // Sorted by field, the number spellings normalized.
   std::vector<std::string> fields;
   for (const FieldEdit& e : hello.set) fields.push_back(e.field);
-  EXPECT_EQ(fields, (std::vector<std::string>{
-                        "cipher_suites", "client_version", "compression_methods",
-                        "extensions.0x1a1a", "extensions.extended_master_secret",
-                        "extensions.renegotiation_info", "random", "session_id"}));
+  EXPECT_EQ(fields,
+            (std::vector<std::string>{"cipher_suites", "client_version", "compression_methods",
+                                      "extensions.0x1a1a", "extensions.extended_master_secret",
+                                      "extensions.renegotiation_info", "random", "session_id"}));
   EXPECT_EQ(std::get<std::vector<uint64_t>>(hello.set[0].value.value),
             (std::vector<uint64_t>{0x0a0a, 0xc02f, 0x5600}));  // RFC 7507: SCSV 0x5600
   EXPECT_EQ(std::get<uint64_t>(hello.set[1].value.value), 0x0304u);
@@ -237,7 +237,7 @@ TEST(LoaderTest, ExpectationForms) {
   const auto& either = std::get<Expectation>(steps[5].action);
   EXPECT_TRUE(either.close);
   EXPECT_EQ(either.alerts, (std::set<AlertDescription>{AlertDescription::kDecodeError,
-                                                        AlertDescription::kIllegalParameter}));
+                                                       AlertDescription::kIllegalParameter}));
 
   v = ServerVector();
   v["steps"][3] = {{"expect", "close"}};
@@ -268,6 +268,11 @@ TEST(LoaderErrorTest, InvalidJson) {
   EXPECT_NE(text.find("invalid JSON"), std::string::npos) << text;
   text = ErrorText("{\"id\": \"x\" // comment\n}");
   EXPECT_NE(text.find("invalid JSON"), std::string::npos) << text;
+  // The parser echoes what it read; the message stays printable and bounded.
+  text = ErrorText("[\x7f\x01\xff" + std::string(10000, '6') + "\x7f]");
+  EXPECT_NE(text.find("invalid JSON"), std::string::npos) << text;
+  EXPECT_LT(text.size(), 500u) << text;
+  for (char c : text) EXPECT_TRUE(c >= 0x20 && c < 0x7f) << text;
 }
 
 TEST(LoaderErrorTest, DuplicateKeys) {
@@ -301,6 +306,13 @@ TEST(LoaderErrorTest, TopLevel) {
   v = ServerVector();
   v["target_role"] = "sever";
   ExpectError(v, "/target_role", "unknown value \"sever\" (did you mean \"server\"?)");
+  // RFC 6901 escapes "~" and "/"; control characters are shown escaped too.
+  v = ServerVector();
+  v["steps"][0]["a/b~c"] = 1;
+  ExpectError(v, "/steps/0/a~1b~0c", "unknown key \"a/b~c\" in a send step");
+  v = ServerVector();
+  v["steps"][0]["s\nd"] = 1;
+  ExpectError(v, "/steps/0/s\\u000ad", "unknown key \"s\\nd\"");
   v = ServerVector();
   v["$schema"] = "../schema/scenario.schema.json";
   EXPECT_TRUE(Load(v).ok()) << "editors may name the schema";
@@ -323,8 +335,8 @@ TEST(LoaderErrorTest, Refs) {
     v["refs"] = {"RFC5246 7.1", ref};
     ExpectError(v, "/refs/1", reason);
   }
-  v["refs"] = {"checklist:36b", "checklist:45a", "RFC5246 App. E.1", "RFC7627", "attack:37",
-               "CVE-2017-1000385"};
+  v["refs"] = {"checklist:36b", "checklist:45a", "RFC5246 App. E.1",
+               "RFC7627",       "attack:37",     "CVE-2017-1000385"};
   EXPECT_TRUE(Load(v).ok());
   v["refs"] = {"RFC5246", "RFC5246"};
   ExpectError(v, "/refs/1", "listed twice");
@@ -333,8 +345,9 @@ TEST(LoaderErrorTest, Refs) {
 TEST(LoaderErrorTest, Config) {
   Json v = ServerVector();
   v["peer"]["cipher_suite"] = Json::array();
-  ExpectError(v, "/peer/cipher_suite", "unknown key \"cipher_suite\" in peer (did you mean "
-                                       "\"cipher_suites\"?)");
+  ExpectError(v, "/peer/cipher_suite",
+              "unknown key \"cipher_suite\" in peer (did you mean "
+              "\"cipher_suites\"?)");
   v = ServerVector();
   v["peer"]["cipher_suites"] = {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA265"};
   ExpectError(v, "/peer/cipher_suites/0",
@@ -357,7 +370,8 @@ TEST(LoaderErrorTest, Config) {
   ExpectError(v, "/peer/groups/0", "65536 is out of range 0..65535");
   v = ServerVector();
   v["peer"]["version"] = "TLS1.2";
-  ExpectError(v, "/peer/version", "unknown protocol version \"TLS1.2\" (did you mean \"TLSv1.2\"?)");
+  ExpectError(v, "/peer/version",
+              "unknown protocol version \"TLS1.2\" (did you mean \"TLSv1.2\"?)");
   v = ServerVector();
   v["peer"]["extended_master_secret"] = "yes";
   ExpectError(v, "/peer/extended_master_secret", "expected true or false, got a string");
@@ -412,6 +426,8 @@ TEST(LoaderErrorTest, StepShape) {
   v["steps"][2] = {{"sned", "ChangeCipherSpec"}};
   ExpectError(v, "/steps/2/sned", "unknown key \"sned\" (did you mean \"send\"?)");
   v["steps"][2] = {{"comment", "x"}};
+  ExpectError(v, "/steps/2", "a step needs \"send\" or \"expect\"");
+  v["steps"][2] = {{"set", {{"random", "00"}}}};  // not "did you mean send"
   ExpectError(v, "/steps/2", "a step needs \"send\" or \"expect\"");
   v["steps"][2] = {{"send", "ChangeCipherSpec"}, {"fragments", 1}};
   ExpectError(v, "/steps/2/fragments",
@@ -490,8 +506,8 @@ TEST(LoaderErrorTest, AlertsAndRegistryValues) {
   v = ServerVector();
   v["steps"][2] = {{"send", "Alert"}};
   ExpectError(v, "/steps/2", "an Alert send needs \"set\": {\"description\": ...}");
-  v["steps"][2] = {{"send", "Alert"}, {"set", {{"description", "bad_record_mac"},
-                                               {"level", "fatl"}}}};
+  v["steps"][2] = {{"send", "Alert"},
+                   {"set", {{"description", "bad_record_mac"}, {"level", "fatl"}}}};
   ExpectError(v, "/steps/2/set/level", "unknown value \"fatl\" (did you mean \"fatal\"?)");
   v["steps"][2] = {{"send", "Alert"}, {"set", {{"description", 256}}}};
   ExpectError(v, "/steps/2/set/description", "256 is out of range 0..255");
@@ -575,8 +591,9 @@ TEST(LoaderErrorTest, Expectations) {
   expect(R"(["ServerHello", "ClientKeyExchange"])");
   ExpectError(v, "/steps/1/expect/1", "a server never sends ClientKeyExchange");
   expect(R"({"messages": ["ServerHello"], "check": {"cipher_suites": []}})");
-  ExpectError(v, "/steps/1/expect/check/cipher_suites", "unknown field \"cipher_suites\" for "
-                                                        "ServerHello");
+  ExpectError(v, "/steps/1/expect/check/cipher_suites",
+              "unknown field \"cipher_suites\" for "
+              "ServerHello");
   expect(R"({"messages": ["ServerHello"], "check": {"session_id": {"xor": {"hex": "01"}}}})");
   ExpectError(v, "/steps/1/expect/check/session_id", "a check compares values");
   expect(R"({"alert": ["decode_error"], "level": "Fatal"})");
@@ -663,8 +680,8 @@ TEST_F(TreeTest, EveryFileIsCountedAndErrorsNameTheFile) {
   fs::create_directories(root_ / "empty");
   const std::string missing = (root_ / "missing.json").string();
 
-  TreeLoad tree = LoadScenarioTree({(root_ / "vectors").string(), (root_ / "empty").string(),
-                                    missing, a});
+  TreeLoad tree =
+      LoadScenarioTree({(root_ / "vectors").string(), (root_ / "empty").string(), missing, a});
   ASSERT_EQ(tree.vectors.size(), 6u);
   EXPECT_EQ(tree.loaded(), 2u);
   EXPECT_EQ(tree.failed(), 4u);
@@ -707,8 +724,8 @@ TEST_F(TreeTest, LoadScenarioFile) {
   EXPECT_EQ(r->topic, "misc");
   Result<Scenario> missing = LoadScenarioFile((root_ / "nope.json").string());
   ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.status().message(), (root_ / "nope.json").string() +
-                                            ": no such file or directory");
+  EXPECT_EQ(missing.status().message(),
+            (root_ / "nope.json").string() + ": no such file or directory");
   Result<Scenario> dir = LoadScenarioFile(root_.string());
   ASSERT_FALSE(dir.ok());
   EXPECT_NE(dir.status().message().find("not a regular file"), std::string::npos);
@@ -750,7 +767,9 @@ TEST(SerializeTest, CanonicalForm) {
   v["peer"] = {{"cipher_suites", {49199}}, {"extended_master_secret", true}};
   v["target"] = {{"client_auth", "none"}};
   v["steps"][3]["expect"] = {{"alert", {10}}, {"or_close", false}};
-  v["steps"][2] = {{"send", "ChangeCipherSpec"}, {"repeat", 1}, {"record_type", 20},
+  v["steps"][2] = {{"send", "ChangeCipherSpec"},
+                   {"repeat", 1},
+                   {"record_type", 20},
                    {"set", {{"value", "0101"}}}};
   Result<Scenario> s = Load(v);
   ASSERT_TRUE(s.ok()) << s.status().message();

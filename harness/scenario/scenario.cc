@@ -59,7 +59,8 @@ constexpr StaticField kHelloFieldsServer[] = {
      "version the server selected (RFC 5246 7.4.1.3)"},
     {M::kServerHello, "random", T::kRandom,
      "ServerHello.random, 32 bytes (RFC 8446 4.1.3 downgrade sentinel in the last 8)"},
-    {M::kServerHello, "session_id", T::kBytes, "session id, <0..32> bytes; echoes the client's on resumption"},
+    {M::kServerHello, "session_id", T::kBytes,
+     "session id, <0..32> bytes; echoes the client's on resumption"},
     {M::kServerHello, "cipher_suite", T::kSuite, "selected suite"},
     {M::kServerHello, "compression_method", T::kU8, "selected compression method"},
     {M::kServerHello, "extensions", T::kExtension,
@@ -101,7 +102,8 @@ constexpr StaticField kOtherFields[] = {
      "PRF output, 12 bytes (RFC 5246 7.4.9); the peer computes it unless set"},
     {M::kAlert, "level", T::kAlertLevel, "warning or fatal (RFC 5246 7.2)"},
     {M::kAlert, "description", T::kAlertName, "the alert; a send step of Alert must set it"},
-    {M::kChangeCipherSpec, "value", T::kBytes, "the record body; 01 when well-formed (RFC 5246 7.1)"},
+    {M::kChangeCipherSpec, "value", T::kBytes,
+     "the record body; 01 when well-formed (RFC 5246 7.1)"},
     {M::kApplicationData, "data", T::kBytes, "the record payload"},
 };
 
@@ -168,17 +170,28 @@ std::optional<MessageName> ParseMessageName(std::string_view name) {
 
 std::optional<HandshakeType> HandshakeTypeOf(MessageName name) {
   switch (name) {
-    case MessageName::kHelloRequest: return HandshakeType::kHelloRequest;
-    case MessageName::kClientHello: return HandshakeType::kClientHello;
-    case MessageName::kServerHello: return HandshakeType::kServerHello;
-    case MessageName::kCertificate: return HandshakeType::kCertificate;
-    case MessageName::kServerKeyExchange: return HandshakeType::kServerKeyExchange;
-    case MessageName::kCertificateRequest: return HandshakeType::kCertificateRequest;
-    case MessageName::kServerHelloDone: return HandshakeType::kServerHelloDone;
-    case MessageName::kCertificateVerify: return HandshakeType::kCertificateVerify;
-    case MessageName::kClientKeyExchange: return HandshakeType::kClientKeyExchange;
-    case MessageName::kNewSessionTicket: return HandshakeType::kNewSessionTicket;
-    case MessageName::kFinished: return HandshakeType::kFinished;
+    case MessageName::kHelloRequest:
+      return HandshakeType::kHelloRequest;
+    case MessageName::kClientHello:
+      return HandshakeType::kClientHello;
+    case MessageName::kServerHello:
+      return HandshakeType::kServerHello;
+    case MessageName::kCertificate:
+      return HandshakeType::kCertificate;
+    case MessageName::kServerKeyExchange:
+      return HandshakeType::kServerKeyExchange;
+    case MessageName::kCertificateRequest:
+      return HandshakeType::kCertificateRequest;
+    case MessageName::kServerHelloDone:
+      return HandshakeType::kServerHelloDone;
+    case MessageName::kCertificateVerify:
+      return HandshakeType::kCertificateVerify;
+    case MessageName::kClientKeyExchange:
+      return HandshakeType::kClientKeyExchange;
+    case MessageName::kNewSessionTicket:
+      return HandshakeType::kNewSessionTicket;
+    case MessageName::kFinished:
+      return HandshakeType::kFinished;
     case MessageName::kChangeCipherSpec:
     case MessageName::kAlert:
     case MessageName::kApplicationData:
@@ -241,9 +254,7 @@ const FieldSpec* FindField(MessageName message, std::string_view field) {
 
 // ---- Equality ----
 
-bool operator==(const BytesXor& a, const BytesXor& b) {
-  return a.mask == b.mask && a.at == b.at;
-}
+bool operator==(const BytesXor& a, const BytesXor& b) { return a.mask == b.mask && a.at == b.at; }
 
 bool operator==(const FieldValue& a, const FieldValue& b) { return a.value == b.value; }
 
@@ -280,25 +291,24 @@ bool operator==(const ConnectionScript& a, const ConnectionScript& b) {
 
 bool operator==(const PeerConfig& a, const PeerConfig& b) {
   return std::tie(a.cipher_suites, a.groups, a.signature_schemes, a.certificate,
-                  a.extended_master_secret, a.renegotiation_info, a.session_ticket,
-                  a.server_name, a.version) ==
-         std::tie(b.cipher_suites, b.groups, b.signature_schemes, b.certificate,
-                  b.extended_master_secret, b.renegotiation_info, b.session_ticket,
-                  b.server_name, b.version);
+                  a.extended_master_secret, a.renegotiation_info, a.session_ticket, a.server_name,
+                  a.version) == std::tie(b.cipher_suites, b.groups, b.signature_schemes,
+                                         b.certificate, b.extended_master_secret,
+                                         b.renegotiation_info, b.session_ticket, b.server_name,
+                                         b.version);
 }
 
 bool operator==(const TargetConfig& a, const TargetConfig& b) {
   return std::tie(a.certificate, a.client_auth, a.cipher_suites, a.session_tickets,
-                  a.extended_master_secret) ==
-         std::tie(b.certificate, b.client_auth, b.cipher_suites, b.session_tickets,
-                  b.extended_master_secret);
+                  a.extended_master_secret) == std::tie(b.certificate, b.client_auth,
+                                                        b.cipher_suites, b.session_tickets,
+                                                        b.extended_master_secret);
 }
 
 bool operator==(const Scenario& a, const Scenario& b) {
   return std::tie(a.id, a.title, a.refs, a.topic, a.notes, a.role, a.peer, a.target,
                   a.connections) ==
-         std::tie(b.id, b.title, b.refs, b.topic, b.notes, b.role, b.peer, b.target,
-                  b.connections);
+         std::tie(b.id, b.title, b.refs, b.topic, b.notes, b.role, b.peer, b.target, b.connections);
 }
 
 }  // namespace shakedown

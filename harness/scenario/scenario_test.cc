@@ -34,11 +34,11 @@ TEST(MessageNameTest, NamesAreExactAndCaseSensitive) {
 // RFC 5246 7.4 HandshakeType values; new_session_ticket from RFC 5077 3.3.
 TEST(MessageNameTest, HandshakeTypes) {
   const std::pair<MessageName, int> kExpected[] = {
-      {MessageName::kHelloRequest, 0},       {MessageName::kClientHello, 1},
-      {MessageName::kServerHello, 2},        {MessageName::kNewSessionTicket, 4},
-      {MessageName::kCertificate, 11},       {MessageName::kServerKeyExchange, 12},
+      {MessageName::kHelloRequest, 0},        {MessageName::kClientHello, 1},
+      {MessageName::kServerHello, 2},         {MessageName::kNewSessionTicket, 4},
+      {MessageName::kCertificate, 11},        {MessageName::kServerKeyExchange, 12},
       {MessageName::kCertificateRequest, 13}, {MessageName::kServerHelloDone, 14},
-      {MessageName::kCertificateVerify, 15}, {MessageName::kClientKeyExchange, 16},
+      {MessageName::kCertificateVerify, 15},  {MessageName::kClientKeyExchange, 16},
       {MessageName::kFinished, 20},
   };
   for (const auto& [name, type] : kExpected) {
@@ -64,9 +64,9 @@ TEST(SentByTest, DirectionsFollowRfc5246) {
     EXPECT_TRUE(SentBy(TargetRole::kClient, m)) << MessageNameString(m);
     EXPECT_FALSE(SentBy(TargetRole::kServer, m)) << MessageNameString(m);
   }
-  for (MessageName m : {MessageName::kCertificate, MessageName::kFinished,
-                        MessageName::kChangeCipherSpec, MessageName::kAlert,
-                        MessageName::kApplicationData}) {
+  for (MessageName m :
+       {MessageName::kCertificate, MessageName::kFinished, MessageName::kChangeCipherSpec,
+        MessageName::kAlert, MessageName::kApplicationData}) {
     EXPECT_TRUE(SentBy(TargetRole::kClient, m)) << MessageNameString(m);
     EXPECT_TRUE(SentBy(TargetRole::kServer, m)) << MessageNameString(m);
   }
@@ -102,8 +102,7 @@ TEST(FieldCatalogueTest, HasTheFieldsOfEveryMessageStruct) {
       {MessageName::kServerKeyExchange, "signature_algorithm", FieldType::kScheme},
       {MessageName::kServerKeyExchange, "signature", FieldType::kBytes},
       {MessageName::kCertificateRequest, "certificate_types", FieldType::kU8List},
-      {MessageName::kCertificateRequest, "supported_signature_algorithms",
-       FieldType::kSchemeList},
+      {MessageName::kCertificateRequest, "supported_signature_algorithms", FieldType::kSchemeList},
       {MessageName::kCertificateRequest, "certificate_authorities", FieldType::kBytesList},
       {MessageName::kCertificateVerify, "signature_algorithm", FieldType::kScheme},
       {MessageName::kCertificateVerify, "signature", FieldType::kBytes},
@@ -151,8 +150,8 @@ TEST(FieldCatalogueTest, RowsAreUniqueAndDocumented) {
     EXPECT_EQ(spec.meaning.find('|'), std::string_view::npos) << "breaks the markdown table";
     EXPECT_EQ(spec.meaning.find('\n'), std::string_view::npos);
   }
-  for (MessageName m : {MessageName::kHelloRequest, MessageName::kServerHelloDone,
-                        MessageName::kRaw}) {
+  for (MessageName m :
+       {MessageName::kHelloRequest, MessageName::kServerHelloDone, MessageName::kRaw}) {
     for (const FieldSpec& spec : FieldCatalogue()) EXPECT_NE(spec.message, m) << spec.field;
   }
 }
