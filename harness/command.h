@@ -34,6 +34,10 @@ Command AddBenchCommand(CLI::App& app);
 Command AddServeCommand(CLI::App& app);
 // `connect`: the reference client against a TLS server (harness/connect_command.cc).
 Command AddConnectCommand(CLI::App& app);
+// `run`, `replay`, `list`: scenario vectors against a target (harness/run_command.cc).
+Command AddRunCommand(CLI::App& app);
+Command AddReplayCommand(CLI::App& app);
+Command AddListCommand(CLI::App& app);
 
 }  // namespace shakedown
 

@@ -17,6 +17,9 @@ int main(int argc, char** argv) {
       shakedown::AddBenchCommand(app),
       shakedown::AddServeCommand(app),
       shakedown::AddConnectCommand(app),
+      shakedown::AddRunCommand(app),
+      shakedown::AddReplayCommand(app),
+      shakedown::AddListCommand(app),
   };
 
   try {

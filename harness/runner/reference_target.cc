@@ -1,0 +1,201 @@
+#include "harness/runner/reference_target.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/connection/session.h"
+#include "engine/connection/shared_context.h"
+#include "engine/crypto/rng.h"
+#include "harness/net/endpoint.h"
+
+namespace shakedown {
+namespace {
+
+// Room for every session of one vector (a vector has a handful of connections).
+constexpr size_t kSessionCacheCapacity = 64;
+constexpr uint64_t kSessionLifetimeSeconds = 24 * 3600;  // RFC 5246 F.1.4's upper limit
+
+uint64_t Fnv1a(const std::string& text) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+// Everything of a Config that the SharedContext depends on, as a cache key.
+std::string ContextKey(const Scenario& s) {
+  std::string key = s.role == TargetRole::kServer ? "S|" : "C|";
+  key += s.target.certificate + "|" + s.target.client_auth + "|" + s.target.extended_master_secret +
+         (s.target.session_tickets ? "|t|" : "|-|");
+  for (uint16_t suite : s.target.cipher_suites) key += std::to_string(suite) + ",";
+  return key;
+}
+
+class ReferenceConnection final : public TargetConnection {
+ public:
+  ReferenceConnection(std::unique_ptr<DeterministicRng> rng, std::unique_ptr<Connection> conn,
+                      std::optional<Session>* session_sink)
+      : rng_(std::move(rng)), conn_(std::move(conn)), session_sink_(session_sink) {}
+  ~ReferenceConnection() override { Close(); }
+
+  Status Write(ByteView data) override {
+    conn_->ReceiveBytes(data);
+    CollectNotes();
+    return Status::Ok();
+  }
+
+  ReadResult Read(Deadline) override {
+    ReadResult r;
+    r.data = conn_->TakeOutput();
+    CollectNotes();
+    if (!r.data.empty()) {
+      r.kind = ReadResult::Kind::kData;
+    } else if (conn_->dead()) {
+      r.kind = ReadResult::Kind::kEof;
+    } else {
+      r.kind = ReadResult::Kind::kSilent;  // the engine waits for input
+    }
+    return r;
+  }
+
+  void Close() override {
+    if (closed_) return;
+    closed_ = true;
+    if (session_sink_ != nullptr && conn_->handshake_complete()) {
+      if (std::optional<Session> s = conn_->session()) *session_sink_ = std::move(s);
+    }
+  }
+
+  bool instant() const override { return true; }
+  const Negotiated* negotiated() const override {
+    return conn_->handshake_complete() ? &conn_->negotiated() : nullptr;
+  }
+  std::vector<std::string> TakeNotes() override { return std::move(notes_); }
+
+ private:
+  void CollectNotes() {
+    for (const Event& e : conn_->TakeEvents()) {
+      switch (e.type) {
+        case EventType::kAlertSent:
+          notes_.push_back("target sent alert " +
+                           std::string(AlertName(static_cast<uint8_t>(e.alert)).value_or("?")) +
+                           (e.detail.empty() ? "" : ": " + e.detail));
+          break;
+        case EventType::kHandshakeComplete:
+          notes_.push_back("target: handshake complete");
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  std::unique_ptr<DeterministicRng> rng_;  // before conn_: the connection draws from it
+  std::unique_ptr<Connection> conn_;
+  std::optional<Session>* session_sink_;
+  std::vector<std::string> notes_;
+  bool closed_ = false;
+};
+
+class ReferenceTarget final : public Target {
+ public:
+  explicit ReferenceTarget(const TargetResources& resources) : resources_(resources) {}
+
+  Result<std::unique_ptr<TargetConnection>> Connect(const Scenario& scenario,
+                                                    size_t index) override {
+    if (index == 0) {
+      // Sessions live for one vector: a later vector must not resume an earlier one's.
+      cache_ = std::make_unique<InMemorySessionCache>(kSessionCacheCapacity,
+                                                      kSessionLifetimeSeconds);
+      client_session_.reset();
+    }
+    SD_ASSIGN_OR_RETURN(Config config, ReferenceConfig(scenario, *resources_.pki));
+    if (config.role == Role::kClient && index < scenario.connections.size() &&
+        scenario.connections[index].resume) {
+      config.resume = client_session_;
+    }
+    SD_ASSIGN_OR_RETURN(std::shared_ptr<SharedContext> shared, ContextFor(scenario, config));
+
+    uint64_t salt = Fnv1a(scenario.id) ^ (0x9e3779b97f4a7c15ull * (index + 1));
+    auto rng = std::make_unique<DeterministicRng>(resources_.seed ^ salt ^ 0x7461726765740000ull);
+    Environment env;
+    env.rng = rng.get();
+    env.clock = [] { return kReferenceClock; };
+    env.session_cache = cache_.get();
+    env.shared = std::move(shared);
+    Result<std::unique_ptr<Connection>> conn = Connection::Create(std::move(config), env);
+    if (!conn.ok()) {
+      return InternalError("reference target configuration: " + conn.status().message());
+    }
+    std::unique_ptr<Connection> c = std::move(conn).value();
+    c->Start();
+    return std::unique_ptr<TargetConnection>(
+        new ReferenceConnection(std::move(rng), std::move(c), &client_session_));
+  }
+
+  std::string describe() const override { return "reference"; }
+
+ private:
+  Result<std::shared_ptr<SharedContext>> ContextFor(const Scenario& scenario,
+                                                    const Config& config) {
+    // Preparing credentials costs more than a handshake: once per configuration per target.
+    std::string key = ContextKey(scenario);
+    auto it = contexts_.find(key);
+    if (it != contexts_.end()) return it->second;
+    DeterministicRng rng(resources_.seed ^ Fnv1a(key));
+    Result<std::shared_ptr<SharedContext>> ctx = SharedContext::Create(config, rng);
+    if (!ctx.ok()) return InternalError("reference target context: " + ctx.status().message());
+    contexts_[key] = *ctx;
+    return *ctx;
+  }
+
+  TargetResources resources_;
+  std::map<std::string, std::shared_ptr<SharedContext>> contexts_;
+  std::unique_ptr<InMemorySessionCache> cache_;
+  std::optional<Session> client_session_;
+};
+
+}  // namespace
+
+Result<Config> ReferenceConfig(const Scenario& scenario, const TestPki& pki) {
+  const TargetConfig& t = scenario.target;
+  Config c;
+  c.role = scenario.role == TargetRole::kServer ? Role::kServer : Role::kClient;
+  c.cipher_suites = t.cipher_suites.empty() ? DefaultCipherSuites() : t.cipher_suites;
+  if (c.role == Role::kServer) {
+    if (t.certificate == "rsa") {
+      c.credentials = {pki.rsa_server};
+    } else if (t.certificate == "ecdsa") {
+      c.credentials = {pki.ecdsa_server};
+    } else {
+      return InternalError("target.certificate \"" + t.certificate +
+                           "\": a server target needs \"rsa\" or \"ecdsa\"");
+    }
+  } else {
+    if (t.certificate == "rsa") c.credentials = {pki.rsa_client};
+    if (t.certificate == "ecdsa") c.credentials = {pki.ecdsa_client};
+    c.server_name = scenario.peer.server_name;
+  }
+  // A real deployment validates the peer's chain: the peer's certificates come from the same
+  // test CA (RFC 5246 7.4.2, 7.4.6).
+  c.trusted_roots = {pki.ca_der};
+  if (t.client_auth == "optional") c.client_auth = ClientAuthMode::kOptional;
+  if (t.client_auth == "required") c.client_auth = ClientAuthMode::kRequired;
+  if (t.extended_master_secret == "required") c.extended_master_secret = EmsPolicy::kRequired;
+  if (t.extended_master_secret == "disabled") c.extended_master_secret = EmsPolicy::kDisabled;
+  c.session_tickets = t.session_tickets;
+  // A fixed ticket key: tickets issued in one connection of a vector open in the next.
+  c.ticket_key = Bytes(32, 0x5d);
+  return c;
+}
+
+std::unique_ptr<Target> MakeReferenceTarget(const TargetResources& resources) {
+  return std::make_unique<ReferenceTarget>(resources);
+}
+
+}  // namespace shakedown

@@ -1,0 +1,752 @@
+#include "harness/runner/runner.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "engine/crypto/rng.h"
+#include "engine/state/handshake_table.h"
+#include "engine/wire/handshake.h"
+#include "harness/peer/field_edits.h"
+#include "harness/peer/scripted_peer.h"
+
+namespace shakedown {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string Join(const std::vector<std::string>& parts, const char* separator) {
+  std::string out;
+  for (const std::string& p : parts) {
+    if (!out.empty()) out += separator;
+    out += p;
+  }
+  return out;
+}
+
+std::string MessageList(const std::vector<MessageName>& names) {
+  std::vector<std::string> parts;
+  for (MessageName n : names) parts.emplace_back(MessageNameString(n));
+  return "[" + Join(parts, ", ") + "]";
+}
+
+std::string AlertSet(const std::set<AlertDescription>& alerts) {
+  std::vector<std::string> parts;
+  for (AlertDescription a : alerts) {
+    parts.emplace_back(AlertName(static_cast<uint8_t>(a)).value_or("?"));
+  }
+  return "{" + Join(parts, " | ") + "}";
+}
+
+std::string LevelName(AlertLevel level) {
+  return level == AlertLevel::kFatal ? "fatal" : "warning";
+}
+
+std::string FieldValueText(const FieldValue& v) {
+  if (std::holds_alternative<std::monostate>(v.value)) return "absent";
+  if (const auto* n = std::get_if<uint64_t>(&v.value)) {
+    char hex[32];
+    std::snprintf(hex, sizeof(hex), "0x%04llx", static_cast<unsigned long long>(*n));
+    return std::to_string(*n) + " (" + hex + ")";
+  }
+  if (const auto* b = std::get_if<Bytes>(&v.value)) return b->empty() ? "empty" : ToHex(*b);
+  if (const auto* l = std::get_if<std::vector<uint64_t>>(&v.value)) {
+    std::vector<std::string> parts;
+    for (uint64_t x : *l) parts.push_back(std::to_string(x));
+    return "[" + Join(parts, ", ") + "]";
+  }
+  if (const auto* l = std::get_if<std::vector<Bytes>>(&v.value)) {
+    std::vector<std::string> parts;
+    for (const Bytes& x : *l) parts.push_back(ToHex(x));
+    return "[" + Join(parts, ", ") + "]";
+  }
+  return "xor";
+}
+
+bool Matches(const WireItem& item, MessageName name) {
+  switch (item.kind) {
+    case WireItem::Kind::kHandshake:
+      return item.message == name;
+    case WireItem::Kind::kChangeCipherSpec:
+      return name == MessageName::kChangeCipherSpec;
+    case WireItem::Kind::kApplicationData:
+      return name == MessageName::kApplicationData;
+    case WireItem::Kind::kAlert:
+      return name == MessageName::kAlert;
+    default:
+      return false;
+  }
+}
+
+// Each check of an expectation on the message the target sent: applying "set field = value"
+// to the parsed message changes nothing exactly when the field already has that value.
+std::optional<std::string> CheckFields(const WireItem& item, const std::vector<FieldEdit>& checks,
+                                       uint16_t suite) {
+  std::optional<HandshakeType> type = HandshakeTypeOf(item.message);
+  if (!type || item.kind != WireItem::Kind::kHandshake || item.bytes.size() < 4) {
+    return "no handshake message to check in " + item.summary;
+  }
+  ParseContext ctx;
+  if (const CipherSuiteInfo* info = suite != 0 ? FindCipherSuite(suite) : nullptr) {
+    ctx.key_exchange = WireKeyExchange(info->key_exchange).value_or(KeyExchangeKind::kEcdhe);
+  }
+  Result<TypedHandshake> parsed =
+      ParseHandshakeMessage(*type, ByteView(item.bytes).subview(4), ctx);
+  if (!parsed.ok()) return "cannot parse " + item.summary + ": " + parsed.status().ToString();
+  Result<Bytes> original = SerializeHandshakeMessage(*parsed);
+  if (!original.ok()) return "cannot re-encode " + item.summary;
+  std::vector<std::string> wrong;
+  for (const FieldEdit& edit : checks) {
+    TypedHandshake copy = *parsed;
+    Status s = ApplyFieldEdits({edit}, &copy);
+    if (!s.ok()) {
+      wrong.push_back(edit.field + ": " + s.message());
+      continue;
+    }
+    Result<Bytes> after = SerializeHandshakeMessage(copy);
+    if (!after.ok() || *after != *original) {
+      wrong.push_back(edit.field + " is not " + FieldValueText(edit.value));
+    }
+  }
+  if (wrong.empty()) return std::nullopt;
+  return Join(wrong, "; ") + " in " + item.summary;
+}
+
+std::string DescribeSend(const SendStep& s) {
+  std::string out = "send " + std::string(MessageNameString(s.message));
+  if (s.message == MessageName::kRaw) out += "(" + std::to_string(s.raw.size()) + " bytes)";
+  if (s.message == MessageName::kApplicationData && !s.raw.empty()) {
+    out += "(" + std::to_string(s.raw.size()) + " bytes)";
+  }
+  if (!s.set.empty()) {
+    std::vector<std::string> fields;
+    for (const FieldEdit& e : s.set) fields.push_back(e.field);
+    out += " set{" + Join(fields, ", ") + "}";
+  }
+  std::vector<std::string> corrupt;
+  if (s.corrupt.xor_bytes) corrupt.push_back("xor@" + std::to_string(s.corrupt.xor_bytes->at));
+  if (s.corrupt.truncate) corrupt.push_back("truncate=" + std::to_string(*s.corrupt.truncate));
+  if (!s.corrupt.append.empty()) {
+    corrupt.push_back("append " + std::to_string(s.corrupt.append.size()) + " bytes");
+  }
+  if (!corrupt.empty()) out += " corrupt{" + Join(corrupt, ", ") + "}";
+  if (s.record.fragment) out += " fragment=" + std::to_string(*s.record.fragment);
+  if (s.record.coalesce_with_next) out += " coalesce";
+  if (s.record.content_type) out += " record_type=" + std::to_string(*s.record.content_type);
+  if (s.record.version) {
+    char v[16];
+    std::snprintf(v, sizeof(v), "0x%04x", *s.record.version);
+    out += std::string(" record_version=") + v;
+  }
+  if (s.record.protect) out += *s.record.protect ? " protect" : " plaintext";
+  if (s.repeat > 1) out += " x" + std::to_string(s.repeat);
+  return out;
+}
+
+std::string DescribeExpectation(const Expectation& e) {
+  if (!e.messages.empty()) {
+    std::string out = "expect " + MessageList(e.messages);
+    if (!e.check.empty()) {
+      std::vector<std::string> checks;
+      for (const FieldEdit& c : e.check) checks.push_back(c.field + "=" + FieldValueText(c.value));
+      out += " check{" + Join(checks, ", ") + "}";
+    }
+    return out;
+  }
+  if (!e.alerts.empty()) {
+    std::string out = "expect " + LevelName(e.alert_level) + " alert " + AlertSet(e.alerts);
+    if (e.alert_level == AlertLevel::kFatal) out += " then close";
+    if (e.close) out += ", or a close";
+    return out;
+  }
+  if (e.silence_ms) return "expect silence for " + std::to_string(*e.silence_ms) + " ms";
+  return "expect close";
+}
+
+// Where a handshake message or CCS sits in the legal table, for the state diagram.
+std::optional<FlowStep> FlowOf(Sender sender, MessageName name) {
+  if (name == MessageName::kChangeCipherSpec) return FlowStep::Ccs(sender);
+  std::optional<HandshakeType> type = HandshakeTypeOf(name);
+  // RFC 5246 7.4.1.1: HelloRequest is not part of the handshake proper.
+  if (!type || *type == HandshakeType::kHelloRequest) return std::nullopt;
+  return FlowStep::Handshake(sender, *type);
+}
+
+class VectorRun {
+ public:
+  VectorRun(const Scenario& scenario, Target& target, const RunOptions& options)
+      : s_(scenario), target_(target), options_(options), start_(Clock::now()) {
+    r_.id = s_.id;
+    r_.title = s_.title;
+    r_.topic = s_.topic;
+    r_.file = s_.source;
+    r_.refs = s_.refs;
+    peer_is_client_ = s_.role == TargetRole::kServer;
+  }
+
+  VectorResult Run() {
+    PeerResources resources;
+    resources.pki = options_.pki;
+    resources.seed = options_.seed;
+    Result<std::unique_ptr<ScriptedPeer>> peer = ScriptedPeer::Create(s_, resources);
+    if (!peer.ok()) {
+      Error(kRuleVector, "the scripted peer cannot play this vector: " + peer.status().message());
+    } else {
+      peer_ = std::move(peer).value();
+      for (size_t i = 0; i < s_.connections.size(); ++i) {
+        bool ok = RunConnection(i);
+        if (conn_) {
+          conn_->Close();
+          conn_.reset();
+        }
+        if (!ok) break;
+      }
+    }
+    // A crash shows as a close: only then is it worth waiting a moment for the process.
+    std::optional<std::string> death =
+        target_.AfterVector(hung_, r_.verdict != Verdict::kPass && saw_eof_);
+    if (death && r_.verdict != Verdict::kError && r_.rule != kRuleDied) {
+      // The death explains whatever else went wrong.
+      std::string before = r_.verdict == Verdict::kFail ? "\n(first seen as: " + r_.rule + ": " +
+                                                              r_.message + ")"
+                                                        : "";
+      r_.verdict = Verdict::kFail;
+      r_.rule = kRuleDied;
+      r_.message = *death + before;
+      Note(*death);
+    }
+    r_.duration_ms = ElapsedMs();
+    return std::move(r_);
+  }
+
+ private:
+  enum class ReadOutcome { kItems, kEof, kSilent, kFailed };
+
+  double ElapsedMs() const {
+    return std::chrono::duration<double, std::milli>(Clock::now() - start_).count();
+  }
+
+  bool Fail(const std::string& rule, const std::string& message) {
+    if (r_.verdict == Verdict::kPass) {
+      r_.verdict = Verdict::kFail;
+      r_.failed_connection = static_cast<int>(connection_);
+      r_.failed_step = step_;
+      r_.rule = rule;
+      r_.message = message;
+      Note("FAIL " + rule + ": " + message);
+    }
+    return false;
+  }
+
+  bool Error(const std::string& rule, const std::string& message) {
+    r_.verdict = Verdict::kError;
+    r_.failed_connection = static_cast<int>(connection_);
+    r_.failed_step = step_;
+    r_.rule = rule;
+    r_.message = message;
+    Note("ERROR " + rule + ": " + message);
+    return false;
+  }
+
+  void Trace(TraceEntry::Kind kind, std::string summary, ByteView bytes) {
+    TraceEntry t;
+    t.kind = kind;
+    t.connection = static_cast<int>(connection_);
+    t.step = step_;
+    t.summary = std::move(summary);
+    if (bytes.size() > options_.max_trace_hex_bytes) {
+      t.hex = ToHex(bytes.subview(0, options_.max_trace_hex_bytes)) + "... (" +
+              std::to_string(bytes.size()) + " bytes)";
+    } else {
+      t.hex = ToHex(bytes);
+    }
+    t.at_ms = ElapsedMs();
+    r_.trace.push_back(std::move(t));
+  }
+  void Note(const std::string& text) { Trace(TraceEntry::Kind::kNote, text, ByteView()); }
+
+  void AddTransition(Sender sender, MessageName name) {
+    std::optional<FlowStep> step = FlowOf(sender, name);
+    if (!step) return;
+    Transition t;
+    t.connection = static_cast<int>(connection_);
+    t.from = last_state_;
+    t.label = step->ToString();
+    t.to = t.label;
+    t.legal = !off_table_ && tracker_.Advance(*step);
+    if (!t.legal) off_table_ = true;
+    last_state_ = t.to;
+    r_.transitions.push_back(std::move(t));
+  }
+
+  void TakeTargetNotes() {
+    if (!conn_) return;
+    for (const std::string& n : conn_->TakeNotes()) Note(n);
+  }
+
+  // The target's state of mind when it stopped talking: died, or just quiet/closed.
+  bool FailQuiet(const std::string& rule, const std::string& message) {
+    if (std::optional<std::string> death = conn_->Died()) {
+      return Fail(kRuleDied, *death + " (" + message + ")");
+    }
+    return Fail(rule, message);
+  }
+
+  std::string Waited() const {
+    return conn_->instant() ? "the target sent nothing (it waits for more input)"
+                            : "no answer within " + std::to_string(options_.timeout_ms) + " ms";
+  }
+
+  std::string ClosedText() const {
+    std::string out = "the target closed the connection";
+    if (!eof_error_.empty()) out += " (" + eof_error_ + ")";
+    if (bytes_since_item_ > 0) {
+      out += " in the middle of a message (" + std::to_string(bytes_since_item_) +
+             " bytes of an incomplete record)";
+    }
+    return out;
+  }
+
+  // One read: feeds the peer, queues the items, checks invariants.
+  ReadOutcome ReadMore(Deadline deadline) {
+    if (eof_) return ReadOutcome::kEof;
+    ReadResult r = conn_->Read(deadline);
+    TakeTargetNotes();
+    if (r.kind == ReadResult::Kind::kSilent) return ReadOutcome::kSilent;
+    if (r.kind == ReadResult::Kind::kEof) {
+      eof_ = true;
+      saw_eof_ = true;
+      eof_error_ = r.error;
+      Trace(TraceEntry::Kind::kReceived, r.error.empty() ? "close" : "close (" + r.error + ")",
+            ByteView());
+      return ReadOutcome::kEof;
+    }
+    received_bytes_ += r.data.size();
+    bytes_since_item_ += r.data.size();
+    if (received_bytes_ > options_.max_received_bytes) {
+      Trace(TraceEntry::Kind::kReceived, "raw data", r.data);
+      Fail(kRuleFlood, "the target sent more than " + std::to_string(options_.max_received_bytes) +
+                           " bytes on one connection");
+      return ReadOutcome::kFailed;
+    }
+    std::vector<WireItem> items = peer_->Receive(r.data);
+    const WireItem* undecodable = nullptr;
+    for (WireItem& item : items) {
+      Trace(TraceEntry::Kind::kReceived, item.summary, item.wire.empty() ? item.bytes : item.wire);
+      bytes_since_item_ = 0;
+      Sender target = peer_is_client_ ? Sender::kServer : Sender::kClient;
+      if (item.kind == WireItem::Kind::kHandshake) AddTransition(target, item.message);
+      if (item.kind == WireItem::Kind::kChangeCipherSpec) {
+        AddTransition(target, MessageName::kChangeCipherSpec);
+      }
+      pending_.push_back(std::move(item));
+      if (pending_.back().kind == WireItem::Kind::kUndecodable && undecodable == nullptr) {
+        undecodable = &pending_.back();
+      }
+    }
+    if (!CheckViolations()) return ReadOutcome::kFailed;
+    if (undecodable != nullptr) {
+      Fail(kRuleUndecodable, undecodable->summary);
+      return ReadOutcome::kFailed;
+    }
+    return ReadOutcome::kItems;
+  }
+
+  bool CheckViolations() {
+    std::vector<Violation> v = peer_->TakeViolations();
+    if (v.empty()) return true;
+    for (size_t i = 1; i < v.size(); ++i) Note("also: " + v[i].rule + ": " + v[i].detail);
+    std::string where = pending_.empty() ? "" : " [on " + pending_.back().summary + "]";
+    return Fail("invariant: " + v[0].rule, v[0].detail + where);
+  }
+
+  // What has arrived already, without waiting.
+  bool Drain() {
+    while (!eof_) {
+      ReadOutcome o = ReadMore(Deadline::AfterMs(0));
+      if (o == ReadOutcome::kFailed) return false;
+      if (o != ReadOutcome::kItems) break;
+    }
+    return true;
+  }
+
+  // The next item, reading until `deadline`. kItems: *out is set.
+  ReadOutcome Next(Deadline deadline, WireItem* out) {
+    while (pending_.empty()) {
+      ReadOutcome o = ReadMore(deadline);
+      if (o != ReadOutcome::kItems) return o;
+    }
+    *out = std::move(pending_.front());
+    pending_.pop_front();
+    return ReadOutcome::kItems;
+  }
+
+  bool RunConnection(size_t index) {
+    connection_ = index;
+    step_ = -1;
+    pending_.clear();
+    eof_ = false;
+    eof_error_.clear();
+    received_bytes_ = 0;
+    bytes_since_item_ = 0;
+    write_failed_ = false;
+    tracker_ = HandshakeTracker();
+    off_table_ = false;
+    last_state_ = "start";
+
+    Status started = peer_->StartConnection(index);
+    if (!started.ok()) return Error(kRuleVector, "connection " + std::to_string(index) + ": " +
+                                                     started.message());
+    Note("connection " + std::to_string(index) + (s_.connections[index].resume ? " (resume)" : ""));
+    Result<std::unique_ptr<TargetConnection>> conn = target_.Connect(s_, index);
+    if (!conn.ok()) return Error(kRuleConnect, conn.status().message());
+    conn_ = std::move(conn).value();
+    TakeTargetNotes();
+
+    const std::vector<Step>& steps = s_.connections[index].steps;
+    for (size_t i = 0; i < steps.size(); ++i) {
+      step_ = static_cast<int>(i);
+      const Step& step = steps[i];
+      if (!step.comment.empty()) Note(step.comment);
+      if (const auto* send = std::get_if<SendStep>(&step.action)) {
+        const SendStep* next =
+            i + 1 < steps.size() ? std::get_if<SendStep>(&steps[i + 1].action) : nullptr;
+        if (!DoSend(*send, next)) return false;
+      } else if (!DoExpect(std::get<Expectation>(step.action))) {
+        return false;
+      }
+    }
+    step_ = -1;
+    return FinishConnection(steps);
+  }
+
+  bool DoSend(const SendStep& send, const SendStep* next) {
+    // Let the peer see what the target said so far (its keys, its certificate).
+    if (!Drain()) return false;
+    Result<Bytes> bytes = peer_->Send(send, next);
+    if (!bytes.ok()) return Error(kRuleVector, DescribeSend(send) + ": " + bytes.status().message());
+    Trace(TraceEntry::Kind::kSent, DescribeSend(send), *bytes);
+    if (!send.record.content_type) {
+      Sender own = peer_is_client_ ? Sender::kClient : Sender::kServer;
+      for (int i = 0; i < send.repeat; ++i) AddTransition(own, send.message);
+    }
+    if (bytes->empty()) return true;  // coalesced with the next send
+    if (write_failed_) return true;
+    Status w = conn_->Write(*bytes);
+    TakeTargetNotes();
+    if (!w.ok()) {
+      // The target may have closed after an alert: what it said is still to be read.
+      write_failed_ = true;
+      Note("write failed: " + w.message());
+    }
+    return true;
+  }
+
+  bool DoExpect(const Expectation& e) {
+    Deadline deadline = Deadline::AfterMs(options_.timeout_ms);
+    if (!e.messages.empty()) return ExpectMessages(e, deadline);
+    if (!e.alerts.empty()) return ExpectAlert(e, deadline);
+    if (e.silence_ms) return ExpectSilence(*e.silence_ms);
+    return ExpectClose(deadline, "expected a close");
+  }
+
+  bool ExpectMessages(const Expectation& e, Deadline deadline) {
+    for (size_t k = 0; k < e.messages.size(); ++k) {
+      const std::string wanted = std::string(MessageNameString(e.messages[k])) + " (message " +
+                                 std::to_string(k + 1) + " of " + MessageList(e.messages) + ")";
+      WireItem item;
+      ReadOutcome o = Next(deadline, &item);
+      if (o == ReadOutcome::kFailed) return false;
+      if (o == ReadOutcome::kEof) return FailQuiet(kRuleExpectMessages, "expected " + wanted + ", but " + ClosedText());
+      if (o == ReadOutcome::kSilent) {
+        if (!conn_->instant()) hung_ = true;
+        return FailQuiet(kRuleNoAnswer, "expected " + wanted + ", but " + Waited());
+      }
+      if (!Matches(item, e.messages[k])) {
+        return Fail(kRuleExpectMessages, "expected " + wanted + ", got " + item.summary);
+      }
+      if (k == 0 && !e.check.empty()) {
+        if (std::optional<std::string> wrong =
+                CheckFields(item, e.check, peer_->view().cipher_suite)) {
+          return Fail(kRuleExpectCheck, *wrong);
+        }
+      }
+    }
+    return true;
+  }
+
+  bool ExpectAlert(const Expectation& e, Deadline deadline) {
+    const std::string wanted = LevelName(e.alert_level) + " alert " + AlertSet(e.alerts);
+    WireItem item;
+    ReadOutcome o = Next(deadline, &item);
+    if (o == ReadOutcome::kFailed) return false;
+    if (o == ReadOutcome::kEof) {
+      if (e.close) return true;  // or_close: closing without an alert is accepted here
+      return FailQuiet(kRuleExpectAlert, "expected " + wanted + ", but " + ClosedText() +
+                                             " without an alert");
+    }
+    if (o == ReadOutcome::kSilent) {
+      if (!conn_->instant()) hung_ = true;
+      return FailQuiet(kRuleNoAnswer, "expected " + wanted + ", but " + Waited());
+    }
+    if (item.kind == WireItem::Kind::kAlert && item.alert == AlertDescription::kCloseNotify &&
+        e.close && e.alerts.count(AlertDescription::kCloseNotify) == 0) {
+      // An orderly close (RFC 5246 7.2.1) is a close.
+      return ExpectClose(deadline, "close_notify, then a close");
+    }
+    if (item.kind != WireItem::Kind::kAlert || e.alerts.count(item.alert) == 0 ||
+        item.level != e.alert_level) {
+      return Fail(kRuleExpectAlert, "expected " + wanted + (e.close ? " or a close" : "") +
+                                        ", got " + item.summary);
+    }
+    if (e.alert_level != AlertLevel::kFatal) return true;
+    // RFC 5246 7.2.2 (checklist B): after a fatal alert the connection closes, nothing more.
+    WireItem more;
+    o = Next(deadline, &more);
+    if (o == ReadOutcome::kFailed) return false;
+    if (o == ReadOutcome::kEof) return true;
+    if (o == ReadOutcome::kItems) {
+      return Fail(kRuleCloseAfterFatal, "the target sent " + more.summary + " after its " +
+                                            item.summary);
+    }
+    if (!conn_->instant()) hung_ = true;
+    return Fail(kRuleCloseAfterFatal,
+                "the target sent " + item.summary + " but did not close the connection" +
+                    (conn_->instant() ? "" : " within " + std::to_string(options_.timeout_ms) +
+                                                 " ms"));
+  }
+
+  bool ExpectClose(Deadline deadline, const std::string& what) {
+    WireItem item;
+    ReadOutcome o = Next(deadline, &item);
+    if (o == ReadOutcome::kFailed) return false;
+    if (o == ReadOutcome::kEof) return true;
+    if (o == ReadOutcome::kSilent) {
+      if (!conn_->instant()) hung_ = true;
+      return FailQuiet(kRuleExpectClose, what + ", but the connection stayed open" +
+                                             (conn_->instant() ? "" : " for " +
+                                                  std::to_string(options_.timeout_ms) + " ms"));
+    }
+    if (item.kind == WireItem::Kind::kAlert && item.alert == AlertDescription::kCloseNotify) {
+      return ExpectClose(deadline, "expected a close after close_notify");
+    }
+    return Fail(kRuleExpectClose, what + ", got " + item.summary);
+  }
+
+  bool ExpectSilence(int silence_ms) {
+    if (!pending_.empty()) {
+      return Fail(kRuleExpectSilence, "expected silence for " + std::to_string(silence_ms) +
+                                          " ms, got " + pending_.front().summary);
+    }
+    Deadline deadline = conn_->instant() ? Deadline::AfterMs(0) : Deadline::AfterMs(silence_ms);
+    while (true) {
+      ReadOutcome o = ReadMore(deadline);
+      if (o == ReadOutcome::kFailed) return false;
+      if (o == ReadOutcome::kSilent) return true;
+      if (o == ReadOutcome::kEof) {
+        return FailQuiet(kRuleExpectSilence,
+                         "expected silence for " + std::to_string(silence_ms) + " ms, but " +
+                             ClosedText());
+      }
+      if (!pending_.empty()) {
+        return Fail(kRuleExpectSilence, "expected silence for " + std::to_string(silence_ms) +
+                                            " ms, got " + pending_.front().summary);
+      }
+    }
+  }
+
+  bool FinishConnection(const std::vector<Step>& steps) {
+    if (!Drain()) return false;
+    // A fatal alert nobody expected (the script ended with a send) is still a failure.
+    bool ends_with_send = !steps.empty() && std::holds_alternative<SendStep>(steps.back().action);
+    for (const WireItem& item : pending_) {
+      if (ends_with_send && item.kind == WireItem::Kind::kAlert &&
+          item.level == AlertLevel::kFatal) {
+        step_ = static_cast<int>(steps.size()) - 1;
+        return Fail(kRuleExpectAlert, "the target answered the last step with " + item.summary +
+                                          ", which the vector does not expect");
+      }
+      Note("not examined by any step: " + item.summary);
+    }
+    if (std::optional<std::string> death = conn_->Died()) return Fail(kRuleDied, *death);
+    return CheckAgreement();
+  }
+
+  // When both sides completed, they agree on what they negotiated (DESIGN.md oracle).
+  bool CheckAgreement() {
+    const PeerView& v = peer_->view();
+    const Negotiated* n = conn_->negotiated();
+    if (!v.handshake_complete || n == nullptr) return true;
+    std::vector<std::string> diff;
+    auto hex = [](const Bytes& b) { return b.empty() ? std::string("(none)") : ToHex(b); };
+    if (static_cast<uint16_t>(v.version) != static_cast<uint16_t>(n->version)) {
+      diff.push_back("version");
+    }
+    if (n->suite == nullptr || n->suite->id != v.cipher_suite) diff.push_back("cipher suite");
+    if (v.master_secret != n->master_secret) diff.push_back("master secret");
+    if (v.session_id != n->session_id) {
+      diff.push_back("session id (peer " + hex(v.session_id) + ", target " + hex(n->session_id) +
+                     ")");
+    }
+    if (v.extended_master_secret != n->extended_master_secret) diff.push_back("EMS");
+    if (v.resumed != n->resumed) diff.push_back("resumed");
+    if (v.client_random != n->client_random || v.server_random != n->server_random) {
+      diff.push_back("randoms");
+    }
+    if (diff.empty()) {
+      Note(std::string("both sides agree: ") + (n->suite ? std::string(n->suite->name) : "?") +
+           (n->resumed ? ", resumed" : ", full") + (n->extended_master_secret ? ", EMS" : ""));
+      return true;
+    }
+    return Fail(kRuleAgreement, "the peer and the target completed but disagree on " +
+                                    Join(diff, ", "));
+  }
+
+  const Scenario& s_;
+  Target& target_;
+  const RunOptions& options_;
+  Clock::time_point start_;
+  VectorResult r_;
+  std::unique_ptr<ScriptedPeer> peer_;
+  std::unique_ptr<TargetConnection> conn_;
+  bool peer_is_client_ = true;
+
+  // The current connection.
+  size_t connection_ = 0;
+  int step_ = -1;
+  std::deque<WireItem> pending_;  // received, not yet consumed by an expectation
+  bool eof_ = false;
+  std::string eof_error_;
+  size_t received_bytes_ = 0;
+  size_t bytes_since_item_ = 0;
+  bool write_failed_ = false;
+  bool hung_ = false;
+  bool saw_eof_ = false;  // on any connection of the vector
+  HandshakeTracker tracker_;
+  bool off_table_ = false;
+  std::string last_state_ = "start";
+};
+
+}  // namespace
+
+VectorResult RunVector(const Scenario& scenario, Target& target, const RunOptions& options) {
+  return VectorRun(scenario, target, options).Run();
+}
+
+VectorResult LoadErrorResult(const LoadedVector& vector) {
+  VectorResult r;
+  r.id = vector.file;
+  r.title = "(does not load)";
+  r.file = vector.file;
+  r.topic = TopicForPath(vector.file);
+  r.verdict = Verdict::kError;
+  r.rule = kRuleLoad;
+  r.message = vector.error ? vector.error->ToString() : "no scenario";
+  return r;
+}
+
+namespace {
+
+// Runs `count` jobs on options.jobs workers; `run(worker_target, i)` makes result i.
+RunResult RunIndexed(size_t count, const TargetFactory& factory, const RunOptions& options,
+                     const ResultCallback& on_result,
+                     const std::function<VectorResult(Target*, const Status&, size_t)>& run) {
+  Clock::time_point start = Clock::now();
+  RunResult out;
+  std::vector<std::optional<VectorResult>> results(count);
+  std::mutex mu;
+  size_t emitted = 0;
+  std::atomic<size_t> next{0};
+  std::string description;
+
+  auto worker = [&](int w) {
+    Result<std::unique_ptr<Target>> target = factory(w);
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (description.empty() && target.ok()) description = (*target)->describe();
+    }
+    Status target_status = target.ok() ? Status::Ok() : target.status();
+    Target* t = target.ok() ? target->get() : nullptr;
+    while (true) {
+      size_t i = next.fetch_add(1);
+      if (i >= count) break;
+      VectorResult r = run(t, target_status, i);
+      std::lock_guard<std::mutex> lock(mu);
+      results[i] = std::move(r);
+      while (emitted < count && results[emitted]) {
+        if (on_result) on_result(*results[emitted]);
+        ++emitted;
+      }
+    }
+  };
+
+  int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(std::max<size_t>(count, 1))));
+  if (jobs == 1) {
+    worker(0);
+  } else {
+    std::vector<std::thread> threads;
+    for (int w = 0; w < jobs; ++w) threads.emplace_back(worker, w);
+    for (std::thread& t : threads) t.join();
+  }
+  out.target = description;
+  for (std::optional<VectorResult>& r : results) out.vectors.push_back(std::move(*r));
+  out.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  return out;
+}
+
+VectorResult TargetErrorResult(const Scenario& s, const Status& status) {
+  VectorResult r;
+  r.id = s.id;
+  r.title = s.title;
+  r.topic = s.topic;
+  r.file = s.source;
+  r.refs = s.refs;
+  r.verdict = Verdict::kError;
+  r.rule = kRuleConnect;
+  r.message = "the target could not be set up: " + status.message();
+  return r;
+}
+
+}  // namespace
+
+RunResult RunAll(const TreeLoad& load, const TargetFactory& factory, const RunOptions& options,
+                 const ResultCallback& on_result) {
+  return RunIndexed(load.vectors.size(), factory, options, on_result,
+                    [&](Target* target, const Status& status, size_t i) {
+                      const LoadedVector& v = load.vectors[i];
+                      if (!v.ok()) return LoadErrorResult(v);
+                      if (target == nullptr) return TargetErrorResult(*v.scenario, status);
+                      return RunVector(*v.scenario, *target, options);
+                    });
+}
+
+RunResult RunScenarios(const std::vector<Scenario>& scenarios, const TargetFactory& factory,
+                       const RunOptions& options, const ResultCallback& on_result) {
+  return RunIndexed(scenarios.size(), factory, options, on_result,
+                    [&](Target* target, const Status& status, size_t i) {
+                      if (target == nullptr) return TargetErrorResult(scenarios[i], status);
+                      return RunVector(scenarios[i], *target, options);
+                    });
+}
+
+std::string DescribeStep(const Step& step) {
+  if (const auto* send = std::get_if<SendStep>(&step.action)) return DescribeSend(*send);
+  return DescribeExpectation(std::get<Expectation>(step.action));
+}
+
+Result<std::shared_ptr<const TestPki>> MakeRunPki(uint64_t seed) {
+  DeterministicRng rng(seed ^ 0x706b690000000000ull);
+  Result<TestPki> pki = GenerateTestPki(rng);
+  if (!pki.ok()) return pki.status();
+  return std::shared_ptr<const TestPki>(new TestPki(std::move(pki).value()));
+}
+
+}  // namespace shakedown

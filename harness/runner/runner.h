@@ -1,0 +1,88 @@
+// The runner: plays scenario vectors against a target with the scripted peer on the other
+// side, and judges what the target did. The oracle is two-fold:
+//   - each expect step: the messages in order (and their checked fields), or an alert from
+//     the allowed set followed by a close, or a close, or silence;
+//   - invariants on every message the target sends, detected by the scripted peer (order,
+//     CCS before keys, Finished verify_data, tampered messages accepted, nothing after a
+//     fatal alert, resumption and EMS rules) and by the runner (both sides agree on what
+//     they negotiated when both complete).
+// A target that sends garbage, closes mid-message, floods or never answers fails that vector
+// with a clear rule; the run goes on.
+#ifndef SHAKEDOWN_HARNESS_RUNNER_RUNNER_H_
+#define SHAKEDOWN_HARNESS_RUNNER_RUNNER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/base/status.h"
+#include "engine/crypto/pki.h"
+#include "harness/runner/target.h"
+#include "harness/scenario/loader.h"
+#include "harness/scenario/scenario.h"
+#include "reports/results.h"
+
+namespace shakedown {
+
+// Rules (VectorResult::rule) the runner itself assigns; the peer's invariants appear as
+// "invariant: <Violation::rule>".
+inline constexpr char kRuleExpectMessages[] = "expect: messages";
+inline constexpr char kRuleExpectCheck[] = "expect: field check";
+inline constexpr char kRuleExpectAlert[] = "expect: alert";
+inline constexpr char kRuleExpectClose[] = "expect: close";
+inline constexpr char kRuleExpectSilence[] = "expect: silence";
+inline constexpr char kRuleNoAnswer[] = "target: no answer";
+inline constexpr char kRuleUndecodable[] = "target: undecodable data";
+inline constexpr char kRuleFlood[] = "target: flood";
+inline constexpr char kRuleCloseAfterFatal[] = "invariant: close after fatal alert";
+inline constexpr char kRuleAgreement[] = "invariant: both sides agree";
+inline constexpr char kRuleDied[] = "target: died";
+inline constexpr char kRuleVector[] = "vector: cannot be played";
+inline constexpr char kRuleLoad[] = "vector: load error";
+inline constexpr char kRuleConnect[] = "target: connect";
+
+struct RunOptions {
+  // How long an expectation waits for the target (network targets; the reference target
+  // decides at once).
+  int timeout_ms = 2000;
+  uint64_t seed = 1;
+  std::shared_ptr<const TestPki> pki;  // required
+  // A connection that receives more than this fails as a flood.
+  size_t max_received_bytes = 4 << 20;
+  // Hex of each trace entry is cut after this many bytes.
+  size_t max_trace_hex_bytes = 512;
+  int jobs = 1;
+};
+
+// Runs one vector; never throws, never aborts the run.
+VectorResult RunVector(const Scenario& scenario, Target& target, const RunOptions& options);
+
+// A fresh target for worker `worker` (each worker thread has its own).
+using TargetFactory = std::function<Result<std::unique_ptr<Target>>(int worker)>;
+// Called once per vector, in vector order (so the console is deterministic whatever --jobs).
+using ResultCallback = std::function<void(const VectorResult&)>;
+
+// Runs every vector of `load` (load errors become kError results, never dropped) on
+// options.jobs threads. Results are in `load` order. RunResult::target is the first target's
+// describe(); started_at and command_line are left to the caller.
+RunResult RunAll(const TreeLoad& load, const TargetFactory& factory, const RunOptions& options,
+                 const ResultCallback& on_result = nullptr);
+RunResult RunScenarios(const std::vector<Scenario>& scenarios, const TargetFactory& factory,
+                       const RunOptions& options, const ResultCallback& on_result = nullptr);
+
+// A VectorResult for a file that failed to load.
+VectorResult LoadErrorResult(const LoadedVector& vector);
+
+// One line for a step, for traces and replay: "send ClientHello set{cipher_suites}",
+// "expect [ServerHello, Certificate]", "expect alert {unexpected_message} then close".
+std::string DescribeStep(const Step& step);
+
+// Generates the run's test PKI from `seed` (RSA 2048, ECDSA P-256).
+Result<std::shared_ptr<const TestPki>> MakeRunPki(uint64_t seed);
+
+}  // namespace shakedown
+
+#endif  // SHAKEDOWN_HARNESS_RUNNER_RUNNER_H_

@@ -1,0 +1,486 @@
+#include "harness/runner/runner.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "harness/net/subprocess.h"
+#include "harness/runner/net_target.h"
+#include "harness/runner/target.h"
+#include "harness/scenario/loader.h"
+
+namespace shakedown {
+namespace {
+
+std::shared_ptr<const TestPki> Pki() {
+  static std::shared_ptr<const TestPki>* pki = [] {
+    Result<std::shared_ptr<const TestPki>> r = MakeRunPki(7);
+    if (!r.ok()) {
+      std::fprintf(stderr, "MakeRunPki: %s\n", r.status().ToString().c_str());
+      std::abort();
+    }
+    return new std::shared_ptr<const TestPki>(*r);
+  }();
+  return *pki;
+}
+
+RunOptions Options() {
+  RunOptions o;
+  o.pki = Pki();
+  o.seed = 7;
+  o.timeout_ms = 200;
+  return o;
+}
+
+TargetResources Resources() {
+  TargetResources r;
+  r.pki = Pki();
+  r.seed = 7;
+  return r;
+}
+
+std::unique_ptr<Target> Reference() {
+  Result<std::unique_ptr<Target>> t = MakeTarget(TargetSpec(), Resources());
+  EXPECT_TRUE(t.ok()) << t.status().ToString();
+  return std::move(t).value();
+}
+
+Scenario Parse(const std::string& json) {
+  Result<Scenario> s = ParseScenarioJson(json, "vectors/conformance/test/inline.json");
+  EXPECT_TRUE(s.ok()) << s.status().message();
+  return s.ok() ? *s : Scenario();
+}
+
+// A full ECDHE_RSA handshake from the client side; `tail` replaces the last expectation.
+std::string ServerVector(const std::string& id, const std::string& middle_and_tail) {
+  return R"({"id": ")" + id + R"(", "title": "t", "refs": ["RFC5246 7.3"],
+    "target_role": "server",
+    "peer": {"cipher_suites": ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]},
+    "steps": [{"send": "ClientHello"}, )" +
+         middle_and_tail + "]}";
+}
+
+constexpr char kFullFlight[] =
+    R"({"expect": ["ServerHello", "Certificate", "ServerKeyExchange", "ServerHelloDone"]})";
+
+std::string FullHandshake(const std::string& id) {
+  return ServerVector(id, std::string(kFullFlight) + R"(,
+      {"send": "ClientKeyExchange"}, {"send": "ChangeCipherSpec"}, {"send": "Finished"},
+      {"expect": ["ChangeCipherSpec", "Finished"]})");
+}
+
+std::string Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos ? "" : "'" + needle + "' not in: " + haystack;
+}
+
+// ---- Reference target ----
+
+TEST(RunnerReference, FullHandshakeServerPasses) {
+  auto target = Reference();
+  VectorResult r = RunVector(Parse(FullHandshake("a")), *target, Options());
+  EXPECT_EQ(r.verdict, Verdict::kPass) << r.rule << ": " << r.message;
+  // RFC 5246 Figure 1 as seen by the state diagram: 4 + 1 + 2 + ... transitions, all legal.
+  ASSERT_EQ(r.transitions.size(), 10u);
+  EXPECT_EQ(r.transitions.front().label, "C:client_hello");
+  EXPECT_EQ(r.transitions.back().label, "S:finished");
+  for (const Transition& t : r.transitions) EXPECT_TRUE(t.legal) << t.label;
+  bool agreed = false;
+  for (const TraceEntry& t : r.trace) agreed |= t.summary.rfind("both sides agree", 0) == 0;
+  EXPECT_TRUE(agreed);
+}
+
+TEST(RunnerReference, FullHandshakeClientPasses) {
+  auto target = Reference();
+  Scenario s = Parse(R"({"id": "c", "title": "t", "refs": ["RFC5246 7.3"],
+    "target_role": "client",
+    "peer": {"cipher_suites": ["TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"], "certificate": "ecdsa"},
+    "steps": [
+      {"expect": ["ClientHello"]},
+      {"send": "ServerHello"}, {"send": "Certificate"}, {"send": "ServerKeyExchange"},
+      {"send": "ServerHelloDone"},
+      {"expect": {"messages": ["ClientKeyExchange", "ChangeCipherSpec", "Finished"]}},
+      {"send": "ChangeCipherSpec"}, {"send": "Finished"},
+      {"expect": {"silence_ms": 10000}}]})");
+  VectorResult r = RunVector(s, *target, Options());
+  EXPECT_EQ(r.verdict, Verdict::kPass) << r.rule << ": " << r.message;
+  // The reference target decides silence at once instead of waiting 10 s.
+  EXPECT_LT(r.duration_ms, 5000);
+}
+
+TEST(RunnerReference, ResumptionWithinAVectorAndFreshCachePerVector) {
+  auto target = Reference();
+  Scenario s = Parse(R"({"id": "r", "title": "t", "refs": ["RFC5246 7.3"],
+    "target_role": "server",
+    "connections": [
+      {"steps": [{"send": "ClientHello"},
+        {"expect": ["ServerHello", "Certificate", "ServerKeyExchange", "ServerHelloDone"]},
+        {"send": "ClientKeyExchange"}, {"send": "ChangeCipherSpec"}, {"send": "Finished"},
+        {"expect": ["ChangeCipherSpec", "Finished"]}]},
+      {"resume": true, "steps": [{"send": "ClientHello"},
+        {"expect": ["ServerHello", "ChangeCipherSpec", "Finished"]},
+        {"send": "ChangeCipherSpec"}, {"send": "Finished"}]}]})");
+  for (int i = 0; i < 2; ++i) {
+    VectorResult r = RunVector(s, *target, Options());
+    EXPECT_EQ(r.verdict, Verdict::kPass) << i << ": " << r.rule << ": " << r.message;
+  }
+}
+
+TEST(RunnerReference, WrongMessageFailsNamingStepExpectedAndGot) {
+  auto target = Reference();
+  Scenario s = Parse(ServerVector("w", R"({"expect": ["ServerHello", "ServerHelloDone"]})"));
+  VectorResult r = RunVector(s, *target, Options());
+  EXPECT_EQ(r.verdict, Verdict::kFail);
+  EXPECT_EQ(r.failed_connection, 0);
+  EXPECT_EQ(r.failed_step, 1);
+  EXPECT_EQ(r.rule, kRuleExpectMessages);
+  EXPECT_EQ(Contains(r.message, "expected ServerHelloDone (message 2 of"), "");
+  EXPECT_EQ(Contains(r.message, "got Certificate("), "");
+}
+
+TEST(RunnerReference, FieldCheckFailsNamingTheField) {
+  auto target = Reference();
+  Scenario s = Parse(ServerVector("f", R"({"expect": {"messages": ["ServerHello"],
+      "check": {"cipher_suite": "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"}}})"));
+  VectorResult r = RunVector(s, *target, Options());
+  EXPECT_EQ(r.verdict, Verdict::kFail);
+  EXPECT_EQ(r.rule, kRuleExpectCheck);
+  EXPECT_EQ(Contains(r.message, "cipher_suite is not 49200"), "");  // 0xc030, RFC 5289
+
+  Scenario ok = Parse(ServerVector("g", R"({"expect": {"messages": ["ServerHello"],
+      "check": {"cipher_suite": "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+                "extensions.extended_master_secret": ""}}})"));
+  VectorResult r2 = RunVector(ok, *target, Options());
+  EXPECT_EQ(r2.verdict, Verdict::kPass) << r2.rule << ": " << r2.message;
+}
+
+TEST(RunnerReference, EarlyCcsDrawsUnexpectedMessage) {
+  auto target = Reference();
+  // RFC 5246 7.1, checklist 17.
+  std::string steps = std::string(kFullFlight) + R"(, {"send": "ChangeCipherSpec"},)";
+  VectorResult r = RunVector(
+      Parse(ServerVector("e", steps + R"({"expect": {"alert": ["unexpected_message"]}})")),
+      *target, Options());
+  EXPECT_EQ(r.verdict, Verdict::kPass) << r.rule << ": " << r.message;
+
+  VectorResult wrong = RunVector(
+      Parse(ServerVector("e2", steps + R"({"expect": {"alert": ["decode_error"]}})")), *target,
+      Options());
+  EXPECT_EQ(wrong.verdict, Verdict::kFail);
+  EXPECT_EQ(wrong.rule, kRuleExpectAlert);
+  EXPECT_EQ(wrong.failed_step, 3);
+  EXPECT_EQ(Contains(wrong.message, "unexpected_message"), "");
+}
+
+TEST(RunnerReference, UnexpectedSilenceIsNoAnswer) {
+  auto target = Reference();
+  // The server waits for ClientKeyExchange: nothing comes for an expectation here.
+  Scenario s = Parse(ServerVector("n", std::string(kFullFlight) +
+                                           R"(, {"expect": ["ChangeCipherSpec"]})"));
+  VectorResult r = RunVector(s, *target, Options());
+  EXPECT_EQ(r.verdict, Verdict::kFail);
+  EXPECT_EQ(r.rule, kRuleNoAnswer);
+  EXPECT_EQ(r.failed_step, 2);
+}
+
+// ---- Misbehaving targets ----
+
+ReadResult Silent() { return ReadResult(); }
+
+// Plays back canned reads; then `after` forever.
+class FakeConnection final : public TargetConnection {
+ public:
+  FakeConnection(std::deque<ReadResult> reads, ReadResult after, bool instant,
+                 std::optional<std::string> death)
+      : reads_(std::move(reads)), after_(std::move(after)), instant_(instant),
+        death_(std::move(death)) {}
+  Status Write(ByteView) override {
+    written_ = true;
+    return Status::Ok();
+  }
+  ReadResult Read(Deadline) override {
+    if (!written_) return Silent();  // a server speaks when spoken to
+    if (reads_.empty()) return after_;
+    ReadResult r = std::move(reads_.front());
+    reads_.pop_front();
+    return r;
+  }
+  void Close() override {}
+  bool instant() const override { return instant_; }
+  std::optional<std::string> Died() override { return death_; }
+
+ private:
+  std::deque<ReadResult> reads_;
+  ReadResult after_;
+  bool instant_;
+  std::optional<std::string> death_;
+  bool written_ = false;
+};
+
+ReadResult Data(const Bytes& b) {
+  ReadResult r;
+  r.kind = ReadResult::Kind::kData;
+  r.data = b;
+  return r;
+}
+ReadResult Eof() {
+  ReadResult r;
+  r.kind = ReadResult::Kind::kEof;
+  return r;
+}
+enum class Misbehaviour { kGarbage, kCloseMidMessage, kFlood, kNeverAnswers, kCrash,
+                          kDataAfterFatal };
+
+// Misbehaves for vectors whose id starts with "bad-"; the reference engine otherwise.
+class FakeTarget final : public Target {
+ public:
+  explicit FakeTarget(Misbehaviour m) : m_(m), reference_(Reference()) {}
+
+  Result<std::unique_ptr<TargetConnection>> Connect(const Scenario& s, size_t i) override {
+    if (s.id.rfind("bad-", 0) != 0) return reference_->Connect(s, i);
+    std::deque<ReadResult> reads;
+    ReadResult after = Silent();
+    std::optional<std::string> death;
+    switch (m_) {
+      case Misbehaviour::kGarbage: {
+        std::string http = "HTTP/1.0 400 Bad Request\r\n\r\n";
+        reads.push_back(Data(Bytes(http.begin(), http.end())));
+        break;
+      }
+      case Misbehaviour::kCloseMidMessage:
+        // A handshake record announcing 0x50 bytes, cut after 6 (RFC 5246 6.2.1 framing).
+        reads.push_back(Data({0x16, 0x03, 0x03, 0x00, 0x50, 0x02}));
+        after = Eof();
+        break;
+      case Misbehaviour::kFlood: {
+        // A 16 KiB record that never ends within the byte budget of the test.
+        Bytes header = {0x16, 0x03, 0x03, 0x40, 0x00};
+        reads.push_back(Data(header));
+        after = Data(Bytes(4096, 0));
+        break;
+      }
+      case Misbehaviour::kNeverAnswers:
+        break;
+      case Misbehaviour::kCrash:
+        after = Eof();
+        death = "target died: killed by signal 11 (Segmentation fault)";
+        break;
+      case Misbehaviour::kDataAfterFatal:
+        // Two fatal handshake_failure alerts (RFC 5246 7.2.2: nothing after the first).
+        reads.push_back(Data({0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28, 0x15, 0x03, 0x03, 0x00,
+                              0x02, 0x02, 0x28}));
+        break;
+    }
+    ++hung_checks_;
+    return std::unique_ptr<TargetConnection>(
+        new FakeConnection(std::move(reads), after, false, death));
+  }
+  std::optional<std::string> AfterVector(bool hung, bool) override {
+    if (hung) ++hangs_;
+    return std::nullopt;
+  }
+  std::string describe() const override { return "fake"; }
+  int hangs_ = 0;
+  int hung_checks_ = 0;
+
+ private:
+  Misbehaviour m_;
+  std::unique_ptr<Target> reference_;
+};
+
+struct MisbehaviourCase {
+  Misbehaviour m;
+  std::string rule;
+  std::string message_part;
+};
+
+std::string CaseName(const ::testing::TestParamInfo<MisbehaviourCase>& info) {
+  static const char* const kNames[] = {"Garbage", "CloseMidMessage", "Flood",
+                                       "NeverAnswers", "Crash", "DataAfterFatal"};
+  return kNames[static_cast<int>(info.param.m)];
+}
+
+class RunnerMisbehaviour : public ::testing::TestWithParam<MisbehaviourCase> {};
+
+TEST_P(RunnerMisbehaviour, FailsTheVectorWithAClearRuleAndTheRunContinues) {
+  const MisbehaviourCase& c = GetParam();
+  std::vector<Scenario> scenarios = {
+      Parse(ServerVector("bad-1", R"({"expect": {"alert": ["handshake_failure"]}})")),
+      Parse(FullHandshake("good-2")),
+  };
+  RunOptions options = Options();
+  options.timeout_ms = 100;
+  options.max_received_bytes = 8000;
+  FakeTarget* fake = nullptr;
+  std::vector<std::string> order;
+  RunResult run = RunScenarios(
+      scenarios,
+      [&](int) -> Result<std::unique_ptr<Target>> {
+        auto t = std::make_unique<FakeTarget>(c.m);
+        fake = t.get();
+        return std::unique_ptr<Target>(std::move(t));
+      },
+      options, [&](const VectorResult& v) { order.push_back(v.id); });
+  ASSERT_EQ(run.vectors.size(), 2u);
+  const VectorResult& bad = run.vectors[0];
+  EXPECT_EQ(bad.verdict, Verdict::kFail);
+  EXPECT_EQ(bad.rule, c.rule) << bad.message;
+  EXPECT_EQ(bad.failed_step, 1);
+  EXPECT_EQ(Contains(bad.message, c.message_part), "");
+  EXPECT_EQ(run.vectors[1].verdict, Verdict::kPass) << run.vectors[1].message;
+  EXPECT_EQ(order, (std::vector<std::string>{"bad-1", "good-2"}));
+  ASSERT_NE(fake, nullptr);
+  EXPECT_EQ(fake->hangs_, c.m == Misbehaviour::kNeverAnswers ? 1 : 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, RunnerMisbehaviour,
+    ::testing::Values(
+        MisbehaviourCase{Misbehaviour::kGarbage, kRuleUndecodable, "record layer"},
+        MisbehaviourCase{Misbehaviour::kCloseMidMessage, kRuleExpectAlert,
+                         "in the middle of a message (6 bytes"},
+        MisbehaviourCase{Misbehaviour::kFlood, kRuleFlood, "more than 8000 bytes"},
+        MisbehaviourCase{Misbehaviour::kNeverAnswers, kRuleNoAnswer, "no answer within 100 ms"},
+        MisbehaviourCase{Misbehaviour::kCrash, kRuleDied, "signal 11"},
+        MisbehaviourCase{Misbehaviour::kDataAfterFatal, "invariant: after fatal alert",
+                         "after its fatal alert"}),
+    CaseName);
+
+TEST(RunnerRunAll, LoadErrorsAreCountedNotDropped) {
+  Result<std::string> dir = MakeTempDir("runner-test");
+  ASSERT_TRUE(dir.ok());
+  std::ofstream(*dir + "/a-good.json") << FullHandshake("good");
+  std::ofstream(*dir + "/b-bad.json") << R"({"id": "bad", "title": "t", "refs": [],)";
+  TreeLoad load = LoadScenarioTree({*dir});
+  ASSERT_EQ(load.vectors.size(), 2u);
+  RunResult run = RunAll(load, [](int) { return MakeTarget(TargetSpec(), Resources()); },
+                         Options());
+  RemoveTree(*dir);
+  ASSERT_EQ(run.vectors.size(), 2u);
+  EXPECT_EQ(run.vectors[0].verdict, Verdict::kPass) << run.vectors[0].message;
+  EXPECT_EQ(run.vectors[1].verdict, Verdict::kError);
+  EXPECT_EQ(run.vectors[1].rule, kRuleLoad);
+  EXPECT_EQ(Contains(run.vectors[1].message, "b-bad.json"), "");
+  EXPECT_EQ(run.Count(Verdict::kError), 1);
+  EXPECT_EQ(run.target, "reference");
+}
+
+TEST(RunnerRunAll, TwoJobsGiveTheSameResultsAsOne) {
+  TreeLoad load = LoadScenarioTree({"vectors/conformance"});
+  ASSERT_GE(load.vectors.size(), 5u);
+  ASSERT_EQ(load.failed(), 0u);
+  auto factory = [](int) { return MakeTarget(TargetSpec(), Resources()); };
+  RunOptions one = Options();
+  RunOptions two = Options();
+  two.jobs = 2;
+  RunResult a = RunAll(load, factory, one);
+  std::vector<std::string> streamed;
+  RunResult b = RunAll(load, factory, two, [&](const VectorResult& v) { streamed.push_back(v.id); });
+  ASSERT_EQ(a.vectors.size(), b.vectors.size());
+  for (size_t i = 0; i < a.vectors.size(); ++i) {
+    const VectorResult& x = a.vectors[i];
+    const VectorResult& y = b.vectors[i];
+    EXPECT_EQ(x.id, y.id);
+    EXPECT_EQ(y.id, streamed[i]);
+    EXPECT_EQ(x.verdict, Verdict::kPass) << x.id << ": " << x.rule << ": " << x.message;
+    EXPECT_EQ(x.verdict, y.verdict);
+    EXPECT_EQ(x.rule, y.rule);
+    ASSERT_EQ(x.trace.size(), y.trace.size()) << x.id;
+    for (size_t t = 0; t < x.trace.size(); ++t) {
+      EXPECT_EQ(x.trace[t].summary, y.trace[t].summary);
+      EXPECT_EQ(x.trace[t].hex, y.trace[t].hex);  // the seed fixes every byte
+    }
+  }
+}
+
+// ---- Specs ----
+
+TEST(TargetSpec, Parses) {
+  Result<TargetSpec> r = ParseTargetSpec("reference");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->kind, TargetSpec::Kind::kReference);
+  r = ParseTargetSpec("tcp:127.0.0.1:4433");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->kind, TargetSpec::Kind::kTcp);
+  EXPECT_EQ(r->host, "127.0.0.1");
+  EXPECT_EQ(r->port, 4433);
+  EXPECT_EQ(r->ToString(), "tcp:127.0.0.1:4433");
+  r = ParseTargetSpec("tcp:[::1]:443");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->host, "::1");
+  EXPECT_EQ(r->ToString(), "tcp:[::1]:443");
+  r = ParseTargetSpec("exec:openssl s_server -accept {port} -cert {cert} -key {key}");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->kind, TargetSpec::Kind::kExec);
+  EXPECT_EQ(r->command, "openssl s_server -accept {port} -cert {cert} -key {key}");
+}
+
+TEST(TargetSpec, RejectsBadSpecsWithTheReason) {
+  for (const char* bad : {"", "refrence", "tcp:", "tcp:host", "tcp:host:0", "tcp:host:99999",
+                          "exec:", "exec:openssl s_server", "exec:x {port} {nope}"}) {
+    Result<TargetSpec> r = ParseTargetSpec(bad);
+    EXPECT_FALSE(r.ok()) << bad;
+    if (!r.ok()) {
+      EXPECT_EQ(Contains(r.status().message(), "bad target"), "");
+    }
+  }
+  EXPECT_EQ(Contains(ParseTargetSpec("exec:x").status().message(), "{port}"), "");
+}
+
+TEST(TargetSpec, ExpandsPlaceholders) {
+  PemFiles pem;
+  pem.cert = "/p/c.pem";
+  pem.key = "/p/k.pem";
+  pem.ca = "/p/ca.pem";
+  Result<std::string> s = ExpandCommand("srv -p {port} -c {cert} -k {key} -a {ca} ${HOME}", 4433, pem);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(*s, "srv -p 4433 -c /p/c.pem -k /p/k.pem -a /p/ca.pem ${HOME}");
+  EXPECT_FALSE(ExpandCommand("srv {prot}", 1, pem).ok());
+}
+
+TEST(TargetSpec, LastLines) {
+  EXPECT_EQ(LastLines("a\nb\nc\nd\n", 2), "c\nd");
+  EXPECT_EQ(LastLines("only", 3), "only");
+  EXPECT_EQ(LastLines("", 3), "");
+}
+
+// ---- Exec target with a command that is not TLS at all ----
+
+TEST(ExecTarget, CrashingServerFailsTheVectorAndIsRestarted) {
+  if (!FindExecutable("python3")) GTEST_SKIP() << "python3 not installed";
+  Result<std::string> dir = MakeTempDir("runner-exec");
+  ASSERT_TRUE(dir.ok());
+  TargetResources res = Resources();
+  Result<PemFiles> pem = WritePkiPem(*Pki(), *dir);
+  ASSERT_TRUE(pem.ok()) << pem.status().message();
+  res.pem = *pem;
+  // Accepts one connection, reads, then dies of SIGSEGV (a crash during the vector).
+  std::string script =
+      "import socket,os,signal;s=socket.socket();"
+      "s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1);"
+      "s.bind(('127.0.0.1',{port}));s.listen(5);c,_=s.accept();c.recv(100);"
+      "os.write(2,b'segfault in parse_client_hello\\n');os.kill(os.getpid(),signal.SIGSEGV)";
+  Result<TargetSpec> spec = ParseTargetSpec("exec:python3 -c \"" + script + "\"");
+  ASSERT_TRUE(spec.ok()) << spec.status().message();
+  std::vector<Scenario> scenarios = {Parse(FullHandshake("x1")), Parse(FullHandshake("x2"))};
+  RunOptions options = Options();
+  options.timeout_ms = 2000;
+  RunResult run = RunScenarios(scenarios, [&](int) { return MakeTarget(*spec, res); }, options);
+  RemoveTree(*dir);
+  ASSERT_EQ(run.vectors.size(), 2u);
+  for (const VectorResult& v : run.vectors) {
+    EXPECT_EQ(v.verdict, Verdict::kFail) << v.id;
+    EXPECT_EQ(v.rule, kRuleDied) << v.id << ": " << v.message;
+    EXPECT_EQ(Contains(v.message, "signal 11"), "");
+    EXPECT_EQ(Contains(v.message, "segfault in parse_client_hello"), "");
+  }
+}
+
+}  // namespace
+}  // namespace shakedown

@@ -1,0 +1,135 @@
+#include "harness/runner/target.h"
+
+#include <map>
+#include <string>
+#include <utility>
+
+#include "harness/runner/net_target.h"
+#include "harness/runner/reference_target.h"
+
+namespace shakedown {
+namespace {
+
+constexpr char kSpecHelp[] =
+    "a target is \"reference\", \"tcp:HOST:PORT\" or \"exec:COMMAND\" with {port} in COMMAND "
+    "(e.g. exec:'openssl s_server -accept {port} -cert {cert} -key {key}')";
+
+Status SpecError(std::string_view spec, const std::string& why) {
+  return InternalError("bad target \"" + std::string(spec) + "\": " + why + "; " + kSpecHelp);
+}
+
+}  // namespace
+
+std::string TargetSpec::ToString() const {
+  switch (kind) {
+    case Kind::kReference:
+      return "reference";
+    case Kind::kTcp:
+      return "tcp:" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+             std::to_string(port);
+    case Kind::kExec:
+      return "exec:" + command;
+  }
+  return "?";
+}
+
+Result<TargetSpec> ParseTargetSpec(std::string_view spec) {
+  TargetSpec out;
+  if (spec == "reference") return out;
+  if (spec.rfind("tcp:", 0) == 0) {
+    Result<HostPort> hp = ParseHostPort(spec.substr(4));
+    if (!hp.ok()) return SpecError(spec, hp.status().message());
+    if (hp->port == 0) return SpecError(spec, "port 0");
+    out.kind = TargetSpec::Kind::kTcp;
+    out.host = hp->host;
+    out.port = hp->port;
+    return out;
+  }
+  if (spec.rfind("exec:", 0) == 0) {
+    std::string command(spec.substr(5));
+    if (command.find_first_not_of(" \t") == std::string::npos) {
+      return SpecError(spec, "no command");
+    }
+    if (command.find("{port}") == std::string::npos) {
+      return SpecError(spec, "the command has no {port} to listen or connect on");
+    }
+    Result<std::string> check = ExpandCommand(command, 1, PemFiles());
+    if (!check.ok()) return SpecError(spec, check.status().message());
+    out.kind = TargetSpec::Kind::kExec;
+    out.command = std::move(command);
+    return out;
+  }
+  return SpecError(spec, "unknown kind");
+}
+
+Result<PemFiles> WritePkiPem(const TestPki& pki, const std::string& dir) {
+  PemFiles f;
+  f.dir = dir;
+  f.ca = dir + "/ca.pem";
+  f.cert = dir + "/server-rsa.pem";
+  f.key = dir + "/server-rsa.key";
+  f.ecdsa_cert = dir + "/server-ecdsa.pem";
+  f.ecdsa_key = dir + "/server-ecdsa.key";
+  f.client_cert = dir + "/client-rsa.pem";
+  f.client_key = dir + "/client-rsa.key";
+  SD_RETURN_IF_ERROR(WriteCertificateChainPem(f.ca, {pki.ca_der}));
+  SD_RETURN_IF_ERROR(WriteCredentialPem(pki.rsa_server, f.cert, f.key));
+  SD_RETURN_IF_ERROR(WriteCredentialPem(pki.ecdsa_server, f.ecdsa_cert, f.ecdsa_key));
+  SD_RETURN_IF_ERROR(WriteCredentialPem(pki.rsa_client, f.client_cert, f.client_key));
+  return f;
+}
+
+Result<std::string> ExpandCommand(const std::string& command, uint16_t port,
+                                  const PemFiles& pem) {
+  const std::map<std::string, std::string> values = {
+      {"port", std::to_string(port)},  {"host", "127.0.0.1"},
+      {"cert", pem.cert},              {"key", pem.key},
+      {"ca", pem.ca},                  {"ecdsa_cert", pem.ecdsa_cert},
+      {"ecdsa_key", pem.ecdsa_key},    {"client_cert", pem.client_cert},
+      {"client_key", pem.client_key},
+  };
+  std::string out;
+  size_t i = 0;
+  while (i < command.size()) {
+    size_t open = command.find('{', i);
+    if (open == std::string::npos) break;
+    size_t close = command.find('}', open);
+    if (close == std::string::npos) break;
+    std::string name = command.substr(open + 1, close - open - 1);
+    auto it = values.find(name);
+    if (it == values.end()) {
+      // Shell syntax such as ${VAR} passes through untouched.
+      if (open > 0 && command[open - 1] == '$') {
+        out += command.substr(i, close + 1 - i);
+        i = close + 1;
+        continue;
+      }
+      return InternalError("unknown placeholder {" + name +
+                           "} (known: {port} {host} {cert} {key} {ca} {ecdsa_cert} {ecdsa_key} "
+                           "{client_cert} {client_key})");
+    }
+    out += command.substr(i, open - i) + it->second;
+    i = close + 1;
+  }
+  out += command.substr(i);
+  return out;
+}
+
+Result<std::unique_ptr<Target>> MakeTarget(const TargetSpec& spec,
+                                           const TargetResources& resources) {
+  if (resources.pki == nullptr) return InternalError("MakeTarget: no test PKI");
+  switch (spec.kind) {
+    case TargetSpec::Kind::kReference:
+      return MakeReferenceTarget(resources);
+    case TargetSpec::Kind::kTcp:
+      return MakeTcpTarget(spec.host, spec.port, resources);
+    case TargetSpec::Kind::kExec:
+      if (resources.pem.dir.empty()) {
+        return InternalError("an exec target needs the PKI written as PEM (WritePkiPem)");
+      }
+      return MakeExecTarget(spec.command, resources);
+  }
+  return InternalError("MakeTarget: unknown kind");
+}
+
+}  // namespace shakedown
