@@ -426,7 +426,7 @@ section.vector.fail { border-left: 4px solid var(--fail); } section.vector.error
 section.vector > details > summary { cursor: pointer; padding: 4px 0; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 6px 0; }
 dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
-table.trace { width: 100%; } table.trace td.dir { font-size: 16px; text-align: center; }
+table.trace { width: 100%; } table.trace td.n { white-space: nowrap; } table.trace td.dir { font-size: 16px; text-align: center; }
 tr.sent td.dir { color: #0969da; } tr.received td.dir { color: #8250df; } tr.note td { color: var(--muted); }
 tr.failing td { background: #ffebe9; }
 details.hex > summary { color: var(--muted); font-size: 12px; cursor: pointer; }
@@ -518,8 +518,7 @@ void AppendRequirementSummary(const RunResult& run, std::string& out) {
     std::string links;
     for (size_t i : indices) {
       t.Add(run.vectors[i].verdict);
-      links += "<span class=\"badge " + std::string(VerdictName(run.vectors[i].verdict)) +
-               "\">&nbsp;</span>&nbsp;" + VectorLink(run, i) + " ";
+      links += Badge(run.vectors[i].verdict) + "&nbsp;" + VectorLink(run, i) + " ";
     }
     out += "<tr><td>" + HtmlEscape(ref) + "</td>" + CountCell(t.pass, "pass") +
            CountCell(t.fail, "fail") + CountCell(t.error, "error") + "<td>" + links + "</td></tr>\n";
