@@ -592,7 +592,7 @@ void AppendDiagram(const std::string& dot, const DiagramRenderer& renderer, std:
 }
 
 void AppendVector(const RunResult& run, size_t index, const std::string& dot,
-                  const DiagramRenderer& renderer, std::string& out) {
+                  const DiagramRenderer& renderer, bool draw, std::string& out) {
   const VectorResult& v = run.vectors[index];
   const std::string verdict(VerdictName(v.verdict));
   const bool open = v.verdict != Verdict::kPass;
@@ -618,6 +618,15 @@ void AppendVector(const RunResult& run, size_t index, const std::string& dot,
   }
   out += "</dl>\n<h3>Trace</h3>\n";
   AppendTrace(v, out);
+  if (!draw) {
+    std::string path;
+    for (const Transition& t : v.transitions) {
+      path += (path.empty() ? "" : " &rarr; ") + HtmlEscape(t.label.empty() ? t.to : t.label);
+    }
+    out += "<p><strong>Path</strong>: " + (path.empty() ? "<span class=\"muted\">none</span>" : path) +
+           "</p>\n</details></section>\n";
+    return;
+  }
   out += std::string("<details class=\"diagram-box\"") + (open ? " open" : "") +
          "><summary><strong>State diagram</strong> (" + std::to_string(v.transitions.size()) +
          " transition" + (v.transitions.size() == 1 ? "" : "s") + ")</summary>\n";
@@ -634,9 +643,13 @@ std::string HtmlReport(const RunResult& run, const HtmlReportOptions& options) {
   for (const VectorResult& v : run.vectors) dots.push_back(VectorDiagramDot(v));
   const std::string reference = VectorDiagramDot(VectorResult{});
   std::vector<std::string> order{reference};
+  const bool draw_passing =
+      static_cast<size_t>(run.Count(Verdict::kPass)) <= options.passing_diagram_limit;
   for (bool failing : {true, false}) {
     for (size_t i = 0; i < run.vectors.size(); ++i) {
-      if ((run.vectors[i].verdict != Verdict::kPass) == failing) order.push_back(dots[i]);
+      if ((run.vectors[i].verdict != Verdict::kPass) == failing && (failing || draw_passing)) {
+        order.push_back(dots[i]);
+      }
     }
   }
   DiagramRenderer renderer(options);
@@ -666,10 +679,15 @@ std::string HtmlReport(const RunResult& run, const HtmlReportOptions& options) {
          "diagram: every flow the engine accepts (RFC 5246 7.3, RFC 5077 3.1)</summary>\n";
   AppendDiagram(reference, renderer, out);
   out += "</details>\n<h2 id=\"vectors\">Vectors</h2>\n";
+  if (!draw_passing) {
+    out += "<p class=\"note\">" + std::to_string(run.Count(Verdict::kPass)) +
+           " vectors passed: their paths are listed as text; diagrams are drawn for failing "
+           "vectors only (HtmlReportOptions::passing_diagram_limit).</p>\n";
+  }
   for (bool failing : {true, false}) {
     for (size_t i = 0; i < run.vectors.size(); ++i) {
       if ((run.vectors[i].verdict != Verdict::kPass) == failing) {
-        AppendVector(run, i, dots[i], renderer, out);
+        AppendVector(run, i, dots[i], renderer, failing || draw_passing, out);
       }
     }
   }

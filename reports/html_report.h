@@ -24,6 +24,10 @@ struct HtmlReportOptions {
   int dot_timeout_ms = 5000;       // per dot process
   int render_budget_ms = 60000;    // all diagrams; after it, failing vectors keep priority
   size_t graphs_per_process = 32;  // dot renders several graphs per run: no start-up per graph
+  // Above this many passing vectors, passing vectors show their path as text instead of a
+  // diagram (each diagram redraws the whole legal table: ~30 KB of SVG). Failing vectors
+  // always get their diagram.
+  size_t passing_diagram_limit = 150;
 };
 
 // The state diagram of one vector as a Graphviz digraph: the legal table's prefix tree in

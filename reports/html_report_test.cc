@@ -268,14 +268,40 @@ TEST(HtmlReport, ManyVectorsRenderQuickly) {
     v.transitions.push_back({"", "state " + std::to_string(i), "C:certificate_url", false, 0});
     run.vectors.push_back(std::move(v));
   }
+  HtmlReportOptions options = WithDot();
+  options.passing_diagram_limit = run.vectors.size();  // draw them all
   const auto start = std::chrono::steady_clock::now();
-  const std::string html = HtmlReport(run, WithDot());
+  const std::string html = HtmlReport(run, options);
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(Count(html, "<svg"), 301u);
   std::printf("HtmlReport: 300 vectors with diagrams in %.0f ms (%.2f ms per vector), %zu bytes\n",
               ms, ms / 300, html.size());
   RecordProperty("ms_per_vector", static_cast<int>(ms / 300 * 1000));  // microseconds
+}
+
+TEST(HtmlReport, LargeRunsDrawOnlyFailingVectors) {
+  if (!HaveDot()) GTEST_SKIP() << "no " << kDot;
+  RunResult run;
+  const HandshakeFlow& flow = HandshakeFlows()[0];
+  for (int i = 0; i < 6; ++i) {
+    VectorResult v;
+    v.id = "big." + std::to_string(i);
+    v.verdict = i == 0 ? Verdict::kFail : Verdict::kPass;
+    for (size_t s = 0; s <= static_cast<size_t>(i) && s < flow.steps.size(); ++s) {
+      v.transitions.push_back({"", flow.steps[s].ToString(), flow.steps[s].ToString(), true, 0});
+    }
+    run.vectors.push_back(std::move(v));
+  }
+  HtmlReportOptions options = WithDot();
+  options.passing_diagram_limit = 4;  // 5 passing vectors: over the limit
+  const std::string html = HtmlReport(run, options);
+  EXPECT_EQ(Count(html, "<svg"), 2u);  // the reference table and the failing vector
+  EXPECT_NE(html.find("paths are listed as text"), std::string::npos);
+  EXPECT_NE(html.find("<strong>Path</strong>: C:client_hello &rarr; S:server_hello"),
+            std::string::npos);
+  options.passing_diagram_limit = 5;  // at the limit: everything is drawn
+  EXPECT_EQ(Count(HtmlReport(run, options), "<svg"), 7u);
 }
 
 TEST(HtmlReport, BudgetExhaustionRendersFailuresFirstAndSaysSo) {
