@@ -1,0 +1,904 @@
+#include "vectors/generator/order_vectors.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/base/alert.h"
+#include "engine/base/bytes.h"
+#include "engine/state/handshake_table.h"
+#include "engine/wire/registry.h"
+#include "harness/scenario/loader.h"
+#include "harness/scenario/scenario.h"
+
+namespace shakedown {
+namespace {
+
+namespace fs = std::filesystem;
+using HT = HandshakeType;
+
+constexpr char kTopic[] = "order";
+constexpr char kDir[] = "vectors/conformance/order";
+constexpr char kRegenerate[] =
+    "bazel run //vectors/generator:order_vectors -- --out $PWD/vectors/conformance/order";
+// One suite per key exchange, both in every default list of the peer and the reference target.
+constexpr uint16_t kEcdheSuite = 0xc02f;  // TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+constexpr uint16_t kRsaSuite = 0x009c;    // TLS_RSA_WITH_AES_128_GCM_SHA256
+constexpr int kSilenceMs = 50;
+
+// ---- The table, read as the target reads it ----
+
+bool IsHandshake(const FlowStep& s, HT type) { return !s.change_cipher_spec && s.type == type; }
+
+// The facts of handshake_table.h that the target has learned at point `i` of `flow` (before
+// step i), each at the step where the engine learns it: key exchange, full/abbreviated and
+// ticket at ServerHello; client auth at CertificateRequest (or ServerHelloDone without one);
+// the client certificate's presence at the client's Certificate.
+struct Known {
+  bool full_known = false;
+  bool full = false;
+  bool ecdhe = false;  // with full_known && full
+  bool ticket = false;  // with full_known
+  bool auth_known = false;
+  bool auth = false;
+  bool cert_known = false;
+  bool cert = false;
+};
+
+Known KnownAt(const HandshakeFlow& flow, size_t i) {
+  Known k;
+  for (size_t j = 0; j < i; ++j) {
+    const FlowStep& s = flow.steps[j];
+    if (IsHandshake(s, HT::kServerHello)) {
+      k.full_known = true;
+      k.full = (flow.flags & kFlagFull) != 0;
+      k.ecdhe = k.full && (flow.flags & kFlagEcdhe) != 0;
+      k.ticket = (flow.flags & kFlagTicket) != 0;
+    } else if (IsHandshake(s, HT::kCertificateRequest)) {
+      k.auth_known = k.auth = true;
+    } else if (IsHandshake(s, HT::kServerHelloDone) && !k.auth_known) {
+      k.auth_known = true;
+    } else if (s.sender == Sender::kClient && IsHandshake(s, HT::kCertificate)) {
+      k.cert_known = true;
+      k.cert = (flow.flags & kFlagClientCert) != 0;
+    }
+  }
+  return k;
+}
+
+// The tracker at point `i`, with the flags learned where the engine learns them
+// (engine/connection/{client,server}.cc call Learn at ServerHello and the client Certificate).
+HandshakeTracker TrackerAt(const HandshakeFlow& flow, size_t i) {
+  HandshakeTracker tracker;
+  for (size_t j = 0; j < i; ++j) {
+    const FlowStep& s = flow.steps[j];
+    (void)tracker.Advance(s);
+    if (IsHandshake(s, HT::kServerHello)) {
+      tracker.Learn(kFlagFull, (flow.flags & kFlagFull) != 0);
+      tracker.Learn(kFlagEcdhe, (flow.flags & kFlagEcdhe) != 0);
+      tracker.Learn(kFlagTicket, (flow.flags & kFlagTicket) != 0);
+    } else if (s.sender == Sender::kClient && IsHandshake(s, HT::kCertificate)) {
+      tracker.Learn(kFlagClientCert, (flow.flags & kFlagClientCert) != 0);
+    }
+  }
+  return tracker;
+}
+
+std::string FlowShortName(const Known& k) {
+  if (!k.full_known) return "any";
+  std::string n = !k.full ? "abbreviated" : k.ecdhe ? "full-ecdhe" : "full-rsa";
+  if (k.auth) n += !k.cert_known ? "-auth" : k.cert ? "-auth-cert" : "-auth-empty";
+  if (k.ticket) n += "-ticket";
+  return n;
+}
+
+std::string FlowWords(const Known& k) {
+  if (!k.full_known) return "any handshake";
+  std::string n = !k.full ? "abbreviated" : k.ecdhe ? "full ECDHE" : "full RSA";
+  if (k.auth) {
+    n += !k.cert_known ? ", client auth" : k.cert ? ", client auth with a certificate"
+                                                  : ", client auth with an empty certificate";
+  }
+  if (k.ticket) n += ", ticket";
+  return n;
+}
+
+// ---- Names ----
+
+std::optional<MessageName> MessageOfType(HT type) {
+  for (MessageName m : AllMessageNames()) {
+    if (HandshakeTypeOf(m) == type) return m;
+  }
+  return std::nullopt;
+}
+
+MessageName MessageOf(const FlowStep& s) {
+  if (s.change_cipher_spec) return MessageName::kChangeCipherSpec;
+  return MessageOfType(s.type).value_or(MessageName::kRaw);
+}
+
+// "ClientHello" -> "client-hello".
+std::string Kebab(std::string_view camel) {
+  std::string out;
+  for (char c : camel) {
+    if (std::isupper(static_cast<unsigned char>(c)) && !out.empty()) out += '-';
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+const char* SideName(Sender s) { return s == Sender::kClient ? "client" : "server"; }
+
+std::string StepSlug(const FlowStep& s) {
+  if (s.change_cipher_spec) return std::string(SideName(s.sender)) + "-ccs";
+  if (s.type == HT::kCertificate || s.type == HT::kFinished) {
+    return std::string(SideName(s.sender)) + "-" + Kebab(MessageNameString(MessageOf(s)));
+  }
+  return Kebab(MessageNameString(MessageOf(s)));
+}
+
+std::string StepWords(const FlowStep& s) {
+  std::string name(MessageNameString(MessageOf(s)));
+  if (s.change_cipher_spec || s.type == HT::kCertificate || s.type == HT::kFinished) {
+    return "the " + std::string(SideName(s.sender)) + "'s " + name;
+  }
+  return name;
+}
+
+std::string MessageWords(MessageName m) {
+  return m == MessageName::kApplicationData ? "application data" : std::string(MessageNameString(m));
+}
+
+std::string LegalList(const HandshakeTracker& tracker) {
+  std::string out;
+  for (const FlowStep& s : tracker.LegalNext()) out += (out.empty() ? "" : ", ") + s.ToString();
+  return out;
+}
+
+// ---- Steps ----
+
+Step SendOf(SendStep send, std::string comment = "") {
+  Step s;
+  s.action = std::move(send);
+  s.comment = std::move(comment);
+  return s;
+}
+
+Step Send(MessageName m, std::string comment = "") {
+  SendStep send;
+  send.message = m;
+  return SendOf(std::move(send), std::move(comment));
+}
+
+Step ExpectMessages(std::vector<MessageName> messages, std::string comment = "") {
+  Expectation e;
+  e.messages = std::move(messages);
+  Step s;
+  s.action = std::move(e);
+  s.comment = std::move(comment);
+  return s;
+}
+
+Step ExpectSilence(std::string comment) {
+  Expectation e;
+  e.silence_ms = kSilenceMs;
+  Step s;
+  s.action = std::move(e);
+  s.comment = std::move(comment);
+  return s;
+}
+
+Step ExpectUnexpectedMessage() {
+  Expectation e;
+  e.alerts = {AlertDescription::kUnexpectedMessage};
+  Step s;
+  s.action = std::move(e);
+  return s;
+}
+
+// The steps of flow.steps[begin, end) as `role`'s peer plays them: a send for each peer step,
+// one expect for each run of target steps.
+std::vector<Step> Play(const HandshakeFlow& flow, size_t begin, size_t end, TargetRole role) {
+  const Sender peer = role == TargetRole::kServer ? Sender::kClient : Sender::kServer;
+  std::vector<Step> steps;
+  std::vector<MessageName> group;
+  auto flush = [&] {
+    if (!group.empty()) steps.push_back(ExpectMessages(std::move(group)));
+    group.clear();
+  };
+  for (size_t j = begin; j < end; ++j) {
+    const FlowStep& s = flow.steps[j];
+    if (s.sender != peer) {
+      group.push_back(MessageOf(s));
+      continue;
+    }
+    flush();
+    if (role == TargetRole::kClient && IsHandshake(s, HT::kServerHello) &&
+        (flow.flags & kFlagFull) == 0 && (flow.flags & kFlagTicket) != 0) {
+      // The scripted peer announces a ticket only in a full handshake; this flow has
+      // NewSessionTicket in the abbreviated one too.
+      SendStep sh;
+      sh.message = MessageName::kServerHello;
+      sh.set.push_back({"extensions.session_ticket", FieldValue{Bytes{}}});
+      steps.push_back(SendOf(std::move(sh),
+                             "RFC 5077 3.2: the empty session_ticket extension announces a "
+                             "NewSessionTicket, in an abbreviated handshake too"));
+      continue;
+    }
+    steps.push_back(Send(MessageOf(s)));
+  }
+  flush();
+  return steps;
+}
+
+const HandshakeFlow& FullEcdheFlow(bool ticket) {
+  const uint32_t want = kFlagFull | kFlagEcdhe | (ticket ? kFlagTicket : 0u);
+  for (const HandshakeFlow& f : HandshakeFlows()) {
+    if (f.flags == want) return f;
+  }
+  return HandshakeFlows().front();  // unreachable: the table has every full flow
+}
+
+// The target configuration and peer settings the facts in `k` need, and nothing more, so
+// that flows that share a prefix (and what the target knows there) share the vector.
+void ApplySetup(const Known& k, TargetRole role, Scenario* s) {
+  if (k.full_known) s->peer.cipher_suites = {k.full && !k.ecdhe ? kRsaSuite : kEcdheSuite};
+  if (k.ticket) {
+    s->peer.session_ticket = true;
+    s->target.session_tickets = true;
+  }
+  if (role == TargetRole::kServer) {
+    // "optional": a server that requires a certificate may end an empty-certificate
+    // handshake with handshake_failure (RFC 5246 7.4.6), which is not what these test.
+    if (k.auth) s->target.client_auth = "optional";
+    if (k.cert_known && !k.cert) s->peer.certificate = "none";
+  } else if (k.cert_known && !k.cert) {
+    s->target.certificate = "none";
+  }
+}
+
+// Connection(s) around `main`: an abbreviated flow first completes a full ECDHE handshake
+// (with a ticket when the flow has one) whose session the second connection resumes.
+void SetConnections(const Known& k, TargetRole role, std::vector<Step> main, Scenario* s) {
+  s->connections.clear();
+  if (k.full_known && !k.full) {
+    ConnectionScript first;
+    first.steps = Play(FullEcdheFlow(k.ticket), 0, FullEcdheFlow(k.ticket).steps.size(), role);
+    if (role == TargetRole::kClient) {
+      first.steps.push_back(ExpectSilence(
+          "the client accepted the server's Finished: its session can be resumed"));
+    }
+    s->connections.push_back(std::move(first));
+  }
+  ConnectionScript conn;
+  conn.resume = !s->connections.empty();
+  conn.steps = std::move(main);
+  s->connections.push_back(std::move(conn));
+}
+
+// ---- Injections the peer cannot build ----
+
+enum class Form { kNative, kRaw, kSubstituted };
+
+Bytes HandshakeMessage(HT type, const Bytes& body) {
+  Bytes out = {static_cast<uint8_t>(type), static_cast<uint8_t>(body.size() >> 16),
+               static_cast<uint8_t>(body.size() >> 8), static_cast<uint8_t>(body.size())};
+  Append(out, body);
+  return out;
+}
+
+Bytes PlaintextRecord(const Bytes& fragment) {
+  // RFC 5246 6.2.1: handshake(22), {3,3}, length.
+  Bytes out = {22, 3, 3, static_cast<uint8_t>(fragment.size() >> 8),
+               static_cast<uint8_t>(fragment.size())};
+  Append(out, fragment);
+  return out;
+}
+
+// A minimal well-formed message of `m`, for the points where the scripted peer cannot build
+// one: the parser of a target that parses before it checks the order still sees a valid body.
+Bytes MinimalMessage(MessageName m, bool rsa) {
+  Bytes body;
+  if (m == MessageName::kClientKeyExchange) {
+    if (rsa) {
+      // RFC 5246 7.4.7.1: EncryptedPreMasterSecret<0..2^16-1>, as long as an RSA-2048 block.
+      body = {0x01, 0x00};
+      body.resize(2 + 256, 0x5a);
+    } else {
+      // RFC 8422 5.7: ECPoint<1..2^8-1>; the X25519 base point.
+      body = {32, 9};
+      body.resize(33, 0);
+    }
+  } else {
+    // RFC 5246 7.4.1.3: TLS 1.2, a fixed random, no session id, the ECDHE suite, no
+    // compression, no extensions.
+    body = {3, 3};
+    body.resize(2 + 32, 0x5a);
+    Append(body, Bytes{0, kEcdheSuite >> 8, kEcdheSuite & 0xff, 0});
+  }
+  return HandshakeMessage(*HandshakeTypeOf(m), body);
+}
+
+// Why the scripted peer (harness/peer/scripted_peer.cc) cannot build `m` at this point, or ""
+// when it can. It builds every message from any state except: a ClientKeyExchange needs the
+// server's key (RSA: the certificate it received; ECDHE: the ServerKeyExchange it received),
+// and a ServerHello needs a ClientHello sent or received.
+std::string Unbuildable(MessageName m, TargetRole role, const Known& k, size_t i) {
+  const bool peer_is_client = role == TargetRole::kServer;
+  if (m == MessageName::kClientKeyExchange) {
+    if (peer_is_client) {
+      if (!k.full_known) return "the client peer has received no server key yet";
+      if (!k.full) {
+        return "an abbreviated handshake has no server Certificate or ServerKeyExchange, so "
+               "the client peer has no key to encrypt to or agree with";
+      }
+      return "";
+    }
+    if (k.full_known && k.full && !k.ecdhe && k.cert_known && k.cert) return "";
+    return "a server peer builds a ClientKeyExchange only in RSA key exchange after a client "
+           "certificate, whose key it encrypts to";
+  }
+  if (m == MessageName::kServerHello && peer_is_client && i == 0) {
+    return "the client peer builds a ServerHello from the ClientHello it sent, and has sent none";
+  }
+  return "";
+}
+
+// ---- Expectations: refs and notes ----
+
+struct Refs {
+  std::vector<std::string> list;
+  void Add(const std::string& r) {
+    if (std::find(list.begin(), list.end(), r) == list.end()) list.push_back(r);
+  }
+};
+
+bool Contains(const std::vector<FlowStep>& steps, const FlowStep& s) {
+  return std::find(steps.begin(), steps.end(), s) != steps.end();
+}
+
+struct Judgement {
+  std::vector<std::string> refs;
+  std::string notes;
+};
+
+// The requirement an injection breaks and where the alert comes from. Every case expects
+// exactly {unexpected_message}: the checklist names it for each (RFC 5246 7.2.2: "An
+// inappropriate message was received").
+Judgement Judge(MessageName m, TargetRole role, const HandshakeFlow& flow, size_t i,
+                const Known& k, const HandshakeTracker& tracker) {
+  const Sender peer = role == TargetRole::kServer ? Sender::kClient : Sender::kServer;
+  const std::vector<FlowStep> prefix(flow.steps.begin(), flow.steps.begin() + i);
+  const std::vector<FlowStep> legal = tracker.LegalNext();
+  const bool key_exchange_done =
+      (k.full_known && !k.full) ||
+      Contains(prefix, FlowStep::Handshake(Sender::kClient, HT::kClientKeyExchange));
+  auto legal_is = [&](const FlowStep& s) { return Contains(legal, s); };
+  Refs r;
+  std::string why;
+  r.Add("RFC5246 7.3");
+  if (m == MessageName::kApplicationData) {
+    r.Add("checklist:15");
+    r.Add("attack:8");
+    why = "RFC 5246 7.3: application data MUST NOT be sent prior to the completion of the first "
+          "handshake. The RFC names no alert: unexpected_message by its definition in 7.2.2 "
+          "(checklist 15: by definition; attack 8, tlsfuzzer test_early_application_data).";
+  } else if (m == MessageName::kChangeCipherSpec) {
+    r.Add("RFC5246 7.1");
+    if (legal_is(FlowStep::Handshake(Sender::kClient, HT::kCertificateVerify))) {
+      r.Add("RFC5246 7.4.8");
+    }
+    if (legal_is(FlowStep::Handshake(Sender::kServer, HT::kNewSessionTicket))) r.Add("RFC5077 3.2");
+    r.Add("checklist:17");
+    if (legal_is(FlowStep::Handshake(Sender::kClient, HT::kCertificateVerify))) {
+      r.Add("checklist:44");
+    }
+    if (!key_exchange_done) {
+      r.Add("CVE-2014-0224");
+      r.Add("attack:1");
+    }
+    if (legal_is(FlowStep::Handshake(Sender::kClient, HT::kCertificateVerify))) r.Add("attack:5");
+    if (Contains(prefix, FlowStep::Ccs(peer))) r.Add("attack:9");
+    why = std::string("RFC 5246 7.1, 7.3: ChangeCipherSpec only at its place in the handshake") +
+          (!key_exchange_done ? "; here no key exchange has happened, so no keys can exist "
+                                "(CVE-2014-0224)"
+                              : "") +
+          ". The RFC names no alert (checklist 17: unspecified); unexpected_message is the "
+          "usual choice and tlsfuzzer's.";
+  } else {
+    const HT type = *HandshakeTypeOf(m);
+    r.Add("RFC5246 7.4");
+    std::string specific;
+    if (m == MessageName::kHelloRequest) {
+      r.Add("RFC5246 7.4.1.1");
+      specific = " RFC 5246 7.4.1.1: HelloRequest is the server's; checklist 20 names "
+                 "unexpected_message for a client that sends one (unspecified; tlsfuzzer "
+                 "test_hello_request_by_client).";
+    }
+    if (m == MessageName::kFinished && legal_is(FlowStep::Ccs(peer))) {
+      r.Add("RFC5246 7.4.9");
+      specific = " RFC 5246 7.4.9: it is a fatal error if a Finished message is not preceded by "
+                 "a ChangeCipherSpec message at the appropriate point in the handshake "
+                 "(checklist 18: unexpected_message, tlsfuzzer \"skip Change Cipher Spec\").";
+    }
+    if (m == MessageName::kNewSessionTicket) r.Add("RFC5077 3.2");
+    if (legal_is(FlowStep::Handshake(Sender::kClient, HT::kCertificateVerify))) {
+      r.Add("RFC5246 7.4.8");
+    }
+    r.Add("checklist:15");
+    if (m == MessageName::kFinished && legal_is(FlowStep::Ccs(peer))) r.Add("checklist:18");
+    const bool abbreviated = k.full_known && !k.full;
+    if (abbreviated && (type == HT::kCertificate || type == HT::kServerKeyExchange ||
+                        type == HT::kCertificateRequest || type == HT::kServerHelloDone ||
+                        type == HT::kClientKeyExchange || type == HT::kCertificateVerify)) {
+      r.Add("checklist:19");  // RFC 5246 7.3: "proceed directly to Finished messages"
+    }
+    if (m == MessageName::kHelloRequest) r.Add("checklist:20");
+    const bool skips_server_certificate =
+        legal_is(FlowStep::Handshake(Sender::kServer, HT::kCertificate)) &&
+        (type == HT::kServerKeyExchange || type == HT::kCertificateRequest ||
+         type == HT::kServerHelloDone);
+    if (skips_server_certificate) r.Add("checklist:38");
+    const bool ske_in_rsa = peer == Sender::kServer && type == HT::kServerKeyExchange &&
+                            k.full_known && k.full && !k.ecdhe;
+    const bool skips_ske = legal_is(FlowStep::Handshake(Sender::kServer, HT::kServerKeyExchange)) &&
+                           (type == HT::kCertificateRequest || type == HT::kServerHelloDone);
+    if (ske_in_rsa || skips_ske) r.Add("checklist:39");
+    const bool skips_client_certificate =
+        legal_is(FlowStep::Handshake(Sender::kClient, HT::kCertificate)) &&
+        type == HT::kClientKeyExchange;
+    if (skips_client_certificate) r.Add("checklist:43");
+    const bool skips_certificate_verify =
+        legal_is(FlowStep::Handshake(Sender::kClient, HT::kCertificateVerify)) &&
+        type == HT::kFinished;
+    if (skips_certificate_verify) r.Add("checklist:44");
+    if (m == MessageName::kFinished && legal_is(FlowStep::Ccs(peer))) r.Add("attack:2");
+    if (skips_server_certificate) r.Add("attack:3");
+    if (skips_ske) r.Add("attack:4");
+    if (skips_certificate_verify) r.Add("attack:5");
+    if (skips_client_certificate) r.Add("attack:6");
+    if (m == MessageName::kFinished && !key_exchange_done) r.Add("attack:7");
+    if (Contains(prefix, FlowStep::Handshake(peer, type))) r.Add("attack:9");
+    why = "RFC 5246 7.4: sending handshake messages in an unexpected order results in a fatal "
+          "error. The RFC names no alert: unexpected_message by its definition in 7.2.2 "
+          "(checklist 15: by definition; tlsfuzzer test_message_duplication)." +
+          specific;
+  }
+  // Checklist rows first, then CVEs, then attacks (the order the other vectors use).
+  std::stable_sort(r.list.begin(), r.list.end(), [](const std::string& a, const std::string& b) {
+    auto rank = [](const std::string& s) {
+      return s.rfind("RFC", 0) == 0 ? 0 : s.rfind("checklist:", 0) == 0 ? 1
+                                          : s.rfind("CVE-", 0) == 0       ? 2
+                                                                          : 3;
+    };
+    return rank(a) < rank(b);
+  });
+  std::string legal_text = LegalList(tracker);
+  return {r.list, "Legal next here (engine/state/handshake_table.h, RFC 5246 7.3): " +
+                      legal_text + ". " + why};
+}
+
+// ---- Assembly ----
+
+struct Vector {
+  Scenario scenario;
+  std::string file;
+};
+
+std::string FileName(const std::string& id) {
+  // "server.order.full-rsa.after-x.y" -> "server-full-rsa-after-x-y.json"
+  std::string rest = id;
+  const std::string marker = std::string(".") + kTopic + ".";
+  size_t at = rest.find(marker);
+  if (at != std::string::npos) rest.erase(at, marker.size() - 1);
+  std::replace(rest.begin(), rest.end(), '.', '-');
+  return rest + ".json";
+}
+
+// The scenario without what names or explains it: two vectors with the same key are the
+// same test.
+std::string ContentKey(Scenario s) {
+  s.id = "x.x.x";
+  s.title = "x";
+  s.refs = {"RFC5246"};
+  s.notes.clear();
+  for (ConnectionScript& c : s.connections) {
+    for (Step& step : c.steps) step.comment.clear();
+  }
+  return SerializeScenarioJson(s);
+}
+
+struct FlowCount {
+  size_t points = 0;    // (point, message) pairs this flow yields
+  size_t vectors = 0;   // of them, vectors no earlier flow yielded
+  size_t positive = 0;  // HelloRequest-ignored vectors
+};
+
+struct HandBuilt {
+  std::string id;
+  std::string how;  // "Raw record" / "substituted into a HelloRequest step (encrypted)"
+  std::string why;
+};
+
+class Generator {
+ public:
+  Status Run();
+  OrderVectors Output() const;
+
+ private:
+  Status Add(Vector v, bool positive, const std::string& flow_name, TargetRole role);
+  Status Negative(TargetRole role, const HandshakeFlow& flow, size_t i, MessageName m);
+  Status Positive(const HandshakeFlow& flow, size_t i);
+  std::string Readme() const;
+
+  std::map<std::string, Vector> by_id_;
+  std::map<std::string, std::string> id_by_content_;
+  // [role][flow name]
+  std::map<std::string, std::map<std::string, FlowCount>> counts_;
+  std::vector<std::string> flow_order_;
+  size_t native_ = 0;
+  size_t legal_ = 0;
+  std::vector<HandBuilt> hand_built_;
+  std::vector<std::string> skipped_;  // "<role> <flow> <point> <message>: why"
+};
+
+const char* RoleName(TargetRole r) { return r == TargetRole::kServer ? "server" : "client"; }
+
+std::string Capitalised(const char* s) {
+  std::string out(s);
+  out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
+  return out;
+}
+
+Status Generator::Add(Vector v, bool positive, const std::string& flow_name, TargetRole role) {
+  const std::string key = ContentKey(v.scenario);
+  FlowCount& count = counts_[RoleName(role)][flow_name];
+  if (!positive) count.points++;
+  auto seen = id_by_content_.find(key);
+  if (seen != id_by_content_.end()) {
+    if (seen->second != v.scenario.id) {
+      return InternalError("one vector under two ids: " + seen->second + " and " +
+                           v.scenario.id);
+    }
+    return Status::Ok();  // the same test, reached through another flow
+  }
+  if (by_id_.count(v.scenario.id) != 0) {
+    return InternalError("two different vectors with the id " + v.scenario.id);
+  }
+  // The loader is strict: every vector must load back to exactly this scenario.
+  const std::string json = SerializeScenarioJson(v.scenario);
+  Result<Scenario> loaded = ParseScenarioJson(json, std::string(kDir) + "/" + v.file);
+  if (!loaded.ok()) {
+    return InternalError(v.scenario.id + " does not load: " + loaded.status().message());
+  }
+  if (*loaded != v.scenario) {
+    return InternalError(v.scenario.id + " does not load back unchanged:\n" + json);
+  }
+  (positive ? count.positive : count.vectors)++;
+  id_by_content_[key] = v.scenario.id;
+  by_id_[v.scenario.id] = std::move(v);
+  return Status::Ok();
+}
+
+Status Generator::Negative(TargetRole role, const HandshakeFlow& flow, size_t i, MessageName m) {
+  const Sender peer = role == TargetRole::kServer ? Sender::kClient : Sender::kServer;
+  const Known k = KnownAt(flow, i);
+  const HandshakeTracker tracker = TrackerAt(flow, i);
+  const std::vector<FlowStep> prefix(flow.steps.begin(), flow.steps.begin() + i);
+  const bool is_protected = Contains(prefix, FlowStep::Ccs(peer));
+  const std::string where = i == 0 ? "at-start" : "after-" + StepSlug(flow.steps[i - 1]);
+  const std::string id = std::string(RoleName(role)) + "." + kTopic + "." + FlowShortName(k) +
+                         "." + where + "." + Kebab(MessageNameString(m));
+
+  // The injected step.
+  std::string comment = "not legal here: the table allows " + LegalList(tracker);
+  if (is_protected) {
+    comment += "; encrypted, the " + std::string(SideName(peer)) + "'s keys being active";
+  }
+  Step inject;
+  const std::string cannot = Unbuildable(m, role, k, i);
+  Form form = Form::kNative;
+  if (cannot.empty()) {
+    SendStep send;
+    send.message = m;
+    if (m == MessageName::kApplicationData) {
+      const std::string text = "early application data";
+      send.raw.assign(text.begin(), text.end());
+    }
+    inject = SendOf(std::move(send), comment);
+  } else {
+    const Bytes message = MinimalMessage(m, k.full_known && k.full && !k.ecdhe);
+    if (!is_protected) {
+      // Plaintext: the whole record by hand.
+      SendStep raw;
+      raw.message = MessageName::kRaw;
+      raw.raw = PlaintextRecord(message);
+      inject = SendOf(std::move(raw), "a minimal " + std::string(MessageNameString(m)) +
+                                          " in a plaintext record, built by hand: " + cannot +
+                                          "; " + comment);
+      form = Form::kRaw;
+    } else {
+      // Encrypted: Raw cannot be, so a message the peer always builds (HelloRequest, which
+      // touches neither its transcript nor its state) carries the bytes instead of its own.
+      SendStep carrier;
+      carrier.message = MessageName::kHelloRequest;
+      carrier.corrupt.truncate = 0;
+      carrier.corrupt.append = message;
+      inject = SendOf(std::move(carrier),
+                      "a minimal " + std::string(MessageNameString(m)) +
+                          " built by hand, in place of the HelloRequest's bytes (truncate 0, "
+                          "append) so that the peer encrypts it: " + cannot + "; " + comment);
+      form = Form::kSubstituted;
+    }
+  }
+
+  Scenario s;
+  s.id = id;
+  s.topic = kTopic;
+  s.role = role;
+  const std::string place =
+      i == 0 ? "as the first message" : "right after " + StepWords(flow.steps[i - 1]);
+  s.title = Capitalised(RoleName(role)) + " rejects " + MessageWords(m) + " from the " +
+            SideName(peer) + " " + place + " (" + FlowWords(k) + ")";
+  Judgement j = Judge(m, role, flow, i, k, tracker);
+  s.refs = j.refs;
+  s.notes = j.notes;
+  if (form != Form::kNative) {
+    s.notes += " The scripted peer cannot build this " + std::string(MessageNameString(m)) +
+               " here (" + cannot + "), so the vector sends a minimal well-formed one built by hand.";
+  }
+  ApplySetup(k, role, &s);
+  std::vector<Step> steps = Play(flow, 0, i, role);
+  steps.push_back(std::move(inject));
+  steps.push_back(ExpectUnexpectedMessage());
+  SetConnections(k, role, std::move(steps), &s);
+
+  Vector v{std::move(s), FileName(id)};
+  const bool fresh = by_id_.count(id) == 0;
+  SD_RETURN_IF_ERROR(Add(std::move(v), false, flow.name, role));
+  if (fresh) {
+    if (form == Form::kNative) {
+      native_++;
+    } else {
+      hand_built_.push_back({id,
+                             form == Form::kRaw ? "In a Raw plaintext record"
+                                                : "Encrypted, as the bytes of a HelloRequest "
+                                                  "step",
+                             cannot});
+    }
+  }
+  return Status::Ok();
+}
+
+// RFC 5246 7.4.1.1: "This message will be ignored by the client if the client is currently
+// negotiating a session", and it is not hashed (7.4.9): the whole flow must still complete.
+Status Generator::Positive(const HandshakeFlow& flow, size_t i) {
+  const TargetRole role = TargetRole::kClient;
+  const Known all = KnownAt(flow, flow.steps.size());
+  const HandshakeTracker tracker = TrackerAt(flow, i);
+  const bool is_protected = Contains(std::vector<FlowStep>(flow.steps.begin(),
+                                                           flow.steps.begin() + i),
+                                     FlowStep::Ccs(Sender::kServer));
+  const std::string id = std::string("client.") + kTopic + "." + FlowShortName(all) + ".after-" +
+                         StepSlug(flow.steps[i - 1]) + ".hello-request";
+  Scenario s;
+  s.id = id;
+  s.topic = kTopic;
+  s.role = role;
+  s.title = "Client ignores HelloRequest right after " + StepWords(flow.steps[i - 1]) +
+            " and completes the handshake (" + FlowWords(all) + ")";
+  s.refs = {"RFC5246 7.4", "RFC5246 7.4.1.1", "RFC5246 7.4.9", "checklist:20"};
+  s.notes = "RFC 5246 7.4.1.1: HelloRequest \"will be ignored by the client if the client is "
+            "currently negotiating a session\" and \"MUST NOT be included in the message "
+            "hashes\" (also 7.4: not bound by the ordering rules). So the handshake goes on and "
+            "both Finished verify over a transcript without it (checklist 20). Legal next from "
+            "the server here: " + LegalList(tracker) + ".";
+  ApplySetup(all, role, &s);
+  std::vector<Step> steps = Play(flow, 0, i, role);
+  steps.push_back(Send(MessageName::kHelloRequest,
+                       std::string("mid-handshake: to be ignored") +
+                           (is_protected ? "; encrypted, the server's keys being active" : "")));
+  std::vector<Step> rest = Play(flow, i, flow.steps.size(), role);
+  steps.insert(steps.end(), rest.begin(), rest.end());
+  if (flow.steps.back().sender == Sender::kServer) {
+    steps.push_back(ExpectSilence("the client accepted the server's Finished: no alert"));
+  }
+  SetConnections(all, role, std::move(steps), &s);
+  Vector v{std::move(s), FileName(id)};
+  return Add(std::move(v), true, flow.name, role);
+}
+
+Status Generator::Run() {
+  std::vector<MessageName> injectable;
+  for (MessageName m : AllMessageNames()) {
+    if (HandshakeTypeOf(m).has_value() || m == MessageName::kChangeCipherSpec ||
+        m == MessageName::kApplicationData) {
+      injectable.push_back(m);
+    }
+  }
+  for (const HandshakeFlow& flow : HandshakeFlows()) flow_order_.push_back(flow.name);
+  for (TargetRole role : {TargetRole::kServer, TargetRole::kClient}) {
+    const Sender peer = role == TargetRole::kServer ? Sender::kClient : Sender::kServer;
+    for (const HandshakeFlow& flow : HandshakeFlows()) {
+      counts_[RoleName(role)][flow.name];  // every flow has a row, even with nothing new
+      for (size_t i = 0; i < flow.steps.size(); ++i) {
+        if (flow.steps[i].sender != peer) continue;
+        const HandshakeTracker tracker = TrackerAt(flow, i);
+        for (MessageName m : injectable) {
+          if (m == MessageName::kHelloRequest && peer == Sender::kServer) {
+            SD_RETURN_IF_ERROR(Positive(flow, i));
+            continue;
+          }
+          if (m != MessageName::kApplicationData) {
+            const FlowStep step = m == MessageName::kChangeCipherSpec
+                                      ? FlowStep::Ccs(peer)
+                                      : FlowStep::Handshake(peer, *HandshakeTypeOf(m));
+            if (tracker.IsLegal(step)) {
+              legal_++;
+              continue;
+            }
+          }
+          SD_RETURN_IF_ERROR(Negative(role, flow, i, m));
+        }
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+std::string Generator::Readme() const {
+  std::ostringstream o;
+  size_t total[2] = {0, 0}, positive[2] = {0, 0};
+  for (const auto& [id, v] : by_id_) total[v.scenario.role == TargetRole::kServer ? 0 : 1]++;
+  for (const auto& [role, flows] : counts_) {
+    for (const auto& [name, c] : flows) positive[role == "server" ? 0 : 1] += c.positive;
+  }
+  o << "# Out-of-order vectors (generated)\n\n"
+    << "Do not edit: every file here is written by `vectors/generator/order_vectors.cc` from the\n"
+    << "engine's legal-order table (`engine/state/handshake_table.h`, RFC 5246 7.3 Figures 1 and 2,\n"
+    << "RFC 5077 3.1/3.2), and `//vectors/generator:order_vectors_test` fails when these files\n"
+    << "differ from what the generator writes. Regenerate with\n\n"
+    << "```sh\n" << kRegenerate << "\n```\n\n"
+    << "## What they test\n\n"
+    << "For each of the table's " << HandshakeFlows().size() << " flows, each point where the scripted peer sends next,\n"
+    << "and each message the peer could send there — every TLS 1.2 handshake message the scenario\n"
+    << "language can send, ChangeCipherSpec, and application data (attack 8) — that the table does\n"
+    << "not allow at that point, a vector plays the flow correctly up to the point, sends that\n"
+    << "message, and expects a fatal `unexpected_message` and a close. Both target roles.\n\n"
+    << "- The legal set is the table's, with the flags learned where the target learns them: key\n"
+    << "  exchange, full/abbreviated and ticket at ServerHello, client auth at CertificateRequest\n"
+    << "  (or ServerHelloDone without one), an empty or real client certificate at the client's\n"
+    << "  Certificate.\n"
+    << "- A vector's setup holds only what the target knows at the point (suite, tickets, client\n"
+    << "  auth, the client certificate; a first full connection and `resume` for abbreviated flows),\n"
+    << "  so flows that share a prefix share one vector; the id names those facts (`any` before\n"
+    << "  ServerHello). Ids: `<role>.order.<facts>.after-<last step>.<message>` (`at-start` for the\n"
+    << "  first message).\n"
+    << "- The alert: RFC 5246 7.4 makes an out-of-order handshake message a fatal error and 7.1/7.3\n"
+    << "  place ChangeCipherSpec, without naming an alert; `unexpected_message` is the alert by\n"
+    << "  definition (7.2.2) and the one checklist rows 15 (by definition), 17 (unspecified), 18, 19,\n"
+    << "  20, 38, 39, 43 and 44 name, so every vector expects exactly `{unexpected_message}`. Refs\n"
+    << "  name the specific rows (18: Finished without ChangeCipherSpec, 20: HelloRequest from a\n"
+    << "  client, CVE-2014-0224 for ChangeCipherSpec before any key exchange, ...).\n"
+    << "- After the peer's ChangeCipherSpec the peer's messages, the injected one included, are\n"
+    << "  encrypted under its keys.\n"
+    << "- HelloRequest sent to a client mid-handshake is legal: RFC 5246 7.4.1.1 says the client\n"
+    << "  ignores it, and it is not hashed. Those points get a positive vector instead (the\n"
+    << "  handshake completes and both Finished verify); a HelloRequest from a client to a server\n"
+    << "  is rejected (checklist 20).\n\n";
+  o << "## Counts\n\n"
+    << "Vectors: " << by_id_.size() << " — server target " << total[0] << " (" << positive[0]
+    << " positive), client target " << total[1] << " (" << positive[1]
+    << " positive: HelloRequest ignored). Illegal (point, message) pairs per flow, and how many\n"
+    << "of them became a vector no earlier flow of the table had already yielded:\n\n"
+    << "| flow | server: pairs | server: new vectors | client: pairs | client: new vectors | client: HelloRequest ignored |\n"
+    << "| --- | ---: | ---: | ---: | ---: | ---: |\n";
+  for (const std::string& name : flow_order_) {
+    const FlowCount& s = counts_.at("server").at(name);
+    const FlowCount& c = counts_.at("client").at(name);
+    o << "| " << name << " | " << s.points << " | " << s.vectors << " | " << c.points << " | "
+      << c.vectors << " | " << c.positive << " |\n";
+  }
+  o << "\n" << legal_ << " (point, message) pairs are legal per the table (the flows' own next "
+    << "steps) and have no vector. A HelloRequest-ignored vector plays its whole flow, so its id\n"
+    << "names the flow (`client.order.<flow>.after-<step>.hello-request`).\n\n";
+  o << "## Injections the peer cannot build\n\n"
+    << "The scripted peer (`harness/peer/scripted_peer.cc`) builds every message from any state,\n"
+    << "except a ClientKeyExchange without the server's key (RSA: a certificate it received;\n"
+    << "ECDHE: a ServerKeyExchange it received) and a ServerHello before any ClientHello. Those\n"
+    << "vectors send a minimal well-formed message built by hand: in a `Raw` plaintext record\n"
+    << "before the peer's ChangeCipherSpec; after it (`Raw` cannot be encrypted) as the bytes of\n"
+    << "a `HelloRequest` step replaced with `corrupt: {truncate: 0, append: ...}`, which the\n"
+    << "peer encrypts like any message. " << hand_built_.size() << " vectors:\n\n";
+  // Grouped by how and why, in generation order.
+  std::vector<std::pair<std::string, std::vector<std::string>>> groups;
+  for (const HandBuilt& h : hand_built_) {
+    const std::string head = h.how + ": " + h.why;
+    auto it = std::find_if(groups.begin(), groups.end(),
+                           [&](const auto& g) { return g.first == head; });
+    if (it == groups.end()) it = groups.insert(groups.end(), {head, {}});
+    it->second.push_back(h.id);
+  }
+  for (const auto& [head, ids] : groups) {
+    o << "- " << head << " (" << ids.size() << "):\n";
+    for (const std::string& id : ids) o << "  - `" << id << "`\n";
+  }
+  o << "\n## Injections that could not be expressed\n\n";
+  if (skipped_.empty()) {
+    o << "None: every illegal (point, message) pair of the table has a vector.\n";
+  } else {
+    for (const std::string& s : skipped_) o << "- " << s << "\n";
+  }
+  return o.str();
+}
+
+OrderVectors Generator::Output() const {
+  OrderVectors out;
+  for (const auto& [id, v] : by_id_) {
+    out.files.push_back({v.file, SerializeScenarioJson(v.scenario)});
+  }
+  out.files.push_back({"README.md", Readme()});
+  std::sort(out.files.begin(), out.files.end(),
+            [](const GeneratedFile& a, const GeneratedFile& b) { return a.name < b.name; });
+  size_t positive = 0;
+  for (const auto& [role, flows] : counts_) {
+    for (const auto& [name, c] : flows) positive += c.positive;
+  }
+  std::ostringstream s;
+  s << by_id_.size() << " vectors (" << by_id_.size() - positive << " out-of-order, " << positive
+    << " HelloRequest-ignored); injections: " << native_ << " built by the peer, "
+    << hand_built_.size() << " hand-built (Raw or substituted), " << skipped_.size()
+    << " skipped (cannot be expressed); " << legal_ << " (point, message) pairs legal per the table\n";
+  for (const auto& [role, flows] : counts_) {
+    size_t n = 0;
+    for (const auto& [name, c] : flows) n += c.vectors + c.positive;
+    s << "  " << role << " target: " << n << " vectors\n";
+  }
+  out.summary = s.str();
+  return out;
+}
+
+}  // namespace
+
+Result<OrderVectors> GenerateOrderVectors() {
+  Generator g;
+  SD_RETURN_IF_ERROR(g.Run());
+  return g.Output();
+}
+
+Status WriteOrderVectors(const OrderVectors& vectors, const std::string& dir,
+                         std::vector<std::string>* removed) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return InternalError("cannot create " + dir + ": " + ec.message());
+  std::set<std::string> keep;
+  for (const GeneratedFile& f : vectors.files) keep.insert(f.name);
+  for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    const bool ours = name == "README.md" || e.path().extension() == ".json";
+    if (!e.is_regular_file() || !ours || keep.count(name) != 0) continue;
+    fs::remove(e.path(), ec);
+    if (ec) return InternalError("cannot remove " + e.path().string() + ": " + ec.message());
+    if (removed != nullptr) removed->push_back(name);
+  }
+  if (ec) return InternalError("cannot list " + dir + ": " + ec.message());
+  for (const GeneratedFile& f : vectors.files) {
+    const fs::path path = fs::path(dir) / f.name;
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << f.content;
+    out.close();
+    if (!out) return InternalError("cannot write " + path.string());
+  }
+  return Status::Ok();
+}
+
+}  // namespace shakedown
