@@ -735,6 +735,9 @@ Result<CertificateVerify> ScriptedPeerImpl::BuildCertificateVerify() {
 // ServerHello suite is the suite the target sees, so it is the one the peer must follow.
 void ScriptedPeerImpl::CommitSent(const TypedHandshake& message) {
   Conn& c = *conn_;
+  // A hello after the handshake (a renegotiation attempt) starts no new handshake here: the
+  // negotiated randoms and hellos stay those of the completed one.
+  if (c.completed) return;
   if (const auto* ch = std::get_if<ClientHello>(&message)) {
     c.client_hello = *ch;
     c.client_random = ch->random;

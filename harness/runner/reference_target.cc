@@ -66,7 +66,11 @@ class ReferenceConnection final : public TargetConnection {
   void Close() override {
     if (closed_) return;
     closed_ = true;
-    if (session_sink_ != nullptr && conn_->handshake_complete()) {
+    if (session_sink_ == nullptr) return;
+    if (conn_->failure().has_value()) {
+      // RFC 5246 7.2.2: after a fatal alert the session must not be resumed (checklist 12).
+      session_sink_->reset();
+    } else if (conn_->handshake_complete()) {
       if (std::optional<Session> s = conn_->session()) *session_sink_ = std::move(s);
     }
   }
