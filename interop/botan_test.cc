@@ -54,19 +54,6 @@ class BotanTest : public ::testing::Test {
         port);
   }
 
-  static ServedConnection ExpectServed(EngineServer& server, size_t n, const std::string& suite) {
-    std::optional<ServedConnection> served = server.WaitServed(n, std::chrono::seconds(5));
-    if (!served) {
-      ADD_FAILURE() << "the engine server did not report connection " << n << "\n" << server.Log();
-      return ServedConnection();
-    }
-    EXPECT_TRUE(served->status.ok()) << served->Summary();
-    EXPECT_TRUE(served->handshake_complete) << served->Summary();
-    if (served->negotiated.suite != nullptr) {
-      EXPECT_EQ(served->negotiated.suite->name, suite);
-    }
-    return *served;
-  }
 
   static void ExpectPageServed(const PeerRun& run, const ServedConnection& served,
                                bool full_handshake = true) {

@@ -56,19 +56,6 @@ class GnutlsTest : public ::testing::Test {
         port);
   }
 
-  static ServedConnection ExpectServed(EngineServer& server, size_t n, const std::string& suite) {
-    std::optional<ServedConnection> served = server.WaitServed(n, std::chrono::seconds(5));
-    if (!served) {
-      ADD_FAILURE() << "the engine server did not report connection " << n << "\n" << server.Log();
-      return ServedConnection();
-    }
-    EXPECT_TRUE(served->status.ok()) << served->Summary();
-    EXPECT_TRUE(served->handshake_complete) << served->Summary();
-    if (served->negotiated.suite != nullptr) {
-      EXPECT_EQ(served->negotiated.suite->name, suite);
-    }
-    return *served;
-  }
 
   static void ExpectPageServed(const PeerRun& run, const ServedConnection& served) {
     EXPECT_EQ(served.request.rfind("GET / HTTP/1.0\r\n", 0), 0u) << served.Summary();

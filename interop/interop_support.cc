@@ -252,5 +252,19 @@ size_t Count(const std::string& haystack, const std::string& needle) {
   return count;
 }
 
+ServedConnection ExpectServed(EngineServer& server, size_t n, const std::string& suite) {
+  std::optional<ServedConnection> served = server.WaitServed(n, std::chrono::seconds(5));
+  if (!served) {
+    ADD_FAILURE() << "the engine server did not report connection " << n << "\n" << server.Log();
+    return ServedConnection();
+  }
+  EXPECT_TRUE(served->status.ok()) << served->Summary();
+  EXPECT_TRUE(served->handshake_complete) << served->Summary();
+  if (served->negotiated.suite != nullptr) {
+    EXPECT_EQ(served->negotiated.suite->name, suite);
+  }
+  return *served;
+}
+
 }  // namespace interop
 }  // namespace shakedown

@@ -85,6 +85,10 @@ class EngineServer {
   std::vector<ServedConnection> served_;
 };
 
+// The server's n-th connection (1-based), which must have completed with `suite`; records a
+// test failure (with the server's log) otherwise.
+ServedConnection ExpectServed(EngineServer& server, size_t n, const std::string& suite);
+
 // ---- The engine's client ----
 
 // Offers `suite` only, SNI "localhost", sends `request`, reads until the peer closes, the

@@ -49,20 +49,6 @@ class OpensslTest : public ::testing::Test {
         port);
   }
 
-  // The engine server's n-th connection, which must have completed with `suite`.
-  static ServedConnection ExpectServed(EngineServer& server, size_t n, const std::string& suite) {
-    std::optional<ServedConnection> served = server.WaitServed(n, std::chrono::seconds(5));
-    if (!served) {
-      ADD_FAILURE() << "the engine server did not report connection " << n << "\n" << server.Log();
-      return ServedConnection();
-    }
-    EXPECT_TRUE(served->status.ok()) << served->Summary();
-    EXPECT_TRUE(served->handshake_complete) << served->Summary();
-    if (served->negotiated.suite != nullptr) {
-      EXPECT_EQ(served->negotiated.suite->name, suite);
-    }
-    return *served;
-  }
 
   std::string openssl_;
 };
