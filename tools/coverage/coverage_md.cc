@@ -1,0 +1,67 @@
+// Writes docs/COVERAGE.md: which vectors cite each checklist row and attack (coverage.h).
+//   bazel run //tools/coverage:coverage_md -- --out docs/COVERAGE.md
+// Under `bazel run` relative paths are taken from the workspace root
+// (BUILD_WORKSPACE_DIRECTORY), else from the current directory.
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+
+#include "harness/scenario/loader.h"
+#include "tools/coverage/coverage.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Writes the requirement-coverage report (docs/COVERAGE.md) from the refs of the "
+               "conformance vectors and docs/coverage_exclusions.json."};
+  std::string vectors = "vectors/conformance";
+  std::string data = "docs/coverage_exclusions.json";
+  std::string out;
+  app.add_option("--vectors", vectors, "The vector tree")->capture_default_str();
+  app.add_option("--data", data, "Names and not-covered reasons")->capture_default_str();
+  app.add_option("--out", out, "The report to write (default: standard output)");
+  CLI11_PARSE(app, argc, argv);
+
+  // Relative paths, the vectors' file names and their topics read as in the repository.
+  if (const char* root = std::getenv("BUILD_WORKSPACE_DIRECTORY")) {
+    std::error_code ec;
+    std::filesystem::current_path(root, ec);
+    if (ec) {
+      std::cerr << "coverage_md: cannot enter " << root << ": " << ec.message() << "\n";
+      return 2;
+    }
+  }
+  std::ifstream in(data, std::ios::binary);
+  if (!in) {
+    std::cerr << "coverage_md: cannot read " << data << "\n";
+    return 2;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  shakedown::Result<shakedown::CoverageData> parsed = shakedown::ParseCoverageData(text.str());
+  if (!parsed.ok()) {
+    std::cerr << "coverage_md: " << data << ": " << parsed.status().message() << "\n";
+    return 2;
+  }
+  shakedown::TreeLoad load = shakedown::LoadScenarioTree({vectors});
+  shakedown::Result<std::string> report = shakedown::CoverageMarkdown(load, *parsed);
+  if (!report.ok()) {
+    std::cerr << "coverage_md: " << report.status().message() << "\n";
+    return 1;
+  }
+  if (out.empty()) {
+    std::cout << *report;
+    return 0;
+  }
+  std::ofstream file(out, std::ios::binary | std::ios::trunc);
+  file << *report;
+  if (!file) {
+    std::cerr << "coverage_md: cannot write " << out << "\n";
+    return 2;
+  }
+  std::cout << "wrote " << out << "\n";
+  return 0;
+}
