@@ -858,6 +858,10 @@ Status ScriptedPeerImpl::Frame(uint8_t type, ByteView payload, const RecordOptio
                           c.write->Seal(static_cast<ContentType>(type),
                                         static_cast<ProtocolVersion>(version), r.fragment));
     }
+    if (options.corrupt_record) {
+      // After protection: the bytes the target must authenticate are what is damaged.
+      SD_RETURN_IF_ERROR(ApplyXor(*options.corrupt_record, &r.fragment, "corrupt_record"));
+    }
     SD_RETURN_IF_ERROR(AppendRecord(r, out));
   }
   return Status::Ok();

@@ -65,7 +65,7 @@ const std::vector<KeySet>& KeySets() {
       {"connection", {"resume", "steps"}},
       {"send_step",
        {"send", "comment", "set", "corrupt", "fragment", "coalesce", "record_type",
-        "record_version", "protect", "repeat", "hex", "data"}},
+        "record_version", "protect", "corrupt_record", "repeat", "hex", "data"}},
       {"expect_step", {"expect", "comment"}},
       {"expectation", {"messages", "check", "alert", "level", "or_close", "silence_ms"}},
       {"corrupt", {"xor", "truncate", "append"}},
@@ -984,7 +984,7 @@ bool VectorParser::ParseSend(const Json& j, const std::string& path, SendStep* o
   if (m == MessageName::kRaw) {
     // Raw bytes go to the wire as they are: nothing to edit, frame or protect.
     for (std::string_view key : {"set", "corrupt", "fragment", "coalesce", "record_type",
-                                 "record_version", "protect", "data"}) {
+                                 "record_version", "protect", "corrupt_record", "data"}) {
       if (j.contains(std::string(key))) {
         return Fail(Child(path, key), "Raw bytes are written to the wire as they are; " +
                                           Quote(key) +
@@ -1076,6 +1076,15 @@ bool VectorParser::ParseSend(const Json& j, const std::string& path, SendStep* o
     bool protect = false;
     if (!GetBool(j["protect"], Child(path, "protect"), &protect)) return false;
     out->record.protect = protect;
+  }
+  if (j.contains("corrupt_record")) {
+    const std::string cpath = Child(path, "corrupt_record");
+    const Json& c = j["corrupt_record"];
+    if (!CheckKeys(c, cpath, kXorValueKeys, "corrupt_record")) return false;
+    if (!c.contains("xor")) return Fail(cpath, "corrupt_record needs \"xor\"");
+    BytesXor x;
+    if (!GetBytesXor(c["xor"], Child(cpath, "xor"), &x)) return false;
+    out->record.corrupt_record = std::move(x);
   }
   if (j.contains("repeat")) {
     if (!GetUint(j["repeat"], Child(path, "repeat"), 1, kMaxRepeat, &n)) return false;
@@ -1584,6 +1593,11 @@ OJson SendJson(const SendStep& s, const std::string& comment) {
     j["record_type"] = RegistryJson(Registry::kContentType, *r.content_type, true);
   if (r.version) j["record_version"] = VersionJson(*r.version);
   if (r.protect) j["protect"] = *r.protect;
+  if (r.corrupt_record) {
+    OJson cj = OJson::object();
+    cj["xor"] = BytesXorJson(*r.corrupt_record);
+    j["corrupt_record"] = cj;
+  }
   if (s.repeat != 1) j["repeat"] = s.repeat;
   if (s.message == MessageName::kRaw) {
     j["hex"] = ToHex(s.raw);

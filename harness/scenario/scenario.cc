@@ -267,8 +267,10 @@ bool operator==(const Corruption& a, const Corruption& b) {
 }
 
 bool operator==(const RecordOptions& a, const RecordOptions& b) {
-  return std::tie(a.fragment, a.coalesce_with_next, a.content_type, a.version, a.protect) ==
-         std::tie(b.fragment, b.coalesce_with_next, b.content_type, b.version, b.protect);
+  return std::tie(a.fragment, a.coalesce_with_next, a.content_type, a.version, a.protect,
+                  a.corrupt_record) == std::tie(b.fragment, b.coalesce_with_next,
+                                                b.content_type, b.version, b.protect,
+                                                b.corrupt_record);
 }
 
 bool operator==(const SendStep& a, const SendStep& b) {

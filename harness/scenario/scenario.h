@@ -126,6 +126,9 @@ struct RecordOptions {
   std::optional<uint8_t> content_type;     // send in a record of another content type
   std::optional<uint16_t> version;         // record-layer version for these records
   std::optional<bool> protect;             // force (true) or suppress (false) encryption
+  // XOR into every record's fragment as it goes on the wire, after protection: flips bits of
+  // a ciphertext, GCM tag, explicit nonce, MAC or padding (checklist rows 7, 8, 10).
+  std::optional<BytesXor> corrupt_record;
 };
 bool operator==(const RecordOptions& a, const RecordOptions& b);
 inline bool operator!=(const RecordOptions& a, const RecordOptions& b) { return !(a == b); }

@@ -266,6 +266,28 @@ void ApplySetup(const Known& k, TargetRole role, Scenario* s) {
   }
 }
 
+// The client peer ends the first connection of a resumption with close_notify and waits for
+// the server's answer (or its close), so that the server has seen a proper close before the
+// resuming ClientHello arrives. RFC 5246 7.2.1 no longer requires a session closed without
+// close_notify to be dropped, but allows it: OpenSSL 3.0 drops the session of a connection
+// that ends in an unexpected EOF, and would then answer the resumption with a full handshake.
+void AppendCloseNotify(std::vector<Step>* steps) {
+  SendStep alert;
+  alert.message = MessageName::kAlert;
+  alert.set.push_back({"description", FieldValue{uint64_t{0}}});  // close_notify
+  alert.set.push_back({"level", FieldValue{uint64_t{1}}});        // warning
+  steps->push_back(SendOf(std::move(alert),
+                          "a proper close, so that the session stays resumable (RFC 5246 7.2.1)"));
+  Expectation e;
+  e.alerts = {AlertDescription::kCloseNotify};
+  e.alert_level = AlertLevel::kWarning;
+  e.close = true;
+  Step s;
+  s.action = std::move(e);
+  s.comment = "the server has read the close_notify: it answers one (RFC 5246 7.2.1) or closes";
+  steps->push_back(std::move(s));
+}
+
 // Connection(s) around `main`: an abbreviated flow first completes a full ECDHE handshake
 // (with a ticket when the flow has one) whose session the second connection resumes.
 void SetConnections(const Known& k, TargetRole role, std::vector<Step> main, Scenario* s) {
@@ -276,6 +298,8 @@ void SetConnections(const Known& k, TargetRole role, std::vector<Step> main, Sce
     if (role == TargetRole::kClient) {
       first.steps.push_back(ExpectSilence(
           "the client accepted the server's Finished: its session can be resumed"));
+    } else {
+      AppendCloseNotify(&first.steps);
     }
     s->connections.push_back(std::move(first));
   }
@@ -517,6 +541,18 @@ std::string ContentKey(Scenario s) {
   return SerializeScenarioJson(s);
 }
 
+// A server target's abbreviated handshake with a NewSessionTicket: RFC 5077 3.1 lets the server
+// renew the ticket ("it MAY renew the ticket by including a NewSessionTicket handshake message
+// after the ServerHello in the abbreviated handshake") or not, and a vector's expect step
+// cannot make that message optional. Every point after the server's ServerHello depends on
+// the server's choice, so those vectors would hold a server to a MAY (OpenSSL 3.0, GnuTLS 3.7
+// and Botan 2.19 resume without renewing). The client target gets them: there the peer
+// decides.
+bool NeedsTicketRenewal(const HandshakeFlow& flow, size_t i) {
+  const Known k = KnownAt(flow, i);
+  return k.full_known && !k.full && k.ticket;
+}
+
 struct FlowCount {
   size_t points = 0;    // (point, message) pairs this flow yields
   size_t vectors = 0;   // of them, vectors no earlier flow yielded
@@ -549,6 +585,7 @@ class Generator {
   size_t legal_ = 0;
   std::vector<HandBuilt> hand_built_;
   std::vector<std::string> skipped_;  // "<role> <flow> <point> <message>: why"
+  size_t renewal_points_ = 0;  // server-target (point, message) pairs that need a renewal
 };
 
 const char* RoleName(TargetRole r) { return r == TargetRole::kServer ? "server" : "client"; }
@@ -747,6 +784,10 @@ Status Generator::Run() {
               continue;
             }
           }
+          if (role == TargetRole::kServer && NeedsTicketRenewal(flow, i)) {
+            renewal_points_++;
+            continue;
+          }
           SD_RETURN_IF_ERROR(Negative(role, flow, i, m));
         }
       }
@@ -834,10 +875,28 @@ std::string Generator::Readme() const {
   }
   o << "\n## Injections that could not be expressed\n\n";
   if (skipped_.empty()) {
-    o << "None: every illegal (point, message) pair of the table has a vector.\n";
+    o << "None: every illegal (point, message) pair of the table has a vector, except the "
+         "server-target pairs below.\n";
   } else {
     for (const std::string& s : skipped_) o << "- " << s << "\n";
   }
+  o << "\n## Not generated: a server's ticket renewal\n\n"
+    << "For a server target, the abbreviated handshake with a NewSessionTicket has no vectors ("
+    << renewal_points_ << " (point, message) pairs).\n"
+    << "RFC 5077 3.1: a server that accepts a ticket \"MAY renew the ticket by including a\n"
+    << "NewSessionTicket handshake message after the ServerHello in the abbreviated handshake\"; it\n"
+    << "announces it with an empty session_ticket extension in the ServerHello (3.2). Every point\n"
+    << "where the client peer sends next lies after the server's flight, so each vector would\n"
+    << "expect the renewal, which a scenario cannot make optional: it would hold the server to a\n"
+    << "MAY. OpenSSL 3.0, GnuTLS 3.7 and Botan 2.19 resume from a ticket without renewing it. The\n"
+    << "client target has these vectors (there the scripted server decides), and the server target\n"
+    << "has the same points in the abbreviated handshake without a ticket.\n\n"
+    << "## Resumption setup\n\n"
+    << "An abbreviated vector first completes a full handshake on connection 0. A server target's\n"
+    << "connection 0 ends with a close_notify from the client peer, answered by the server's\n"
+    << "close_notify or a close: RFC 5246 7.2.1 allows a server to drop the session of a\n"
+    << "connection closed without close_notify (OpenSSL 3.0 does), so the resumption must not\n"
+    << "depend on it.\n";
   return o.str();
 }
 
@@ -857,7 +916,9 @@ OrderVectors Generator::Output() const {
   s << by_id_.size() << " vectors (" << by_id_.size() - positive << " out-of-order, " << positive
     << " HelloRequest-ignored); injections: " << native_ << " built by the peer, "
     << hand_built_.size() << " hand-built (Raw or substituted), " << skipped_.size()
-    << " skipped (cannot be expressed); " << legal_ << " (point, message) pairs legal per the table\n";
+    << " skipped (cannot be expressed), " << renewal_points_
+    << " not generated (a server's optional ticket renewal); " << legal_
+    << " (point, message) pairs legal per the table\n";
   for (const auto& [role, flows] : counts_) {
     size_t n = 0;
     for (const auto& [name, c] : flows) n += c.vectors + c.positive;
