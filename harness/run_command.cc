@@ -8,6 +8,7 @@
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -132,6 +133,49 @@ Result<Scenario> LoadForReplay(const std::string& path) {
   return LoadScenarioFile(path);
 }
 
+// The value of a target-profile key for one vector.
+std::optional<std::string> ProfileValue(const TargetConfig& t, const std::string& key) {
+  if (key == "certificate") return t.certificate;
+  if (key == "client_auth") return t.client_auth;
+  if (key == "session_tickets") return std::string(t.session_tickets ? "true" : "false");
+  if (key == "extended_master_secret") return t.extended_master_secret;
+  return std::nullopt;
+}
+
+// Keeps the vectors whose target block matches every KEY=VALUE (vectors that failed to load
+// stay: they are errors to report). Returns how many were left out.
+Result<size_t> FilterByProfile(const std::vector<std::string>& constraints, TreeLoad* load) {
+  std::vector<std::pair<std::string, std::string>> wanted;
+  for (const std::string& c : constraints) {
+    size_t eq = c.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return Status::Error(AlertDescription::kInternalError,
+                           "--profile " + c + ": expected KEY=VALUE");
+    }
+    std::string key = c.substr(0, eq);
+    if (!ProfileValue(TargetConfig(), key)) {
+      return Status::Error(AlertDescription::kInternalError,
+                           "--profile " + c + ": unknown key \"" + key +
+                               "\" (certificate, client_auth, session_tickets, "
+                               "extended_master_secret)");
+    }
+    wanted.emplace_back(key, c.substr(eq + 1));
+  }
+  const size_t before = load->vectors.size();
+  std::vector<LoadedVector> kept;
+  for (LoadedVector& v : load->vectors) {
+    bool match = true;
+    if (v.ok()) {
+      for (const auto& [key, value] : wanted) {
+        match = match && *ProfileValue(v.scenario->target, key) == value;
+      }
+    }
+    if (match) kept.push_back(std::move(v));
+  }
+  load->vectors = std::move(kept);
+  return before - load->vectors.size();
+}
+
 }  // namespace
 
 Command AddRunCommand(CLI::App& app) {
@@ -141,6 +185,7 @@ Command AddRunCommand(CLI::App& app) {
     int jobs = 1;
     bool no_progress = false;
     std::string role;
+    std::vector<std::string> profile;  // KEY=VALUE constraints on the vectors' target block
     std::vector<std::string> paths;
   };
   auto options = std::make_shared<Options>();
@@ -161,6 +206,12 @@ Command AddRunCommand(CLI::App& app) {
                   "Run only the vectors where the target plays this role (an external target "
                   "usually implements one)")
       ->check(CLI::IsMember({"server", "client"}));
+  cmd->add_option("--profile", options->profile,
+                  "Run only the vectors whose `target` block matches, e.g. --profile "
+                  "certificate=rsa --profile client_auth=none (keys: certificate, client_auth, "
+                  "session_tickets, extended_master_secret). An external target's command line "
+                  "implements one profile; see docs/TARGETS.md")
+      ->allow_extra_args(false);
   cmd->add_option("paths", options->paths,
                   "Vector files or directories (walked for *.json). Default: vectors/conformance");
 
@@ -186,6 +237,15 @@ Command AddRunCommand(CLI::App& app) {
                 << " vector(s) for the other role left out\n";
     }
 
+    if (!options->profile.empty()) {
+      Result<size_t> left_out = FilterByProfile(options->profile, &load);
+      if (!left_out.ok()) {
+        std::cerr << "shakedown run: " << left_out.status().message() << "\n";
+        return kExitUsage;
+      }
+      std::cout << "--profile: " << *left_out << " vector(s) for other target profiles left out\n";
+    }
+
     ConsoleReporter console(std::cout, std::cerr,
                             ConsoleOptions::FromEnvironment(options->no_progress));
     console.OnRunStart(load.vectors.size());
@@ -196,6 +256,7 @@ Command AddRunCommand(CLI::App& app) {
     std::string line = "shakedown run --target " + setup.spec().ToString();
     if (options->jobs != 1) line += " --jobs " + std::to_string(options->jobs);
     if (!options->role.empty()) line += " --role " + options->role;
+    for (const std::string& p : options->profile) line += " --profile " + p;
     for (const std::string& p : paths) line += " " + p;
     result.command_line = line;
     console.OnRunDone(result);

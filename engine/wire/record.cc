@@ -97,7 +97,7 @@ Status RecordReader::CheckHeader() {
   (void)r.U16("record.version", &version);
   (void)r.U16("record.length", &length);
   // RFC 5246 App. E.1: any {03,XX} is acceptable at this layer (checklist row 6).
-  if ((version >> 8) != 3) {
+  if ((version >> 8) != 3 && !accept_any_version_) {
     return Status::Error(AlertDescription::kProtocolVersion,
                          "record.version: " + Hex16(version) +
                              " has a major version other than 3 (RFC 5246 App. E.1)");

@@ -104,6 +104,10 @@ class RecordReader {
   // has been processed). It governs the record whose header completes next; if a header is
   // already buffered its length is re-checked against the new limit on the next Feed().
   void set_protected(bool on) { protected_ = on; }
+  // Accept any record-layer version (an observer such as the scripted peer decodes what a
+  // target sends and judges versions elsewhere). Off by default: a major version other than 3
+  // is protocol_version.
+  void set_accept_any_version(bool on) { accept_any_version_ = on; }
   bool is_protected() const { return protected_; }
   size_t max_fragment_length() const {
     return protected_ ? kMaxCiphertextLength : kMaxPlaintextLength;
@@ -128,6 +132,7 @@ class RecordReader {
   Status CheckHeader();
 
   bool protected_ = false;
+  bool accept_any_version_ = false;
   bool record_ready_ = false;
   size_t fragment_length_ = 0;  // valid once the header is complete
   Bytes buffer_;                // header + fragment so far

@@ -209,6 +209,9 @@ class ExecTarget final : public Target {
     SubprocessOptions options;
     // exec: the shell becomes the target, so its exit status and signals are the target's.
     options.argv = {"/bin/sh", "-c", "exec " + line};
+    // An open, never-written stdin: s_server, gnutls-cli and botan take end-of-file on stdin
+    // as "quit" and would close every connection right after its handshake.
+    options.stdin_pipe = true;
     Result<std::unique_ptr<Subprocess>> p = Subprocess::Start(std::move(options));
     if (!p.ok()) return InternalError("starting the target: " + p.status().message());
     return p;
