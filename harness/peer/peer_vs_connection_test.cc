@@ -13,29 +13,16 @@
 #include "engine/crypto/rng.h"
 #include "harness/peer/scripted_peer.h"
 
+#include "harness/peer/peer_test_util.h"
+
 namespace shakedown {
 namespace {
 
 using M = MessageName;
 
-const TestPki& Pki() {
-  static const TestPki* pki = [] {
-    DeterministicRng rng(4242);
-    Result<TestPki> r = GenerateTestPki(rng);
-    if (!r.ok()) {
-      std::fprintf(stderr, "GenerateTestPki: %s\n", r.status().ToString().c_str());
-      std::abort();
-    }
-    return new TestPki(std::move(r).value());
-  }();
-  return *pki;
-}
+using ::shakedown::testing::Pki;
+using ::shakedown::testing::Suite;
 
-uint16_t Suite(const char* name) {
-  const CipherSuiteInfo* s = FindCipherSuite(std::string_view(name));
-  EXPECT_NE(s, nullptr) << name;
-  return s == nullptr ? 0 : s->id;
-}
 
 struct Ref {
   std::unique_ptr<DeterministicRng> rng;

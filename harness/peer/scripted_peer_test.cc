@@ -17,22 +17,13 @@
 #include "engine/wire/handshake_framer.h"
 #include "engine/wire/record.h"
 #include "harness/peer/field_edits.h"
+#include "harness/peer/peer_test_util.h"
 
 namespace shakedown {
 namespace {
 
-const TestPki& Pki() {
-  static const TestPki* pki = [] {
-    DeterministicRng rng(99);
-    Result<TestPki> r = GenerateTestPki(rng);
-    if (!r.ok()) {
-      std::fprintf(stderr, "GenerateTestPki: %s\n", r.status().ToString().c_str());
-      std::abort();
-    }
-    return new TestPki(std::move(r).value());
-  }();
-  return *pki;
-}
+using ::shakedown::testing::Pki;
+using ::shakedown::testing::Suite;
 
 PeerResources Resources(uint64_t seed = 7) {
   PeerResources r;
@@ -41,11 +32,6 @@ PeerResources Resources(uint64_t seed = 7) {
   return r;
 }
 
-uint16_t Suite(const char* name) {
-  const CipherSuiteInfo* s = FindCipherSuite(std::string_view(name));
-  EXPECT_NE(s, nullptr) << name;
-  return s == nullptr ? 0 : s->id;
-}
 
 const char* kEcdheRsa = "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256";
 const char* kRsa = "TLS_RSA_WITH_AES_128_CBC_SHA256";
