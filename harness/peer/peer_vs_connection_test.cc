@@ -11,9 +11,8 @@
 #include "engine/connection/connection.h"
 #include "engine/connection/session.h"
 #include "engine/crypto/rng.h"
-#include "harness/peer/scripted_peer.h"
-
 #include "harness/peer/peer_test_util.h"
+#include "harness/peer/scripted_peer.h"
 
 namespace shakedown {
 namespace {
