@@ -79,8 +79,9 @@ const std::vector<std::string_view>& Keys(KeySetId id) { return KeySets()[id].ke
 
 // rfc_checklist.md numbers its rows 1-58 and splits two: 36b is extra, 45 is 45a and 45b.
 const std::vector<std::string_view>& ChecklistRowList() {
+  // The views point into `storage`, which lives as long as the process.
+  static std::vector<std::string>* storage = new std::vector<std::string>();
   static const std::vector<std::string_view>* rows = [] {
-    auto* storage = new std::vector<std::string>();
     for (int i = 1; i <= 58; ++i) {
       if (i == 45) {
         storage->push_back("45a");
