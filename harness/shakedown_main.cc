@@ -8,18 +8,20 @@
 int main(int argc, char** argv) {
   CLI::App app{
       "shakedown: TLS 1.2 handshake conformance and fuzz testing.\n"
-      "Exit codes: 0 all checks passed, 1 some check failed, 2 usage or input error."};
+      "Exit codes: 0 all checks passed, 1 some check failed, 2 usage or input error.",
+      "shakedown"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show the help of every command");
 
   std::vector<shakedown::Command> commands = {
-      shakedown::AddKatCommand(app),
-      shakedown::AddBenchCommand(app),
-      shakedown::AddServeCommand(app),
-      shakedown::AddConnectCommand(app),
+      // In the order --help lists them: the main job first.
       shakedown::AddRunCommand(app),
       shakedown::AddReplayCommand(app),
       shakedown::AddListCommand(app),
+      shakedown::AddKatCommand(app),
+      shakedown::AddServeCommand(app),
+      shakedown::AddConnectCommand(app),
+      shakedown::AddBenchCommand(app),
   };
 
   try {
