@@ -471,6 +471,12 @@ class VectorRun {
         return FailQuiet(kRuleNoAnswer, "expected " + wanted + ", but " + Waited());
       }
       if (!Matches(item, e.messages[k])) {
+        if (e.optional.count(e.messages[k]) != 0) {
+          // Left out, as it may be: the item is for the next expected message.
+          Note(std::string(MessageNameString(e.messages[k])) + " (optional) not sent");
+          pending_.push_front(std::move(item));
+          continue;
+        }
         return Fail(kRuleExpectMessages, "expected " + wanted + ", got " + item.summary);
       }
       if (k == 0 && !e.check.empty()) {

@@ -144,6 +144,27 @@ TEST(RunnerReference, WrongMessageFailsNamingStepExpectedAndGot) {
   EXPECT_EQ(Contains(r.message, "got Certificate("), "");
 }
 
+TEST(RunnerReference, OptionalMessagesMayBeLeftOutButNotReplaced) {
+  auto target = Reference();
+  // No client authentication: the reference server sends no CertificateRequest.
+  const std::string flight = R"({"expect": {"messages": ["ServerHello", "Certificate",
+      "ServerKeyExchange", "CertificateRequest", "ServerHelloDone"],
+      "optional": ["CertificateRequest"]}})";
+  VectorResult absent = RunVector(Parse(ServerVector("o", flight + R"(,
+      {"send": "ClientKeyExchange"}, {"send": "ChangeCipherSpec"}, {"send": "Finished"},
+      {"expect": ["ChangeCipherSpec", "Finished"]})")),
+                                  *target, Options());
+  EXPECT_EQ(absent.verdict, Verdict::kPass) << absent.rule << ": " << absent.message;
+  // An optional message does not excuse a missing required one after it.
+  VectorResult wrong = RunVector(
+      Parse(ServerVector("p", R"({"expect": {"messages": ["ServerHello", "CertificateRequest",
+          "ServerHelloDone"], "optional": ["CertificateRequest"]}})")),
+      *target, Options());
+  EXPECT_EQ(wrong.verdict, Verdict::kFail);
+  EXPECT_EQ(Contains(wrong.message, "expected ServerHelloDone (message 3 of"), "");
+  EXPECT_EQ(Contains(wrong.message, "got Certificate("), "");
+}
+
 TEST(RunnerReference, FieldCheckFailsNamingTheField) {
   auto target = Reference();
   Scenario s = Parse(ServerVector("f", R"({"expect": {"messages": ["ServerHello"],

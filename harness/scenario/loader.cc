@@ -67,7 +67,8 @@ const std::vector<KeySet>& KeySets() {
        {"send", "comment", "set", "corrupt", "fragment", "coalesce", "record_type",
         "record_version", "protect", "corrupt_record", "repeat", "hex", "data"}},
       {"expect_step", {"expect", "comment"}},
-      {"expectation", {"messages", "check", "alert", "level", "or_close", "silence_ms"}},
+      {"expectation",
+       {"messages", "optional", "check", "alert", "level", "or_close", "silence_ms"}},
       {"corrupt", {"xor", "truncate", "append"}},
       {"bytes_xor", {"hex", "at"}},
       {"xor_value", {"xor"}},
@@ -1143,6 +1144,9 @@ bool VectorParser::ParseExpect(const Json& j, const std::string& path, Expectati
                           : "an expectation has exactly one of \"messages\", \"alert\", "
                             "\"silence_ms\"");
   }
+  if (!messages && j.contains("optional")) {
+    return Fail(Child(path, "optional"), "\"optional\" names some of \"messages\"");
+  }
   if (!messages && j.contains("check")) {
     return Fail(Child(path, "check"), "\"check\" applies to the first of \"messages\"");
   }
@@ -1160,6 +1164,28 @@ bool VectorParser::ParseExpect(const Json& j, const std::string& path, Expectati
     if (j.contains("check") &&
         !GetEdits(out->messages.front(), j["check"], Child(path, "check"), true, &out->check)) {
       return false;
+    }
+    if (j.contains("optional")) {
+      const std::string opath = Child(path, "optional");
+      std::vector<MessageName> names;
+      if (!ParseExpectedMessages(j["optional"], opath, &names)) return false;
+      for (size_t i = 0; i < names.size(); ++i) {
+        const std::vector<MessageName>& m = out->messages;
+        auto at = std::find(m.begin(), m.end(), names[i]);
+        if (at == m.end()) {
+          return Fail(Child(opath, i), Quote(MessageNameString(names[i])) +
+                                           " is not one of the expected \"messages\"");
+        }
+        if (at == m.begin() || at + 1 == m.end()) {
+          return Fail(Child(opath, i),
+                      Quote(MessageNameString(names[i])) +
+                          " is the first or the last expected message: only a message "
+                          "between two required ones can be optional");
+        }
+        if (!out->optional.insert(names[i]).second) {
+          return Fail(Child(opath, i), Quote(MessageNameString(names[i])) + " is listed twice");
+        }
+      }
     }
     return true;
   }
@@ -1618,7 +1644,8 @@ OJson ExpectationJson(const Expectation& e) {
     for (MessageName m : messages) list.push_back(std::string(MessageNameString(m)));
     return list;
   };
-  const bool only_messages = !e.messages.empty() && e.check.empty() && e.alerts.empty() &&
+  const bool only_messages = !e.messages.empty() && e.optional.empty() && e.check.empty() &&
+                             e.alerts.empty() &&
                              !e.close && !e.silence_ms && e.alert_level == AlertLevel::kFatal;
   if (only_messages) return names(e.messages);
   const bool only_close = e.messages.empty() && e.check.empty() && e.alerts.empty() && e.close &&
@@ -1626,6 +1653,9 @@ OJson ExpectationJson(const Expectation& e) {
   if (only_close) return "close";
   OJson j = OJson::object();
   if (!e.messages.empty()) j["messages"] = names(e.messages);
+  if (!e.optional.empty()) {
+    j["optional"] = names(std::vector<MessageName>(e.optional.begin(), e.optional.end()));
+  }
   if (!e.check.empty()) {
     j["check"] = EditsJson(e.messages.empty() ? MessageName::kRaw : e.messages.front(), e.check);
   }

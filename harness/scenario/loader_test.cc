@@ -249,6 +249,21 @@ TEST(LoaderTest, ExpectationForms) {
   EXPECT_TRUE(close.messages.empty());
 }
 
+TEST(LoaderTest, OptionalMessagesLoadAndRoundTrip) {
+  Json v = ServerVector();
+  v["steps"][1] = Json::parse(
+      R"({"expect": {"messages": ["ServerHello", "Certificate", "ServerKeyExchange",
+                                   "CertificateRequest", "ServerHelloDone"],
+                      "optional": ["CertificateRequest"]}})");
+  Result<Scenario> r = Load(v);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  const auto& e = std::get<Expectation>(r->connections[0].steps[1].action);
+  EXPECT_EQ(e.optional, std::set<MessageName>{MessageName::kCertificateRequest});
+  Result<Scenario> back = ParseScenarioJson(SerializeScenarioJson(*r), kFile);
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(*back, *r);
+}
+
 TEST(LoaderTest, WrongDirectionSendsAreAllowed) {
   // checklist:20: a client sending HelloRequest to a server is a legitimate hostile test.
   Json v = ServerVector();
@@ -598,6 +613,15 @@ TEST(LoaderErrorTest, Expectations) {
   ExpectError(v, "/steps/1/expect/check/session_id", "a check compares values");
   expect(R"({"alert": ["decode_error"], "level": "Fatal"})");
   ExpectError(v, "/steps/1/expect/level", "unknown value \"Fatal\" (did you mean \"fatal\"?)");
+
+  expect(R"({"messages": ["ServerHello", "Certificate"], "optional": ["ServerHelloDone"]})");
+  ExpectError(v, "/steps/1/expect/optional/0", "is not one of the expected \"messages\"");
+  expect(R"({"messages": ["ServerHello", "Certificate"], "optional": ["Certificate"]})");
+  ExpectError(v, "/steps/1/expect/optional/0", "only a message between two required ones");
+  expect(R"({"messages": ["ServerHello", "Certificate"], "optional": ["ServerHello"]})");
+  ExpectError(v, "/steps/1/expect/optional/0", "the first or the last");
+  expect(R"({"alert": ["decode_error"], "optional": ["ServerHello"]})");
+  ExpectError(v, "/steps/1/expect/optional", "names some of \"messages\"");
 
   v = ClientVector();
   v["steps"][5] = {{"expect", {"ServerHello"}}};

@@ -150,6 +150,9 @@ struct Expectation {
   // The target sends these, in order (handshake messages, ChangeCipherSpec,
   // ApplicationData). The peer decodes and processes them and checks the invariants.
   std::vector<MessageName> messages;
+  // Messages of `messages` the target may leave out (an RFC "MAY", e.g. a renewed ticket,
+  // RFC 5077 3.2). Never the first or the last: a required message decides each gap.
+  std::set<MessageName> optional;
   // Or: an alert whose description is in this set (RFC 5246 names no single alert for
   // many conditions; the set says which the RFC and the checklist allow). A fatal alert is
   // followed by a close.
