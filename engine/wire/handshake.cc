@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "engine/base/reader.h"
+#include "engine/wire/handshake_framer.h"
 
 namespace shakedown {
 namespace {
@@ -151,15 +152,10 @@ Result<SplitHandshake> SplitHandshakeMessage(ByteView message) {
 }
 
 Result<Bytes> WrapHandshake(HandshakeType type, ByteView body) {
-  if (body.size() > 0xffffff) {
-    return InternalError("Handshake body of " + std::to_string(body.size()) +
-                         " bytes does not fit a uint24 length");
-  }
-  Writer w;
-  HandshakeHeader{type, static_cast<uint32_t>(body.size())}.Serialize(w);
-  w.Raw(body);
-  if (!w.status().ok()) return w.status();
-  return w.Take();
+  // One framing for the whole engine: the framer's.
+  SD_ASSIGN_OR_RETURN(HandshakeMessage m,
+                      HandshakeMessage::Make(static_cast<uint8_t>(type), body));
+  return std::move(m.encoded);
 }
 
 // ---- HelloRequest / ServerHelloDone ----
