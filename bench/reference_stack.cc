@@ -55,13 +55,13 @@ class ReferenceBench {
         client_rng_(101),
         server_rng_(102),
         cache_(/*capacity=*/1024, /*lifetime_seconds=*/7200) {
-    client_config_.role = Role::kClient;
+    client_config_.role = Side::kClient;
     client_config_.cipher_suites = {SuiteId(suite)};
     client_config_.groups = {NamedGroup::kX25519};
     client_config_.signature_schemes = {SignatureScheme::kRsaPkcs1Sha256};
     client_config_.server_name = "localhost";
     server_config_ = client_config_;
-    server_config_.role = Role::kServer;
+    server_config_.role = Side::kServer;
     server_config_.server_name.clear();
     server_config_.credentials = {fixture.server};
   }

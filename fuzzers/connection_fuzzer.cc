@@ -68,14 +68,14 @@ const Fixture& GetFixture() {
     f->pki = std::move(pki).value();
     for (int i = 0; i < 4; ++i) {
       Config& s = f->server_config[i];
-      s.role = Role::kServer;
+      s.role = Side::kServer;
       s.cipher_suites = Suites(i);
       s.credentials = {f->pki.rsa_server, f->pki.ecdsa_server};
       s.client_auth = i == 3 ? ClientAuthMode::kOptional : ClientAuthMode::kNone;
       s.session_tickets = i == 3;
       s.ticket_key = Bytes(32, 0x5a);
       Config& c = f->client_config[i];
-      c.role = Role::kClient;
+      c.role = Side::kClient;
       c.cipher_suites = Suites(i);
       c.server_name = "localhost";
       c.session_tickets = i == 3;

@@ -149,10 +149,6 @@ class VectorRun {
   std::set<std::string> once_;
 };
 
-std::string SideName(FinishedSender sender) {
-  return sender == FinishedSender::kClient ? "client" : "server";
-}
-
 // RFC 5246 7.4.9: a Finished handshake message, header included.
 Bytes FinishedMessage(ByteView verify_data) {
   Writer w;
@@ -300,7 +296,7 @@ void CheckKeyBlock(VectorRun& v, PrfAlgorithm prf) {
 
 // The handshake hash a side's Finished covers, as the vector gives it; where the vector
 // also gives the messages, records a check that hashing them gives that value.
-Result<Bytes> FinishedHandshakeHash(VectorRun& v, PrfAlgorithm prf, FinishedSender sender,
+Result<Bytes> FinishedHandshakeHash(VectorRun& v, PrfAlgorithm prf, Side sender,
                                     bool record_checks) {
   const std::string side = SideName(sender);
   const std::string side_field = side + "_finished_handshake_hash_hex";
@@ -309,7 +305,7 @@ Result<Bytes> FinishedHandshakeHash(VectorRun& v, PrfAlgorithm prf, FinishedSend
     // Finished, so the server's hash also covers the client's Finished.
     SD_ASSIGN_OR_RETURN(Bytes given, v.Hex(side_field));
     SD_ASSIGN_OR_RETURN(Bytes messages, v.Hex("handshake_messages_hex"));
-    if (sender == FinishedSender::kServer) {
+    if (sender == Side::kServer) {
       SD_ASSIGN_OR_RETURN(Bytes client_verify_data, v.Hex("client_verify_data_hex"));
       Append(messages, FinishedMessage(client_verify_data));
     }
@@ -334,8 +330,8 @@ Result<Bytes> FinishedHandshakeHash(VectorRun& v, PrfAlgorithm prf, FinishedSend
   return Engine("HandshakeHash", HandshakeHash(prf, messages));
 }
 
-void CheckVerifyData(VectorRun& v, PrfAlgorithm prf, FinishedSender sender) {
-  const std::string check = SideName(sender) + "_verify_data";
+void CheckVerifyData(VectorRun& v, PrfAlgorithm prf, Side sender) {
+  const std::string check = std::string(SideName(sender)) + "_verify_data";
   v.Run(check, [&]() -> Status {
     SD_ASSIGN_OR_RETURN(Bytes master, v.Hex("master_secret_hex"));
     SD_ASSIGN_OR_RETURN(Bytes expected, v.Hex(check + "_hex"));
@@ -345,16 +341,16 @@ void CheckVerifyData(VectorRun& v, PrfAlgorithm prf, FinishedSender sender) {
   });
 }
 void CheckClientVerifyData(VectorRun& v, PrfAlgorithm prf) {
-  CheckVerifyData(v, prf, FinishedSender::kClient);
+  CheckVerifyData(v, prf, Side::kClient);
 }
 void CheckServerVerifyData(VectorRun& v, PrfAlgorithm prf) {
-  CheckVerifyData(v, prf, FinishedSender::kServer);
+  CheckVerifyData(v, prf, Side::kServer);
 }
 
 // Decrypts a captured Finished record (sequence number 0: the first protected record in
 // each direction) with keys derived from the vector, and expects the Finished message
 // carrying the verify_data the engine computes.
-void CheckFinishedRecord(VectorRun& v, PrfAlgorithm prf, FinishedSender sender) {
+void CheckFinishedRecord(VectorRun& v, PrfAlgorithm prf, Side sender) {
   const std::string side = SideName(sender);
   const std::string check = side + "_finished_record";
   v.Run(check, [&]() -> Status {
@@ -394,7 +390,7 @@ void CheckFinishedRecord(VectorRun& v, PrfAlgorithm prf, FinishedSender sender) 
         std::unique_ptr<RecordProtection> protection,
         Engine("RecordProtection::Create",
                RecordProtection::Create(*suite,
-                                        sender == FinishedSender::kClient ? keys.client_write
+                                        sender == Side::kClient ? keys.client_write
                                                                           : keys.server_write,
                                         &rng)));
     v.Expect(check, FinishedMessage(verify_data),
@@ -404,10 +400,10 @@ void CheckFinishedRecord(VectorRun& v, PrfAlgorithm prf, FinishedSender sender) 
   });
 }
 void CheckClientFinishedRecord(VectorRun& v, PrfAlgorithm prf) {
-  CheckFinishedRecord(v, prf, FinishedSender::kClient);
+  CheckFinishedRecord(v, prf, Side::kClient);
 }
 void CheckServerFinishedRecord(VectorRun& v, PrfAlgorithm prf) {
-  CheckFinishedRecord(v, prf, FinishedSender::kServer);
+  CheckFinishedRecord(v, prf, Side::kServer);
 }
 
 // The X25519 pre-master secret of a captured connection (RFC 8422 5.10, RFC 7748 6.1):

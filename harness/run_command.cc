@@ -226,7 +226,7 @@ Command AddRunCommand(CLI::App& app) {
     if (paths.empty()) paths = {RepoPath("vectors/conformance")};
     TreeLoad load = LoadScenarioTree(paths);
     if (!options->role.empty()) {
-      TargetRole keep = options->role == "server" ? TargetRole::kServer : TargetRole::kClient;
+      Side keep = options->role == "server" ? Side::kServer : Side::kClient;
       size_t before = load.vectors.size();
       std::vector<LoadedVector> kept;
       for (LoadedVector& v : load.vectors) {
@@ -318,7 +318,7 @@ Command AddReplayCommand(CLI::App& app) {
     }
     const Scenario& s = *scenario;
     std::cout << s.id << ": " << TerminalText(s.title, 200) << "\n"
-              << "  role: target is the " << (s.role == TargetRole::kServer ? "server" : "client")
+              << "  role: target is the " << (s.role == Side::kServer ? "server" : "client")
               << "; target: " << (*target)->describe() << "\n  refs:";
     for (const std::string& r : s.refs) std::cout << " " << TerminalText(r, 80);
     std::cout << "\n";
@@ -382,7 +382,7 @@ Command AddListCommand(CLI::App& app) {
       std::string refs;
       for (const std::string& r : s.refs) refs += (refs.empty() ? "" : ", ") + r;
       std::cout << TerminalText(s.id, 200) << "  "
-                << (s.role == TargetRole::kServer ? "server" : "client") << "  "
+                << (s.role == Side::kServer ? "server" : "client") << "  "
                 << TerminalText(s.topic, 80) << "  " << TerminalText(refs, 1000) << "\n";
     }
     std::cout << load.loaded() << " vectors";

@@ -67,7 +67,7 @@ Result<std::unique_ptr<Connection>> Connection::Create(Config config, Environmen
   if (shared == nullptr) {
     SD_ASSIGN_OR_RETURN(shared, SharedContext::Create(config, *env.rng));
   }
-  if (config.role == Role::kServer) {
+  if (config.role == Side::kServer) {
     bool usable = false;
     for (uint16_t id : config.cipher_suites) {
       const CipherSuiteInfo* suite = FindCipherSuite(id);
@@ -301,8 +301,8 @@ Status ConnectionBase::WriteFinished() {
   Finished finished;
   SD_ASSIGN_OR_RETURN(finished.verify_data,
                       ComputeVerifyData(prf_, negotiated_.master_secret,
-                                        self() == Sender::kClient ? FinishedSender::kClient
-                                                                  : FinishedSender::kServer,
+                                        self() == Side::kClient ? Side::kClient
+                                                                  : Side::kServer,
                                         hash));
   return WriteHandshake(finished);
 }
@@ -311,8 +311,8 @@ Status ConnectionBase::ReadPeerFinished(const Finished& finished, ByteView encod
   SD_ASSIGN_OR_RETURN(Bytes hash, transcript_.Hash(prf_));
   SD_ASSIGN_OR_RETURN(Bytes expected,
                       ComputeVerifyData(prf_, negotiated_.master_secret,
-                                        peer() == Sender::kClient ? FinishedSender::kClient
-                                                                  : FinishedSender::kServer,
+                                        peer() == Side::kClient ? Side::kClient
+                                                                  : Side::kServer,
                                         hash));
   // Constant time: the comparison must not tell an attacker how many bytes matched.
   uint8_t diff = expected.size() == finished.verify_data.size() ? 0 : 1;
@@ -372,7 +372,7 @@ Status ConnectionBase::DeriveTrafficKeys() {
     env_.observer->OnSecret("KEY_BLOCK", negotiated_.client_random, block);
   }
   SD_ASSIGN_OR_RETURN(KeyBlock keys, SplitKeyBlock(suite, block));
-  const bool client = config_.role == Role::kClient;
+  const bool client = config_.role == Side::kClient;
   SD_ASSIGN_OR_RETURN(pending_write_,
                       RecordProtection::Create(suite, client ? keys.client_write : keys.server_write,
                                                env_.rng));
@@ -411,7 +411,7 @@ Result<std::shared_ptr<PeerCertificate>> ConnectionBase::AcceptPeerChain(
   SD_ASSIGN_OR_RETURN(std::shared_ptr<PeerCertificate> leaf,
                       shared_->PeerLeaf(certificate.certificate_list.front()));
   SD_RETURN_IF_ERROR(
-      shared_->ValidateChain(certificate.certificate_list, Now(), peer() == Sender::kServer));
+      shared_->ValidateChain(certificate.certificate_list, Now(), peer() == Side::kServer));
   negotiated_.peer_chain = certificate.certificate_list;
   peer_leaf_ = leaf;
   return leaf;

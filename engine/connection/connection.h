@@ -16,6 +16,7 @@
 
 #include "engine/base/alert.h"
 #include "engine/base/bytes.h"
+#include "engine/base/side.h"
 #include "engine/base/status.h"
 #include "engine/connection/observer.h"
 #include "engine/connection/session.h"
@@ -30,14 +31,13 @@ namespace shakedown {
 
 class SharedContext;  // shared_context.h
 
-enum class Role { kClient, kServer };
 enum class ClientAuthMode { kNone, kOptional, kRequired };
 // RFC 7627: offer/accept the extension; require it (refuse peers without it); or never use it.
 enum class EmsPolicy { kEnabled, kRequired, kDisabled };
 
 // Configuration is a plain struct (DESIGN.md); Connection::Create validates it.
 struct Config {
-  Role role = Role::kClient;
+  Side role = Side::kClient;
   ProtocolVersion min_version = ProtocolVersion::kTls12;
   ProtocolVersion max_version = ProtocolVersion::kTls12;
   // In preference order. The server picks by its own order.

@@ -73,8 +73,8 @@ class ConnectionBase : public Connection {
   Status SendRawRecordForTesting(uint8_t type, ByteView payload);
 
  protected:
-  Sender self() const { return config_.role == Role::kClient ? Sender::kClient : Sender::kServer; }
-  Sender peer() const { return config_.role == Role::kClient ? Sender::kServer : Sender::kClient; }
+  Side self() const { return config_.role == Side::kClient ? Side::kClient : Side::kServer; }
+  Side peer() const { return config_.role == Side::kClient ? Side::kServer : Side::kClient; }
 
   // ---- Per role ----
   // A handshake message the table allows here, parsed.

@@ -1048,10 +1048,10 @@ TEST(ServerChecks, ClientFinishedMismatchIsDecryptError) {  // checklist 46
   for (uint16_t suite : {kEcdheRsaGcm, kRsaCbc}) {
     auto t = RunToClientFlight(suite, false);
     Record& fin = t->flight.back();
-    Bytes plain = OpenFirstProtected(*t->client.conn, Role::kClient, fin);
+    Bytes plain = OpenFirstProtected(*t->client.conn, Side::kClient, fin);
     ASSERT_EQ(plain.size(), 16u);
     plain[6] ^= 0x01;
-    Bytes resealed = SealAsFirstProtected(*t->client.conn, Role::kClient, ContentType::kHandshake,
+    Bytes resealed = SealAsFirstProtected(*t->client.conn, Side::kClient, ContentType::kHandshake,
                                           plain);
     t->flight.pop_back();
     Bytes input = Join(t->flight);

@@ -53,7 +53,7 @@ Result<std::shared_ptr<SharedContext>> SharedContext::Create(const Config& confi
     }
     SD_ASSIGN_OR_RETURN(Signer signer, Signer::Create(p.key, rng));
     p.signer = std::make_unique<Signer>(std::move(signer));
-    if (p.type == CertKeyType::kRsa && config.role == Role::kServer) {
+    if (p.type == CertKeyType::kRsa && config.role == Side::kServer) {
       SD_ASSIGN_OR_RETURN(RsaKeyTransportServer rsa, RsaKeyTransportServer::Create(p.key, rng));
       p.rsa_transport = std::make_unique<RsaKeyTransportServer>(std::move(rsa));
     }

@@ -78,12 +78,12 @@ struct Injection {
   uint8_t type;
 };
 
-std::vector<Injection> Injections(Role target) {
+std::vector<Injection> Injections(Side target) {
   std::vector<Injection> out;
   const uint8_t types[] = {0, 1, 2, 4, 11, 12, 13, 14, 15, 16, 20};
   for (uint8_t t : types) {
     // RFC 5246 7.4.1.1: a client ignores HelloRequest during the handshake (checklist 20).
-    if (t == 0 && target == Role::kClient) continue;
+    if (t == 0 && target == Side::kClient) continue;
     out.push_back({Describe(static_cast<HandshakeType>(t)), false, t});
   }
   out.push_back({"change_cipher_spec", true, 0});
@@ -102,7 +102,7 @@ std::vector<FlowStep> LegalAt(const HandshakeFlow& flow, size_t i) {
       tracker.Learn(kFlagEcdhe, flow.flags & kFlagEcdhe);
       tracker.Learn(kFlagTicket, flow.flags & kFlagTicket);
     }
-    if (!step.change_cipher_spec && step.sender == Sender::kClient &&
+    if (!step.change_cipher_spec && step.sender == Side::kClient &&
         step.type == HandshakeType::kCertificate) {
       tracker.Learn(kFlagClientCert, flow.flags & kFlagClientCert);
     }
@@ -118,7 +118,7 @@ struct Driven {
   bool peer_protected = false;  // the peer's ChangeCipherSpec was delivered
 };
 
-std::unique_ptr<Driven> DriveTo(const HandshakeFlow& flow, Role target, size_t index,
+std::unique_ptr<Driven> DriveTo(const HandshakeFlow& flow, Side target, size_t index,
                                 uint64_t seed) {
   auto d = std::make_unique<Driven>();
   FlowSetup setup = SetupFor(flow);
@@ -129,9 +129,9 @@ std::unique_ptr<Driven> DriveTo(const HandshakeFlow& flow, Role target, size_t i
   }
   d->client = MakeEndpoint(setup.client, seed, &d->world);
   d->server = MakeEndpoint(setup.server, seed + 1, &d->world);
-  Endpoint& tgt = target == Role::kClient ? d->client : d->server;
-  Endpoint& peer = target == Role::kClient ? d->server : d->client;
-  const Sender peer_sender = target == Role::kClient ? Sender::kServer : Sender::kClient;
+  Endpoint& tgt = target == Side::kClient ? d->client : d->server;
+  Endpoint& peer = target == Side::kClient ? d->server : d->client;
+  const Side peer_sender = target == Side::kClient ? Side::kServer : Side::kClient;
   d->client->Start();
   UnitSplitter splitter;
   std::deque<Bytes> units;
@@ -182,7 +182,7 @@ TEST_P(EveryFlow, EngineFollowsTheFlow) {
   ASSERT_TRUE(s->handshake_complete()) << flow.name;
   std::vector<FlowStep> client_expected, server_expected;
   for (const FlowStep& step : flow.steps) {
-    (step.sender == Sender::kClient ? client_expected : server_expected).push_back(step);
+    (step.sender == Side::kClient ? client_expected : server_expected).push_back(step);
   }
   EXPECT_EQ(client_steps.steps, client_expected) << flow.name;
   EXPECT_EQ(server_steps.steps, server_expected) << flow.name;
@@ -191,8 +191,8 @@ TEST_P(EveryFlow, EngineFollowsTheFlow) {
 TEST_P(EveryFlow, EveryIllegalMessageAtEveryPointIsUnexpectedMessage) {
   const HandshakeFlow& flow = HandshakeFlows()[GetParam()];
   int checked = 0;
-  for (Role target : {Role::kClient, Role::kServer}) {
-    const Sender peer_sender = target == Role::kClient ? Sender::kServer : Sender::kClient;
+  for (Side target : {Side::kClient, Side::kServer}) {
+    const Side peer_sender = target == Side::kClient ? Side::kServer : Side::kClient;
     for (size_t i = 0; i < flow.steps.size(); ++i) {
       if (flow.steps[i].sender != peer_sender) continue;
       const std::vector<FlowStep> legal = LegalAt(flow, i);
@@ -203,20 +203,20 @@ TEST_P(EveryFlow, EveryIllegalMessageAtEveryPointIsUnexpectedMessage) {
         bool is_legal = false;
         for (const FlowStep& l : legal) is_legal = is_legal || l == step;
         if (is_legal) continue;
-        SCOPED_TRACE(flow.name + ": " + (target == Role::kClient ? "client" : "server") +
+        SCOPED_TRACE(flow.name + ": " + (target == Side::kClient ? "client" : "server") +
                      " waiting for step " + std::to_string(i) + " (" +
                      flow.steps[i].ToString() + ") gets " + step.ToString());
         std::unique_ptr<Driven> d = DriveTo(flow, target, i, 1000 + i);
-        Endpoint& tgt = target == Role::kClient ? d->client : d->server;
-        Endpoint& peer = target == Role::kClient ? d->server : d->client;
+        Endpoint& tgt = target == Side::kClient ? d->client : d->server;
+        Endpoint& peer = target == Side::kClient ? d->server : d->client;
         ASSERT_FALSE(tgt->dead());
         const ContentType type = inj.ccs ? ContentType::kChangeCipherSpec : ContentType::kHandshake;
         // A minimal body: the table is consulted before the body is parsed.
         const Bytes payload = inj.ccs ? Bytes{1} : RawHandshake(inj.type, Bytes(12, 0));
         Bytes record = d->peer_protected
-                           ? SealAsFirstProtected(*peer.conn, target == Role::kClient
-                                                                  ? Role::kServer
-                                                                  : Role::kClient,
+                           ? SealAsFirstProtected(*peer.conn, target == Side::kClient
+                                                                  ? Side::kServer
+                                                                  : Side::kClient,
                                                   type, payload)
                            : PlainRecord(type, payload);
         tgt->ReceiveBytes(record);

@@ -50,7 +50,7 @@ uint16_t SuiteId(const char* name) {
 
 Config ClientConfig(std::vector<uint16_t> suites) {
   Config c;
-  c.role = Role::kClient;
+  c.role = Side::kClient;
   c.cipher_suites = std::move(suites);
   c.server_name = "localhost";
   return c;
@@ -58,7 +58,7 @@ Config ClientConfig(std::vector<uint16_t> suites) {
 
 Config ServerConfig(std::vector<uint16_t> suites) {
   Config c;
-  c.role = Role::kServer;
+  c.role = Side::kServer;
   c.cipher_suites = std::move(suites);
   c.credentials = {Pki().rsa_server, Pki().ecdsa_server};
   c.ticket_key = Bytes(32, 0x5a);
@@ -112,7 +112,7 @@ Endpoint MakeEndpoint(const Config& config, uint64_t seed, World* world, Observe
   if (world != nullptr) {
     env.clock = [world] { return world->now; };
     std::shared_ptr<SharedContext>& ctx =
-        config.role == Role::kServer ? world->server_context : world->client_context;
+        config.role == Side::kServer ? world->server_context : world->client_context;
     if (ctx == nullptr) {
       DeterministicRng ctx_rng(seed ^ 0xc0ffee);
       Result<std::shared_ptr<SharedContext>> made = SharedContext::Create(config, ctx_rng);
@@ -120,7 +120,7 @@ Endpoint MakeEndpoint(const Config& config, uint64_t seed, World* world, Observe
       if (made.ok()) ctx = *made;
     }
     env.shared = ctx;
-    if (config.role == Role::kServer) env.session_cache = &world->cache;
+    if (config.role == Side::kServer) env.session_cache = &world->cache;
   }
   Result<std::unique_ptr<Connection>> conn = Connection::Create(config, env);
   EXPECT_TRUE(conn.ok()) << conn.status().ToString();
@@ -187,7 +187,7 @@ Bytes RawHandshake(uint8_t type, ByteView body) {
 
 namespace {
 
-std::unique_ptr<RecordProtection> FirstProtection(const Connection& sender, Role role,
+std::unique_ptr<RecordProtection> FirstProtection(const Connection& sender, Side role,
                                                   Botan::RandomNumberGenerator* rng) {
   const Negotiated& n = sender.negotiated();
   if (n.suite == nullptr || n.master_secret.empty()) {
@@ -199,14 +199,14 @@ std::unique_ptr<RecordProtection> FirstProtection(const Connection& sender, Role
   Result<KeyBlock> keys = SplitKeyBlock(*n.suite, *block);
   if (!keys.ok()) return nullptr;
   Result<std::unique_ptr<RecordProtection>> p = RecordProtection::Create(
-      *n.suite, role == Role::kClient ? keys->client_write : keys->server_write, rng);
+      *n.suite, role == Side::kClient ? keys->client_write : keys->server_write, rng);
   EXPECT_TRUE(p.ok());
   return p.ok() ? std::move(p).value() : nullptr;
 }
 
 }  // namespace
 
-Bytes SealAsFirstProtected(const Connection& sender, Role role, ContentType type,
+Bytes SealAsFirstProtected(const Connection& sender, Side role, ContentType type,
                            ByteView plaintext) {
   DeterministicRng rng(99);
   std::unique_ptr<RecordProtection> p = FirstProtection(sender, role, &rng);
@@ -216,7 +216,7 @@ Bytes SealAsFirstProtected(const Connection& sender, Role role, ContentType type
   return PlainRecord(type, *sealed);
 }
 
-Bytes OpenFirstProtected(const Connection& sender, Role role, const Record& record) {
+Bytes OpenFirstProtected(const Connection& sender, Side role, const Record& record) {
   DeterministicRng rng(99);
   std::unique_ptr<RecordProtection> p = FirstProtection(sender, role, &rng);
   if (p == nullptr) return {};

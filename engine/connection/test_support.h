@@ -88,10 +88,10 @@ Bytes RawHandshake(uint8_t type, ByteView body);
 
 // Seals `plaintext` as the first protected record (sequence number 0) that `sender` sends
 // after its ChangeCipherSpec, with the keys of its negotiated() state.
-Bytes SealAsFirstProtected(const Connection& sender, Role role, ContentType type,
+Bytes SealAsFirstProtected(const Connection& sender, Side role, ContentType type,
                            ByteView plaintext);
 // Opens the first protected record `sender` sent.
-Bytes OpenFirstProtected(const Connection& sender, Role role, const Record& record);
+Bytes OpenFirstProtected(const Connection& sender, Side role, const Record& record);
 
 }  // namespace testing
 }  // namespace shakedown

@@ -80,7 +80,7 @@ Result<KeyBlock> SplitKeyBlock(const CipherSuiteInfo& suite, ByteView key_block)
   return out;
 }
 
-Result<Bytes> ComputeVerifyData(PrfAlgorithm prf, ByteView master_secret, FinishedSender sender,
+Result<Bytes> ComputeVerifyData(PrfAlgorithm prf, ByteView master_secret, Side sender,
                                 ByteView handshake_hash) {
   SD_RETURN_IF_ERROR(CheckLength("verify_data: master_secret", master_secret,
                                  kMasterSecretLength));
@@ -88,7 +88,7 @@ Result<Bytes> ComputeVerifyData(PrfAlgorithm prf, ByteView master_secret, Finish
       CheckLength("verify_data: handshake_hash", handshake_hash, HandshakeHashLength(prf)));
   // RFC 5246 7.4.9: finished_label is "client finished" or "server finished".
   std::string_view label =
-      sender == FinishedSender::kClient ? "client finished" : "server finished";
+      sender == Side::kClient ? "client finished" : "server finished";
   return Prf(prf, master_secret, label, handshake_hash, kVerifyDataLength);
 }
 

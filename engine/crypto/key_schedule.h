@@ -8,6 +8,7 @@
 #include <cstddef>
 
 #include "engine/base/bytes.h"
+#include "engine/base/side.h"
 #include "engine/base/status.h"
 #include "engine/crypto/prf.h"
 #include "engine/crypto/traffic_keys.h"
@@ -47,12 +48,10 @@ struct KeyBlock {
 // `key_block` must be exactly suite.KeyBlockLength() bytes.
 Result<KeyBlock> SplitKeyBlock(const CipherSuiteInfo& suite, ByteView key_block);
 
-enum class FinishedSender { kClient, kServer };
-
 // RFC 5246 7.4.9: PRF(master_secret, "client finished" | "server finished",
 //                     Hash(handshake_messages))[0..11]. `handshake_hash` must have the
 // length of the PRF's handshake hash (HandshakeHashLength).
-Result<Bytes> ComputeVerifyData(PrfAlgorithm prf, ByteView master_secret, FinishedSender sender,
+Result<Bytes> ComputeVerifyData(PrfAlgorithm prf, ByteView master_secret, Side sender,
                                 ByteView handshake_hash);
 
 }  // namespace shakedown

@@ -281,9 +281,9 @@ TEST(KeySchedule, VerifyDataTls12) {  // tlslite-ng-finished-tls12-sha256
   Result<Bytes> hash = HandshakeHash(PrfAlgorithm::kSha256, Bytes(10, 0));
   EXPECT_EQ(HexOf(hash), "01d448afd928065458cf670b60f5a594d735af0172c8d67f22a81680132681ca");
   ASSERT_TRUE(hash.ok());
-  EXPECT_EQ(HexOf(ComputeVerifyData(PrfAlgorithm::kSha256, master, FinishedSender::kClient, *hash)),
+  EXPECT_EQ(HexOf(ComputeVerifyData(PrfAlgorithm::kSha256, master, Side::kClient, *hash)),
             "8e8c7e036c5524539f7a5ccc");
-  EXPECT_EQ(HexOf(ComputeVerifyData(PrfAlgorithm::kSha256, master, FinishedSender::kServer, *hash)),
+  EXPECT_EQ(HexOf(ComputeVerifyData(PrfAlgorithm::kSha256, master, Side::kServer, *hash)),
             "a8f1df38737ced555c5a3d55");
 }
 
@@ -291,23 +291,23 @@ TEST(KeySchedule, VerifyDataTls10) {  // tlslite-ng-finished-tls10
   Bytes master(48, 0);
   Bytes hash = H("a63c90cc3684ad8b0a2176a6a8fe90059694c4ebd673a5e2fd26e4b2e64f92e914ebd95f");
   EXPECT_EQ(HexOf(HandshakeHash(PrfAlgorithm::kMd5Sha1, Bytes(10, 0))), ToHex(hash));
-  EXPECT_EQ(HexOf(ComputeVerifyData(PrfAlgorithm::kMd5Sha1, master, FinishedSender::kClient, hash)),
+  EXPECT_EQ(HexOf(ComputeVerifyData(PrfAlgorithm::kMd5Sha1, master, Side::kClient, hash)),
             "f84e8a8d78b8fe9e310b8a23");
-  EXPECT_EQ(HexOf(ComputeVerifyData(PrfAlgorithm::kMd5Sha1, master, FinishedSender::kServer, hash)),
+  EXPECT_EQ(HexOf(ComputeVerifyData(PrfAlgorithm::kMd5Sha1, master, Side::kServer, hash)),
             "6b5942ce207fbbeee5e73c9d");
 }
 
 TEST(KeySchedule, VerifyDataRejectsBadInputs) {
   ExpectInternalError(ComputeVerifyData(PrfAlgorithm::kSha256, Bytes(48, 0),
-                                        FinishedSender::kClient, Bytes(36, 0))
+                                        Side::kClient, Bytes(36, 0))
                           .status(),
                       "handshake_hash: 36 bytes, expected 32");
   ExpectInternalError(ComputeVerifyData(PrfAlgorithm::kMd5Sha1, Bytes(48, 0),
-                                        FinishedSender::kClient, Bytes(32, 0))
+                                        Side::kClient, Bytes(32, 0))
                           .status(),
                       "handshake_hash: 32 bytes, expected 36");
   ExpectInternalError(ComputeVerifyData(PrfAlgorithm::kSha256, Bytes(49, 0),
-                                        FinishedSender::kServer, Bytes(32, 0))
+                                        Side::kServer, Bytes(32, 0))
                           .status(),
                       "master_secret: 49 bytes, expected 48");
 }

@@ -435,19 +435,19 @@ TEST(RecordProtectionKatTest, IllustratedTls12FinishedRecords) {
   ASSERT_EQ(v["cipher_suite_hex"].get<std::string>(), "c013");
   Botan::AutoSeeded_RNG rng;
 
-  struct Side {
+  struct KeyColumns {
     const char* mac_key;
     const char* enc_key;
     const char* record;
     const char* verify_data;
   };
-  const Side sides[] = {
+  const KeyColumns sides[] = {
       {"client_write_mac_key_hex", "client_write_key_hex", "client_finished_record_hex",
        "client_verify_data_hex"},
       {"server_write_mac_key_hex", "server_write_key_hex", "server_finished_record_hex",
        "server_verify_data_hex"},
   };
-  for (const Side& side : sides) {
+  for (const KeyColumns& side : sides) {
     SCOPED_TRACE(side.record);
     TrafficKeys keys;
     keys.mac_key = Hex(v[side.mac_key].get<std::string>());

@@ -8,8 +8,8 @@ namespace {
 
 using HT = HandshakeType;
 
-FlowStep C(HT t) { return FlowStep::Handshake(Sender::kClient, t); }
-FlowStep S(HT t) { return FlowStep::Handshake(Sender::kServer, t); }
+FlowStep C(HT t) { return FlowStep::Handshake(Side::kClient, t); }
+FlowStep S(HT t) { return FlowStep::Handshake(Side::kServer, t); }
 
 // Builds the flows from RFC 5246 7.3 Figure 1 (full) and Figure 2 (abbreviated), with RFC
 // 5077 3.1/3.2's NewSessionTicket before the server's ChangeCipherSpec.
@@ -42,10 +42,10 @@ std::vector<HandshakeFlow> BuildFlows() {
         s.push_back(C(HT::kClientKeyExchange));
         // RFC 5246 7.4.8: CertificateVerify only after a certificate with signing capability.
         if (auth == Auth::kCert) s.push_back(C(HT::kCertificateVerify));
-        s.push_back(FlowStep::Ccs(Sender::kClient));
+        s.push_back(FlowStep::Ccs(Side::kClient));
         s.push_back(C(HT::kFinished));
         if (ticket) s.push_back(S(HT::kNewSessionTicket));
-        s.push_back(FlowStep::Ccs(Sender::kServer));
+        s.push_back(FlowStep::Ccs(Side::kServer));
         s.push_back(S(HT::kFinished));
         flows.push_back(std::move(f));
       }
@@ -60,9 +60,9 @@ std::vector<HandshakeFlow> BuildFlows() {
     s.push_back(C(HT::kClientHello));
     s.push_back(S(HT::kServerHello));
     if (ticket) s.push_back(S(HT::kNewSessionTicket));  // RFC 5077 3.2
-    s.push_back(FlowStep::Ccs(Sender::kServer));
+    s.push_back(FlowStep::Ccs(Side::kServer));
     s.push_back(S(HT::kFinished));
-    s.push_back(FlowStep::Ccs(Sender::kClient));
+    s.push_back(FlowStep::Ccs(Side::kClient));
     s.push_back(C(HT::kFinished));
     flows.push_back(std::move(f));
   }
@@ -77,7 +77,7 @@ uint64_t AllFlows() {
 }  // namespace
 
 std::string FlowStep::ToString() const {
-  std::string out = sender == Sender::kClient ? "C:" : "S:";
+  std::string out = sender == Side::kClient ? "C:" : "S:";
   out += change_cipher_spec ? "change_cipher_spec" : Describe(type);
   return out;
 }

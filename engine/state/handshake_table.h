@@ -11,20 +11,19 @@
 #include <string>
 #include <vector>
 
+#include "engine/base/side.h"
 #include "engine/wire/registry.h"
 
 namespace shakedown {
 
-enum class Sender : uint8_t { kClient, kServer };
-
 // One step of a flow: a handshake message of a type, or ChangeCipherSpec, from one side.
 struct FlowStep {
-  Sender sender;
+  Side sender;
   bool change_cipher_spec;  // true: a ChangeCipherSpec record; `type` is unused
   HandshakeType type;
 
-  static FlowStep Handshake(Sender s, HandshakeType t) { return {s, false, t}; }
-  static FlowStep Ccs(Sender s) { return {s, true, HandshakeType::kHelloRequest}; }
+  static FlowStep Handshake(Side s, HandshakeType t) { return {s, false, t}; }
+  static FlowStep Ccs(Side s) { return {s, true, HandshakeType::kHelloRequest}; }
   bool operator==(const FlowStep& o) const {
     return sender == o.sender && change_cipher_spec == o.change_cipher_spec &&
            (change_cipher_spec || type == o.type);

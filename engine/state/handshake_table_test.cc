@@ -8,10 +8,10 @@ namespace shakedown {
 namespace {
 
 using HT = HandshakeType;
-FlowStep C(HT t) { return FlowStep::Handshake(Sender::kClient, t); }
-FlowStep S(HT t) { return FlowStep::Handshake(Sender::kServer, t); }
-const FlowStep kClientCcs = FlowStep::Ccs(Sender::kClient);
-const FlowStep kServerCcs = FlowStep::Ccs(Sender::kServer);
+FlowStep C(HT t) { return FlowStep::Handshake(Side::kClient, t); }
+FlowStep S(HT t) { return FlowStep::Handshake(Side::kServer, t); }
+const FlowStep kClientCcs = FlowStep::Ccs(Side::kClient);
+const FlowStep kServerCcs = FlowStep::Ccs(Side::kServer);
 
 const HandshakeFlow& FlowNamed(const std::string& name) {
   for (const HandshakeFlow& f : HandshakeFlows()) {

@@ -129,7 +129,7 @@ std::string ServedConnection::Summary() const {
 ReferenceServer::~ReferenceServer() = default;
 
 Result<std::unique_ptr<ReferenceServer>> ReferenceServer::Create(ServerOptions options) {
-  options.config.role = Role::kServer;
+  options.config.role = Side::kServer;
   if (!options.make_rng) {
     options.make_rng = [](uint64_t) { return std::make_unique<Botan::System_RNG>(); };
   }
@@ -249,7 +249,7 @@ ClientResult RunClient(const std::string& host, uint16_t port, const ClientOptio
   }
   Botan::System_RNG system_rng;
   Config config = options.config;
-  config.role = Role::kClient;
+  config.role = Side::kClient;
   Environment env;
   env.rng = options.rng != nullptr ? options.rng : &system_rng;
   env.clock = options.clock ? options.clock : SystemSeconds;

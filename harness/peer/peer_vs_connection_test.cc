@@ -43,7 +43,7 @@ Ref MakeRef(Config config, uint64_t seed, SessionCache* cache) {
 
 Config ServerConfig(uint16_t suite, ClientAuthMode auth = ClientAuthMode::kNone) {
   Config c;
-  c.role = Role::kServer;
+  c.role = Side::kServer;
   c.cipher_suites = {suite};
   c.credentials = {Pki().rsa_server, Pki().ecdsa_server};
   c.client_auth = auth;
@@ -52,14 +52,14 @@ Config ServerConfig(uint16_t suite, ClientAuthMode auth = ClientAuthMode::kNone)
 
 Config ClientConfig(uint16_t suite) {
   Config c;
-  c.role = Role::kClient;
+  c.role = Side::kClient;
   c.cipher_suites = {suite};
   c.server_name = "localhost";
   c.credentials = {Pki().rsa_client};
   return c;
 }
 
-Scenario MakeScenario(TargetRole role, uint16_t suite, size_t connections = 1) {
+Scenario MakeScenario(Side role, uint16_t suite, size_t connections = 1) {
   Scenario s;
   s.id = "test.peer-vs-connection";
   s.role = role;
@@ -157,7 +157,7 @@ TEST_P(PeerClientTest, FullHandshakeThenResumption) {
   uint16_t suite = Suite(p.suite);
   bool ecdhe = FindCipherSuite(suite)->IsEcdhe();
   InMemorySessionCache cache(8, 3600);
-  auto peer = MakePeer(MakeScenario(TargetRole::kServer, suite, 2));
+  auto peer = MakePeer(MakeScenario(Side::kServer, suite, 2));
   ASSERT_TRUE(peer->StartConnection(0).ok());
   Ref server = MakeRef(
       ServerConfig(suite, p.client_auth ? ClientAuthMode::kRequired : ClientAuthMode::kNone), 5,
@@ -204,7 +204,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(PeerClient, TamperedFinishedDrawsDecryptError) {
   uint16_t suite = Suite("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
-  auto peer = MakePeer(MakeScenario(TargetRole::kServer, suite));
+  auto peer = MakePeer(MakeScenario(Side::kServer, suite));
   ASSERT_TRUE(peer->StartConnection(0).ok());
   Ref server = MakeRef(ServerConfig(suite), 5, nullptr);
   Exchange(*peer, server, SendAll(*peer, {M::kClientHello}));
@@ -223,7 +223,7 @@ TEST(PeerClient, TamperedFinishedDrawsDecryptError) {
 
 TEST(PeerClient, TamperedCertificateVerifyDrawsDecryptError) {
   uint16_t suite = Suite("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
-  auto peer = MakePeer(MakeScenario(TargetRole::kServer, suite));
+  auto peer = MakePeer(MakeScenario(Side::kServer, suite));
   ASSERT_TRUE(peer->StartConnection(0).ok());
   Ref server = MakeRef(ServerConfig(suite, ClientAuthMode::kRequired), 5, nullptr);
   Exchange(*peer, server, SendAll(*peer, {M::kClientHello}));
@@ -238,7 +238,7 @@ TEST(PeerClient, TamperedCertificateVerifyDrawsDecryptError) {
 
 TEST(PeerClient, EarlyCcsDrawsUnexpectedMessage) {
   uint16_t suite = Suite("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
-  auto peer = MakePeer(MakeScenario(TargetRole::kServer, suite));
+  auto peer = MakePeer(MakeScenario(Side::kServer, suite));
   ASSERT_TRUE(peer->StartConnection(0).ok());
   Ref server = MakeRef(ServerConfig(suite), 5, nullptr);
   Exchange(*peer, server, SendAll(*peer, {M::kClientHello}));
@@ -252,7 +252,7 @@ TEST(PeerClient, EarlyCcsDrawsUnexpectedMessage) {
 TEST(PeerClient, FragmentedClientHelloStillNegotiates) {
   // Checklist 5, attack 18 (CVE-2014-3511): a ClientHello in 1-byte records.
   uint16_t suite = Suite("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
-  auto peer = MakePeer(MakeScenario(TargetRole::kServer, suite));
+  auto peer = MakePeer(MakeScenario(Side::kServer, suite));
   ASSERT_TRUE(peer->StartConnection(0).ok());
   Ref server = MakeRef(ServerConfig(suite), 5, nullptr);
   SendStep ch = Step(M::kClientHello);
@@ -271,7 +271,7 @@ TEST_P(PeerServerTest, FullHandshakeThenResumption) {
   const ClientCase& p = GetParam();
   uint16_t suite = Suite(p.suite);
   bool ecdhe = FindCipherSuite(suite)->IsEcdhe();
-  auto peer = MakePeer(MakeScenario(TargetRole::kClient, suite, 2));
+  auto peer = MakePeer(MakeScenario(Side::kClient, suite, 2));
   ASSERT_TRUE(peer->StartConnection(0).ok());
   Ref client = MakeRef(ClientConfig(suite), 9, nullptr);
   client->Start();
@@ -321,7 +321,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(PeerServer, TamperedServerKeyExchangeIsRefused) {
   uint16_t suite = Suite("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
-  auto peer = MakePeer(MakeScenario(TargetRole::kClient, suite));
+  auto peer = MakePeer(MakeScenario(Side::kClient, suite));
   ASSERT_TRUE(peer->StartConnection(0).ok());
   Ref client = MakeRef(ClientConfig(suite), 9, nullptr);
   client->Start();

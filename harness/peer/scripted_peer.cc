@@ -106,9 +106,9 @@ class ScriptedPeerImpl final : public ScriptedPeer {
  public:
   ScriptedPeerImpl(Scenario scenario, PeerResources resources)
       : scenario_(std::move(scenario)), resources_(std::move(resources)) {
-    peer_is_client_ = scenario_.role == TargetRole::kServer;
-    peer_sender_ = peer_is_client_ ? Sender::kClient : Sender::kServer;
-    target_sender_ = peer_is_client_ ? Sender::kServer : Sender::kClient;
+    peer_is_client_ = scenario_.role == Side::kServer;
+    peer_sender_ = peer_is_client_ ? Side::kClient : Side::kServer;
+    target_sender_ = peer_is_client_ ? Side::kServer : Side::kClient;
     suites_ = scenario_.peer.cipher_suites.empty() ? DefaultSuites() : scenario_.peer.cipher_suites;
     groups_ = scenario_.peer.groups;
     if (groups_.empty()) groups_ = {NamedGroup::kX25519, NamedGroup::kSecp256r1};
@@ -212,9 +212,9 @@ class ScriptedPeerImpl final : public ScriptedPeer {
   // ---- Keys ----
   void ComputeMasterSecret();
   Status DeriveKeys();
-  Result<Bytes> VerifyData(FinishedSender sender);
-  FinishedSender PeerFinishedSender() const {
-    return peer_is_client_ ? FinishedSender::kClient : FinishedSender::kServer;
+  Result<Bytes> VerifyData(Side sender);
+  Side PeerFinishedSender() const {
+    return peer_is_client_ ? Side::kClient : Side::kServer;
   }
   void Learn(const ServerHello& sh);
   void MaybeComplete();
@@ -223,8 +223,8 @@ class ScriptedPeerImpl final : public ScriptedPeer {
   Scenario scenario_;
   PeerResources resources_;
   bool peer_is_client_ = true;
-  Sender peer_sender_ = Sender::kClient;
-  Sender target_sender_ = Sender::kServer;
+  Side peer_sender_ = Side::kClient;
+  Side target_sender_ = Side::kServer;
   std::vector<uint16_t> suites_;
   std::vector<NamedGroup> groups_;
   std::vector<SignatureScheme> schemes_;
@@ -1051,7 +1051,7 @@ void ScriptedPeerImpl::ProcessCcs(WireItem* item) {
   if (peer_is_client_ && !c.resumed && c.key_exchange_done == false && c.server_hello &&
       !c.tracker.history().empty() &&
       c.tracker.history().back() ==
-          FlowStep::Handshake(Sender::kServer, HandshakeType::kServerHello)) {
+          FlowStep::Handshake(Side::kServer, HandshakeType::kServerHello)) {
     AddViolation("resumption: mismatch",
                  "the target answered with an abbreviated handshake (ChangeCipherSpec after "
                  "ServerHello) but the peer offered no session it could resume");
@@ -1105,7 +1105,7 @@ void ScriptedPeerImpl::ProcessHandshake(const HandshakeMessage& m, Bytes wire,
   CheckTamperAccepted(label);
   bool hello_request = type == HandshakeType::kHelloRequest;
   // RFC 5246 7.4.1.1: a server may send HelloRequest at any time; it is not a table step.
-  if (!(hello_request && target_sender_ == Sender::kServer)) {
+  if (!(hello_request && target_sender_ == Side::kServer)) {
     CheckOrder(FlowStep::Handshake(target_sender_, type), label);
   }
 
@@ -1113,7 +1113,7 @@ void ScriptedPeerImpl::ProcessHandshake(const HandshakeMessage& m, Bytes wire,
   if (parsed.ok()) {
     if (const auto* fin = std::get_if<Finished>(&*parsed)) {
       c.target_finished_seen = true;
-      FinishedSender sender = peer_is_client_ ? FinishedSender::kServer : FinishedSender::kClient;
+      Side sender = peer_is_client_ ? Side::kServer : Side::kClient;
       if (c.master_secret.empty()) {
         item.summary += " (not verified: the peer has no master secret)";
       } else if (Result<Bytes> expected = VerifyData(sender); expected.ok()) {
@@ -1315,7 +1315,7 @@ Status ScriptedPeerImpl::DeriveKeys() {
   return Status::Ok();
 }
 
-Result<Bytes> ScriptedPeerImpl::VerifyData(FinishedSender sender) {
+Result<Bytes> ScriptedPeerImpl::VerifyData(Side sender) {
   Conn& c = *conn_;
   PrfAlgorithm prf = c.suite != nullptr ? PrfFor(c.suite->prf) : PrfAlgorithm::kSha256;
   // No master secret (a Finished sent before any key exchange): PRF over 48 zero bytes,

@@ -37,7 +37,7 @@ const char* kEcdheRsa = "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256";
 const char* kRsa = "TLS_RSA_WITH_AES_128_CBC_SHA256";
 
 // role: the target's role; the peer plays the other one.
-Scenario MakeScenario(TargetRole role, std::vector<uint16_t> suites, size_t connections = 1,
+Scenario MakeScenario(Side role, std::vector<uint16_t> suites, size_t connections = 1,
                       std::string id = "test.peer") {
   Scenario s;
   s.id = std::move(id);
@@ -139,7 +139,7 @@ using M = MessageName;
 // ---- ClientHello from the peer configuration ----
 
 TEST(ScriptedPeerClientHello, FollowsThePeerConfiguration) {
-  Scenario s = MakeScenario(TargetRole::kServer, {Suite(kEcdheRsa), Suite(kRsa)});
+  Scenario s = MakeScenario(Side::kServer, {Suite(kEcdheRsa), Suite(kRsa)});
   s.peer.groups = {NamedGroup::kSecp256r1};
   s.peer.signature_schemes = {SignatureScheme::kRsaPkcs1Sha256};
   s.peer.server_name = "example.test";
@@ -171,7 +171,7 @@ TEST(ScriptedPeerClientHello, FollowsThePeerConfiguration) {
 }
 
 TEST(ScriptedPeerClientHello, ConfigSwitchesOffExtensions) {
-  Scenario s = MakeScenario(TargetRole::kServer, {Suite(kRsa)});
+  Scenario s = MakeScenario(Side::kServer, {Suite(kRsa)});
   s.peer.extended_master_secret = false;
   s.peer.renegotiation_info = false;
   s.peer.session_ticket = true;
@@ -185,20 +185,20 @@ TEST(ScriptedPeerClientHello, ConfigSwitchesOffExtensions) {
 }
 
 TEST(ScriptedPeerClientHello, DeterministicPerSeedAndScenario) {
-  Scenario s = MakeScenario(TargetRole::kServer, {Suite(kEcdheRsa)});
+  Scenario s = MakeScenario(Side::kServer, {Suite(kEcdheRsa)});
   Bytes a = SendOk(*MakePeer(s, 5), Step(M::kClientHello));
   Bytes b = SendOk(*MakePeer(s, 5), Step(M::kClientHello));
   EXPECT_EQ(a, b);
   Bytes c = SendOk(*MakePeer(s, 6), Step(M::kClientHello));
   EXPECT_NE(a, c);
-  Scenario other = MakeScenario(TargetRole::kServer, {Suite(kEcdheRsa)}, 1, "test.other");
+  Scenario other = MakeScenario(Side::kServer, {Suite(kEcdheRsa)}, 1, "test.other");
   EXPECT_NE(a, SendOk(*MakePeer(other, 5), Step(M::kClientHello)));
 }
 
 // ---- Deviations, byte by byte ----
 
 TEST(ScriptedPeerDeviations, SetFieldsOnClientHello) {
-  Scenario s = MakeScenario(TargetRole::kServer, {Suite(kEcdheRsa)});
+  Scenario s = MakeScenario(Side::kServer, {Suite(kEcdheRsa)});
   SendStep step = Step(M::kClientHello);
   step.set = {SetList("cipher_suites", {0x0a0a, Suite(kRsa)}), SetNumber("client_version", 0x0304),
               Delete("extensions.extended_master_secret"), SetBytes("extensions.0x1234", {0xab}),
@@ -213,7 +213,7 @@ TEST(ScriptedPeerDeviations, SetFieldsOnClientHello) {
 }
 
 TEST(ScriptedPeerDeviations, DropTheExtensionBlock) {
-  Scenario s = MakeScenario(TargetRole::kServer, {Suite(kEcdheRsa)});
+  Scenario s = MakeScenario(Side::kServer, {Suite(kEcdheRsa)});
   SendStep step = Step(M::kClientHello);
   step.set = {Delete("extensions")};
   ClientHello ch = ParseClientHello(SendOk(*MakePeer(s), step));
@@ -221,7 +221,7 @@ TEST(ScriptedPeerDeviations, DropTheExtensionBlock) {
 }
 
 TEST(ScriptedPeerDeviations, ExtensionListAsHex) {
-  Scenario s = MakeScenario(TargetRole::kServer, {Suite(kEcdheRsa)});
+  Scenario s = MakeScenario(Side::kServer, {Suite(kEcdheRsa)});
   SendStep step = Step(M::kClientHello);
   // Two extended_master_secret extensions: a duplicate Extensions::Parse would refuse.
   step.set = {SetBytes("extensions", {0x00, 0x17, 0x00, 0x00, 0x00, 0x17, 0x00, 0x00})};
@@ -231,7 +231,7 @@ TEST(ScriptedPeerDeviations, ExtensionListAsHex) {
 }
 
 TEST(ScriptedPeerDeviations, BadEditsAreErrors) {
-  Scenario s = MakeScenario(TargetRole::kServer, {Suite(kEcdheRsa)});
+  Scenario s = MakeScenario(Side::kServer, {Suite(kEcdheRsa)});
   auto peer = MakePeer(s);
   SendStep step = Step(M::kClientHello);
   step.set = {SetNumber("no_such_field", 1)};
@@ -243,7 +243,7 @@ TEST(ScriptedPeerDeviations, BadEditsAreErrors) {
 }
 
 TEST(ScriptedPeerDeviations, FragmentIntoOneByteRecords) {
-  Scenario s = MakeScenario(TargetRole::kServer, {Suite(kEcdheRsa)});
+  Scenario s = MakeScenario(Side::kServer, {Suite(kEcdheRsa)});
   Bytes whole = OnlyMessage(SendOk(*MakePeer(s), Step(M::kClientHello)));
   SendStep step = Step(M::kClientHello);
   step.record.fragment = 1;
@@ -259,7 +259,7 @@ TEST(ScriptedPeerDeviations, FragmentIntoOneByteRecords) {
 }
 
 TEST(ScriptedPeerDeviations, RecordTypeAndVersionOverride) {
-  Scenario s = MakeScenario(TargetRole::kServer, {Suite(kEcdheRsa)});
+  Scenario s = MakeScenario(Side::kServer, {Suite(kEcdheRsa)});
   Bytes whole = OnlyMessage(SendOk(*MakePeer(s), Step(M::kClientHello)));
   SendStep step = Step(M::kClientHello);
   step.record.content_type = 0x19;
@@ -273,7 +273,7 @@ TEST(ScriptedPeerDeviations, RecordTypeAndVersionOverride) {
 }
 
 TEST(ScriptedPeerDeviations, CorruptXorTruncateAppend) {
-  Scenario s = MakeScenario(TargetRole::kServer, {Suite(kEcdheRsa)});
+  Scenario s = MakeScenario(Side::kServer, {Suite(kEcdheRsa)});
   Bytes whole = OnlyMessage(SendOk(*MakePeer(s), Step(M::kClientHello)));
   SendStep step = Step(M::kClientHello);
   step.corrupt.xor_bytes = BytesXor{{0xff}, -1};
@@ -294,7 +294,7 @@ TEST(ScriptedPeerDeviations, CorruptXorTruncateAppend) {
 }
 
 TEST(ScriptedPeerDeviations, RepeatSendsIdenticalCopies) {
-  Scenario s = MakeScenario(TargetRole::kServer, {Suite(kEcdheRsa)});
+  Scenario s = MakeScenario(Side::kServer, {Suite(kEcdheRsa)});
   SendStep step = Step(M::kClientHello);
   step.repeat = 3;
   std::vector<Record> records = Records(SendOk(*MakePeer(s), step));
@@ -304,7 +304,7 @@ TEST(ScriptedPeerDeviations, RepeatSendsIdenticalCopies) {
 }
 
 TEST(ScriptedPeerDeviations, CcsAlertAppDataAndRaw) {
-  Scenario s = MakeScenario(TargetRole::kServer, {Suite(kEcdheRsa)});
+  Scenario s = MakeScenario(Side::kServer, {Suite(kEcdheRsa)});
   auto peer = MakePeer(s);
   EXPECT_EQ(SendOk(*peer, Step(M::kChangeCipherSpec)), (Bytes{20, 3, 3, 0, 1, 1}));
   SendStep ccs = Step(M::kChangeCipherSpec);
@@ -352,7 +352,7 @@ Bytes HandBuiltClientHello(std::vector<uint16_t> suites, ClientHello* out = null
 
 TEST(ScriptedPeerServer, AnswersAHandBuiltClientHello) {
   // The peer prefers ECDHE_RSA; the client lists RSA first: the peer's order wins.
-  Scenario s = MakeScenario(TargetRole::kClient, {Suite(kEcdheRsa), Suite(kRsa)});
+  Scenario s = MakeScenario(Side::kClient, {Suite(kEcdheRsa), Suite(kRsa)});
   s.peer.groups = {NamedGroup::kX25519, NamedGroup::kSecp256r1};
   auto peer = MakePeer(s);
   ClientHello ch;
@@ -392,7 +392,7 @@ TEST(ScriptedPeerServer, AnswersAHandBuiltClientHello) {
 }
 
 TEST(ScriptedPeerServer, CoalescedFlightSharesOneRecord) {
-  Scenario s = MakeScenario(TargetRole::kClient, {Suite(kRsa)});
+  Scenario s = MakeScenario(Side::kClient, {Suite(kRsa)});
   auto peer = MakePeer(s);
   peer->Receive(HandBuiltClientHello({Suite(kRsa)}));
   Bytes sh = OnlyMessage(SendOk(*peer, Step(M::kServerHello)));
@@ -420,8 +420,8 @@ struct Duo {
 
 Duo MakeDuo(uint16_t suite) {
   Duo d;
-  d.client = MakePeer(MakeScenario(TargetRole::kServer, {suite}), 1);
-  d.server = MakePeer(MakeScenario(TargetRole::kClient, {suite}), 2);
+  d.client = MakePeer(MakeScenario(Side::kServer, {suite}), 1);
+  d.server = MakePeer(MakeScenario(Side::kClient, {suite}), 2);
   return d;
 }
 
@@ -496,7 +496,7 @@ TEST(ScriptedPeerDuo, ClientFinishedMatchesAnIndependentComputation) {
   const PeerView& v = d.client->view();
   Bytes hash = *HandshakeHash(PrfAlgorithm::kSha256, transcript);
   Bytes expected =
-      *ComputeVerifyData(PrfAlgorithm::kSha256, v.master_secret, FinishedSender::kClient, hash);
+      *ComputeVerifyData(PrfAlgorithm::kSha256, v.master_secret, Side::kClient, hash);
   const CipherSuiteInfo& suite = *FindCipherSuite(Suite(kEcdheRsa));
   Bytes block = *ComputeKeyBlock(suite, v.master_secret, v.client_random, v.server_random);
   KeyBlock keys = *SplitKeyBlock(suite, block);
@@ -590,11 +590,11 @@ TEST(ScriptedPeerDuo, AnythingAfterAFatalAlertIsReported) {
 }
 
 TEST(ScriptedPeerDuo, UnsolicitedEmsAndMissingEcho) {
-  Scenario cs = MakeScenario(TargetRole::kServer, {Suite(kEcdheRsa)});
+  Scenario cs = MakeScenario(Side::kServer, {Suite(kEcdheRsa)});
   cs.peer.extended_master_secret = false;
   Duo d;
   d.client = MakePeer(cs, 1);
-  d.server = MakePeer(MakeScenario(TargetRole::kClient, {Suite(kEcdheRsa)}), 2);
+  d.server = MakePeer(MakeScenario(Side::kClient, {Suite(kEcdheRsa)}), 2);
   ClientSends(d, {M::kClientHello});
   EXPECT_TRUE(HasRule(d.server->TakeViolations(), "ems: not offered"));
   SendStep sh = Step(M::kServerHello);
@@ -610,9 +610,9 @@ TEST(ScriptedPeerDuo, UnsolicitedEmsAndMissingEcho) {
 }
 
 TEST(ScriptedPeerDuo, ResumptionBySessionId) {
-  Scenario cs = MakeScenario(TargetRole::kServer, {Suite(kEcdheRsa)}, 2);
+  Scenario cs = MakeScenario(Side::kServer, {Suite(kEcdheRsa)}, 2);
   cs.connections[1].resume = true;
-  Scenario ss = MakeScenario(TargetRole::kClient, {Suite(kEcdheRsa)}, 2);
+  Scenario ss = MakeScenario(Side::kClient, {Suite(kEcdheRsa)}, 2);
   ss.connections[1].resume = true;
   Duo d;
   d.client = MakePeer(cs, 1);
@@ -643,9 +643,9 @@ TEST(ScriptedPeerDuo, ResumptionBySessionId) {
 TEST(ScriptedPeerDuo, ResumptionWithAnotherSuiteIsReported) {
   const uint16_t a = Suite(kEcdheRsa);
   const uint16_t b = Suite("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
-  Scenario cs = MakeScenario(TargetRole::kServer, {a, b}, 2);
+  Scenario cs = MakeScenario(Side::kServer, {a, b}, 2);
   cs.connections[1].resume = true;
-  Scenario ss = MakeScenario(TargetRole::kClient, {a, b}, 2);
+  Scenario ss = MakeScenario(Side::kClient, {a, b}, 2);
   ss.connections[1].resume = true;
   Duo d;
   d.client = MakePeer(cs, 1);

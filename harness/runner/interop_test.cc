@@ -130,7 +130,7 @@ TEST_P(InteropTest, ConformanceVectorsPass) {
   std::vector<Scenario> plain, client_auth, client;
   for (const LoadedVector& v : load.vectors) {
     const Scenario& s = *v.scenario;
-    if (s.role == TargetRole::kClient) {
+    if (s.role == Side::kClient) {
       client.push_back(s);
     } else if (s.target.client_auth == "none") {
       plain.push_back(s);

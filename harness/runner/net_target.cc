@@ -121,7 +121,7 @@ class TcpTarget final : public Target {
   Result<std::unique_ptr<TargetConnection>> Connect(const Scenario& scenario,
                                                     size_t) override {
     Deadline deadline = Deadline::AfterMs(resources_.connect_timeout_ms);
-    if (scenario.role == TargetRole::kServer) {
+    if (scenario.role == Side::kServer) {
       Result<Fd> fd = ConnectTcp(host_, port_, deadline);
       if (!fd.ok()) return InternalError("connecting to the target: " + fd.status().message());
       return std::unique_ptr<TargetConnection>(
@@ -162,7 +162,7 @@ class ExecTarget final : public Target {
   Result<std::unique_ptr<TargetConnection>> Connect(const Scenario& scenario,
                                                     size_t) override {
     Deadline deadline = Deadline::AfterMs(resources_.connect_timeout_ms);
-    if (scenario.role == TargetRole::kServer) {
+    if (scenario.role == Side::kServer) {
       SD_RETURN_IF_ERROR(EnsureServer());
       Result<Fd> fd = ConnectTcp("127.0.0.1", server_port_, deadline);
       if (!fd.ok()) {

@@ -29,7 +29,7 @@ uint64_t Fnv1a(const std::string& text) {
 
 // Everything of a Config that the SharedContext depends on, as a cache key.
 std::string ContextKey(const Scenario& s) {
-  std::string key = s.role == TargetRole::kServer ? "S|" : "C|";
+  std::string key = s.role == Side::kServer ? "S|" : "C|";
   key += s.target.certificate + "|" + s.target.client_auth + "|" + s.target.extended_master_secret +
          (s.target.session_tickets ? "|t|" : "|-|");
   for (uint16_t suite : s.target.cipher_suites) key += std::to_string(suite) + ",";
@@ -119,7 +119,7 @@ class ReferenceTarget final : public Target {
       client_session_.reset();
     }
     SD_ASSIGN_OR_RETURN(Config config, ReferenceConfig(scenario, *resources_.pki));
-    if (config.role == Role::kClient && index < scenario.connections.size() &&
+    if (config.role == Side::kClient && index < scenario.connections.size() &&
         scenario.connections[index].resume) {
       config.resume = client_session_;
     }
@@ -169,9 +169,9 @@ class ReferenceTarget final : public Target {
 Result<Config> ReferenceConfig(const Scenario& scenario, const TestPki& pki) {
   const TargetConfig& t = scenario.target;
   Config c;
-  c.role = scenario.role == TargetRole::kServer ? Role::kServer : Role::kClient;
+  c.role = scenario.role == Side::kServer ? Side::kServer : Side::kClient;
   c.cipher_suites = t.cipher_suites.empty() ? DefaultCipherSuites() : t.cipher_suites;
-  if (c.role == Role::kServer) {
+  if (c.role == Side::kServer) {
     if (t.certificate == "rsa") {
       c.credentials = {pki.rsa_server};
     } else if (t.certificate == "ecdsa") {

@@ -172,7 +172,7 @@ std::string DescribeExpectation(const Expectation& e) {
 }
 
 // Where a handshake message or CCS sits in the legal table, for the state diagram.
-std::optional<FlowStep> FlowOf(Sender sender, MessageName name) {
+std::optional<FlowStep> FlowOf(Side sender, MessageName name) {
   if (name == MessageName::kChangeCipherSpec) return FlowStep::Ccs(sender);
   std::optional<HandshakeType> type = HandshakeTypeOf(name);
   // RFC 5246 7.4.1.1: HelloRequest is not part of the handshake proper.
@@ -189,7 +189,7 @@ class VectorRun {
     r_.topic = s_.topic;
     r_.file = s_.source;
     r_.refs = s_.refs;
-    peer_is_client_ = s_.role == TargetRole::kServer;
+    peer_is_client_ = s_.role == Side::kServer;
   }
 
   VectorResult Run() {
@@ -273,7 +273,7 @@ class VectorRun {
   }
   void Note(const std::string& text) { Trace(TraceEntry::Kind::kNote, text, ByteView()); }
 
-  void AddTransition(Sender sender, MessageName name) {
+  void AddTransition(Side sender, MessageName name) {
     std::optional<FlowStep> step = FlowOf(sender, name);
     if (!step) return;
     Transition t;
@@ -342,7 +342,7 @@ class VectorRun {
     for (WireItem& item : items) {
       Trace(TraceEntry::Kind::kReceived, item.summary, item.wire.empty() ? item.bytes : item.wire);
       bytes_since_item_ = 0;
-      Sender target = peer_is_client_ ? Sender::kServer : Sender::kClient;
+      Side target = peer_is_client_ ? Side::kServer : Side::kClient;
       if (item.kind == WireItem::Kind::kHandshake) AddTransition(target, item.message);
       if (item.kind == WireItem::Kind::kChangeCipherSpec) {
         AddTransition(target, MessageName::kChangeCipherSpec);
@@ -435,7 +435,7 @@ class VectorRun {
     if (!bytes.ok()) return Error(kRuleVector, DescribeSend(send) + ": " + bytes.status().message());
     Trace(TraceEntry::Kind::kSent, DescribeSend(send), *bytes);
     if (!send.record.content_type) {
-      Sender own = peer_is_client_ ? Sender::kClient : Sender::kServer;
+      Side own = peer_is_client_ ? Side::kClient : Side::kServer;
       for (int i = 0; i < send.repeat; ++i) AddTransition(own, send.message);
     }
     if (bytes->empty()) return true;  // coalesced with the next send

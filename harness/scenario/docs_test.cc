@@ -71,7 +71,7 @@ TEST(DocsTest, ExampleVectorsLoadAndRoundTrip) {
     const std::string name = std::string(kDoc) + "@" + std::to_string(offset);
     Result<Scenario> s = ParseScenarioJson(text, name);
     ASSERT_TRUE(s.ok()) << s.status().message() << "\n" << text;
-    (s->role == TargetRole::kServer ? servers : clients)++;
+    (s->role == Side::kServer ? servers : clients)++;
     if (s->connections.size() >= 2 && s->connections[1].resume) ++resumptions;
     Result<Scenario> back = ParseScenarioJson(SerializeScenarioJson(*s), name);
     ASSERT_TRUE(back.ok()) << back.status().message();

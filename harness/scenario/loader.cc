@@ -458,8 +458,8 @@ class DuplicateKeyFinder {
 
 // ---- The validating parser ----
 
-std::string_view RoleName(TargetRole role) {
-  return role == TargetRole::kServer ? "server" : "client";
+std::string_view RoleName(Side role) {
+  return role == Side::kServer ? "server" : "client";
 }
 
 class VectorParser {
@@ -508,7 +508,7 @@ class VectorParser {
 
   std::string file_;
   std::optional<LoadError> error_;
-  TargetRole role_ = TargetRole::kServer;
+  Side role_ = Side::kServer;
 };
 
 bool VectorParser::CheckKeys(const Json& j, const std::string& path, KeySetId id,
@@ -940,7 +940,7 @@ bool VectorParser::ParseTarget(const Json& j, const std::string& path, TargetCon
                    &out->certificate)) {
       return false;
     }
-    if (out->certificate == "none" && role_ == TargetRole::kServer) {
+    if (out->certificate == "none" && role_ == Side::kServer) {
       return Fail(Child(path, "certificate"),
                   "a server target needs a certificate (\"rsa\" or \"ecdsa\"); \"none\" is for "
                   "client targets without a client certificate");
@@ -951,7 +951,7 @@ bool VectorParser::ParseTarget(const Json& j, const std::string& path, TargetCon
                    &out->client_auth)) {
       return false;
     }
-    if (out->client_auth != "none" && role_ == TargetRole::kClient) {
+    if (out->client_auth != "none" && role_ == Side::kClient) {
       return Fail(Child(path, "client_auth"),
                   "client_auth configures a server target; for a client target, the peer "
                   "server sends CertificateRequest");
@@ -1273,12 +1273,12 @@ bool VectorParser::ParseSteps(const Json& j, const std::string& path, std::vecto
 bool VectorParser::CheckOrder(const ConnectionScript& connection) {
   const std::vector<Step>& steps = connection.steps;
   const Step& first = steps.front();
-  if (role_ == TargetRole::kServer && !std::holds_alternative<SendStep>(first.action)) {
+  if (role_ == Side::kServer && !std::holds_alternative<SendStep>(first.action)) {
     return Fail(first.json_path,
                 "the target is a server: it speaks only after the peer does, so a connection "
                 "starts with a send step (normally ClientHello)");
   }
-  if (role_ == TargetRole::kClient) {
+  if (role_ == Side::kClient) {
     const auto* e = std::get_if<Expectation>(&first.action);
     if (e == nullptr || e->messages.empty() || e->messages.front() != MessageName::kClientHello) {
       return Fail(first.json_path,
@@ -1363,7 +1363,7 @@ std::optional<Scenario> VectorParser::Parse(const Json& doc) {
   if (!GetChoice(doc["target_role"], "/target_role", {"server", "client"}, &role)) {
     return std::nullopt;
   }
-  s.role = role == "server" ? TargetRole::kServer : TargetRole::kClient;
+  s.role = role == "server" ? Side::kServer : Side::kClient;
   role_ = s.role;
   if (doc.contains("notes") && !GetString(doc["notes"], "/notes", &s.notes)) return std::nullopt;
   if (doc.contains("peer") && !ParsePeer(doc["peer"], "/peer", &s.peer)) return std::nullopt;

@@ -103,7 +103,7 @@ TEST(LoaderTest, ServerExampleLoads) {
   EXPECT_EQ(s.notes, "tlsfuzzer test_message_skipping");
   EXPECT_EQ(s.topic, "ccs");
   EXPECT_EQ(s.source, kFile);
-  EXPECT_EQ(s.role, TargetRole::kServer);
+  EXPECT_EQ(s.role, Side::kServer);
   EXPECT_EQ(s.peer.cipher_suites, std::vector<uint16_t>{0xc02f});  // RFC 5289 3.2
   EXPECT_EQ(s.peer.groups, std::vector<NamedGroup>{NamedGroup::kX25519});
   EXPECT_EQ(s.peer.certificate, "rsa");
@@ -131,7 +131,7 @@ TEST(LoaderTest, ServerExampleLoads) {
 TEST(LoaderTest, ClientAndResumptionExamplesLoad) {
   Result<Scenario> c = Load(ClientVector());
   ASSERT_TRUE(c.ok()) << c.status().message();
-  EXPECT_EQ(c->role, TargetRole::kClient);
+  EXPECT_EQ(c->role, Side::kClient);
   EXPECT_EQ(c->target.extended_master_secret, "disabled");
   const auto& first = std::get<Expectation>(c->connections[0].steps[0].action);
   ASSERT_EQ(first.check.size(), 1u);
@@ -820,7 +820,7 @@ TEST(SerializeTest, UnregisteredValuesRoundTrip) {
   s.id = "hand.built";
   s.title = "values no registry names";
   s.refs = {"RFC8701"};
-  s.role = TargetRole::kClient;
+  s.role = Side::kClient;
   s.source = "fuzz.json";
   s.topic = "misc";
   s.peer.cipher_suites = {0x0a0a, 0xc02f};

@@ -201,7 +201,7 @@ std::optional<HandshakeType> HandshakeTypeOf(MessageName name) {
   return std::nullopt;
 }
 
-bool SentBy(TargetRole role, MessageName message) {
+bool SentBy(Side role, MessageName message) {
   switch (message) {
     // RFC 5246 7.4: the hello phase and key exchange are one-directional.
     case MessageName::kHelloRequest:
@@ -210,11 +210,11 @@ bool SentBy(TargetRole role, MessageName message) {
     case MessageName::kCertificateRequest:
     case MessageName::kServerHelloDone:
     case MessageName::kNewSessionTicket:  // RFC 5077 3.3
-      return role == TargetRole::kServer;
+      return role == Side::kServer;
     case MessageName::kClientHello:
     case MessageName::kClientKeyExchange:
     case MessageName::kCertificateVerify:
-      return role == TargetRole::kClient;
+      return role == Side::kClient;
     case MessageName::kCertificate:  // 7.4.2 server, 7.4.6 client
     case MessageName::kFinished:
     case MessageName::kChangeCipherSpec:

@@ -14,6 +14,7 @@
 
 #include "engine/base/alert.h"
 #include "engine/base/bytes.h"
+#include "engine/base/side.h"
 #include "engine/wire/registry.h"
 
 namespace shakedown {
@@ -217,11 +218,11 @@ struct TargetConfig {
 bool operator==(const TargetConfig& a, const TargetConfig& b);
 inline bool operator!=(const TargetConfig& a, const TargetConfig& b) { return !(a == b); }
 
-enum class TargetRole { kServer, kClient };
+// The role the target plays is a Side (engine/base/side.h).
 
 // Whether an endpoint in `role` ever sends `message` in TLS 1.2 (RFC 5246 7.4; Certificate,
 // Finished, ChangeCipherSpec, Alert and ApplicationData both ways; kRaw: false).
-bool SentBy(TargetRole role, MessageName message);
+bool SentBy(Side role, MessageName message);
 
 struct Scenario {
   std::string id;     // unique, [a-z0-9._-]+
@@ -229,7 +230,7 @@ struct Scenario {
   std::vector<std::string> refs;  // "RFC5246 7.4.9", "checklist:46", "CVE-2014-0224", "attack:1"
   std::string topic;              // from the directory (vectors/conformance/<topic>/...)
   std::string notes;              // where the expectation comes from when refs alone don't say
-  TargetRole role = TargetRole::kServer;  // the target's role
+  Side role = Side::kServer;  // the target's role
   PeerConfig peer;
   TargetConfig target;
   std::vector<ConnectionScript> connections;

@@ -56,22 +56,22 @@ TEST(SentByTest, DirectionsFollowRfc5246) {
   for (MessageName m : {MessageName::kHelloRequest, MessageName::kServerHello,
                         MessageName::kServerKeyExchange, MessageName::kCertificateRequest,
                         MessageName::kServerHelloDone, MessageName::kNewSessionTicket}) {
-    EXPECT_TRUE(SentBy(TargetRole::kServer, m)) << MessageNameString(m);
-    EXPECT_FALSE(SentBy(TargetRole::kClient, m)) << MessageNameString(m);
+    EXPECT_TRUE(SentBy(Side::kServer, m)) << MessageNameString(m);
+    EXPECT_FALSE(SentBy(Side::kClient, m)) << MessageNameString(m);
   }
   for (MessageName m : {MessageName::kClientHello, MessageName::kClientKeyExchange,
                         MessageName::kCertificateVerify}) {
-    EXPECT_TRUE(SentBy(TargetRole::kClient, m)) << MessageNameString(m);
-    EXPECT_FALSE(SentBy(TargetRole::kServer, m)) << MessageNameString(m);
+    EXPECT_TRUE(SentBy(Side::kClient, m)) << MessageNameString(m);
+    EXPECT_FALSE(SentBy(Side::kServer, m)) << MessageNameString(m);
   }
   for (MessageName m :
        {MessageName::kCertificate, MessageName::kFinished, MessageName::kChangeCipherSpec,
         MessageName::kAlert, MessageName::kApplicationData}) {
-    EXPECT_TRUE(SentBy(TargetRole::kClient, m)) << MessageNameString(m);
-    EXPECT_TRUE(SentBy(TargetRole::kServer, m)) << MessageNameString(m);
+    EXPECT_TRUE(SentBy(Side::kClient, m)) << MessageNameString(m);
+    EXPECT_TRUE(SentBy(Side::kServer, m)) << MessageNameString(m);
   }
-  EXPECT_FALSE(SentBy(TargetRole::kClient, MessageName::kRaw));
-  EXPECT_FALSE(SentBy(TargetRole::kServer, MessageName::kRaw));
+  EXPECT_FALSE(SentBy(Side::kClient, MessageName::kRaw));
+  EXPECT_FALSE(SentBy(Side::kServer, MessageName::kRaw));
 }
 
 TEST(FieldCatalogueTest, HasTheFieldsOfEveryMessageStruct) {
@@ -201,7 +201,7 @@ TEST(EqualityTest, EveryPartCounts) {
   };
   EXPECT_TRUE(differs([](Scenario& s) { s.id = "b"; }));
   EXPECT_TRUE(differs([](Scenario& s) { s.topic = "ccs"; }));
-  EXPECT_TRUE(differs([](Scenario& s) { s.role = TargetRole::kClient; }));
+  EXPECT_TRUE(differs([](Scenario& s) { s.role = Side::kClient; }));
   EXPECT_TRUE(differs([](Scenario& s) { s.peer.session_ticket = true; }));
   EXPECT_TRUE(differs([](Scenario& s) { s.target.client_auth = "required"; }));
   EXPECT_TRUE(differs([](Scenario& s) { s.connections[0].resume = true; }));

@@ -67,7 +67,7 @@ Known KnownAt(const HandshakeFlow& flow, size_t i) {
       k.auth_known = k.auth = true;
     } else if (IsHandshake(s, HT::kServerHelloDone) && !k.auth_known) {
       k.auth_known = true;
-    } else if (s.sender == Sender::kClient && IsHandshake(s, HT::kCertificate)) {
+    } else if (s.sender == Side::kClient && IsHandshake(s, HT::kCertificate)) {
       k.cert_known = true;
       k.cert = (flow.flags & kFlagClientCert) != 0;
     }
@@ -86,7 +86,7 @@ HandshakeTracker TrackerAt(const HandshakeFlow& flow, size_t i) {
       tracker.Learn(kFlagFull, (flow.flags & kFlagFull) != 0);
       tracker.Learn(kFlagEcdhe, (flow.flags & kFlagEcdhe) != 0);
       tracker.Learn(kFlagTicket, (flow.flags & kFlagTicket) != 0);
-    } else if (s.sender == Sender::kClient && IsHandshake(s, HT::kCertificate)) {
+    } else if (s.sender == Side::kClient && IsHandshake(s, HT::kCertificate)) {
       tracker.Learn(kFlagClientCert, (flow.flags & kFlagClientCert) != 0);
     }
   }
@@ -135,8 +135,6 @@ std::string Kebab(std::string_view camel) {
   }
   return out;
 }
-
-const char* SideName(Sender s) { return s == Sender::kClient ? "client" : "server"; }
 
 std::string StepSlug(const FlowStep& s) {
   if (s.change_cipher_spec) return std::string(SideName(s.sender)) + "-ccs";
@@ -207,8 +205,8 @@ Step ExpectUnexpectedMessage() {
 
 // The steps of flow.steps[begin, end) as `role`'s peer plays them: a send for each peer step,
 // one expect for each run of target steps.
-std::vector<Step> Play(const HandshakeFlow& flow, size_t begin, size_t end, TargetRole role) {
-  const Sender peer = role == TargetRole::kServer ? Sender::kClient : Sender::kServer;
+std::vector<Step> Play(const HandshakeFlow& flow, size_t begin, size_t end, Side role) {
+  const Side peer = role == Side::kServer ? Side::kClient : Side::kServer;
   std::vector<Step> steps;
   std::vector<MessageName> group;
   auto flush = [&] {
@@ -222,7 +220,7 @@ std::vector<Step> Play(const HandshakeFlow& flow, size_t begin, size_t end, Targ
       continue;
     }
     flush();
-    if (role == TargetRole::kClient && IsHandshake(s, HT::kServerHello) &&
+    if (role == Side::kClient && IsHandshake(s, HT::kServerHello) &&
         (flow.flags & kFlagFull) == 0 && (flow.flags & kFlagTicket) != 0) {
       // The scripted peer announces a ticket only in a full handshake; this flow has
       // NewSessionTicket in the abbreviated one too.
@@ -250,13 +248,13 @@ const HandshakeFlow& FullEcdheFlow(bool ticket) {
 
 // The target configuration and peer settings the facts in `k` need, and nothing more, so
 // that flows that share a prefix (and what the target knows there) share the vector.
-void ApplySetup(const Known& k, TargetRole role, Scenario* s) {
+void ApplySetup(const Known& k, Side role, Scenario* s) {
   if (k.full_known) s->peer.cipher_suites = {k.full && !k.ecdhe ? kRsaSuite : kEcdheSuite};
   if (k.ticket) {
     s->peer.session_ticket = true;
     s->target.session_tickets = true;
   }
-  if (role == TargetRole::kServer) {
+  if (role == Side::kServer) {
     // "optional": a server that requires a certificate may end an empty-certificate
     // handshake with handshake_failure (RFC 5246 7.4.6), which is not what these test.
     if (k.auth) s->target.client_auth = "optional";
@@ -290,12 +288,12 @@ void AppendCloseNotify(std::vector<Step>* steps) {
 
 // Connection(s) around `main`: an abbreviated flow first completes a full ECDHE handshake
 // (with a ticket when the flow has one) whose session the second connection resumes.
-void SetConnections(const Known& k, TargetRole role, std::vector<Step> main, Scenario* s) {
+void SetConnections(const Known& k, Side role, std::vector<Step> main, Scenario* s) {
   s->connections.clear();
   if (k.full_known && !k.full) {
     ConnectionScript first;
     first.steps = Play(FullEcdheFlow(k.ticket), 0, FullEcdheFlow(k.ticket).steps.size(), role);
-    if (role == TargetRole::kClient) {
+    if (role == Side::kClient) {
       first.steps.push_back(ExpectSilence(
           "the client accepted the server's Finished: its session can be resumed"));
     } else {
@@ -356,8 +354,8 @@ Bytes MinimalMessage(MessageName m, bool rsa) {
 // when it can. It builds every message from any state except: a ClientKeyExchange needs the
 // server's key (RSA: the certificate it received; ECDHE: the ServerKeyExchange it received),
 // and a ServerHello needs a ClientHello sent or received.
-std::string Unbuildable(MessageName m, TargetRole role, const Known& k, size_t i) {
-  const bool peer_is_client = role == TargetRole::kServer;
+std::string Unbuildable(MessageName m, Side role, const Known& k, size_t i) {
+  const bool peer_is_client = role == Side::kServer;
   if (m == MessageName::kClientKeyExchange) {
     if (peer_is_client) {
       if (!k.full_known) return "the client peer has received no server key yet";
@@ -398,14 +396,14 @@ struct Judgement {
 // The requirement an injection breaks and where the alert comes from. Every case expects
 // exactly {unexpected_message}: the checklist names it for each (RFC 5246 7.2.2: "An
 // inappropriate message was received").
-Judgement Judge(MessageName m, TargetRole role, const HandshakeFlow& flow, size_t i,
+Judgement Judge(MessageName m, Side role, const HandshakeFlow& flow, size_t i,
                 const Known& k, const HandshakeTracker& tracker) {
-  const Sender peer = role == TargetRole::kServer ? Sender::kClient : Sender::kServer;
+  const Side peer = role == Side::kServer ? Side::kClient : Side::kServer;
   const std::vector<FlowStep> prefix(flow.steps.begin(), flow.steps.begin() + i);
   const std::vector<FlowStep> legal = tracker.LegalNext();
   const bool key_exchange_done =
       (k.full_known && !k.full) ||
-      Contains(prefix, FlowStep::Handshake(Sender::kClient, HT::kClientKeyExchange));
+      Contains(prefix, FlowStep::Handshake(Side::kClient, HT::kClientKeyExchange));
   auto legal_is = [&](const FlowStep& s) { return Contains(legal, s); };
   Refs r;
   std::string why;
@@ -418,19 +416,19 @@ Judgement Judge(MessageName m, TargetRole role, const HandshakeFlow& flow, size_
           "(checklist 15: by definition; attack 8, tlsfuzzer test_early_application_data).";
   } else if (m == MessageName::kChangeCipherSpec) {
     r.Add("RFC5246 7.1");
-    if (legal_is(FlowStep::Handshake(Sender::kClient, HT::kCertificateVerify))) {
+    if (legal_is(FlowStep::Handshake(Side::kClient, HT::kCertificateVerify))) {
       r.Add("RFC5246 7.4.8");
     }
-    if (legal_is(FlowStep::Handshake(Sender::kServer, HT::kNewSessionTicket))) r.Add("RFC5077 3.2");
+    if (legal_is(FlowStep::Handshake(Side::kServer, HT::kNewSessionTicket))) r.Add("RFC5077 3.2");
     r.Add("checklist:17");
-    if (legal_is(FlowStep::Handshake(Sender::kClient, HT::kCertificateVerify))) {
+    if (legal_is(FlowStep::Handshake(Side::kClient, HT::kCertificateVerify))) {
       r.Add("checklist:44");
     }
     if (!key_exchange_done) {
       r.Add("CVE-2014-0224");
       r.Add("attack:1");
     }
-    if (legal_is(FlowStep::Handshake(Sender::kClient, HT::kCertificateVerify))) r.Add("attack:5");
+    if (legal_is(FlowStep::Handshake(Side::kClient, HT::kCertificateVerify))) r.Add("attack:5");
     if (Contains(prefix, FlowStep::Ccs(peer))) r.Add("attack:9");
     why = std::string("RFC 5246 7.1, 7.3: ChangeCipherSpec only at its place in the handshake") +
           (!key_exchange_done ? "; here no key exchange has happened, so no keys can exist "
@@ -455,7 +453,7 @@ Judgement Judge(MessageName m, TargetRole role, const HandshakeFlow& flow, size_
                  "(checklist 18: unexpected_message, tlsfuzzer \"skip Change Cipher Spec\").";
     }
     if (m == MessageName::kNewSessionTicket) r.Add("RFC5077 3.2");
-    if (legal_is(FlowStep::Handshake(Sender::kClient, HT::kCertificateVerify))) {
+    if (legal_is(FlowStep::Handshake(Side::kClient, HT::kCertificateVerify))) {
       r.Add("RFC5246 7.4.8");
     }
     r.Add("checklist:15");
@@ -468,21 +466,21 @@ Judgement Judge(MessageName m, TargetRole role, const HandshakeFlow& flow, size_
     }
     if (m == MessageName::kHelloRequest) r.Add("checklist:20");
     const bool skips_server_certificate =
-        legal_is(FlowStep::Handshake(Sender::kServer, HT::kCertificate)) &&
+        legal_is(FlowStep::Handshake(Side::kServer, HT::kCertificate)) &&
         (type == HT::kServerKeyExchange || type == HT::kCertificateRequest ||
          type == HT::kServerHelloDone);
     if (skips_server_certificate) r.Add("checklist:38");
-    const bool ske_in_rsa = peer == Sender::kServer && type == HT::kServerKeyExchange &&
+    const bool ske_in_rsa = peer == Side::kServer && type == HT::kServerKeyExchange &&
                             k.full_known && k.full && !k.ecdhe;
-    const bool skips_ske = legal_is(FlowStep::Handshake(Sender::kServer, HT::kServerKeyExchange)) &&
+    const bool skips_ske = legal_is(FlowStep::Handshake(Side::kServer, HT::kServerKeyExchange)) &&
                            (type == HT::kCertificateRequest || type == HT::kServerHelloDone);
     if (ske_in_rsa || skips_ske) r.Add("checklist:39");
     const bool skips_client_certificate =
-        legal_is(FlowStep::Handshake(Sender::kClient, HT::kCertificate)) &&
+        legal_is(FlowStep::Handshake(Side::kClient, HT::kCertificate)) &&
         type == HT::kClientKeyExchange;
     if (skips_client_certificate) r.Add("checklist:43");
     const bool skips_certificate_verify =
-        legal_is(FlowStep::Handshake(Sender::kClient, HT::kCertificateVerify)) &&
+        legal_is(FlowStep::Handshake(Side::kClient, HT::kCertificateVerify)) &&
         type == HT::kFinished;
     if (skips_certificate_verify) r.Add("checklist:44");
     if (m == MessageName::kFinished && legal_is(FlowStep::Ccs(peer))) r.Add("attack:2");
@@ -571,8 +569,8 @@ class Generator {
   OrderVectors Output() const;
 
  private:
-  Status Add(Vector v, bool positive, const std::string& flow_name, TargetRole role);
-  Status Negative(TargetRole role, const HandshakeFlow& flow, size_t i, MessageName m);
+  Status Add(Vector v, bool positive, const std::string& flow_name, Side role);
+  Status Negative(Side role, const HandshakeFlow& flow, size_t i, MessageName m);
   Status Positive(const HandshakeFlow& flow, size_t i);
   std::string Readme() const;
 
@@ -588,7 +586,6 @@ class Generator {
   size_t renewal_points_ = 0;  // server-target (point, message) pairs that need a renewal
 };
 
-const char* RoleName(TargetRole r) { return r == TargetRole::kServer ? "server" : "client"; }
 
 std::string Capitalised(const char* s) {
   std::string out(s);
@@ -596,9 +593,9 @@ std::string Capitalised(const char* s) {
   return out;
 }
 
-Status Generator::Add(Vector v, bool positive, const std::string& flow_name, TargetRole role) {
+Status Generator::Add(Vector v, bool positive, const std::string& flow_name, Side role) {
   const std::string key = ContentKey(v.scenario);
-  FlowCount& count = counts_[RoleName(role)][flow_name];
+  FlowCount& count = counts_[SideName(role)][flow_name];
   if (!positive) count.points++;
   auto seen = id_by_content_.find(key);
   if (seen != id_by_content_.end()) {
@@ -626,14 +623,14 @@ Status Generator::Add(Vector v, bool positive, const std::string& flow_name, Tar
   return Status::Ok();
 }
 
-Status Generator::Negative(TargetRole role, const HandshakeFlow& flow, size_t i, MessageName m) {
-  const Sender peer = role == TargetRole::kServer ? Sender::kClient : Sender::kServer;
+Status Generator::Negative(Side role, const HandshakeFlow& flow, size_t i, MessageName m) {
+  const Side peer = role == Side::kServer ? Side::kClient : Side::kServer;
   const Known k = KnownAt(flow, i);
   const HandshakeTracker tracker = TrackerAt(flow, i);
   const std::vector<FlowStep> prefix(flow.steps.begin(), flow.steps.begin() + i);
   const bool is_protected = Contains(prefix, FlowStep::Ccs(peer));
   const std::string where = i == 0 ? "at-start" : "after-" + StepSlug(flow.steps[i - 1]);
-  const std::string id = std::string(RoleName(role)) + "." + kTopic + "." + FlowShortName(k) +
+  const std::string id = std::string(SideName(role)) + "." + kTopic + "." + FlowShortName(k) +
                          "." + where + "." + Kebab(MessageNameString(m));
 
   // The injected step.
@@ -684,7 +681,7 @@ Status Generator::Negative(TargetRole role, const HandshakeFlow& flow, size_t i,
   s.role = role;
   const std::string place =
       i == 0 ? "as the first message" : "right after " + StepWords(flow.steps[i - 1]);
-  s.title = Capitalised(RoleName(role)) + " rejects " + MessageWords(m) + " from the " +
+  s.title = Capitalised(SideName(role)) + " rejects " + MessageWords(m) + " from the " +
             SideName(peer) + " " + place + " (" + FlowWords(k) + ")";
   Judgement j = Judge(m, role, flow, i, k, tracker);
   s.refs = j.refs;
@@ -719,12 +716,12 @@ Status Generator::Negative(TargetRole role, const HandshakeFlow& flow, size_t i,
 // RFC 5246 7.4.1.1: "This message will be ignored by the client if the client is currently
 // negotiating a session", and it is not hashed (7.4.9): the whole flow must still complete.
 Status Generator::Positive(const HandshakeFlow& flow, size_t i) {
-  const TargetRole role = TargetRole::kClient;
+  const Side role = Side::kClient;
   const Known all = KnownAt(flow, flow.steps.size());
   const HandshakeTracker tracker = TrackerAt(flow, i);
   const bool is_protected = Contains(std::vector<FlowStep>(flow.steps.begin(),
                                                            flow.steps.begin() + i),
-                                     FlowStep::Ccs(Sender::kServer));
+                                     FlowStep::Ccs(Side::kServer));
   const std::string id = std::string("client.") + kTopic + "." + FlowShortName(all) + ".after-" +
                          StepSlug(flow.steps[i - 1]) + ".hello-request";
   Scenario s;
@@ -746,7 +743,7 @@ Status Generator::Positive(const HandshakeFlow& flow, size_t i) {
                            (is_protected ? "; encrypted, the server's keys being active" : "")));
   std::vector<Step> rest = Play(flow, i, flow.steps.size(), role);
   steps.insert(steps.end(), rest.begin(), rest.end());
-  if (flow.steps.back().sender == Sender::kServer) {
+  if (flow.steps.back().sender == Side::kServer) {
     steps.push_back(ExpectSilence("the client accepted the server's Finished: no alert"));
   }
   SetConnections(all, role, std::move(steps), &s);
@@ -763,15 +760,15 @@ Status Generator::Run() {
     }
   }
   for (const HandshakeFlow& flow : HandshakeFlows()) flow_order_.push_back(flow.name);
-  for (TargetRole role : {TargetRole::kServer, TargetRole::kClient}) {
-    const Sender peer = role == TargetRole::kServer ? Sender::kClient : Sender::kServer;
+  for (Side role : {Side::kServer, Side::kClient}) {
+    const Side peer = role == Side::kServer ? Side::kClient : Side::kServer;
     for (const HandshakeFlow& flow : HandshakeFlows()) {
-      counts_[RoleName(role)][flow.name];  // every flow has a row, even with nothing new
+      counts_[SideName(role)][flow.name];  // every flow has a row, even with nothing new
       for (size_t i = 0; i < flow.steps.size(); ++i) {
         if (flow.steps[i].sender != peer) continue;
         const HandshakeTracker tracker = TrackerAt(flow, i);
         for (MessageName m : injectable) {
-          if (m == MessageName::kHelloRequest && peer == Sender::kServer) {
+          if (m == MessageName::kHelloRequest && peer == Side::kServer) {
             SD_RETURN_IF_ERROR(Positive(flow, i));
             continue;
           }
@@ -784,7 +781,7 @@ Status Generator::Run() {
               continue;
             }
           }
-          if (role == TargetRole::kServer && NeedsTicketRenewal(flow, i)) {
+          if (role == Side::kServer && NeedsTicketRenewal(flow, i)) {
             renewal_points_++;
             continue;
           }
@@ -799,7 +796,7 @@ Status Generator::Run() {
 std::string Generator::Readme() const {
   std::ostringstream o;
   size_t total[2] = {0, 0}, positive[2] = {0, 0};
-  for (const auto& [id, v] : by_id_) total[v.scenario.role == TargetRole::kServer ? 0 : 1]++;
+  for (const auto& [id, v] : by_id_) total[v.scenario.role == Side::kServer ? 0 : 1]++;
   for (const auto& [role, flows] : counts_) {
     for (const auto& [name, c] : flows) positive[role == "server" ? 0 : 1] += c.positive;
   }

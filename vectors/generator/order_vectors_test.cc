@@ -100,7 +100,7 @@ TEST_F(Vectors, ManyAndAllInTheOrderTopic) {
   EXPECT_GT(by_id_->size(), 500u);
   for (const auto& [id, s] : *by_id_) {
     EXPECT_EQ(s.topic, "order") << id;
-    EXPECT_EQ(id.rfind(s.role == TargetRole::kServer ? "server.order." : "client.order.", 0), 0u)
+    EXPECT_EQ(id.rfind(s.role == Side::kServer ? "server.order." : "client.order.", 0), 0u)
         << id;
   }
 }
@@ -125,7 +125,7 @@ TEST_F(Vectors, HelloRequestToAClientIsIgnoredNotRejected) {
     if (!hello_request) continue;
     const auto* e = std::get_if<Expectation>(&Last(s).action);
     ASSERT_NE(e, nullptr) << id;
-    if (s.role == TargetRole::kClient) {
+    if (s.role == Side::kClient) {
       EXPECT_TRUE(e->alerts.empty()) << id << " rejects a HelloRequest the RFC says to ignore";
       positive++;
     } else {
