@@ -52,7 +52,9 @@ struct VectorResult {
   // For kFail / kError: where and why.
   int failed_connection = -1;
   int failed_step = -1;
-  std::string rule;     // the expectation or invariant violated, e.g. "invariant: no data after fatal alert"
+  // The expectation or invariant violated, by its stable name: "expect: alert",
+  // "invariant: after fatal alert" (harness/runner/runner.h lists them).
+  std::string rule;
   std::string message;  // human-readable detail: expected vs observed
   std::vector<TraceEntry> trace;
   std::vector<Transition> transitions;

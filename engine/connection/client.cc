@@ -388,8 +388,7 @@ Status ClientConnection::ReadServerKeyExchange(const ServerKeyExchange& ske, Byt
         Describe(Registry::kSignatureScheme, static_cast<uint16_t>(ske.algorithm)) +
         " was not offered in signature_algorithms (RFC 5246 7.4.3)");
   }
-  const Bytes signed_data = ServerKeyExchangeSignedData(
-      negotiated_.client_random, negotiated_.server_random, ske.ParamsBytes());
+  const Bytes signed_data = ske.SignedData(negotiated_.client_random, negotiated_.server_random);
   // checklist 40: a signature that does not verify is decrypt_error.
   SD_RETURN_IF_ERROR(peer_leaf_->verifier->Verify(ske.algorithm, signed_data, ske.signature)
                          .WithContext("ServerKeyExchange"));

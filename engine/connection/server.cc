@@ -411,8 +411,7 @@ Status ServerConnection::WriteFullFlight(const ClientOffer& offer) {
     ServerKeyExchange ske;
     ske.params = EcdhServerParams{group_, pair.public_value()};
     ske.algorithm = ske_scheme_;
-    const Bytes signed_data = ServerKeyExchangeSignedData(
-        negotiated_.client_random, negotiated_.server_random, ske.ParamsBytes());
+    const Bytes signed_data = ske.SignedData(negotiated_.client_random, negotiated_.server_random);
     SD_ASSIGN_OR_RETURN(ske.signature, credential_->signer->Sign(ske_scheme_, signed_data, rng()));
     ecdhe_.emplace(std::move(pair));
     negotiated_.group = group_;

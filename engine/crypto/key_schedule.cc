@@ -41,6 +41,17 @@ Result<Bytes> ComputeExtendedMasterSecret(PrfAlgorithm prf, ByteView pre_master_
              kMasterSecretLength);
 }
 
+Result<Bytes> ComputeMasterSecret(PrfAlgorithm prf, ByteView pre_master_secret,
+                                  bool extended_master_secret, ByteView client_random,
+                                  ByteView server_random, const Transcript& transcript) {
+  if (!extended_master_secret) {
+    return ComputeMasterSecret(prf, pre_master_secret, client_random, server_random);
+  }
+  // RFC 7627 4: session_hash = Hash(ClientHello .. ClientKeyExchange).
+  SD_ASSIGN_OR_RETURN(Bytes session_hash, transcript.Hash(prf));
+  return ComputeExtendedMasterSecret(prf, pre_master_secret, session_hash);
+}
+
 Result<Bytes> ComputeKeyBlock(PrfAlgorithm prf, ByteView master_secret, ByteView client_random,
                               ByteView server_random, size_t length) {
   SD_RETURN_IF_ERROR(CheckLength("key block: master_secret", master_secret, kMasterSecretLength));

@@ -12,6 +12,7 @@
 #include "engine/base/status.h"
 #include "engine/crypto/prf.h"
 #include "engine/crypto/traffic_keys.h"
+#include "engine/crypto/transcript.h"
 #include "engine/wire/registry.h"
 
 namespace shakedown {
@@ -29,6 +30,14 @@ Result<Bytes> ComputeMasterSecret(PrfAlgorithm prf, ByteView pre_master_secret,
 // session_hash is the handshake hash of ClientHello..ClientKeyExchange (Transcript::Hash).
 Result<Bytes> ComputeExtendedMasterSecret(PrfAlgorithm prf, ByteView pre_master_secret,
                                           ByteView session_hash);
+
+// The master secret of a full handshake, the one place that chooses between the two above:
+// with `extended_master_secret` negotiated, RFC 7627 4 over the session hash
+// transcript.Hash(prf) (so call it right after ClientKeyExchange entered the transcript);
+// otherwise RFC 5246 8.1 over the randoms, and the transcript is not read.
+Result<Bytes> ComputeMasterSecret(PrfAlgorithm prf, ByteView pre_master_secret,
+                                  bool extended_master_secret, ByteView client_random,
+                                  ByteView server_random, const Transcript& transcript);
 
 // RFC 5246 6.3: PRF(master_secret, "key expansion",
 //                   server_random + client_random)[0..length-1].

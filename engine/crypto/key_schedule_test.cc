@@ -198,6 +198,39 @@ TEST(KeySchedule, MasterSecretRejectsBadInputs) {
       "pre_master_secret: empty");
 }
 
+// The one master-secret choice: EMS hashes the transcript at the call, else the randoms.
+TEST(KeySchedule, MasterSecretChoosesByExtendedMasterSecret) {
+  const Bytes pms(48, 1), client_random(32, 2), server_random(32, 3);
+  Transcript transcript;
+  transcript.Add(Bytes{0x01, 0x00, 0x00, 0x02, 0xaa, 0xbb});  // any bytes: a stand-in hello
+  ASSERT_TRUE(transcript.SetAlgorithm(PrfAlgorithm::kSha256).ok());
+
+  Result<Bytes> plain = ComputeMasterSecret(PrfAlgorithm::kSha256, pms, false, client_random,
+                                            server_random, transcript);
+  EXPECT_EQ(HexOf(plain), HexOf(ComputeMasterSecret(PrfAlgorithm::kSha256, pms, client_random,
+                                                    server_random)));
+
+  Result<Bytes> session_hash = transcript.Hash(PrfAlgorithm::kSha256);
+  ASSERT_TRUE(session_hash.ok());
+  Result<Bytes> extended = ComputeMasterSecret(PrfAlgorithm::kSha256, pms, true, client_random,
+                                               server_random, transcript);
+  EXPECT_EQ(HexOf(extended),
+            HexOf(ComputeExtendedMasterSecret(PrfAlgorithm::kSha256, pms, *session_hash)));
+  EXPECT_NE(HexOf(plain), HexOf(extended));
+
+  // EMS does not read the randoms (RFC 7627 4), the classic derivation still checks them.
+  EXPECT_TRUE(
+      ComputeMasterSecret(PrfAlgorithm::kSha256, pms, true, Bytes{}, Bytes{}, transcript).ok());
+  ExpectInternalError(ComputeMasterSecret(PrfAlgorithm::kSha256, pms, false, Bytes(31, 2),
+                                          server_random, transcript)
+                          .status(),
+                      "client_random: 31 bytes, expected 32");
+  ExpectInternalError(ComputeMasterSecret(PrfAlgorithm::kSha256, Bytes{}, true, client_random,
+                                          server_random, transcript)
+                          .status(),
+                      "pre_master_secret: empty");
+}
+
 // ---- Key block ----
 
 TEST(KeySchedule, KeyBlockUsesServerRandomFirst) {  // cavp-sha384-count0 (key-expansion randoms)

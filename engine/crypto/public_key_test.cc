@@ -28,6 +28,7 @@
 #include "engine/crypto/pki.h"
 #include "engine/crypto/rng.h"
 #include "engine/crypto/signature.h"
+#include "engine/wire/handshake.h"
 #include "engine/wire/registry.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -593,7 +594,10 @@ TEST(SignatureTest, SignAndVerifyEveryScheme) {
   DeterministicRng rng(20);
   Bytes params = H("03001d20");
   Append(params, Bytes(32, 0x77));
-  const Bytes message = ServerKeyExchangeSignedData(Bytes(32, 0xc1), Bytes(32, 0x5e), params);
+  // Shaped like a ServerKeyExchange's signed data: client_random + server_random + params.
+  Bytes message(32, 0xc1);
+  Append(message, Bytes(32, 0x5e));
+  Append(message, params);
   for (const SchemeKey& sk : AllSchemesWithKeys()) {
     const std::string what = Label(sk.scheme) + " with " + sk.key->algo_name();
     ASSERT_TRUE(IsSupportedSignatureScheme(sk.scheme)) << what;
@@ -768,13 +772,6 @@ TEST(SignatureTest, PssSaltLengthMustEqualHashLength) {
   EXPECT_TRUE(VerifySignature(*RsaKey(), SignatureScheme::kRsaPssRsaeSha256, message, good).ok());
 }
 
-TEST(SignatureTest, ServerKeyExchangeSignedDataOrder) {
-  // RFC 5246 7.4.3: client_random + server_random + params.
-  EXPECT_EQ(ServerKeyExchangeSignedData(Bytes{1, 2}, Bytes{3}, Bytes{4, 5, 6}),
-            (Bytes{1, 2, 3, 4, 5, 6}));
-  EXPECT_EQ(ServerKeyExchangeSignedData(Bytes(), Bytes(), Bytes()), Bytes());
-}
-
 // Known answer: the real ServerKeyExchange of vector
 // "illustrated-tls12-ecdhe-x25519-aes128cbc-sha" (vectors/kat/keyschedule_vectors.json),
 // signed rsa_pkcs1_sha256 by the server certificate carried in the same transcript.
@@ -792,8 +789,7 @@ TEST(SignatureTest, IllustratedTls12ServerKeyExchangeSignatureVerifies) {
   const Bytes messages = H(vector->at("handshake_messages_hex").get<std::string>());
 
   // Walk the handshake messages (RFC 5246 7.4): type(1) length(3) body.
-  ByteView leaf, params, signature;
-  uint16_t scheme = 0;
+  ByteView leaf, ske_body;
   Reader reader(messages);
   while (!reader.empty()) {
     uint8_t type = 0;
@@ -806,24 +802,21 @@ TEST(SignatureTest, IllustratedTls12ServerKeyExchangeSignatureVerifies) {
       ASSERT_TRUE(r.Vector("certificate_list", 3, 1, 0xffffff, &list).ok());
       ASSERT_TRUE(list.VectorBytes("ASN.1Cert", 3, 1, 0xffffff, &leaf).ok());
     } else if (type == static_cast<uint8_t>(HandshakeType::kServerKeyExchange)) {
-      // RFC 8422 5.4: ECParameters (curve_type 3, named_curve) + ECPoint<1..255>.
-      const size_t start = r.offset();
-      ByteView header, point;
-      ASSERT_TRUE(r.Fixed("curve_params", 3, &header).ok());
-      ASSERT_TRUE(r.VectorBytes("public", 1, 1, 255, &point).ok());
-      params = body.subview(start, r.offset() - start);
-      ASSERT_TRUE(r.U16("signature_algorithm", &scheme).ok());
-      ASSERT_TRUE(r.VectorBytes("signature", 2, 0, 0xffff, &signature).ok());
-      ASSERT_TRUE(r.ExpectEnd("ServerKeyExchange").ok());
+      ske_body = body;
     }
   }
   ASSERT_FALSE(leaf.empty());
-  ASSERT_EQ(params.size(), 36u);
-  ASSERT_EQ(scheme, static_cast<uint16_t>(SignatureScheme::kRsaPkcs1Sha256));
+  // RFC 8422 5.4: ECParameters (curve_type 3, named_curve) + ECPoint<1..255>, then the
+  // signature; the engine's codec splits it and builds the signed data.
+  Result<ServerKeyExchange> ske = ServerKeyExchange::Parse(ske_body, KeyExchangeKind::kEcdhe);
+  ASSERT_TRUE(ske.ok()) << ske.status().ToString();
+  ASSERT_EQ(ske->ParamsBytes().size(), 36u);
+  ASSERT_EQ(ske->algorithm, SignatureScheme::kRsaPkcs1Sha256);
+  const Bytes& signature = ske->signature;
 
   Result<std::unique_ptr<Botan::Public_Key>> key = PublicKeyFromCertificate(leaf);
   ASSERT_TRUE(key.ok()) << key.status().ToString();
-  const Bytes signed_data = ServerKeyExchangeSignedData(client_random, server_random, params);
+  const Bytes signed_data = ske->SignedData(client_random, server_random);
   const Status ok =
       VerifySignature(**key, SignatureScheme::kRsaPkcs1Sha256, signed_data, signature);
   EXPECT_TRUE(ok.ok()) << ok.ToString();
@@ -831,10 +824,10 @@ TEST(SignatureTest, IllustratedTls12ServerKeyExchangeSignatureVerifies) {
   // Randoms swapped (the order RFC 5246 7.4.3 fixes matters), or a flipped bit: decrypt_error.
   EXPECT_EQ(
       VerifySignature(**key, SignatureScheme::kRsaPkcs1Sha256,
-                      ServerKeyExchangeSignedData(server_random, client_random, params), signature)
+                      ske->SignedData(server_random, client_random), signature)
           .alert(),
       AlertDescription::kDecryptError);
-  Bytes flipped = signature.ToBytes();
+  Bytes flipped = signature;
   flipped[17] ^= 0x20;
   EXPECT_EQ(VerifySignature(**key, SignatureScheme::kRsaPkcs1Sha256, signed_data, flipped).alert(),
             AlertDescription::kDecryptError);

@@ -132,15 +132,6 @@ bool SchemeMatchesKey(SignatureScheme scheme, const Botan::Public_Key& key) {
   return spec != nullptr && spec->kind == KindOf(key);
 }
 
-Bytes ServerKeyExchangeSignedData(ByteView client_random, ByteView server_random, ByteView params) {
-  Bytes out;
-  out.reserve(client_random.size() + server_random.size() + params.size());
-  Append(out, client_random);
-  Append(out, server_random);
-  Append(out, params);
-  return out;
-}
-
 Result<SignatureScheme> ChooseSignatureScheme(
     const Botan::Public_Key& key, const std::optional<std::vector<SignatureScheme>>& peer_offered,
     const std::vector<SignatureScheme>* preference) {

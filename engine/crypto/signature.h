@@ -36,10 +36,6 @@ bool IsSupportedSignatureScheme(SignatureScheme scheme);
 // so any ECDSA key matches any ECDSA scheme. False for unsupported schemes.
 bool SchemeMatchesKey(SignatureScheme scheme, const Botan::Public_Key& key);
 
-// RFC 5246 7.4.3: the ServerKeyExchange signature covers
-// ClientHello.random || ServerHello.random || ServerKeyExchange.params.
-Bytes ServerKeyExchangeSignedData(ByteView client_random, ByteView server_random, ByteView params);
-
 // Chooses the scheme to sign with for `key`.
 // `peer_offered` is the peer's signature_algorithms list (ClientHello extension, or
 // CertificateRequest.supported_signature_algorithms); nullopt means the ClientHello carried

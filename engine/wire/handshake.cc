@@ -358,11 +358,10 @@ Bytes ServerKeyExchange::ParamsBytes() const {
   return w.Take();
 }
 
-Bytes ServerKeyExchange::SignedData(const Random& client_random,
-                                    const Random& server_random) const {
+Bytes ServerKeyExchange::SignedData(ByteView client_random, ByteView server_random) const {
   // RFC 5246 7.4.3: digitally-signed struct { client_random; server_random; params; }.
-  Bytes out(client_random.begin(), client_random.end());
-  out.insert(out.end(), server_random.begin(), server_random.end());
+  Bytes out = client_random.ToBytes();
+  Append(out, server_random);
   Append(out, ParamsBytes());
   return out;
 }

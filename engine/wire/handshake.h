@@ -194,9 +194,10 @@ struct ServerKeyExchange {
   }
   // The encoded params: exactly the bytes of the body before the signature (the params
   // encoding is canonical, so this equals what was parsed). RFC 5246 7.4.3 signs
-  // client_random + server_random + these bytes; SignedData() builds that input.
+  // client_random + server_random + these bytes; SignedData() builds that input (the one
+  // place that does: the engine, the scripted peer and the tests all call it).
   Bytes ParamsBytes() const;
-  Bytes SignedData(const Random& client_random, const Random& server_random) const;
+  Bytes SignedData(ByteView client_random, ByteView server_random) const;
   std::string Describe() const;
   bool operator==(const ServerKeyExchange& o) const {
     return params == o.params && algorithm == o.algorithm && signature == o.signature;

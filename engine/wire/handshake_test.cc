@@ -254,7 +254,11 @@ TEST(IllustratedTest, ServerKeyExchangeFields) {
   EXPECT_EQ(ske.signature.size(), 256u);  // a 2048-bit RSA signature
   // The signed params are the first 36 bytes of the body: 03 001d 20 <point>.
   EXPECT_EQ(ToHex(ske.ParamsBytes()), ToHex(ByteView(body).subview(0, 36)));
-  const Bytes signed_data = ske.SignedData(Seq(0x00), Seq(0x70));
+  const Random client_random = Seq(0x00);
+  const Random server_random = Seq(0x70);
+  const Bytes signed_data =
+      ske.SignedData(ByteView(client_random.data(), client_random.size()),
+                     ByteView(server_random.data(), server_random.size()));
   ASSERT_EQ(signed_data.size(), 100u);
   EXPECT_EQ(ToHex(ByteView(signed_data).subview(0, 64)),
             "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"

@@ -126,7 +126,9 @@ std::vector<M> Kinds(const std::vector<WireItem>& items) {
 
 std::string Rules(const std::vector<Violation>& v) {
   std::string out;
-  for (const Violation& x : v) out += x.rule + " (" + x.detail + "); ";
+  for (const Violation& x : v) {
+    out += std::string(ViolationRuleName(x.rule)) + " (" + x.detail + "); ";
+  }
   return out;
 }
 

@@ -3,7 +3,12 @@
 // Finished for what was actually sent, then applies the step's deviations — so a vector can
 // skip, reorder or tamper with one thing and keep the rest cryptographically valid. It also
 // decodes everything the target sends (decrypting once the target's keys are known) and checks
-// the invariants it alone can see (a wrong Finished from the target, ...).
+// the invariants it alone can see (violation.h: a wrong Finished from the target, ...).
+//
+// Inside: message_builder.h builds what the peer sends (one function per message),
+// message_observer.h decodes and judges what the target sends (one handler per message),
+// peer_state.h is the per-connection state both share (keys, transcript, what was offered
+// and negotiated); scripted_peer.cc frames records and ties them together.
 #ifndef SHAKEDOWN_HARNESS_PEER_SCRIPTED_PEER_H_
 #define SHAKEDOWN_HARNESS_PEER_SCRIPTED_PEER_H_
 
@@ -15,8 +20,9 @@
 #include "engine/base/alert.h"
 #include "engine/base/bytes.h"
 #include "engine/base/status.h"
-#include "engine/connection/session.h"
 #include "engine/crypto/pki.h"
+#include "engine/wire/registry.h"
+#include "harness/peer/violation.h"
 #include "harness/scenario/scenario.h"
 
 namespace shakedown {
@@ -46,23 +52,16 @@ struct WireItem {
   Bytes wire;           // the record bytes as received (for the trace)
 };
 
-// A rule the target broke that the peer detected while processing what it sent. Rules:
-//   "finished: verify_data"          the target's Finished differs from the recomputed value
-//   "order: illegal message"         not legal per engine/state/handshake_table.h (checked
-//                                    until the peer itself leaves the table, then not)
-//   "ccs: before keys"               CCS before any key exchange (CVE-2014-0224)
-//   "accepted: tampered <Message>"   the peer tampered a Finished / CertificateVerify /
-//                                    ServerKeyExchange signature and the target carried on
-//   "after fatal alert"              anything received after the target's fatal alert
-//   "resumption: mismatch"           resumed with another suite/EMS state, or unoffered
-//   "ems: not echoed" / "ems: unsolicited" / "ems: not offered"     RFC 7627 (checklist 55)
-//   "extensions: unsolicited"        ServerHello extension not offered (checklist 33)
-//   "negotiation: suite not offered" (checklist 34)
-//   "renegotiation_info: not offered" (checklist 49)
-//   "server_key_exchange: signature" / "certificate_verify: signature"  (checklist 40, 44)
-struct Violation {
-  std::string rule;
-  std::string detail;  // expected vs observed
+// What the peer keeps of a completed handshake to resume it in a later connection of the
+// vector (RFC 5246 7.4.1.2, RFC 5077). The peer's own, not the engine's Session: the peer
+// stays independent of the implementation it tests.
+struct PeerSession {
+  Bytes session_id;  // as the ServerHello carried it (may be empty for a ticket)
+  ProtocolVersion version = ProtocolVersion::kTls12;
+  uint16_t cipher_suite = 0;
+  Bytes master_secret;
+  bool extended_master_secret = false;  // RFC 7627 5.3: a resumption must keep the same state
+  Bytes ticket;                         // RFC 5077: received (client peer) or issued (server peer)
 };
 
 // What the peer saw of the connection, for the oracle's agreement checks.
@@ -76,7 +75,7 @@ struct PeerView {
   Bytes master_secret;
   Bytes client_random;
   Bytes server_random;
-  std::optional<Session> session;  // to resume in a later connection of the vector
+  std::optional<PeerSession> session;  // to resume in a later connection of the vector
 };
 
 class ScriptedPeer {

@@ -123,11 +123,13 @@ std::vector<MessageName> Kinds(const std::vector<WireItem>& items) {
 
 std::string Rules(const std::vector<Violation>& v) {
   std::string out;
-  for (const Violation& x : v) out += x.rule + " (" + x.detail + "); ";
+  for (const Violation& x : v) {
+    out += std::string(ViolationRuleName(x.rule)) + " (" + x.detail + "); ";
+  }
   return out;
 }
 
-bool HasRule(const std::vector<Violation>& v, const std::string& rule) {
+bool HasRule(const std::vector<Violation>& v, ViolationRule rule) {
   for (const Violation& x : v) {
     if (x.rule == rule) return true;
   }
@@ -386,7 +388,10 @@ TEST(ScriptedPeerServer, AnswersAHandBuiltClientHello) {
   auto key = PublicKeyFromCertificate(cert.certificate_list.front());
   ASSERT_TRUE(key.ok());
   EXPECT_TRUE(
-      VerifySignature(**key, ske.algorithm, ske.SignedData(ch.random, sh.random), ske.signature)
+      VerifySignature(**key, ske.algorithm,
+                      ske.SignedData(ByteView(ch.random.data(), ch.random.size()),
+                                     ByteView(sh.random.data(), sh.random.size())),
+                      ske.signature)
           .ok());
   EXPECT_TRUE(peer->TakeViolations().empty());
 }
@@ -537,11 +542,11 @@ TEST(ScriptedPeerDuo, TamperedFinishedIsDetectedAndAcceptanceReported) {
   fin.set = {Xor("verify_data", {0x01}, 0)};
   d.server->Receive(SendOk(*d.client, fin));
   std::vector<Violation> server_saw = d.server->TakeViolations();
-  EXPECT_TRUE(HasRule(server_saw, "finished: verify_data")) << Rules(server_saw);
+  EXPECT_TRUE(HasRule(server_saw, ViolationRule::kFinishedVerifyData)) << Rules(server_saw);
   // The "target" (the server peer) carries on instead of alerting: the client reports it.
   ServerSends(d, {M::kChangeCipherSpec, M::kFinished});
   std::vector<Violation> client_saw = d.client->TakeViolations();
-  EXPECT_TRUE(HasRule(client_saw, "accepted: tampered Finished")) << Rules(client_saw);
+  EXPECT_TRUE(HasRule(client_saw, ViolationRule::kAcceptedTamperedFinished)) << Rules(client_saw);
   EXPECT_FALSE(d.client->view().handshake_complete);
 }
 
@@ -561,7 +566,7 @@ TEST(ScriptedPeerDuo, OrderViolationsSeenByTheClient) {
   }
   d.client->Receive(ske);
   std::vector<Violation> v = d.client->TakeViolations();
-  EXPECT_TRUE(HasRule(v, "order: illegal message")) << Rules(v);
+  EXPECT_TRUE(HasRule(v, ViolationRule::kIllegalOrder)) << Rules(v);
 }
 
 TEST(ScriptedPeerDuo, EarlyCcsFromTheServerIsReported) {
@@ -569,9 +574,9 @@ TEST(ScriptedPeerDuo, EarlyCcsFromTheServerIsReported) {
   ClientSends(d, {M::kClientHello});
   ServerSends(d, {M::kServerHello, M::kChangeCipherSpec});
   std::vector<Violation> v = d.client->TakeViolations();
-  EXPECT_TRUE(HasRule(v, "ccs: before keys")) << Rules(v);
-  EXPECT_TRUE(HasRule(v, "resumption: mismatch")) << Rules(v);  // nothing was offered
-  EXPECT_TRUE(HasRule(v, "order: illegal message")) << Rules(v);
+  EXPECT_TRUE(HasRule(v, ViolationRule::kCcsBeforeKeys)) << Rules(v);
+  EXPECT_TRUE(HasRule(v, ViolationRule::kResumptionMismatch)) << Rules(v);  // nothing was offered
+  EXPECT_TRUE(HasRule(v, ViolationRule::kIllegalOrder)) << Rules(v);
 }
 
 TEST(ScriptedPeerDuo, AnythingAfterAFatalAlertIsReported) {
@@ -586,7 +591,7 @@ TEST(ScriptedPeerDuo, AnythingAfterAFatalAlertIsReported) {
   EXPECT_EQ(items[0].level, AlertLevel::kFatal);
   EXPECT_TRUE(d.client->TakeViolations().empty());
   ServerSends(d, {M::kServerHello});
-  EXPECT_TRUE(HasRule(d.client->TakeViolations(), "after fatal alert"));
+  EXPECT_TRUE(HasRule(d.client->TakeViolations(), ViolationRule::kAfterFatalAlert));
 }
 
 TEST(ScriptedPeerDuo, UnsolicitedEmsAndMissingEcho) {
@@ -596,17 +601,17 @@ TEST(ScriptedPeerDuo, UnsolicitedEmsAndMissingEcho) {
   d.client = MakePeer(cs, 1);
   d.server = MakePeer(MakeScenario(Side::kClient, {Suite(kEcdheRsa)}), 2);
   ClientSends(d, {M::kClientHello});
-  EXPECT_TRUE(HasRule(d.server->TakeViolations(), "ems: not offered"));
+  EXPECT_TRUE(HasRule(d.server->TakeViolations(), ViolationRule::kEmsNotOffered));
   SendStep sh = Step(M::kServerHello);
   sh.set = {SetBytes("extensions.extended_master_secret", {})};
   d.client->Receive(SendOk(*d.server, sh));
-  EXPECT_TRUE(HasRule(d.client->TakeViolations(), "ems: unsolicited"));
+  EXPECT_TRUE(HasRule(d.client->TakeViolations(), ViolationRule::kEmsUnsolicited));
 
   Duo e = MakeDuo(Suite(kEcdheRsa));
   ClientSends(e, {M::kClientHello});
   sh.set = {Delete("extensions.extended_master_secret")};
   e.client->Receive(SendOk(*e.server, sh));
-  EXPECT_TRUE(HasRule(e.client->TakeViolations(), "ems: not echoed"));
+  EXPECT_TRUE(HasRule(e.client->TakeViolations(), ViolationRule::kEmsNotEchoed));
 }
 
 TEST(ScriptedPeerDuo, ResumptionBySessionId) {
@@ -662,7 +667,7 @@ TEST(ScriptedPeerDuo, ResumptionWithAnotherSuiteIsReported) {
   sh.set = {SetNumber("cipher_suite", b)};  // CVE-2010-4180 class
   d.client->Receive(SendOk(*d.server, sh));
   std::vector<Violation> v = d.client->TakeViolations();
-  EXPECT_TRUE(HasRule(v, "resumption: mismatch")) << Rules(v);
+  EXPECT_TRUE(HasRule(v, ViolationRule::kResumptionMismatch)) << Rules(v);
 }
 
 // ---- Field edit helpers ----

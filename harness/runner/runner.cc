@@ -363,9 +363,11 @@ class VectorRun {
   bool CheckViolations() {
     std::vector<Violation> v = peer_->TakeViolations();
     if (v.empty()) return true;
-    for (size_t i = 1; i < v.size(); ++i) Note("also: " + v[i].rule + ": " + v[i].detail);
+    for (size_t i = 1; i < v.size(); ++i) {
+      Note("also: " + std::string(ViolationRuleName(v[i].rule)) + ": " + v[i].detail);
+    }
     std::string where = pending_.empty() ? "" : " [on " + pending_.back().summary + "]";
-    return Fail("invariant: " + v[0].rule, v[0].detail + where);
+    return Fail(InvariantRule(v[0].rule), v[0].detail + where);
   }
 
   // What has arrived already, without waiting.
@@ -741,6 +743,10 @@ RunResult RunScenarios(const std::vector<Scenario>& scenarios, const TargetFacto
                       if (target == nullptr) return TargetErrorResult(scenarios[i], status);
                       return RunVector(scenarios[i], *target, options);
                     });
+}
+
+std::string InvariantRule(ViolationRule rule) {
+  return "invariant: " + std::string(ViolationRuleName(rule));
 }
 
 std::string DescribeStep(const Step& step) {

@@ -20,6 +20,7 @@
 
 #include "engine/base/status.h"
 #include "engine/crypto/pki.h"
+#include "harness/peer/violation.h"
 #include "harness/runner/target.h"
 #include "harness/scenario/loader.h"
 #include "harness/scenario/scenario.h"
@@ -28,7 +29,7 @@
 namespace shakedown {
 
 // Rules (VectorResult::rule) the runner itself assigns; the peer's invariants appear as
-// "invariant: <Violation::rule>".
+// InvariantRule(rule): "invariant: <ViolationRuleName(rule)>".
 inline constexpr char kRuleExpectMessages[] = "expect: messages";
 inline constexpr char kRuleExpectCheck[] = "expect: field check";
 inline constexpr char kRuleExpectAlert[] = "expect: alert";
@@ -43,6 +44,9 @@ inline constexpr char kRuleDied[] = "target: died";
 inline constexpr char kRuleVector[] = "vector: cannot be played";
 inline constexpr char kRuleLoad[] = "vector: load error";
 inline constexpr char kRuleConnect[] = "target: connect";
+
+// VectorResult::rule for a vector failed by the peer's invariant `rule`.
+std::string InvariantRule(ViolationRule rule);
 
 struct RunOptions {
   // How long an expectation waits for the target (network targets; the reference target

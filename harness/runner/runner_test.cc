@@ -327,6 +327,14 @@ std::string CaseName(const ::testing::TestParamInfo<MisbehaviourCase>& info) {
   return kNames[static_cast<int>(info.param.m)];
 }
 
+// The peer's invariants reach reports under their published names.
+TEST(Runner, InvariantRuleNamesArePublishedSpellings) {
+  EXPECT_EQ(InvariantRule(ViolationRule::kAfterFatalAlert), "invariant: after fatal alert");
+  EXPECT_EQ(InvariantRule(ViolationRule::kFinishedVerifyData), "invariant: finished: verify_data");
+  EXPECT_EQ(InvariantRule(ViolationRule::kAcceptedTamperedCertificateVerify),
+            "invariant: accepted: tampered CertificateVerify");
+}
+
 class RunnerMisbehaviour : public ::testing::TestWithParam<MisbehaviourCase> {};
 
 TEST_P(RunnerMisbehaviour, FailsTheVectorWithAClearRuleAndTheRunContinues) {

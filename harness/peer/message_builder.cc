@@ -1,0 +1,526 @@
+#include "harness/peer/message_builder.h"
+
+#include <botan/bigint.h>
+#include <botan/rsa.h>
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "engine/crypto/key_exchange.h"
+#include "engine/crypto/signature.h"
+#include "engine/wire/extensions.h"
+#include "harness/peer/field_edits.h"
+
+namespace shakedown {
+namespace peer {
+namespace {
+
+Bytes RandomBytes(Botan::RandomNumberGenerator& rng, size_t n) {
+  Bytes out(n);
+  if (n > 0) rng.randomize(out.data(), n);
+  return out;
+}
+
+bool EditsField(const std::vector<FieldEdit>& edits, std::string_view field) {
+  for (const FieldEdit& e : edits) {
+    if (e.field == field) return true;
+  }
+  return false;
+}
+
+// The messages whose tampering a correct target must refuse: their integrity is what the
+// vector tests ("accepted: tampered <Message>").
+bool IsIntegrityChecked(MessageName name) {
+  return name == MessageName::kFinished || name == MessageName::kCertificateVerify ||
+         name == MessageName::kServerKeyExchange;
+}
+
+}  // namespace
+
+Result<Outgoing> MessageBuilder::BuildMessage(const SendStep& step) {
+  switch (step.message) {
+    case MessageName::kChangeCipherSpec:
+      return BuildChangeCipherSpec(step);
+    case MessageName::kAlert:
+      return BuildAlert(step);
+    case MessageName::kApplicationData:
+      return BuildApplicationData(step);
+    default:
+      return BuildHandshake(step);
+  }
+}
+
+Result<Outgoing> MessageBuilder::Build(const SendStep& step) {
+  SD_ASSIGN_OR_RETURN(Outgoing o, BuildMessage(step));
+  if (HasCorruption(step.corrupt)) {
+    Bytes before = o.payload;
+    SD_RETURN_IF_ERROR(ApplyCorruption(step.corrupt, &o.payload));
+    constexpr uint8_t kHandshakeRecord = static_cast<uint8_t>(ContentType::kHandshake);
+    bool header_xor =
+        step.corrupt.xor_bytes.has_value() && o.content_type == kHandshakeRecord &&
+        before.size() >= kHandshakeHeaderLength &&
+        !std::equal(before.begin(), before.begin() + kHandshakeHeaderLength, o.payload.begin());
+    o.restructured =
+        step.corrupt.truncate.has_value() || !step.corrupt.append.empty() || header_xor;
+    if (IsIntegrityChecked(step.message)) o.tampered = o.tampered || o.payload != before;
+  }
+  return o;
+}
+
+// ---------------------------------------------------------------------------------------
+// Records
+
+Result<Outgoing> MessageBuilder::BuildChangeCipherSpec(const SendStep& step) {
+  Outgoing o;
+  o.name = step.message;
+  o.content_type = static_cast<uint8_t>(ContentType::kChangeCipherSpec);
+  o.payload = {ChangeCipherSpec::kValue};
+  for (const FieldEdit& e : step.set) {
+    if (e.field != "value")
+      return InternalError("set " + e.field + ": ChangeCipherSpec has no such field");
+    SD_ASSIGN_OR_RETURN(o.payload, EditBytes(e, o.payload));
+  }
+  return o;
+}
+
+Result<Outgoing> MessageBuilder::BuildAlert(const SendStep& step) {
+  Outgoing o;
+  o.name = step.message;
+  o.content_type = static_cast<uint8_t>(ContentType::kAlert);
+  // Default: a warning close_notify (RFC 5246 7.2.1), the one alert that needs no reason.
+  Alert alert{AlertLevel::kWarning, AlertDescription::kCloseNotify};
+  SD_RETURN_IF_ERROR(ApplyAlertEdits(step.set, &alert));
+  SD_ASSIGN_OR_RETURN(o.payload, SerializeToBytes(alert));
+  return o;
+}
+
+Result<Outgoing> MessageBuilder::BuildApplicationData(const SendStep& step) {
+  Outgoing o;
+  o.name = step.message;
+  o.content_type = static_cast<uint8_t>(ContentType::kApplicationData);
+  o.payload = step.raw;
+  for (const FieldEdit& e : step.set) {
+    if (e.field != "data")
+      return InternalError("set " + e.field + ": ApplicationData has no such field");
+    SD_ASSIGN_OR_RETURN(o.payload, EditBytes(e, o.payload));
+  }
+  return o;
+}
+
+// ---------------------------------------------------------------------------------------
+// Handshake messages
+
+Result<Outgoing> MessageBuilder::BuildHandshake(const SendStep& step) {
+  Outgoing o;
+  o.name = step.message;
+  std::vector<FieldEdit> edits = step.set;
+  SD_ASSIGN_OR_RETURN(TypedHandshake message, BuildDefault(step, &edits));
+  SD_ASSIGN_OR_RETURN(Bytes reference, SerializeHandshakeMessage(message));
+  SD_RETURN_IF_ERROR(ApplyFieldEdits(edits, &message)
+                         .WithContext(std::string(MessageNameString(step.message))));
+  bool signature_edited =
+      EditsField(edits, "signature") || EditsField(edits, "signature_algorithm");
+  if (auto* ske = std::get_if<ServerKeyExchange>(&message)) {
+    // Params edited, signature not: sign the edited params, so the vector tests the
+    // params (an invalid curve point, an unoffered group) and not the signature.
+    if (!signature_edited && !edits.empty()) {
+      SD_ASSIGN_OR_RETURN(ske->signature, SignServerKeyExchange(*ske, ske->algorithm));
+    }
+  }
+  SD_ASSIGN_OR_RETURN(o.payload, SerializeHandshakeMessage(message));
+  CommitSent(message);
+  switch (step.message) {
+    case MessageName::kFinished:
+      o.tampered = o.payload != reference;
+      break;
+    case MessageName::kCertificateVerify:
+    case MessageName::kServerKeyExchange:
+      o.tampered = signature_edited;
+      break;
+    default:
+      break;
+  }
+  return o;
+}
+
+Result<TypedHandshake> MessageBuilder::BuildDefault(const SendStep& step,
+                                                    std::vector<FieldEdit>* edits) {
+  switch (step.message) {
+    case MessageName::kHelloRequest:
+      return TypedHandshake(HelloRequest{});
+    case MessageName::kClientHello: {
+      SD_ASSIGN_OR_RETURN(ClientHello ch, BuildClientHello());
+      return TypedHandshake(std::move(ch));
+    }
+    case MessageName::kServerHello: {
+      SD_ASSIGN_OR_RETURN(ServerHello sh, BuildServerHello());
+      return TypedHandshake(std::move(sh));
+    }
+    case MessageName::kCertificate:
+      return TypedHandshake(BuildCertificate());
+    case MessageName::kServerKeyExchange: {
+      SD_ASSIGN_OR_RETURN(ServerKeyExchange ske, BuildServerKeyExchange());
+      return TypedHandshake(std::move(ske));
+    }
+    case MessageName::kCertificateRequest:
+      return TypedHandshake(BuildCertificateRequest());
+    case MessageName::kServerHelloDone:
+      return TypedHandshake(ServerHelloDone{});
+    case MessageName::kClientKeyExchange: {
+      SD_ASSIGN_OR_RETURN(ClientKeyExchange cke, BuildClientKeyExchange(edits));
+      return TypedHandshake(std::move(cke));
+    }
+    case MessageName::kCertificateVerify: {
+      SD_ASSIGN_OR_RETURN(CertificateVerify cv, BuildCertificateVerify());
+      return TypedHandshake(std::move(cv));
+    }
+    case MessageName::kNewSessionTicket:
+      return TypedHandshake(BuildNewSessionTicket());
+    case MessageName::kFinished: {
+      SD_ASSIGN_OR_RETURN(Finished fin, BuildFinished());
+      return TypedHandshake(std::move(fin));
+    }
+    default:
+      return InternalError("Send: not a handshake message");
+  }
+}
+
+Result<ClientHello> MessageBuilder::BuildClientHello() {
+  PeerConnection& c = state_.conn();
+  const PeerConfig& p = state_.setup.scenario.peer;
+  ClientHello ch;
+  ch.client_version = p.version;
+  c.rng->randomize(ch.random.data(), ch.random.size());
+  if (c.offer) {
+    ch.session_id = c.offer->session_id;
+    // RFC 5077 3.4: with a ticket the client generates a session id, and the server echoes
+    // it when it accepts the ticket: how the peer recognises a resumption.
+    if (ch.session_id.empty() && !c.offer->ticket.empty() && p.session_ticket) {
+      ch.session_id = RandomBytes(*c.rng, 32);
+    }
+  }
+  ch.cipher_suites = state_.setup.suites;
+  ch.compression_methods = {0};
+  Extensions ext;
+  if (!p.server_name.empty()) SD_RETURN_IF_ERROR(ext.Set(ServerNameExt{{p.server_name}}));
+  SD_RETURN_IF_ERROR(ext.Set(SupportedGroupsExt{state_.setup.groups}));
+  SD_RETURN_IF_ERROR(ext.Set(EcPointFormatsExt{{EcPointFormat::kUncompressed}}));
+  SD_RETURN_IF_ERROR(ext.Set(SignatureAlgorithmsExt{state_.setup.schemes}));
+  if (p.extended_master_secret) SD_RETURN_IF_ERROR(ext.Set(ExtendedMasterSecretExt{}));
+  // RFC 5746 3.4: the initial ClientHello carries an empty renegotiation_info.
+  if (p.renegotiation_info) SD_RETURN_IF_ERROR(ext.Set(RenegotiationInfoExt{}));
+  if (p.session_ticket) {
+    SessionTicketExt t;
+    if (c.offer) t.ticket = c.offer->ticket;
+    SD_RETURN_IF_ERROR(ext.Set(t));
+  }
+  ch.extensions = std::move(ext);
+  return ch;
+}
+
+std::optional<PeerSession> MessageBuilder::FindResumable(const ClientHello& ch,
+                                                         bool ch_ems) const {
+  // Resumption, only when the script asks for it: by session id, or by a ticket this peer
+  // issued (RFC 5077 3.4: echo the client's session id). RFC 5246 7.4.1.2 / RFC 7627 5.3:
+  // the cached suite must be offered and the EMS state must match, else a full handshake.
+  const PeerConnection& c = state_.conn();
+  if (!state_.setup.scenario.connections[c.index].resume) return std::nullopt;
+  std::optional<PeerSession> found;
+  if (!ch.session_id.empty()) {
+    auto it = state_.cache_by_id.find(ch.session_id);
+    if (it != state_.cache_by_id.end()) found = it->second;
+  }
+  if (!found && ch.extensions) {
+    if (const Extension* t =
+            ch.extensions->FindRaw(static_cast<uint16_t>(ExtensionType::kSessionTicket))) {
+      auto it = state_.cache_by_ticket.find(t->body);
+      if (it != state_.cache_by_ticket.end()) found = it->second;
+    }
+  }
+  if (found && Contains(ch.cipher_suites, found->cipher_suite) &&
+      found->extended_master_secret == ch_ems) {
+    return found;
+  }
+  return std::nullopt;
+}
+
+Result<ServerHello> MessageBuilder::BuildServerHello() {
+  PeerConnection& c = state_.conn();
+  if (!c.client_hello) return InternalError("ServerHello: no ClientHello received yet");
+  const ClientHello& ch = *c.client_hello;
+  const PeerConfig& p = state_.setup.scenario.peer;
+  const std::vector<uint16_t>& suites = state_.setup.suites;
+  ServerHello sh;
+  sh.server_version = p.version;
+  c.rng->randomize(sh.random.data(), sh.random.size());
+
+  // RFC 5246 7.4.1.3: a suite the client offered; the peer's own order decides.
+  sh.cipher_suite = suites.empty() ? 0 : suites.front();
+  for (uint16_t s : suites) {
+    const CipherSuiteInfo* info = FindCipherSuite(s);
+    if (Contains(ch.cipher_suites, s) && info != nullptr && info->engine_supported &&
+        (info->key_exchange == KeyExchange::kRsa || info->IsEcdhe())) {
+      sh.cipher_suite = s;
+      break;
+    }
+  }
+
+  bool ch_ems = HasExt(ch.extensions, ExtensionType::kExtendedMasterSecret);
+  c.candidate = FindResumable(ch, ch_ems);
+  if (c.candidate) {
+    sh.cipher_suite = c.candidate->cipher_suite;
+    sh.session_id = ch.session_id;
+  } else {
+    sh.session_id = RandomBytes(*c.rng, 32);
+  }
+
+  const CipherSuiteInfo* info = FindCipherSuite(sh.cipher_suite);
+  Extensions ext;
+  bool ems = ch_ems && p.extended_master_secret;
+  if (c.candidate) ems = c.candidate->extended_master_secret;
+  if (ems) SD_RETURN_IF_ERROR(ext.Set(ExtendedMasterSecretExt{}));
+  // RFC 5746 3.6: answer an empty RI or the SCSV with an empty RI.
+  if (p.renegotiation_info && (HasExt(ch.extensions, ExtensionType::kRenegotiationInfo) ||
+                               Contains(ch.cipher_suites, kEmptyRenegotiationInfoScsv))) {
+    SD_RETURN_IF_ERROR(ext.Set(RenegotiationInfoExt{}));
+  }
+  // RFC 5077 3.2: the empty extension announces a NewSessionTicket.
+  if (p.session_ticket && !c.candidate && HasExt(ch.extensions, ExtensionType::kSessionTicket)) {
+    SD_RETURN_IF_ERROR(ext.Set(SessionTicketExt{}));
+  }
+  if (info != nullptr && info->IsEcdhe() && HasExt(ch.extensions, ExtensionType::kEcPointFormats)) {
+    SD_RETURN_IF_ERROR(ext.Set(EcPointFormatsExt{{EcPointFormat::kUncompressed}}));
+  }
+  if (!ext.empty()) sh.extensions = std::move(ext);
+  return sh;
+}
+
+Certificate MessageBuilder::BuildCertificate() {
+  Certificate cert;
+  const Credential* cred =
+      state_.setup.is_client() ? state_.ClientCredential() : state_.ServerCredential();
+  if (cred != nullptr) cert.certificate_list = cred->chain_der;
+  return cert;
+}
+
+Result<Bytes> MessageBuilder::SignServerKeyExchange(const ServerKeyExchange& ske,
+                                                    SignatureScheme scheme) {
+  PeerConnection& c = state_.conn();
+  const Credential* cred = state_.ServerCredential();
+  SD_ASSIGN_OR_RETURN(Signer signer, Signer::Create(cred->key, *c.rng));
+  // RFC 5246 7.4.3: client_random + server_random + params.
+  return signer.Sign(scheme, ske.SignedData(View(c.client_random), View(c.server_random)),
+                     *c.rng);
+}
+
+Result<ServerKeyExchange> MessageBuilder::BuildServerKeyExchange() {
+  PeerConnection& c = state_.conn();
+  if (c.suite != nullptr && c.suite->key_exchange == KeyExchange::kDheRsa) {
+    return InternalError("ServerKeyExchange: the peer does not implement DHE");
+  }
+  // RFC 8422 5.1.1: a group from the client's supported_groups, in the peer's order.
+  std::optional<std::vector<NamedGroup>> offered;
+  if (c.client_hello && c.client_hello->extensions) {
+    if (auto g = c.client_hello->extensions->Find<SupportedGroupsExt>(); g && g->ok()) {
+      offered = (*g)->groups;
+    }
+  }
+  std::optional<NamedGroup> group;
+  for (NamedGroup g : state_.setup.groups) {
+    if (!IsSupportedEcdheGroup(g)) continue;
+    if (offered && std::find(offered->begin(), offered->end(), g) == offered->end()) continue;
+    group = g;
+    break;
+  }
+  if (!group) group = NamedGroup::kSecp256r1;  // nothing in common: the target will object
+  SD_ASSIGN_OR_RETURN(EcdheKeyPair pair, EcdheKeyPair::Generate(*group, *c.rng));
+  ServerKeyExchange ske;
+  ske.params = EcdhServerParams{*group, pair.public_value()};
+  c.own_ecdhe = std::move(pair);
+
+  std::optional<std::vector<SignatureScheme>> peer_offered;
+  if (c.client_hello && c.client_hello->extensions) {
+    if (auto s = c.client_hello->extensions->Find<SignatureAlgorithmsExt>(); s && s->ok()) {
+      peer_offered = (*s)->schemes;
+    }
+  }
+  const Credential* cred = state_.ServerCredential();
+  Result<SignatureScheme> scheme =
+      ChooseSignatureScheme(*cred->key, peer_offered, &state_.setup.schemes);
+  // No overlap: sign with the peer's first usable scheme; the target must refuse it.
+  ske.algorithm = scheme.ok() ? *scheme
+                              : (cred == &state_.setup.resources.pki->ecdsa_server
+                                     ? SignatureScheme::kEcdsaSecp256r1Sha256
+                                     : SignatureScheme::kRsaPkcs1Sha256);
+  SD_ASSIGN_OR_RETURN(ske.signature, SignServerKeyExchange(ske, ske.algorithm));
+  return ske;
+}
+
+CertificateRequest MessageBuilder::BuildCertificateRequest() {
+  CertificateRequest cr;
+  cr.certificate_types = {ClientCertificateType::kRsaSign, ClientCertificateType::kEcdsaSign};
+  cr.supported_signature_algorithms = state_.setup.schemes;
+  return cr;
+}
+
+Result<ClientKeyExchange> MessageBuilder::BuildClientKeyExchange(std::vector<FieldEdit>* edits) {
+  PeerConnection& c = state_.conn();
+  // Edits that act before the encryption are consumed here; the rest apply to the message.
+  std::vector<FieldEdit> pms_edits;
+  std::vector<FieldEdit> rest;
+  for (FieldEdit& e : *edits) {
+    bool early = e.field == "pre_master_secret.version" || e.field == "pre_master_secret.length" ||
+                 e.field == "rsa_padding";
+    (early ? pms_edits : rest).push_back(std::move(e));
+  }
+  *edits = std::move(rest);
+
+  bool rsa =
+      c.suite != nullptr ? c.suite->key_exchange == KeyExchange::kRsa : !c.target_ecdhe.has_value();
+  ClientKeyExchange cke;
+  if (!rsa) {
+    cke.kind = KeyExchangeKind::kEcdhe;
+    if (!c.target_ecdhe) {
+      return InternalError("ClientKeyExchange: no ServerKeyExchange received for ECDHE");
+    }
+    SD_ASSIGN_OR_RETURN(EcdheKeyPair pair,
+                        EcdheKeyPair::Generate(c.target_ecdhe->named_curve, *c.rng));
+    SD_ASSIGN_OR_RETURN(c.pre_master_secret, pair.Agree(c.target_ecdhe->public_key));
+    cke.exchange_keys = pair.public_value();
+    c.own_ecdhe = std::move(pair);
+    if (!pms_edits.empty()) {
+      return InternalError("set " + pms_edits.front().field + ": only for RSA key exchange");
+    }
+    return cke;
+  }
+
+  cke.kind = KeyExchangeKind::kRsa;
+  if (!c.target_key) {
+    return InternalError("ClientKeyExchange: no server certificate received for RSA");
+  }
+  // RFC 5246 7.4.7.1: the version offered in the ClientHello (as sent), not the negotiated.
+  uint16_t version = static_cast<uint16_t>(c.client_hello ? c.client_hello->client_version
+                                                          : state_.setup.scenario.peer.version);
+  Bytes pms = MakeRsaPreMasterSecret(version, *c.rng);
+  const FieldEdit* padding = nullptr;
+  for (const FieldEdit& e : pms_edits) {
+    if (e.field == "pre_master_secret.version") {
+      SD_ASSIGN_OR_RETURN(uint64_t v, EditNumber(e, 0xffff));
+      pms[0] = static_cast<uint8_t>(v >> 8);
+      pms[1] = static_cast<uint8_t>(v);
+    } else if (e.field == "pre_master_secret.length") {
+      SD_ASSIGN_OR_RETURN(uint64_t n, EditNumber(e, 0xffff));
+      size_t old = pms.size();
+      pms.resize(n);
+      if (n > old) c.rng->randomize(pms.data() + old, n - old);
+    } else {
+      padding = &e;
+    }
+  }
+  c.pre_master_secret = pms;
+  SD_ASSIGN_OR_RETURN(cke.exchange_keys, EncryptRsaPreMasterSecret(pms, padding));
+  return cke;
+}
+
+Result<Bytes> MessageBuilder::EncryptRsaPreMasterSecret(const Bytes& pms,
+                                                        const FieldEdit* padding) {
+  PeerConnection& c = state_.conn();
+  if (padding == nullptr) return EncryptPreMasterSecret(*c.target_key, pms, *c.rng);
+  // The PKCS#1 v1.5 block 00 02 PS 00 PMS (RFC 8017 7.2.1) as the default value, so an xor
+  // edit breaks exactly the byte a ROBOT vector names (checklist 45b).
+  const auto* rsa_key = dynamic_cast<const Botan::RSA_PublicKey*>(c.target_key.get());
+  if (rsa_key == nullptr) return InternalError("set rsa_padding: the server key is not RSA");
+  size_t k = rsa_key->get_n().bytes();
+  if (pms.size() + 11 > k) return InternalError("set rsa_padding: the PreMasterSecret is too long");
+  Bytes block = {0x00, 0x02};
+  for (size_t i = 0; i < k - 3 - pms.size(); ++i) {
+    uint8_t b = 0;
+    while (b == 0) c.rng->randomize(&b, 1);
+    block.push_back(b);
+  }
+  block.push_back(0x00);
+  Append(block, pms);
+  SD_ASSIGN_OR_RETURN(block, EditBytes(*padding, block));
+  return EncryptRsaRaw(*c.target_key, block);
+}
+
+Result<CertificateVerify> MessageBuilder::BuildCertificateVerify() {
+  PeerConnection& c = state_.conn();
+  const std::shared_ptr<const TestPki>& pki = state_.setup.resources.pki;
+  const Credential* cred = state_.ClientCredential();
+  if (cred == nullptr) cred = &pki->rsa_client;  // a deviation: sign anyway
+  std::optional<std::vector<SignatureScheme>> offered = state_.setup.schemes;
+  if (c.certificate_request) offered = c.certificate_request->supported_signature_algorithms;
+  CertificateVerify cv;
+  Result<SignatureScheme> scheme =
+      ChooseSignatureScheme(*cred->key, offered, &state_.setup.schemes);
+  cv.algorithm = scheme.ok() ? *scheme
+                             : (cred == &pki->ecdsa_client ? SignatureScheme::kEcdsaSecp256r1Sha256
+                                                           : SignatureScheme::kRsaPkcs1Sha256);
+  SD_ASSIGN_OR_RETURN(Signer signer, Signer::Create(cred->key, *c.rng));
+  // RFC 5246 7.4.8: every handshake message so far, as sent and received.
+  SD_ASSIGN_OR_RETURN(cv.signature, signer.Sign(cv.algorithm, c.transcript.messages(), *c.rng));
+  return cv;
+}
+
+NewSessionTicket MessageBuilder::BuildNewSessionTicket() {
+  NewSessionTicket nst;
+  nst.ticket_lifetime_hint = 7200;
+  nst.ticket = RandomBytes(*state_.conn().rng, 32);  // an opaque handle into the peer's cache
+  return nst;
+}
+
+Result<Finished> MessageBuilder::BuildFinished() {
+  // Computed before the step's edits, over the transcript as actually sent and received,
+  // so `set verify_data` or `corrupt` tamper with a correct value.
+  SD_ASSIGN_OR_RETURN(Bytes verify, state_.VerifyData(state_.setup.own_side));
+  return Finished{std::move(verify)};
+}
+
+// ---------------------------------------------------------------------------------------
+// What the peer remembers of what it sent
+
+// An edited ServerHello suite is the suite the target sees, so it is the one the peer
+// must follow.
+void MessageBuilder::CommitSent(const TypedHandshake& message) {
+  PeerConnection& c = state_.conn();
+  // A hello after the handshake (a renegotiation attempt) starts no new handshake here: the
+  // negotiated randoms and hellos stay those of the completed one.
+  if (c.completed) return;
+  if (const auto* ch = std::get_if<ClientHello>(&message)) {
+    c.client_hello = *ch;
+    c.client_random = ch->random;
+  } else if (const auto* sh = std::get_if<ServerHello>(&message)) {
+    c.server_hello = *sh;
+    c.server_random = sh->random;
+    c.suite = FindCipherSuite(sh->cipher_suite);
+    if (c.suite != nullptr) (void)c.transcript.SetAlgorithm(PrfFor(c.suite->prf));
+    bool ch_ems =
+        c.client_hello && HasExt(c.client_hello->extensions, ExtensionType::kExtendedMasterSecret);
+    c.ems = ch_ems && HasExt(sh->extensions, ExtensionType::kExtendedMasterSecret);
+    c.resumed = c.candidate.has_value() && !sh->session_id.empty() && c.client_hello &&
+                sh->session_id == c.client_hello->session_id;
+    if (c.resumed) {
+      if (sh->cipher_suite != c.candidate->cipher_suite ||
+          c.ems != c.candidate->extended_master_secret) {
+        c.pending_resumption_mismatch =
+            "the peer resumed session " + ToHex(sh->session_id) + " (suite " +
+            Describe(Registry::kCipherSuite, c.candidate->cipher_suite) + ", EMS " +
+            (c.candidate->extended_master_secret ? "on" : "off") + ") with suite " +
+            Describe(Registry::kCipherSuite, sh->cipher_suite) + ", EMS " + (c.ems ? "on" : "off");
+      }
+      state_.Resume(*c.candidate);
+    }
+    state_.Learn(*sh);
+  } else if (const auto* cert = std::get_if<Certificate>(&message)) {
+    if (state_.setup.is_client()) {
+      c.tracker.Learn(kFlagClientCert, !cert->certificate_list.empty());
+    }
+  } else if (const auto* nst = std::get_if<NewSessionTicket>(&message)) {
+    c.ticket = nst->ticket;
+  }
+}
+
+}  // namespace peer
+}  // namespace shakedown

@@ -1,0 +1,79 @@
+// The scripted peer's outgoing side: one function per message it can send, each building the
+// message a correct peer would send from the connection's state, then the step's `set` edits
+// and `corrupt` on top. What the peer must remember of what it sent (its hello, the
+// negotiated suite, a resumed session, ...) is recorded from the message as edited, since
+// that is what the target sees. Internal to harness/peer.
+#ifndef SHAKEDOWN_HARNESS_PEER_MESSAGE_BUILDER_H_
+#define SHAKEDOWN_HARNESS_PEER_MESSAGE_BUILDER_H_
+
+#include <optional>
+#include <vector>
+
+#include "engine/base/bytes.h"
+#include "engine/base/status.h"
+#include "engine/wire/handshake.h"
+#include "engine/wire/record.h"
+#include "harness/peer/peer_state.h"
+#include "harness/scenario/scenario.h"
+
+namespace shakedown {
+namespace peer {
+
+// What one send step puts on the wire, before records: the encoded message or record body
+// after `set` and `corrupt`.
+struct Outgoing {
+  MessageName name = MessageName::kRaw;
+  uint8_t content_type = static_cast<uint8_t>(ContentType::kHandshake);
+  Bytes payload;
+  bool tampered = false;      // Finished / CertificateVerify / SKE signature no longer valid
+  bool restructured = false;  // corruption changed the framing (truncate, append, header xor)
+};
+
+class MessageBuilder {
+ public:
+  explicit MessageBuilder(PeerState& state) : state_(state) {}
+
+  // The step's message (not kRaw), encoded, with its edits and corruption applied. Fails
+  // when the step cannot be played (an unknown field, RSA ClientKeyExchange before the
+  // server's certificate, ...).
+  Result<Outgoing> Build(const SendStep& step);
+
+ private:
+  // The step's message before `corrupt`.
+  Result<Outgoing> BuildMessage(const SendStep& step);
+  // Records (not handshake messages).
+  Result<Outgoing> BuildChangeCipherSpec(const SendStep& step);
+  Result<Outgoing> BuildAlert(const SendStep& step);
+  Result<Outgoing> BuildApplicationData(const SendStep& step);
+  // A handshake message: the default, then `set`, then the bookkeeping of CommitSent.
+  Result<Outgoing> BuildHandshake(const SendStep& step);
+  Result<TypedHandshake> BuildDefault(const SendStep& step, std::vector<FieldEdit>* edits);
+
+  // One per handshake message, its correct default (RFC 5246 7.4).
+  Result<ClientHello> BuildClientHello();
+  Result<ServerHello> BuildServerHello();
+  Certificate BuildCertificate();
+  Result<ServerKeyExchange> BuildServerKeyExchange();
+  CertificateRequest BuildCertificateRequest();
+  // Consumes the edits that act before the encryption (pre_master_secret.*, rsa_padding).
+  Result<ClientKeyExchange> BuildClientKeyExchange(std::vector<FieldEdit>* edits);
+  Result<CertificateVerify> BuildCertificateVerify();
+  NewSessionTicket BuildNewSessionTicket();
+  Result<Finished> BuildFinished();
+
+  // Server peer: the cached session this ClientHello may resume, if the script resumes.
+  std::optional<PeerSession> FindResumable(const ClientHello& ch, bool ch_ems) const;
+  Result<Bytes> SignServerKeyExchange(const ServerKeyExchange& ske, SignatureScheme scheme);
+  // RSA key transport: the encrypted pre-master secret, or a hand-made PKCS#1 block edited
+  // by `padding` (ROBOT vectors).
+  Result<Bytes> EncryptRsaPreMasterSecret(const Bytes& pms, const FieldEdit* padding);
+  // State from a message the peer sends, taken from the message as edited.
+  void CommitSent(const TypedHandshake& message);
+
+  PeerState& state_;
+};
+
+}  // namespace peer
+}  // namespace shakedown
+
+#endif  // SHAKEDOWN_HARNESS_PEER_MESSAGE_BUILDER_H_

@@ -1,0 +1,489 @@
+#include "harness/peer/message_observer.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+
+#include "engine/crypto/key_exchange.h"
+#include "engine/crypto/signature.h"
+#include "engine/wire/extensions.h"
+#include "harness/peer/field_edits.h"
+
+namespace shakedown {
+namespace peer {
+namespace {
+
+// The rule for a tampered message the target accepted.
+ViolationRule TamperRule(MessageName name) {
+  switch (name) {
+    case MessageName::kCertificateVerify:
+      return ViolationRule::kAcceptedTamperedCertificateVerify;
+    case MessageName::kServerKeyExchange:
+      return ViolationRule::kAcceptedTamperedServerKeyExchange;
+    default:
+      return ViolationRule::kAcceptedTamperedFinished;  // the only other one the peer tampers
+  }
+}
+
+}  // namespace
+
+std::vector<WireItem> MessageObserver::Receive(ByteView bytes) {
+  std::vector<WireItem> items;
+  PeerConnection& c = state_.conn();
+  while (!bytes.empty() && !c.reader_failed) {
+    Result<size_t> n = c.reader.Feed(bytes);
+    if (!n.ok()) {
+      c.reader_failed = true;
+      WireItem item;
+      item.summary = "record layer: " + n.status().ToString();
+      item.wire = bytes.ToBytes();
+      CheckAfterFatal(item);
+      items.push_back(std::move(item));
+      break;
+    }
+    bytes = bytes.subview(*n);
+    while (std::optional<Record> r = c.reader.Next()) OnRecord(*r, &items);
+  }
+  return items;
+}
+
+// ---------------------------------------------------------------------------------------
+// Records
+
+void MessageObserver::OnRecord(const Record& record, std::vector<WireItem>* items) {
+  PeerConnection& c = state_.conn();
+  Bytes wire;
+  (void)AppendRecord(record, &wire);
+  Bytes plain = record.fragment;
+  if (c.read) {
+    Result<Bytes> opened =
+        c.read->Open(static_cast<ContentType>(record.type),
+                     static_cast<ProtocolVersion>(record.version), record.fragment);
+    if (!opened.ok()) {
+      WireItem item;
+      item.summary = "protected record (type " + std::to_string(record.type) +
+                     ") does not decrypt: " + opened.status().ToString();
+      item.bytes = record.fragment;
+      item.wire = std::move(wire);
+      CheckAfterFatal(item);
+      items->push_back(std::move(item));
+      return;
+    }
+    plain = std::move(opened).value();
+  }
+
+  switch (static_cast<ContentType>(record.type)) {
+    case ContentType::kHandshake:
+      OnHandshakeRecord(plain, std::move(wire), items);
+      return;
+    case ContentType::kChangeCipherSpec:
+      items->push_back(OnChangeCipherSpec(plain, std::move(wire)));
+      return;
+    case ContentType::kAlert:
+      items->push_back(OnAlert(plain, std::move(wire)));
+      return;
+    case ContentType::kApplicationData:
+      items->push_back(OnApplicationData(plain, std::move(wire)));
+      return;
+    default: {
+      WireItem item;
+      item.kind = WireItem::Kind::kUnknownRecord;
+      item.summary = "record of content type " + std::to_string(record.type) + " (" +
+                     std::to_string(plain.size()) + " bytes)";
+      item.bytes = plain;
+      item.wire = std::move(wire);
+      CheckAfterFatal(item);
+      items->push_back(std::move(item));
+      return;
+    }
+  }
+}
+
+void MessageObserver::OnHandshakeRecord(const Bytes& plain, Bytes wire,
+                                        std::vector<WireItem>* items) {
+  PeerConnection& c = state_.conn();
+  Status s = c.framer.AddFragment(plain);
+  if (!s.ok()) {
+    WireItem item;
+    item.summary = "handshake framing: " + s.ToString();
+    item.bytes = plain;
+    item.wire = std::move(wire);
+    CheckAfterFatal(item);
+    items->push_back(std::move(item));
+    return;
+  }
+  // The record's bytes go with the first message it completes.
+  bool first = true;
+  while (std::optional<HandshakeMessage> m = c.framer.Next()) {
+    OnHandshake(*m, first ? std::move(wire) : Bytes(), items);
+    first = false;
+  }
+}
+
+WireItem MessageObserver::OnChangeCipherSpec(const Bytes& plain, Bytes wire) {
+  PeerConnection& c = state_.conn();
+  const bool is_client = state_.setup.is_client();
+  WireItem item;
+  item.bytes = plain;
+  item.wire = std::move(wire);
+  Result<ChangeCipherSpec> ccs = ChangeCipherSpec::Parse(plain);
+  if (!ccs.ok()) {
+    item.summary = "ChangeCipherSpec: " + ccs.status().ToString();
+    CheckAfterFatal(item);
+    return item;
+  }
+  item.kind = WireItem::Kind::kChangeCipherSpec;
+  item.summary = "ChangeCipherSpec";
+  CheckAfterFatal(item);
+  CheckTamperAccepted("ChangeCipherSpec");
+  if (is_client && !c.resumed && !c.key_exchange_done && c.server_hello &&
+      !c.tracker.history().empty() &&
+      c.tracker.history().back() ==
+          FlowStep::Handshake(Side::kServer, HandshakeType::kServerHello)) {
+    state_.AddViolation(ViolationRule::kResumptionMismatch,
+                        "the target answered with an abbreviated handshake (ChangeCipherSpec "
+                        "after ServerHello) but the peer offered no session it could resume");
+  }
+  CheckOrder(FlowStep::Ccs(state_.setup.target_side), "ChangeCipherSpec");
+  Status s = c.framer.OnKeyChange();
+  if (!s.ok()) item.summary += " (handshake data pending across it: " + s.message() + ")";
+  c.reader.set_protected(true);
+  // RFC 5246 7.1, CVE-2014-0224: keys exist only after the key exchange (or resumption).
+  if (!c.key_exchange_done) {
+    state_.AddViolation(ViolationRule::kCcsBeforeKeys,
+                        "the target sent ChangeCipherSpec before any key exchange; the peer "
+                        "keeps reading plaintext");
+    return item;
+  }
+  state_.InstallReadProtection();
+  return item;
+}
+
+WireItem MessageObserver::OnAlert(const Bytes& plain, Bytes wire) {
+  WireItem item;
+  item.bytes = plain;
+  item.wire = std::move(wire);
+  Result<Alert> alert = Alert::Parse(plain);
+  if (!alert.ok()) {
+    item.summary = "Alert: " + alert.status().ToString();
+    CheckAfterFatal(item);
+    return item;
+  }
+  item.kind = WireItem::Kind::kAlert;
+  item.level = alert->level;
+  item.alert = alert->description;
+  item.summary = alert->Describe();
+  CheckAfterFatal(item);
+  if (alert->level == AlertLevel::kFatal) state_.conn().fatal_alert_received = true;
+  return item;
+}
+
+WireItem MessageObserver::OnApplicationData(const Bytes& plain, Bytes wire) {
+  PeerConnection& c = state_.conn();
+  WireItem item;
+  item.kind = WireItem::Kind::kApplicationData;
+  item.summary = "ApplicationData(" + std::to_string(plain.size()) + " bytes)";
+  item.bytes = plain;
+  item.wire = std::move(wire);
+  CheckAfterFatal(item);
+  CheckTamperAccepted(item.summary);
+  // RFC 5246 7.4.9 / Figure 1: application data only after the sender's Finished.
+  if (!c.table_off && !c.tracker.Complete() && !c.target_finished_seen) {
+    state_.AddViolation(ViolationRule::kIllegalOrder,
+                        item.summary + " before the target's Finished");
+    c.table_off = true;
+  }
+  return item;
+}
+
+// ---------------------------------------------------------------------------------------
+// Handshake messages
+
+void MessageObserver::OnHandshake(const HandshakeMessage& m, Bytes wire,
+                                  std::vector<WireItem>* items) {
+  PeerConnection& c = state_.conn();
+  WireItem item;
+  item.kind = WireItem::Kind::kHandshake;
+  item.bytes = m.encoded;
+  item.wire = std::move(wire);
+  HandshakeType type = static_cast<HandshakeType>(m.type);
+  std::optional<MessageName> name = MessageNameOfType(type);
+  item.message = name.value_or(MessageName::kRaw);
+
+  ParseContext ctx;
+  if (c.suite != nullptr) {
+    ctx.key_exchange = WireKeyExchange(c.suite->key_exchange).value_or(KeyExchangeKind::kEcdhe);
+  }
+  Result<TypedHandshake> parsed =
+      name ? ParseHandshakeMessage(type, m.body(), ctx)
+           : Result<TypedHandshake>(Status::Error(
+                 AlertDescription::kUnexpectedMessage,
+                 "handshake type " + std::to_string(m.type) + " is not a TLS 1.2 message"));
+  std::string label = name ? std::string(MessageNameString(*name)) : Describe(type);
+  if (parsed.ok()) {
+    item.summary = Describe(*parsed);
+  } else {
+    item.kind = WireItem::Kind::kUndecodable;
+    item.summary = label + ": " + parsed.status().ToString();
+  }
+  CheckAfterFatal(item);
+  CheckTamperAccepted(label);
+  // RFC 5246 7.4.1.1: a server may send HelloRequest at any time; it is not a table step.
+  bool hello_request = type == HandshakeType::kHelloRequest;
+  if (!(hello_request && state_.setup.target_side == Side::kServer)) {
+    CheckOrder(FlowStep::Handshake(state_.setup.target_side, type), label);
+  }
+
+  if (parsed.ok()) {
+    std::visit([&](const auto& message) { Handle(message, m, &item); }, *parsed);
+  } else if (!hello_request) {
+    // Undecodable, but sent: the transcript is what crossed the wire (RFC 5246 7.4.9).
+    c.transcript.Add(m.encoded);
+  }
+  items->push_back(std::move(item));
+}
+
+void MessageObserver::Handle(const HelloRequest&, const HandshakeMessage&, WireItem*) {
+  // RFC 5246 7.4.1.1: HelloRequest is not part of the transcript; the runner judges it.
+}
+
+void MessageObserver::Handle(const ClientHello& ch, const HandshakeMessage& m, WireItem*) {
+  PeerConnection& c = state_.conn();
+  c.transcript.Add(m.encoded);
+  c.client_hello = ch;
+  c.client_random = ch.random;
+  // RFC 7627 5.1 (checklist 55): a client implementing EMS sends it in every ClientHello.
+  if (state_.setup.scenario.target.extended_master_secret != "disabled" &&
+      !HasExt(ch.extensions, ExtensionType::kExtendedMasterSecret)) {
+    state_.AddViolation(ViolationRule::kEmsNotOffered,
+                        "the target's ClientHello has no extended_master_secret extension");
+  }
+  // RFC 5746 3.4 (checklist 49): an empty renegotiation_info or the SCSV.
+  if (!HasExt(ch.extensions, ExtensionType::kRenegotiationInfo) &&
+      !Contains(ch.cipher_suites, kEmptyRenegotiationInfoScsv)) {
+    state_.AddViolation(
+        ViolationRule::kRenegotiationInfoNotOffered,
+        "the target's initial ClientHello has neither renegotiation_info nor the SCSV");
+  }
+}
+
+void MessageObserver::Handle(const ServerHello& sh, const HandshakeMessage& m, WireItem*) {
+  PeerConnection& c = state_.conn();
+  c.transcript.Add(m.encoded);
+  c.server_hello = sh;
+  c.server_random = sh.random;
+  c.suite = FindCipherSuite(sh.cipher_suite);
+  if (c.suite != nullptr) (void)c.transcript.SetAlgorithm(PrfFor(c.suite->prf));
+  if (!c.client_hello) {
+    state_.Learn(sh);
+    return;
+  }
+  const ClientHello& ch = *c.client_hello;
+  // RFC 5246 7.4.1.3 (checklist 34).
+  if (!Contains(ch.cipher_suites, sh.cipher_suite)) {
+    state_.AddViolation(ViolationRule::kSuiteNotOffered,
+                        "the target selected " +
+                            Describe(Registry::kCipherSuite, sh.cipher_suite) +
+                            ", which the peer did not offer");
+  }
+  // RFC 5246 7.4.1.4 (checklist 33): nothing the client did not ask for, except an RI
+  // answering the SCSV (RFC 5746 3.6).
+  if (sh.extensions) {
+    for (const Extension& e : sh.extensions->list()) {
+      bool offered = ch.extensions && ch.extensions->FindRaw(e.type) != nullptr;
+      if (e.type == static_cast<uint16_t>(ExtensionType::kRenegotiationInfo) &&
+          Contains(ch.cipher_suites, kEmptyRenegotiationInfoScsv)) {
+        offered = true;
+      }
+      if (offered) continue;
+      bool ems = e.type == static_cast<uint16_t>(ExtensionType::kExtendedMasterSecret);
+      state_.AddViolation(
+          ems ? ViolationRule::kEmsUnsolicited : ViolationRule::kExtensionUnsolicited,
+          "the ServerHello carries " + Describe(Registry::kExtensionType, e.type) +
+              ", which the ClientHello did not offer");
+    }
+  }
+  bool ch_ems = HasExt(ch.extensions, ExtensionType::kExtendedMasterSecret);
+  bool sh_ems = HasExt(sh.extensions, ExtensionType::kExtendedMasterSecret);
+  c.ems = ch_ems && sh_ems;
+  c.resumed = c.offer.has_value() && !ch.session_id.empty() && sh.session_id == ch.session_id;
+  if (c.resumed) {
+    // RFC 5246 7.4.1.2, RFC 7627 5.3 (checklist 25, 34, 56; CVE-2010-4180).
+    if (sh.cipher_suite != c.offer->cipher_suite || c.ems != c.offer->extended_master_secret) {
+      state_.AddViolation(ViolationRule::kResumptionMismatch,
+                          "the target resumed a session cached with suite " +
+                              Describe(Registry::kCipherSuite, c.offer->cipher_suite) +
+                              ", EMS " + (c.offer->extended_master_secret ? "on" : "off") +
+                              " using suite " + Describe(Registry::kCipherSuite, sh.cipher_suite) +
+                              ", EMS " + (c.ems ? "on" : "off"));
+    }
+    state_.Resume(*c.offer);
+  } else if (ch_ems && !sh_ems &&
+             state_.setup.scenario.target.extended_master_secret != "disabled") {
+    // RFC 7627 5.2 (checklist 55): a server implementing EMS MUST echo it.
+    state_.AddViolation(
+        ViolationRule::kEmsNotEchoed,
+        "the ClientHello offered extended_master_secret and the ServerHello omits it");
+  }
+  state_.Learn(sh);
+}
+
+void MessageObserver::Handle(const Certificate& cert, const HandshakeMessage& m,
+                             WireItem* item) {
+  PeerConnection& c = state_.conn();
+  c.transcript.Add(m.encoded);
+  c.target_key.reset();
+  if (!cert.certificate_list.empty()) {
+    auto key = PublicKeyFromCertificate(cert.certificate_list.front());
+    if (key.ok()) {
+      c.target_key = std::shared_ptr<const Botan::Public_Key>(std::move(key).value());
+    } else {
+      item->summary += " (leaf key: " + key.status().ToString() + ")";
+    }
+  }
+  if (!state_.setup.is_client()) c.tracker.Learn(kFlagClientCert, !cert.certificate_list.empty());
+}
+
+void MessageObserver::Handle(const ServerKeyExchange& ske, const HandshakeMessage& m,
+                             WireItem*) {
+  PeerConnection& c = state_.conn();
+  c.transcript.Add(m.encoded);
+  if (const auto* ec = std::get_if<EcdhServerParams>(&ske.params)) c.target_ecdhe = *ec;
+  if (c.target_key) {
+    // RFC 5246 7.4.3: signed over client_random + server_random + params.
+    Status s = VerifySignature(*c.target_key, ske.algorithm,
+                               ske.SignedData(View(c.client_random), View(c.server_random)),
+                               ske.signature);
+    if (!s.ok()) state_.AddViolation(ViolationRule::kServerKeyExchangeSignature, s.ToString());
+  }
+}
+
+void MessageObserver::Handle(const CertificateRequest& cr, const HandshakeMessage& m,
+                             WireItem*) {
+  PeerConnection& c = state_.conn();
+  c.transcript.Add(m.encoded);
+  c.certificate_request = cr;
+}
+
+void MessageObserver::Handle(const ServerHelloDone&, const HandshakeMessage& m, WireItem*) {
+  state_.conn().transcript.Add(m.encoded);
+}
+
+void MessageObserver::Handle(const CertificateVerify& cv, const HandshakeMessage& m,
+                             WireItem*) {
+  PeerConnection& c = state_.conn();
+  // RFC 5246 7.4.8: signed over the transcript before this message.
+  if (c.target_key) {
+    Status s =
+        VerifySignature(*c.target_key, cv.algorithm, c.transcript.messages(), cv.signature);
+    if (!s.ok()) state_.AddViolation(ViolationRule::kCertificateVerifySignature, s.ToString());
+  }
+  c.transcript.Add(m.encoded);
+}
+
+void MessageObserver::Handle(const ClientKeyExchange& cke, const HandshakeMessage& m,
+                             WireItem* item) {
+  // RFC 7627 4: the session hash ends with this message, so it is in before the master
+  // secret.
+  state_.conn().transcript.Add(m.encoded);
+  std::string note = AgreeKeyExchange(cke);
+  if (!note.empty()) item->summary += " (" + note + ")";
+}
+
+std::string MessageObserver::AgreeKeyExchange(const ClientKeyExchange& cke) {
+  PeerConnection& c = state_.conn();
+  c.key_exchange_done = true;
+  if (cke.kind == KeyExchangeKind::kRsa) {
+    if (!state_.rsa_transport) {
+      Result<RsaKeyTransportServer> t =
+          RsaKeyTransportServer::Create(state_.setup.resources.pki->rsa_server.key, *c.rng);
+      if (!t.ok()) return "RSA decryptor: " + t.status().ToString();
+      state_.rsa_transport.emplace(std::move(t).value());
+    }
+    uint16_t version = static_cast<uint16_t>(c.client_hello ? c.client_hello->client_version
+                                                            : ProtocolVersion::kTls12);
+    // RFC 5246 7.4.7.1: a bad block silently becomes a random secret; the Finished tells.
+    c.pre_master_secret =
+        state_.rsa_transport->DecryptPreMasterSecret(cke.exchange_keys, version, *c.rng);
+  } else if (cke.kind == KeyExchangeKind::kEcdhe) {
+    if (!c.own_ecdhe) return "no ServerKeyExchange was sent: no key to agree with";
+    Result<Bytes> pms = c.own_ecdhe->Agree(cke.exchange_keys);
+    if (!pms.ok()) return "key agreement: " + pms.status().ToString();
+    c.pre_master_secret = std::move(pms).value();
+  } else {
+    return "DHE is not implemented by the peer";
+  }
+  state_.ComputeMasterSecret();
+  return "";
+}
+
+void MessageObserver::Handle(const NewSessionTicket& nst, const HandshakeMessage& m,
+                             WireItem*) {
+  PeerConnection& c = state_.conn();
+  c.transcript.Add(m.encoded);
+  c.ticket = nst.ticket;
+}
+
+void MessageObserver::Handle(const Finished& fin, const HandshakeMessage& m, WireItem* item) {
+  PeerConnection& c = state_.conn();
+  c.target_finished_seen = true;
+  if (c.master_secret.empty()) {
+    item->summary += " (not verified: the peer has no master secret)";
+  } else if (Result<Bytes> expected = state_.VerifyData(state_.setup.target_side);
+             expected.ok()) {
+    // RFC 5246 7.4.9: recomputed from the transcript as seen on the wire, before this
+    // message.
+    if (*expected == fin.verify_data) {
+      c.target_finished_verified = true;
+    } else {
+      state_.AddViolation(ViolationRule::kFinishedVerifyData,
+                          "expected " + ToHex(*expected) + ", got " + ToHex(fin.verify_data));
+    }
+  }
+  c.transcript.Add(m.encoded);
+  state_.MaybeComplete();
+}
+
+// ---------------------------------------------------------------------------------------
+// Checks every item gets
+
+void MessageObserver::CheckAfterFatal(const WireItem& item) {
+  if (state_.conn().fatal_alert_received) {
+    state_.AddViolation(ViolationRule::kAfterFatalAlert,
+                        "the target sent " + item.summary + " after its fatal alert");
+  }
+}
+
+void MessageObserver::CheckTamperAccepted(const std::string& what) {
+  PeerConnection& c = state_.conn();
+  if (!c.pending_tamper) return;
+  std::string tampered(MessageNameString(*c.pending_tamper));
+  state_.AddViolation(TamperRule(*c.pending_tamper),
+                      "the peer sent a tampered " + tampered + " and the target continued with " +
+                          what + " instead of a fatal alert");
+  c.pending_tamper.reset();
+}
+
+void MessageObserver::CheckOrder(const FlowStep& step, const std::string& what) {
+  PeerConnection& c = state_.conn();
+  if (c.table_off || c.tracker.Complete()) return;  // left the table, or renegotiation
+  if (c.tracker.Advance(step)) return;
+  std::string legal;
+  for (const FlowStep& s : c.tracker.LegalNext()) {
+    if (!legal.empty()) legal += ", ";
+    legal += s.ToString();
+  }
+  std::string history;
+  for (const FlowStep& s : c.tracker.history()) {
+    if (!history.empty()) history += " ";
+    history += s.ToString();
+  }
+  state_.AddViolation(ViolationRule::kIllegalOrder,
+                      what + " after [" + history + "]; legal next: [" + legal + "]");
+  c.table_off = true;  // one violation per departure, not a cascade
+}
+
+}  // namespace peer
+}  // namespace shakedown

@@ -1,0 +1,230 @@
+#include "harness/peer/peer_state.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+namespace shakedown {
+namespace peer {
+namespace {
+
+uint64_t Fnv1a(std::string_view s) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (char c : s) {
+    h ^= static_cast<uint8_t>(c);
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+
+std::vector<uint16_t> DefaultSuites() {
+  std::vector<uint16_t> out;
+  size_t n = 0;
+  const CipherSuiteInfo* table = CipherSuiteTable(&n);
+  for (size_t i = 0; i < n; ++i) {
+    const CipherSuiteInfo& s = table[i];
+    if (s.engine_supported && (s.key_exchange == KeyExchange::kRsa || s.IsEcdhe())) {
+      out.push_back(s.id);
+    }
+  }
+  return out;
+}
+
+const std::vector<SignatureScheme>& DefaultSchemes() {
+  static const std::vector<SignatureScheme> kSchemes = {SignatureScheme::kEcdsaSecp256r1Sha256,
+                                                        SignatureScheme::kRsaPssRsaeSha256,
+                                                        SignatureScheme::kRsaPkcs1Sha256,
+                                                        SignatureScheme::kEcdsaSecp384r1Sha384,
+                                                        SignatureScheme::kRsaPssRsaeSha384,
+                                                        SignatureScheme::kRsaPkcs1Sha384,
+                                                        SignatureScheme::kRsaPkcs1Sha512,
+                                                        SignatureScheme::kRsaPkcs1Sha1,
+                                                        SignatureScheme::kEcdsaSha1};
+  return kSchemes;
+}
+
+Bytes ToBytes(const Random& r) { return Bytes(r.begin(), r.end()); }
+
+}  // namespace
+
+bool HasExt(const std::optional<Extensions>& block, ExtensionType type) {
+  return block.has_value() && block->Has(type);
+}
+
+bool Contains(const std::vector<uint16_t>& list, uint16_t value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+PeerSetup::PeerSetup(Scenario s, PeerResources r)
+    : scenario(std::move(s)), resources(std::move(r)) {
+  // The peer plays the side the target does not.
+  own_side = scenario.role == Side::kServer ? Side::kClient : Side::kServer;
+  target_side = own_side == Side::kClient ? Side::kServer : Side::kClient;
+  suites = scenario.peer.cipher_suites.empty() ? DefaultSuites() : scenario.peer.cipher_suites;
+  groups = scenario.peer.groups;
+  if (groups.empty()) groups = {NamedGroup::kX25519, NamedGroup::kSecp256r1};
+  schemes = scenario.peer.signature_schemes;
+  if (schemes.empty()) schemes = DefaultSchemes();
+}
+
+// ---------------------------------------------------------------------------------------
+// Connection lifecycle and credentials
+
+Status PeerState::StartConnection(size_t index) {
+  const Scenario& scenario = setup.scenario;
+  if (index >= scenario.connections.size()) {
+    return InternalError("StartConnection(" + std::to_string(index) + "): the scenario has " +
+                         std::to_string(scenario.connections.size()) + " connections");
+  }
+  connection = std::make_unique<PeerConnection>();
+  PeerConnection& c = *connection;
+  c.index = index;
+  // The peer decodes whatever the target sends: a record with an odd version (an alert in a
+  // record versioned like the client's hello, say) is still an answer to judge.
+  c.reader.set_accept_any_version(true);
+  // One generator per connection, so a connection's bytes do not depend on how many draws
+  // earlier connections made.
+  uint64_t salt = Fnv1a(scenario.id) ^ ((index + 1) * 0x9e3779b97f4a7c15ull);
+  c.rng = std::make_unique<DeterministicRng>(setup.resources.seed ^ salt);
+  if (setup.is_client() && scenario.connections[index].resume) c.offer = last_session;
+  view = PeerView();
+  return Status::Ok();
+}
+
+const Credential* PeerState::ServerCredential() const {
+  const TestPki& pki = *setup.resources.pki;
+  const CipherSuiteInfo* suite = connection ? connection->suite : nullptr;
+  if (suite != nullptr) {
+    return suite->key_exchange == KeyExchange::kEcdheEcdsa ? &pki.ecdsa_server : &pki.rsa_server;
+  }
+  return setup.scenario.peer.certificate == "ecdsa" ? &pki.ecdsa_server : &pki.rsa_server;
+}
+
+const Credential* PeerState::ClientCredential() const {
+  const TestPki& pki = *setup.resources.pki;
+  if (setup.scenario.peer.certificate == "ecdsa") return &pki.ecdsa_client;
+  if (setup.scenario.peer.certificate == "rsa") return &pki.rsa_client;
+  return nullptr;
+}
+
+// ---------------------------------------------------------------------------------------
+// Keys
+
+void PeerState::ComputeMasterSecret() {
+  PeerConnection& c = conn();
+  if (c.suite == nullptr || c.pre_master_secret.empty()) return;
+  // RFC 7627 4 (the session hash ends with the ClientKeyExchange, which is why this runs
+  // right after it) or RFC 5246 8.1.
+  Result<Bytes> ms =
+      shakedown::ComputeMasterSecret(PrfFor(c.suite->prf), c.pre_master_secret, c.ems,
+                                     View(c.client_random), View(c.server_random), c.transcript);
+  if (!ms.ok()) return;
+  c.master_secret = std::move(ms).value();
+  c.keys.reset();
+  (void)DeriveKeys();
+}
+
+Status PeerState::DeriveKeys() {
+  PeerConnection& c = conn();
+  if (c.keys) return Status::Ok();
+  if (c.suite == nullptr || c.master_secret.empty()) {
+    return InternalError("no suite or master secret");
+  }
+  SD_ASSIGN_OR_RETURN(Bytes block, ComputeKeyBlock(*c.suite, c.master_secret, View(c.client_random),
+                                                   View(c.server_random)));
+  SD_ASSIGN_OR_RETURN(KeyBlock keys, SplitKeyBlock(*c.suite, block));
+  c.keys = std::move(keys);
+  return Status::Ok();
+}
+
+void PeerState::InstallWriteProtection() {
+  PeerConnection& c = conn();
+  if (c.write || !DeriveKeys().ok()) return;
+  const TrafficKeys& keys = setup.is_client() ? c.keys->client_write : c.keys->server_write;
+  Result<std::unique_ptr<RecordProtection>> p =
+      RecordProtection::Create(*c.suite, keys, c.rng.get());
+  if (p.ok()) c.write = std::move(p).value();
+}
+
+void PeerState::InstallReadProtection() {
+  PeerConnection& c = conn();
+  if (c.read || !DeriveKeys().ok()) return;
+  const TrafficKeys& keys = setup.is_client() ? c.keys->server_write : c.keys->client_write;
+  Result<std::unique_ptr<RecordProtection>> p =
+      RecordProtection::Create(*c.suite, keys, c.rng.get());
+  if (p.ok()) c.read = std::move(p).value();
+}
+
+Result<Bytes> PeerState::VerifyData(Side sender) {
+  PeerConnection& c = conn();
+  PrfAlgorithm prf = c.suite != nullptr ? PrfFor(c.suite->prf) : PrfAlgorithm::kSha256;
+  // No master secret (a Finished sent before any key exchange): PRF over 48 zero bytes,
+  // a well-formed Finished that no correct target can accept.
+  Bytes ms = c.master_secret.empty() ? Bytes(kMasterSecretLength, 0) : c.master_secret;
+  SD_ASSIGN_OR_RETURN(Bytes hash, c.transcript.Hash(prf));
+  return ComputeVerifyData(prf, ms, sender, hash);
+}
+
+void PeerState::Resume(const PeerSession& session) {
+  PeerConnection& c = conn();
+  c.master_secret = session.master_secret;
+  c.key_exchange_done = true;
+  (void)DeriveKeys();
+}
+
+// ---------------------------------------------------------------------------------------
+// Completion
+
+void PeerState::Learn(const ServerHello& sh) {
+  PeerConnection& c = conn();
+  c.tracker.Learn(kFlagFull, !c.resumed);
+  if (c.suite != nullptr) c.tracker.Learn(kFlagEcdhe, c.suite->IsEcdhe());
+  // RFC 5077 3.2: the empty session_ticket extension announces a NewSessionTicket.
+  c.tracker.Learn(kFlagTicket, HasExt(sh.extensions, ExtensionType::kSessionTicket));
+}
+
+void PeerState::MaybeComplete() {
+  PeerConnection& c = conn();
+  if (!c.pending_resumption_mismatch.empty() && c.target_finished_seen) {
+    AddViolation(ViolationRule::kResumptionMismatch,
+                 "the target accepted an abbreviated handshake: " + c.pending_resumption_mismatch);
+    c.pending_resumption_mismatch.clear();
+  }
+  if (c.completed || !c.own_finished_sent || c.own_finished_tampered ||
+      !c.target_finished_verified || c.suite == nullptr || !c.server_hello) {
+    return;
+  }
+  c.completed = true;
+  PeerSession s;
+  s.session_id = c.server_hello->session_id;
+  s.version = c.server_hello->server_version;
+  s.cipher_suite = c.suite->id;
+  s.master_secret = c.master_secret;
+  s.extended_master_secret = c.ems;
+  s.ticket = c.ticket;
+  if (setup.is_client()) {
+    last_session = s;
+  } else {
+    if (!s.session_id.empty()) cache_by_id[s.session_id] = s;
+    if (!s.ticket.empty()) cache_by_ticket[s.ticket] = s;
+  }
+  view.session = s;
+}
+
+void PeerState::RefreshView() {
+  const PeerConnection& c = conn();
+  view.handshake_complete = c.completed;
+  view.resumed = c.resumed;
+  if (c.server_hello) {
+    view.version = c.server_hello->server_version;
+    view.cipher_suite = c.server_hello->cipher_suite;
+    view.session_id = c.server_hello->session_id;
+    view.server_random = ToBytes(c.server_random);
+  }
+  if (c.client_hello) view.client_random = ToBytes(c.client_random);
+  view.extended_master_secret = c.ems;
+  view.master_secret = c.master_secret;
+}
+
+}  // namespace peer
+}  // namespace shakedown

@@ -1,0 +1,154 @@
+// The scripted peer's state, shared by its builder (message_builder.h), its observer
+// (message_observer.h) and its record writer (scripted_peer.cc): what is fixed for a scenario
+// (PeerSetup), what lives for one connection (PeerConnection), and what carries across
+// connections (sessions to resume, the violations found, the view the runner reads).
+// Internal to harness/peer (namespace peer).
+#ifndef SHAKEDOWN_HARNESS_PEER_PEER_STATE_H_
+#define SHAKEDOWN_HARNESS_PEER_PEER_STATE_H_
+
+#include <botan/pk_keys.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/base/bytes.h"
+#include "engine/base/side.h"
+#include "engine/base/status.h"
+#include "engine/crypto/key_exchange.h"
+#include "engine/crypto/key_schedule.h"
+#include "engine/crypto/pki.h"
+#include "engine/crypto/record_protection.h"
+#include "engine/crypto/rng.h"
+#include "engine/crypto/transcript.h"
+#include "engine/state/handshake_table.h"
+#include "engine/wire/handshake.h"
+#include "engine/wire/handshake_framer.h"
+#include "engine/wire/record.h"
+#include "harness/peer/scripted_peer.h"
+#include "harness/peer/violation.h"
+#include "harness/scenario/scenario.h"
+
+namespace shakedown {
+namespace peer {
+
+// What the peer plays with, fixed for a scenario.
+struct PeerSetup {
+  PeerSetup(Scenario scenario, PeerResources resources);
+
+  bool is_client() const { return own_side == Side::kClient; }
+
+  Scenario scenario;
+  PeerResources resources;
+  Side own_side = Side::kClient;     // the role the peer plays: the target's other side
+  Side target_side = Side::kServer;
+  std::vector<uint16_t> suites;      // offered (client) or preferred (server), in order
+  std::vector<NamedGroup> groups;
+  std::vector<SignatureScheme> schemes;
+};
+
+// Everything that lives for one connection.
+struct PeerConnection {
+  size_t index = 0;
+  std::unique_ptr<DeterministicRng> rng;
+  std::optional<PeerSession> offer;         // client peer: the session offered in the ClientHello
+  std::optional<PeerSession> candidate;     // server peer: the cached session it may resume
+  std::optional<ClientHello> client_hello;  // as sent (client peer) or received
+  std::optional<ServerHello> server_hello;
+  Random client_random{};
+  Random server_random{};
+  const CipherSuiteInfo* suite = nullptr;
+  bool resumed = false;
+  bool ems = false;
+  std::shared_ptr<const Botan::Public_Key> target_key;  // the target's leaf certificate's key
+  std::optional<EcdhServerParams> target_ecdhe;         // client peer: the target's SKE params
+  std::optional<EcdheKeyPair> own_ecdhe;
+  std::optional<CertificateRequest> certificate_request;  // client peer: received
+  bool key_exchange_done = false;
+  Bytes pre_master_secret;
+  Bytes master_secret;
+  std::optional<KeyBlock> keys;
+  std::unique_ptr<RecordProtection> write;
+  std::unique_ptr<RecordProtection> read;
+  Transcript transcript;
+  HandshakeTracker tracker;
+  bool table_off = false;  // the exchange left the legal table (the peer deviated)
+  RecordReader reader;
+  HandshakeFramer framer;
+  bool reader_failed = false;
+  bool fatal_alert_received = false;
+  bool own_finished_sent = false;
+  bool own_finished_tampered = false;
+  bool target_finished_seen = false;
+  bool target_finished_verified = false;
+  std::optional<MessageName> pending_tamper;  // tampered; the target has not yet reacted
+  std::string pending_resumption_mismatch;  // server peer: an abbreviated hello it forged
+  Bytes ticket;                             // received (client peer) or issued (server peer)
+  bool completed = false;
+  // Coalescing: a payload held for the next send, and records framed before a key change.
+  bool has_pending = false;
+  uint8_t pending_type = 0;
+  Bytes pending_payload;
+  RecordOptions pending_options;
+  Bytes carry;
+};
+
+struct PeerState {
+  PeerState(Scenario scenario, PeerResources resources)
+      : setup(std::move(scenario), std::move(resources)) {}
+
+  // Starts connection `index`: fresh per-connection state and randomness.
+  Status StartConnection(size_t index);
+  PeerConnection& conn() { return *connection; }
+  const PeerConnection& conn() const { return *connection; }
+
+  void AddViolation(ViolationRule rule, std::string detail) {
+    violations.push_back({rule, std::move(detail)});
+  }
+
+  // The credentials the peer presents: the server's follows the negotiated suite's key
+  // exchange; the client's is peer.certificate's (null for "none").
+  const Credential* ServerCredential() const;
+  const Credential* ClientCredential() const;
+
+  // ---- Keys (RFC 5246 6.3, 8.1; RFC 7627) ----
+  // From the pre-master secret, once the suite is known; then the key block.
+  void ComputeMasterSecret();
+  Status DeriveKeys();
+  // Record protection for one direction from the key block; a no-op without keys.
+  void InstallWriteProtection();
+  void InstallReadProtection();
+  // Finished verify_data for `sender`'s Finished over the transcript so far.
+  Result<Bytes> VerifyData(Side sender);
+  // Resumes `session` (either side): its master secret, and keys from the new randoms.
+  void Resume(const PeerSession& session);
+
+  // ---- Completion ----
+  // Flags the legal-order table learns from the ServerHello (full or abbreviated, ...).
+  void Learn(const ServerHello& sh);
+  // Once both Finished went correctly: the session is cached for a later connection.
+  void MaybeComplete();
+  void RefreshView();
+
+  PeerSetup setup;
+  std::unique_ptr<PeerConnection> connection;
+  std::optional<PeerSession> last_session;               // client peer
+  std::map<Bytes, PeerSession> cache_by_id;              // server peer
+  std::map<Bytes, PeerSession> cache_by_ticket;          // server peer
+  std::optional<RsaKeyTransportServer> rsa_transport;    // server peer, built on first use
+  std::vector<Violation> violations;
+  PeerView view;
+};
+
+// Small helpers both directions use.
+inline ByteView View(const Random& r) { return ByteView(r.data(), r.size()); }
+bool HasExt(const std::optional<Extensions>& block, ExtensionType type);
+bool Contains(const std::vector<uint16_t>& list, uint16_t value);
+
+}  // namespace peer
+}  // namespace shakedown
+
+#endif  // SHAKEDOWN_HARNESS_PEER_PEER_STATE_H_

@@ -1,0 +1,43 @@
+#include "harness/peer/violation.h"
+
+namespace shakedown {
+
+std::string_view ViolationRuleName(ViolationRule rule) {
+  switch (rule) {
+    case ViolationRule::kFinishedVerifyData:
+      return "finished: verify_data";
+    case ViolationRule::kIllegalOrder:
+      return "order: illegal message";
+    case ViolationRule::kCcsBeforeKeys:
+      return "ccs: before keys";
+    case ViolationRule::kAcceptedTamperedFinished:
+      return "accepted: tampered Finished";
+    case ViolationRule::kAcceptedTamperedCertificateVerify:
+      return "accepted: tampered CertificateVerify";
+    case ViolationRule::kAcceptedTamperedServerKeyExchange:
+      return "accepted: tampered ServerKeyExchange";
+    case ViolationRule::kAfterFatalAlert:
+      return "after fatal alert";
+    case ViolationRule::kResumptionMismatch:
+      return "resumption: mismatch";
+    case ViolationRule::kEmsNotEchoed:
+      return "ems: not echoed";
+    case ViolationRule::kEmsUnsolicited:
+      return "ems: unsolicited";
+    case ViolationRule::kEmsNotOffered:
+      return "ems: not offered";
+    case ViolationRule::kExtensionUnsolicited:
+      return "extensions: unsolicited";
+    case ViolationRule::kSuiteNotOffered:
+      return "negotiation: suite not offered";
+    case ViolationRule::kRenegotiationInfoNotOffered:
+      return "renegotiation_info: not offered";
+    case ViolationRule::kServerKeyExchangeSignature:
+      return "server_key_exchange: signature";
+    case ViolationRule::kCertificateVerifySignature:
+      return "certificate_verify: signature";
+  }
+  return "unknown rule";  // unreachable: the switch covers the enum (-Wswitch)
+}
+
+}  // namespace shakedown

@@ -1,0 +1,77 @@
+// The invariants the scripted peer checks on what a target sends, as a closed set: code and
+// tests compare the enum, reports and JSON results print the stable name (as
+// "invariant: <name>", see harness/runner/runner.h).
+#ifndef SHAKEDOWN_HARNESS_PEER_VIOLATION_H_
+#define SHAKEDOWN_HARNESS_PEER_VIOLATION_H_
+
+#include <string>
+#include <string_view>
+
+namespace shakedown {
+
+enum class ViolationRule {
+  // The target's Finished differs from the value recomputed over the transcript (RFC 5246
+  // 7.4.9).
+  kFinishedVerifyData,
+  // Not legal per engine/state/handshake_table.h (checked until the peer itself leaves the
+  // table, then not), or application data before the target's Finished.
+  kIllegalOrder,
+  // ChangeCipherSpec before any key exchange (CVE-2014-0224).
+  kCcsBeforeKeys,
+  // The peer tampered a Finished / CertificateVerify / ServerKeyExchange signature and the
+  // target carried on instead of sending a fatal alert.
+  kAcceptedTamperedFinished,
+  kAcceptedTamperedCertificateVerify,
+  kAcceptedTamperedServerKeyExchange,
+  // Anything received after the target's fatal alert (RFC 5246 7.2.2).
+  kAfterFatalAlert,
+  // Resumed with another suite or EMS state, or resumed what was not offered.
+  kResumptionMismatch,
+  // RFC 7627 (checklist 55).
+  kEmsNotEchoed,
+  kEmsUnsolicited,
+  kEmsNotOffered,
+  // A ServerHello extension the ClientHello did not offer (checklist 33).
+  kExtensionUnsolicited,
+  // The ServerHello selected a suite the ClientHello did not offer (checklist 34).
+  kSuiteNotOffered,
+  // The initial ClientHello has neither renegotiation_info nor the SCSV (checklist 49).
+  kRenegotiationInfoNotOffered,
+  // A signature of the target that does not verify (checklist 40, 44).
+  kServerKeyExchangeSignature,
+  kCertificateVerifySignature,
+};
+
+// Every rule, in declaration order (for tests and documentation).
+inline constexpr ViolationRule kAllViolationRules[] = {
+    ViolationRule::kFinishedVerifyData,
+    ViolationRule::kIllegalOrder,
+    ViolationRule::kCcsBeforeKeys,
+    ViolationRule::kAcceptedTamperedFinished,
+    ViolationRule::kAcceptedTamperedCertificateVerify,
+    ViolationRule::kAcceptedTamperedServerKeyExchange,
+    ViolationRule::kAfterFatalAlert,
+    ViolationRule::kResumptionMismatch,
+    ViolationRule::kEmsNotEchoed,
+    ViolationRule::kEmsUnsolicited,
+    ViolationRule::kEmsNotOffered,
+    ViolationRule::kExtensionUnsolicited,
+    ViolationRule::kSuiteNotOffered,
+    ViolationRule::kRenegotiationInfoNotOffered,
+    ViolationRule::kServerKeyExchangeSignature,
+    ViolationRule::kCertificateVerifySignature,
+};
+
+// The rule's stable name, e.g. "finished: verify_data", "accepted: tampered Finished". Reports
+// and JSON results carry it, so it never changes once published.
+std::string_view ViolationRuleName(ViolationRule rule);
+
+// A rule the target broke that the peer detected while processing what it sent.
+struct Violation {
+  ViolationRule rule = ViolationRule::kIllegalOrder;
+  std::string detail;  // expected vs observed
+};
+
+}  // namespace shakedown
+
+#endif  // SHAKEDOWN_HARNESS_PEER_VIOLATION_H_
