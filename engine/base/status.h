@@ -1,6 +1,6 @@
 // Status and Result: the engine's error channel. No exceptions cross engine/ boundaries;
-// every failure names what went wrong and the alert it maps to (DESIGN.md "Errors carry
-// alerts"), so the alert sent for each error path is testable in one place.
+// every failure names what went wrong and the alert it maps to, so the alert sent for each
+// error path is testable in one place.
 #ifndef SHAKEDOWN_ENGINE_BASE_STATUS_H_
 #define SHAKEDOWN_ENGINE_BASE_STATUS_H_
 

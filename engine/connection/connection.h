@@ -35,7 +35,7 @@ enum class ClientAuthMode { kNone, kOptional, kRequired };
 // RFC 7627: offer/accept the extension; require it (refuse peers without it); or never use it.
 enum class EmsPolicy { kEnabled, kRequired, kDisabled };
 
-// Configuration is a plain struct (DESIGN.md); Connection::Create validates it.
+// Configuration is a plain struct; Connection::Create validates it.
 struct Config {
   Side role = Side::kClient;
   ProtocolVersion min_version = ProtocolVersion::kTls12;

@@ -68,7 +68,7 @@ class ConnectionBase : public Connection {
   std::optional<Status> failure() const override { return failure_; }
   const Negotiated& negotiated() const override { return negotiated_; }
 
-  // For tests and the scripted peer: writes `payload` as records of raw content type `type`
+  // For tests: writes `payload` as records of raw content type `type`
   // under the current write protection, bypassing the state machine and the transcript.
   Status SendRawRecordForTesting(uint8_t type, ByteView payload);
 

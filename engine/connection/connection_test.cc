@@ -578,7 +578,7 @@ TEST(Observer, ReportsStepsOfATableFlowSecretsAndStates) {
                                                    "KEY_BLOCK"}));
   EXPECT_EQ(rec.states.front(), "Start->ReadServerHello");
   EXPECT_EQ(rec.states.back(), "ReadFinished->Done");
-  // The NSS key log line (DESIGN.md "Key log").
+  // The NSS key log line (the SSLKEYLOGFILE format).
   const Negotiated& n = c->negotiated();
   EXPECT_EQ(keylog.str(),
             "CLIENT_RANDOM " + ToHex(n.client_random) + " " + ToHex(n.master_secret) + "\n");

@@ -5,7 +5,7 @@
 // starts with ClientHello; and hashes are needed at several points (EMS session hash at
 // ClientKeyExchange, CertificateVerify, both Finished). So a Transcript keeps the raw bytes
 // and, after SetAlgorithm, also a running hash it can fork: Hash() never disturbs it.
-// Transcripts are copyable (a scripted peer forks one to try alternative continuations).
+// Transcripts are copyable.
 #ifndef SHAKEDOWN_ENGINE_CRYPTO_TRANSCRIPT_H_
 #define SHAKEDOWN_ENGINE_CRYPTO_TRANSCRIPT_H_
 

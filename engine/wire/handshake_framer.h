@@ -1,7 +1,7 @@
 // Handshake message reassembly (RFC 5246 6.2.1, 7.4): handshake messages may be
 // fragmented across records and several may be coalesced into one record. The framer takes
 // the fragments of consecutive handshake records and yields whole messages; the helpers at
-// the end do the inverse for tests and the scripted peer.
+// the end split and rebuild handshake streams for tests.
 #ifndef SHAKEDOWN_ENGINE_WIRE_HANDSHAKE_FRAMER_H_
 #define SHAKEDOWN_ENGINE_WIRE_HANDSHAKE_FRAMER_H_
 

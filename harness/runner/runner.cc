@@ -588,7 +588,7 @@ class VectorRun {
     return CheckAgreement();
   }
 
-  // When both sides completed, they agree on what they negotiated (DESIGN.md oracle).
+  // The agreement oracle: when both sides completed, they agree on what they negotiated.
   bool CheckAgreement() {
     const PeerView& v = peer_->view();
     const Negotiated* n = conn_->negotiated();

@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 
 constexpr char kFile[] = "vectors/conformance/ccs/early.json";
 
-// The example of the issue and DESIGN.md.
+// The first example vector of docs/SCENARIOS.md.
 Json ServerVector() {
   return Json::parse(R"({
     "id": "server.ccs.before-client-key-exchange",
