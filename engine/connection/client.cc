@@ -11,6 +11,7 @@
 #include <botan/pk_keys.h>
 
 #include "engine/connection/connection_internal.h"
+#include "engine/connection/hello_extensions.h"
 #include "engine/crypto/key_exchange.h"
 #include "engine/crypto/signature.h"
 
@@ -127,28 +128,12 @@ Status ClientConnection::WriteClientHello() {
   hello_.cipher_suites = config_.cipher_suites;
   hello_.compression_methods = {0};
 
-  Extensions ext;
-  if (!config_.server_name.empty()) {
-    SD_RETURN_IF_ERROR(ext.Set(ServerNameExt{{config_.server_name}}));
+  ClientHelloInput input{&config_, false, OurSignatureSchemes(),
+                         offered_session_.has_value() ? ticket_ : Bytes()};
+  for (uint16_t id : config_.cipher_suites) {
+    input.ecc = input.ecc || FindCipherSuite(id)->IsEcdhe();
   }
-  bool ecc = false;
-  for (uint16_t id : config_.cipher_suites) ecc = ecc || FindCipherSuite(id)->IsEcdhe();
-  if (ecc) {
-    // RFC 8422 5.1: the groups and the (uncompressed-only) point formats.
-    SD_RETURN_IF_ERROR(ext.Set(SupportedGroupsExt{config_.groups}));
-    SD_RETURN_IF_ERROR(ext.Set(EcPointFormatsExt{{EcPointFormat::kUncompressed}}));
-  }
-  SD_RETURN_IF_ERROR(ext.Set(SignatureAlgorithmsExt{OurSignatureSchemes()}));
-  // RFC 7627 5.1 (checklist 55): "clients SHOULD send it in every ClientHello".
-  if (config_.extended_master_secret != EmsPolicy::kDisabled) {
-    SD_RETURN_IF_ERROR(ext.Set(ExtendedMasterSecretExt{}));
-  }
-  if (config_.session_tickets) {
-    SD_RETURN_IF_ERROR(ext.Set(SessionTicketExt{offered_session_.has_value() ? ticket_ : Bytes()}));
-  }
-  if (!config_.alpn.empty()) SD_RETURN_IF_ERROR(ext.Set(AlpnExt{config_.alpn}));
-  // RFC 5746 3.4 (checklist 49): the empty renegotiation_info extension (not the SCSV).
-  SD_RETURN_IF_ERROR(ext.Set(RenegotiationInfoExt{}));
+  SD_ASSIGN_OR_RETURN(Extensions ext, BuildClientHelloExtensions(input));
   hello_.extensions = std::move(ext);
 
   SD_RETURN_IF_ERROR(WriteHandshake(hello_));
@@ -234,61 +219,12 @@ Status ClientConnection::ReadServerHello(const PeerStep& in) {
 
 Status ClientConnection::CheckServerHelloExtensions(const ServerHello& sh) {
   if (!sh.extensions.has_value()) return Status::Ok();
-  for (const Extension& e : sh.extensions->list()) {
-    const ExtensionType type = static_cast<ExtensionType>(e.type);
-    const std::string name = "ServerHello." + Describe(type);
-    // RFC 5246 7.4.1.4 (checklist 33): only extensions the client offered. Servers MUST NOT
-    // send signature_algorithms (RFC 5246 7.4.1.4.1, checklist 30) nor supported_groups
-    // (RFC 8422 5.1.1: a client-only extension in TLS 1.2), although we offered both.
-    if (hello_.extensions->FindRaw(e.type) == nullptr ||
-        type == ExtensionType::kSignatureAlgorithms || type == ExtensionType::kSupportedGroups) {
-      return Status::Error(AlertDescription::kUnsupportedExtension,
-                           name + ": not offered in the ClientHello (RFC 5246 7.4.1.4)");
-    }
-    switch (type) {
-      case ExtensionType::kRenegotiationInfo: {
-        SD_ASSIGN_OR_RETURN(RenegotiationInfoExt ri, RenegotiationInfoExt::Parse(e.body));
-        // RFC 5746 3.4 (checklist 50): initial handshake, so it must be empty.
-        if (!ri.renegotiated_connection.empty()) {
-          return HandshakeFailure(name + ": non-empty on the initial handshake (RFC 5746 3.4)");
-        }
-        negotiated_.secure_renegotiation = true;
-        break;
-      }
-      case ExtensionType::kExtendedMasterSecret:
-        SD_RETURN_IF_ERROR(ExtendedMasterSecretExt::Parse(e.body).status());
-        negotiated_.extended_master_secret = true;
-        break;
-      case ExtensionType::kSessionTicket:
-        // RFC 5077 3.2: the server's SessionTicket extension is empty.
-        if (!e.body.empty()) return DecodeError(name + ": must be empty (RFC 5077 3.2)");
-        server_ticket_ext_ = true;
-        break;
-      case ExtensionType::kEcPointFormats: {
-        SD_ASSIGN_OR_RETURN(EcPointFormatsExt pf, EcPointFormatsExt::Parse(e.body));
-        // RFC 8422 5.1.2 (checklist 58): uncompressed must be supported.
-        if (!Contains(pf.formats, EcPointFormat::kUncompressed)) {
-          return IllegalParameter(name + ": uncompressed(0) missing (RFC 8422 5.1.2)");
-        }
-        break;
-      }
-      case ExtensionType::kApplicationLayerProtocolNegotiation: {
-        SD_ASSIGN_OR_RETURN(AlpnExt alpn, AlpnExt::Parse(e.body));
-        // RFC 7301 3.1: exactly one protocol, one the client offered.
-        if (alpn.protocols.size() != 1 || !Contains(config_.alpn, alpn.protocols[0])) {
-          return IllegalParameter(name + ": not exactly one offered protocol (RFC 7301 3.1)");
-        }
-        negotiated_.alpn = alpn.protocols[0];
-        break;
-      }
-      case ExtensionType::kServerName:
-        // RFC 6066 3: the server's acknowledgement has empty extension_data.
-        if (!e.body.empty()) return DecodeError(name + ": must be empty (RFC 6066 3)");
-        break;
-      default:
-        break;
-    }
-  }
+  SD_ASSIGN_OR_RETURN(ServerAnswer answer,
+                      ReadServerHelloExtensions(*sh.extensions, *hello_.extensions, config_));
+  negotiated_.secure_renegotiation = answer.renegotiation_info;
+  negotiated_.extended_master_secret = answer.extended_master_secret;
+  negotiated_.alpn = answer.alpn;
+  server_ticket_ext_ = answer.session_ticket;
   return Status::Ok();
 }
 

@@ -10,6 +10,7 @@
 #include <botan/pk_keys.h>
 
 #include "engine/connection/connection_internal.h"
+#include "engine/connection/hello_extensions.h"
 #include "engine/crypto/key_exchange.h"
 #include "engine/crypto/signature.h"
 
@@ -17,17 +18,6 @@ namespace shakedown {
 namespace {
 
 using HT = HandshakeType;
-
-// What the ClientHello's extensions say, validated (RFC 5246 7.4.1.4).
-struct ClientOffer {
-  bool renegotiation_info = false;  // the empty RI extension or the SCSV (RFC 5746 3.6)
-  bool extended_master_secret = false;
-  bool point_formats = false;
-  std::optional<std::vector<NamedGroup>> groups;
-  std::optional<std::vector<SignatureScheme>> signature_schemes;
-  std::optional<Bytes> ticket;  // the session_ticket extension's body, if present
-  std::optional<std::vector<std::string>> alpn;
-};
 
 class ServerConnection final : public ConnectionBase {
  public:
@@ -80,7 +70,6 @@ class ServerConnection final : public ConnectionBase {
   Result<std::optional<Session>> FindSessionToResume(const ClientHello& ch,
                                                      const ClientOffer& offer);
   Status ChooseSuite(const ClientHello& ch, const ClientOffer& offer);
-  Extensions ServerHelloExtensions(const ClientOffer& offer) const;
   Status WriteServerHello(const ClientOffer& offer);
   Status WriteAbbreviatedFlight(const ClientHello& ch, const ClientOffer& offer, Session session);
   Status WriteFullFlight(const ClientOffer& offer);
@@ -161,47 +150,7 @@ Result<ClientOffer> ServerConnection::ReadClientExtensions(const ClientHello& ch
   // RFC 5746 3.6: the SCSV counts as an empty renegotiation_info.
   offer.renegotiation_info = Contains(ch.cipher_suites, kEmptyRenegotiationInfoScsv);
   if (!ch.extensions.has_value()) return offer;
-  const Extensions& ext = *ch.extensions;
-  if (auto ri = ext.Find<RenegotiationInfoExt>()) {
-    if (!ri->ok()) return ri->status();
-    // RFC 5746 3.6 (checklist 51): initial handshake, so renegotiated_connection is empty.
-    if (!(*ri)->renegotiated_connection.empty()) {
-      return HandshakeFailure("ClientHello.renegotiation_info: non-empty on the initial "
-                              "handshake (RFC 5746 3.6)");
-    }
-    offer.renegotiation_info = true;
-  }
-  if (auto ems = ext.Find<ExtendedMasterSecretExt>()) {
-    SD_RETURN_IF_ERROR(ems->status());  // checklist 54: a body is decode_error
-    offer.extended_master_secret = true;
-  }
-  if (auto pf = ext.Find<EcPointFormatsExt>()) {
-    if (!pf->ok()) return pf->status();
-    // RFC 8422 5.1.2 (checklist 58): "the server MUST abort the handshake and return an
-    // illegal_parameter alert" when uncompressed is missing.
-    if (!Contains((*pf)->formats, EcPointFormat::kUncompressed)) {
-      return IllegalParameter("ClientHello.ec_point_formats: uncompressed(0) missing "
-                              "(RFC 8422 5.1.2)");
-    }
-    offer.point_formats = true;
-  }
-  if (auto groups = ext.Find<SupportedGroupsExt>()) {
-    if (!groups->ok()) return groups->status();
-    offer.groups = (*groups)->groups;
-  }
-  if (auto sigs = ext.Find<SignatureAlgorithmsExt>()) {
-    if (!sigs->ok()) return sigs->status();
-    offer.signature_schemes = (*sigs)->schemes;
-  }
-  if (auto ticket = ext.Find<SessionTicketExt>()) {
-    if (!ticket->ok()) return ticket->status();
-    offer.ticket = (*ticket)->ticket;
-  }
-  if (auto alpn = ext.Find<AlpnExt>()) {
-    if (!alpn->ok()) return alpn->status();
-    offer.alpn = (*alpn)->protocols;
-  }
-  if (auto sni = ext.Find<ServerNameExt>()) SD_RETURN_IF_ERROR(sni->status());
+  SD_RETURN_IF_ERROR(ReadClientHelloExtensions(*ch.extensions, config_, &offer));
   if (config_.extended_master_secret == EmsPolicy::kRequired && !offer.extended_master_secret) {
     return HandshakeFailure("ClientHello: no extended_master_secret, which this server requires "
                             "(RFC 7627 5.2)");
@@ -305,23 +254,6 @@ Status ServerConnection::ChooseSuite(const ClientHello& ch, const ClientOffer& o
   return HandshakeFailure("ClientHello.cipher_suites: no suite in common (RFC 5246 7.4.1.2)");
 }
 
-Extensions ServerConnection::ServerHelloExtensions(const ClientOffer& offer) const {
-  // RFC 5246 7.4.1.4 (checklist 33): only answers to what the client sent.
-  Extensions ext;
-  // RFC 5746 3.6 (checklist 51): the empty renegotiation_info after the SCSV or an empty RI.
-  if (offer.renegotiation_info) (void)ext.Set(RenegotiationInfoExt{});
-  // RFC 7627 5.2 (checklist 55): echo when used.
-  if (negotiated_.extended_master_secret) (void)ext.Set(ExtendedMasterSecretExt{});
-  // RFC 5077 3.2: an empty SessionTicket extension announces a NewSessionTicket.
-  if (issue_ticket_) (void)ext.Set(SessionTicketExt{});
-  // RFC 8422 5.2: point formats only with an ECC suite and when the client sent them.
-  if (offer.point_formats && negotiated_.suite->IsEcdhe()) {
-    (void)ext.Set(EcPointFormatsExt{{EcPointFormat::kUncompressed}});
-  }
-  if (!negotiated_.alpn.empty()) (void)ext.Set(AlpnExt{{negotiated_.alpn}});
-  return ext;
-}
-
 Status ServerConnection::WriteServerHello(const ClientOffer& offer) {
   ServerHello sh;
   sh.server_version = negotiated_.version;
@@ -329,7 +261,9 @@ Status ServerConnection::WriteServerHello(const ClientOffer& offer) {
   sh.session_id = negotiated_.session_id;
   sh.cipher_suite = negotiated_.suite->id;
   sh.compression_method = 0;
-  Extensions ext = ServerHelloExtensions(offer);
+  SD_ASSIGN_OR_RETURN(
+      Extensions ext,
+      BuildServerHelloExtensions(ServerHelloInput{&offer, &negotiated_, issue_ticket_}));
   if (!ext.empty()) sh.extensions = std::move(ext);
   tracker_.Learn(kFlagFull, !negotiated_.resumed);
   tracker_.Learn(kFlagEcdhe, negotiated_.suite->IsEcdhe());
