@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/state/handshake_table.h"
+#include "engine/state/handshake_graph.h"
 #include "reports/subprocess.h"
 #include "reports/text_util.h"
 
@@ -30,43 +30,14 @@ constexpr char kGreyText[] = "#8a8a8a";
 constexpr char kBlue[] = "#1f6feb";
 constexpr char kRed[] = "#d1242f";
 
-// The legal table as a prefix tree: node 0 is the start; one child per distinct next step.
-struct TableTree {
-  struct Node {
-    std::vector<std::pair<std::string, int>> children;  // step name -> node, in table order
-    std::vector<std::string> flows_ending;
-  };
-  std::vector<Node> nodes;
-
-  int Child(int node, const std::string& step) const {
-    for (const auto& [name, child] : nodes[node].children) {
-      if (name == step) return child;
-    }
-    return -1;
+// The node of the legal table's prefix tree that the step named `step` ("C:client_hello")
+// leads to from `node`, or HandshakeGraph::kNone.
+int ChildByName(const HandshakeGraph& graph, int node, const std::string& step) {
+  if (node == HandshakeGraph::kNone) return HandshakeGraph::kNone;
+  for (const HandshakeGraph::Edge& e : graph.nodes()[node].next) {
+    if (e.step.ToString() == step) return e.to;
   }
-};
-
-const TableTree& Tree() {
-  static const TableTree* tree = [] {
-    auto* t = new TableTree;
-    t->nodes.emplace_back();
-    for (const HandshakeFlow& flow : HandshakeFlows()) {
-      int node = 0;
-      for (const FlowStep& step : flow.steps) {
-        const std::string name = step.ToString();
-        int child = t->Child(node, name);
-        if (child < 0) {
-          child = static_cast<int>(t->nodes.size());
-          t->nodes[node].children.emplace_back(name, child);
-          t->nodes.emplace_back();
-        }
-        node = child;
-      }
-      t->nodes[node].flows_ending.push_back(flow.name);
-    }
-    return t;
-  }();
-  return *tree;
+  return HandshakeGraph::kNone;
 }
 
 // A DOT quoted string. '&' is written as an entity because Graphviz passes entities
@@ -131,7 +102,7 @@ std::string EdgeAttrs(const std::string& text, const Overlay* overlay) {
 }  // namespace
 
 std::string VectorDiagramDot(const VectorResult& vector) {
-  const TableTree& tree = Tree();
+  const HandshakeGraph& tree = HandshakeGraph::Tls12();
   std::map<std::pair<int, int>, Overlay> tree_overlay;  // (parent, child) -> overlay
   std::set<int> visited{0};
   struct OffEdge {
@@ -147,7 +118,7 @@ std::string VectorDiagramDot(const VectorResult& vector) {
   size_t drawn = 0;
   size_t left_out = 0;
   for (const auto& [connection, transitions] : by_connection) {
-    int node = 0;          // in the tree, or -1 once the path has left it
+    int node = HandshakeGraph::kStart;  // in the tree, or kNone once the path has left it
     std::string off_from;  // the off-table node the path is at, when node == -1
     int ordinal = 0;
     for (const Transition* t : transitions) {
@@ -162,7 +133,7 @@ std::string VectorDiagramDot(const VectorResult& vector) {
       std::string step = StepName(t->label);
       if (step.empty()) step = StepName(t->to);
       if (step.empty()) step = t->label.empty() ? t->to : t->label;
-      const int child = node >= 0 ? tree.Child(node, step) : -1;
+      const int child = ChildByName(tree, node, step);
       if (child >= 0) {
         Overlay& o = tree_overlay[{node, child}];
         o.marks.push_back(mark);
@@ -191,13 +162,13 @@ std::string VectorDiagramDot(const VectorResult& vector) {
       "\", fontname=\"Helvetica\", fontsize=9, fontcolor=\"" + kGreyText + "\"];\n"
       "  edge [color=\"" + std::string(kGrey) + "\", fontcolor=\"" + kGreyText +
       "\", fontname=\"Helvetica\", fontsize=9, arrowsize=0.6];\n";
-  for (size_t i = 0; i < tree.nodes.size(); ++i) {
-    const TableTree::Node& n = tree.nodes[i];
+  for (size_t i = 0; i < tree.nodes().size(); ++i) {
+    const HandshakeGraph::Node& n = tree.nodes()[i];
     std::string attrs;
     if (i == 0) attrs = "shape=box, label=\"start\", width=0.4, height=0.25";
     if (!n.flows_ending.empty()) {
       std::string names;
-      for (const std::string& f : n.flows_ending) names += (names.empty() ? "" : "\n") + f;
+      for (size_t f : n.flows_ending) names += (names.empty() ? "" : "\n") + tree.flows()[f].name;
       attrs = "shape=doublecircle, width=0.2, xlabel=" + DotQuoted(names);
     }
     if (visited.count(static_cast<int>(i)) != 0) {
@@ -206,11 +177,13 @@ std::string VectorDiagramDot(const VectorResult& vector) {
     }
     dot += "  n" + std::to_string(i) + (attrs.empty() ? "" : " [" + attrs + "]") + ";\n";
   }
-  for (size_t i = 0; i < tree.nodes.size(); ++i) {
-    for (const auto& [step, child] : tree.nodes[i].children) {
-      auto it = tree_overlay.find({static_cast<int>(i), child});
-      dot += "  n" + std::to_string(i) + " -> n" + std::to_string(child) +
-             EdgeAttrs(EdgeText(step), it == tree_overlay.end() ? nullptr : &it->second) + ";\n";
+  for (size_t i = 0; i < tree.nodes().size(); ++i) {
+    for (const HandshakeGraph::Edge& e : tree.nodes()[i].next) {
+      auto it = tree_overlay.find({static_cast<int>(i), e.to});
+      dot += "  n" + std::to_string(i) + " -> n" + std::to_string(e.to) +
+             EdgeAttrs(EdgeText(e.step.ToString()),
+                       it == tree_overlay.end() ? nullptr : &it->second) +
+             ";\n";
     }
   }
   for (size_t i = 0; i < off_nodes.size(); ++i) {

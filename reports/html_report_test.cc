@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <string>
 
-#include "engine/state/handshake_table.h"
+#include "engine/state/handshake_graph.h"
 #include "reports/test_results.h"
 #include "reports/text_util.h"
 

@@ -1,6 +1,7 @@
-// The client side of the TLS 1.2 handshake (RFC 5246 7.3): one function per state, named
-// after the message it expects, BoringSSL style. The legal order is not re-checked here: the
-// table (ConnectionBase::ProcessHandshake) has already allowed every message that arrives.
+// The client side of the TLS 1.2 handshake (RFC 5246 7.3): one handler per step the server
+// takes in the handshake table, named after the message it reads (Handlers() below). The legal
+// order is not re-checked here: the table (ConnectionBase::ProcessHandshake) has already
+// allowed every message that arrives, with the facts this side learned (Learn calls).
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -10,24 +11,14 @@
 #include <botan/pk_keys.h>
 
 #include "engine/connection/connection_internal.h"
+#include "engine/connection/hello_extensions.h"
 #include "engine/crypto/key_exchange.h"
 #include "engine/crypto/signature.h"
 
 namespace shakedown {
 namespace {
 
-enum class ClientState {
-  kStart,
-  kReadServerHello,
-  kReadServerCertificate,
-  kReadServerKeyExchange,
-  kReadCertificateRequest,  // or ServerHelloDone when no client certificate is requested
-  kReadServerHelloDone,
-  kReadNewSessionTicket,
-  kReadChangeCipherSpec,
-  kReadFinished,
-  kDone,
-};
+using HT = HandshakeType;
 
 class ClientConnection final : public ConnectionBase {
  public:
@@ -54,45 +45,8 @@ class ClientConnection final : public ConnectionBase {
   }
 
  protected:
-  Status OnHandshakeMessage(const TypedHandshake& m, ByteView encoded) override {
-    switch (st()) {
-      case ClientState::kReadServerHello:
-        if (auto* p = std::get_if<ServerHello>(&m)) return ReadServerHello(*p, encoded);
-        break;
-      case ClientState::kReadServerCertificate:
-        if (auto* p = std::get_if<Certificate>(&m)) return ReadServerCertificate(*p, encoded);
-        break;
-      case ClientState::kReadServerKeyExchange:
-        if (auto* p = std::get_if<ServerKeyExchange>(&m)) return ReadServerKeyExchange(*p, encoded);
-        break;
-      case ClientState::kReadCertificateRequest:
-        if (auto* p = std::get_if<CertificateRequest>(&m)) return ReadCertificateRequest(*p, encoded);
-        if (std::holds_alternative<ServerHelloDone>(m)) return ReadServerHelloDone(encoded);
-        break;
-      case ClientState::kReadServerHelloDone:
-        if (std::holds_alternative<ServerHelloDone>(m)) return ReadServerHelloDone(encoded);
-        break;
-      case ClientState::kReadNewSessionTicket:
-        if (auto* p = std::get_if<NewSessionTicket>(&m)) return ReadNewSessionTicket(*p, encoded);
-        break;
-      case ClientState::kReadFinished:
-        if (auto* p = std::get_if<Finished>(&m)) return ReadServerFinished(*p, encoded);
-        break;
-      default:
-        break;
-    }
-    // Only reachable if the table and the states disagree: still the peer's message is wrong.
-    return UnexpectedMessage(Describe(TypeOf(m)) + " in client state " + std::string(StateName()));
-  }
-
-  Status OnChangeCipherSpec() override {
-    if (st() != ClientState::kReadChangeCipherSpec) {
-      return UnexpectedMessage("ChangeCipherSpec in client state " + std::string(StateName()));
-    }
-    SD_RETURN_IF_ERROR(InstallReadKeys());
-    Go(ClientState::kReadFinished);
-    return Status::Ok();
-  }
+  Status OnPeerStep(const PeerStep& in) override { return Dispatch(this, Handlers(), in); }
+  std::vector<FlowStep> HandledSteps() const override { return StepsOf(Handlers()); }
 
   Status OnPostHandshakeMessage(uint8_t type, ByteView encoded) override {
     if (type == static_cast<uint8_t>(HandshakeType::kHelloRequest)) {
@@ -107,36 +61,21 @@ class ClientConnection final : public ConnectionBase {
 
   bool IgnoresHelloRequestDuringHandshake() const override { return true; }
 
-  std::string_view StateName() const override {
-    switch (st()) {
-      case ClientState::kStart: return "Start";
-      case ClientState::kReadServerHello: return "ReadServerHello";
-      case ClientState::kReadServerCertificate: return "ReadServerCertificate";
-      case ClientState::kReadServerKeyExchange: return "ReadServerKeyExchange";
-      case ClientState::kReadCertificateRequest: return "ReadCertificateRequest";
-      case ClientState::kReadServerHelloDone: return "ReadServerHelloDone";
-      case ClientState::kReadNewSessionTicket: return "ReadNewSessionTicket";
-      case ClientState::kReadChangeCipherSpec: return "ReadChangeCipherSpec";
-      case ClientState::kReadFinished: return "ReadFinished";
-      case ClientState::kDone: return "Done";
-    }
-    return "?";
-  }
-
  private:
-  ClientState st() const { return static_cast<ClientState>(state_); }
-  void Go(ClientState s) { SetState(static_cast<int>(s)); }
+  // The server's steps and their handlers (s2n-tls's state_machine[] model).
+  static const std::vector<StepHandler<ClientConnection>>& Handlers();
 
   Status WriteClientHello();
-  Status ReadServerHello(const ServerHello& sh, ByteView encoded);
+  Status ReadServerHello(const PeerStep& in);
   Status CheckServerHelloExtensions(const ServerHello& sh);
-  Status ReadServerCertificate(const Certificate& certificate, ByteView encoded);
-  Status ReadServerKeyExchange(const ServerKeyExchange& ske, ByteView encoded);
-  Status ReadCertificateRequest(const CertificateRequest& cr, ByteView encoded);
-  Status ReadServerHelloDone(ByteView encoded);
+  Status ReadServerCertificate(const PeerStep& in);
+  Status ReadServerKeyExchange(const PeerStep& in);
+  Status ReadCertificateRequest(const PeerStep& in);
+  Status ReadServerHelloDone(const PeerStep& in);
   Status WriteClientFlight();
-  Status ReadNewSessionTicket(const NewSessionTicket& nst, ByteView encoded);
-  Status ReadServerFinished(const Finished& finished, ByteView encoded);
+  Status ReadNewSessionTicket(const PeerStep& in);
+  Status ReadServerChangeCipherSpec(const PeerStep& in);
+  Status ReadServerFinished(const PeerStep& in);
 
   bool started_ = false;
   ClientHello hello_;  // as sent: what the server may choose from
@@ -149,6 +88,21 @@ class ClientConnection final : public ConnectionBase {
   PreparedCredential* client_credential_ = nullptr;
   SignatureScheme client_scheme_ = SignatureScheme::kRsaPkcs1Sha256;
 };
+
+const std::vector<StepHandler<ClientConnection>>& ClientConnection::Handlers() {
+  auto s = [](HT type) { return FlowStep::Handshake(Side::kServer, type); };
+  static const auto* rows = new std::vector<StepHandler<ClientConnection>>{
+      {s(HT::kServerHello), &ClientConnection::ReadServerHello},
+      {s(HT::kCertificate), &ClientConnection::ReadServerCertificate},
+      {s(HT::kServerKeyExchange), &ClientConnection::ReadServerKeyExchange},
+      {s(HT::kCertificateRequest), &ClientConnection::ReadCertificateRequest},
+      {s(HT::kServerHelloDone), &ClientConnection::ReadServerHelloDone},
+      {s(HT::kNewSessionTicket), &ClientConnection::ReadNewSessionTicket},
+      {FlowStep::Ccs(Side::kServer), &ClientConnection::ReadServerChangeCipherSpec},
+      {s(HT::kFinished), &ClientConnection::ReadServerFinished},
+  };
+  return *rows;
+}
 
 Status ClientConnection::WriteClientHello() {
   hello_.client_version = config_.max_version;
@@ -174,36 +128,21 @@ Status ClientConnection::WriteClientHello() {
   hello_.cipher_suites = config_.cipher_suites;
   hello_.compression_methods = {0};
 
-  Extensions ext;
-  if (!config_.server_name.empty()) {
-    SD_RETURN_IF_ERROR(ext.Set(ServerNameExt{{config_.server_name}}));
+  ClientHelloInput input{&config_, false, OurSignatureSchemes(),
+                         offered_session_.has_value() ? ticket_ : Bytes()};
+  for (uint16_t id : config_.cipher_suites) {
+    input.ecc = input.ecc || FindCipherSuite(id)->IsEcdhe();
   }
-  bool ecc = false;
-  for (uint16_t id : config_.cipher_suites) ecc = ecc || FindCipherSuite(id)->IsEcdhe();
-  if (ecc) {
-    // RFC 8422 5.1: the groups and the (uncompressed-only) point formats.
-    SD_RETURN_IF_ERROR(ext.Set(SupportedGroupsExt{config_.groups}));
-    SD_RETURN_IF_ERROR(ext.Set(EcPointFormatsExt{{EcPointFormat::kUncompressed}}));
-  }
-  SD_RETURN_IF_ERROR(ext.Set(SignatureAlgorithmsExt{OurSignatureSchemes()}));
-  // RFC 7627 5.1 (checklist 55): "clients SHOULD send it in every ClientHello".
-  if (config_.extended_master_secret != EmsPolicy::kDisabled) {
-    SD_RETURN_IF_ERROR(ext.Set(ExtendedMasterSecretExt{}));
-  }
-  if (config_.session_tickets) {
-    SD_RETURN_IF_ERROR(ext.Set(SessionTicketExt{offered_session_.has_value() ? ticket_ : Bytes()}));
-  }
-  if (!config_.alpn.empty()) SD_RETURN_IF_ERROR(ext.Set(AlpnExt{config_.alpn}));
-  // RFC 5746 3.4 (checklist 49): the empty renegotiation_info extension (not the SCSV).
-  SD_RETURN_IF_ERROR(ext.Set(RenegotiationInfoExt{}));
+  SD_ASSIGN_OR_RETURN(Extensions ext, BuildClientHelloExtensions(input));
   hello_.extensions = std::move(ext);
 
   SD_RETURN_IF_ERROR(WriteHandshake(hello_));
-  Go(ClientState::kReadServerHello);
   return Status::Ok();
 }
 
-Status ClientConnection::ReadServerHello(const ServerHello& sh, ByteView encoded) {
+Status ClientConnection::ReadServerHello(const PeerStep& in) {
+  SD_ASSIGN_OR_RETURN(const ServerHello* message, in.As<ServerHello>());
+  const ServerHello& sh = *message;
   const uint16_t version = static_cast<uint16_t>(sh.server_version);
   // RFC 5246 App. E.1, RFC 7568 3 (checklists 27, 35): a version we did not offer, SSLv3 or
   // anything below our minimum.
@@ -262,12 +201,11 @@ Status ClientConnection::ReadServerHello(const ServerHello& sh, ByteView encoded
   tracker_.Learn(kFlagFull, !resumed);
   tracker_.Learn(kFlagEcdhe, suite->IsEcdhe());
   tracker_.Learn(kFlagTicket, server_ticket_ext_);
-  AddToTranscript(encoded);
+  AddToTranscript(in.encoded);
   SD_RETURN_IF_ERROR(SetSuite(suite));
 
   if (!resumed) {
     if (!server_ticket_ext_) ticket_.clear();  // a new session; the old ticket is for another
-    Go(ClientState::kReadServerCertificate);
     return Status::Ok();
   }
   negotiated_.master_secret = offered_session_->master_secret;
@@ -276,71 +214,23 @@ Status ClientConnection::ReadServerHello(const ServerHello& sh, ByteView encoded
     env_.observer->OnSecret("CLIENT_RANDOM", negotiated_.client_random, negotiated_.master_secret);
   }
   SD_RETURN_IF_ERROR(DeriveTrafficKeys());
-  Go(server_ticket_ext_ ? ClientState::kReadNewSessionTicket : ClientState::kReadChangeCipherSpec);
   return Status::Ok();
 }
 
 Status ClientConnection::CheckServerHelloExtensions(const ServerHello& sh) {
   if (!sh.extensions.has_value()) return Status::Ok();
-  for (const Extension& e : sh.extensions->list()) {
-    const ExtensionType type = static_cast<ExtensionType>(e.type);
-    const std::string name = "ServerHello." + Describe(type);
-    // RFC 5246 7.4.1.4 (checklist 33): only extensions the client offered. Servers MUST NOT
-    // send signature_algorithms (RFC 5246 7.4.1.4.1, checklist 30) nor supported_groups
-    // (RFC 8422 5.1.1: a client-only extension in TLS 1.2), although we offered both.
-    if (hello_.extensions->FindRaw(e.type) == nullptr ||
-        type == ExtensionType::kSignatureAlgorithms || type == ExtensionType::kSupportedGroups) {
-      return Status::Error(AlertDescription::kUnsupportedExtension,
-                           name + ": not offered in the ClientHello (RFC 5246 7.4.1.4)");
-    }
-    switch (type) {
-      case ExtensionType::kRenegotiationInfo: {
-        SD_ASSIGN_OR_RETURN(RenegotiationInfoExt ri, RenegotiationInfoExt::Parse(e.body));
-        // RFC 5746 3.4 (checklist 50): initial handshake, so it must be empty.
-        if (!ri.renegotiated_connection.empty()) {
-          return HandshakeFailure(name + ": non-empty on the initial handshake (RFC 5746 3.4)");
-        }
-        negotiated_.secure_renegotiation = true;
-        break;
-      }
-      case ExtensionType::kExtendedMasterSecret:
-        SD_RETURN_IF_ERROR(ExtendedMasterSecretExt::Parse(e.body).status());
-        negotiated_.extended_master_secret = true;
-        break;
-      case ExtensionType::kSessionTicket:
-        // RFC 5077 3.2: the server's SessionTicket extension is empty.
-        if (!e.body.empty()) return DecodeError(name + ": must be empty (RFC 5077 3.2)");
-        server_ticket_ext_ = true;
-        break;
-      case ExtensionType::kEcPointFormats: {
-        SD_ASSIGN_OR_RETURN(EcPointFormatsExt pf, EcPointFormatsExt::Parse(e.body));
-        // RFC 8422 5.1.2 (checklist 58): uncompressed must be supported.
-        if (!Contains(pf.formats, EcPointFormat::kUncompressed)) {
-          return IllegalParameter(name + ": uncompressed(0) missing (RFC 8422 5.1.2)");
-        }
-        break;
-      }
-      case ExtensionType::kApplicationLayerProtocolNegotiation: {
-        SD_ASSIGN_OR_RETURN(AlpnExt alpn, AlpnExt::Parse(e.body));
-        // RFC 7301 3.1: exactly one protocol, one the client offered.
-        if (alpn.protocols.size() != 1 || !Contains(config_.alpn, alpn.protocols[0])) {
-          return IllegalParameter(name + ": not exactly one offered protocol (RFC 7301 3.1)");
-        }
-        negotiated_.alpn = alpn.protocols[0];
-        break;
-      }
-      case ExtensionType::kServerName:
-        // RFC 6066 3: the server's acknowledgement has empty extension_data.
-        if (!e.body.empty()) return DecodeError(name + ": must be empty (RFC 6066 3)");
-        break;
-      default:
-        break;
-    }
-  }
+  SD_ASSIGN_OR_RETURN(ServerAnswer answer,
+                      ReadServerHelloExtensions(*sh.extensions, *hello_.extensions, config_));
+  negotiated_.secure_renegotiation = answer.renegotiation_info;
+  negotiated_.extended_master_secret = answer.extended_master_secret;
+  negotiated_.alpn = answer.alpn;
+  server_ticket_ext_ = answer.session_ticket;
   return Status::Ok();
 }
 
-Status ClientConnection::ReadServerCertificate(const Certificate& certificate, ByteView encoded) {
+Status ClientConnection::ReadServerCertificate(const PeerStep& in) {
+  SD_ASSIGN_OR_RETURN(const Certificate* message, in.As<Certificate>());
+  const Certificate& certificate = *message;
   // RFC 5246 7.4.2 (checklist 38): the server's certificate_list starts with its own
   // certificate; an empty list cannot authenticate it (BoringSSL: decode_error).
   if (certificate.certificate_list.empty()) {
@@ -363,13 +253,13 @@ Status ClientConnection::ReadServerCertificate(const Certificate& certificate, B
                                                                  : "digitalSignature") +
                              " (RFC 5246 7.4.2)");
   }
-  AddToTranscript(encoded);
-  Go(negotiated_.suite->IsEcdhe() ? ClientState::kReadServerKeyExchange
-                                  : ClientState::kReadCertificateRequest);
+  AddToTranscript(in.encoded);
   return Status::Ok();
 }
 
-Status ClientConnection::ReadServerKeyExchange(const ServerKeyExchange& ske, ByteView encoded) {
+Status ClientConnection::ReadServerKeyExchange(const PeerStep& in) {
+  SD_ASSIGN_OR_RETURN(const ServerKeyExchange* message, in.As<ServerKeyExchange>());
+  const ServerKeyExchange& ske = *message;
   const auto* params = std::get_if<EcdhServerParams>(&ske.params);
   if (params == nullptr) return InternalError("ServerKeyExchange parsed with the wrong kind");
   // RFC 8422 5.4: the server picks one of the client's groups.
@@ -397,12 +287,13 @@ Status ClientConnection::ReadServerKeyExchange(const ServerKeyExchange& ske, Byt
   SD_ASSIGN_OR_RETURN(EcdheKeyPair pair, EcdheKeyPair::Generate(params->named_curve, rng()));
   ecdhe_.emplace(std::move(pair));
   server_public_ = params->public_key;
-  AddToTranscript(encoded);
-  Go(ClientState::kReadCertificateRequest);
+  AddToTranscript(in.encoded);
   return Status::Ok();
 }
 
-Status ClientConnection::ReadCertificateRequest(const CertificateRequest& cr, ByteView encoded) {
+Status ClientConnection::ReadCertificateRequest(const PeerStep& in) {
+  SD_ASSIGN_OR_RETURN(const CertificateRequest* message, in.As<CertificateRequest>());
+  const CertificateRequest& cr = *message;
   certificate_requested_ = true;
   // RFC 5246 7.4.6: send a certificate whose key type the server listed and that can sign with
   // one of its supported_signature_algorithms; with none, an empty Certificate.
@@ -420,13 +311,13 @@ Status ClientConnection::ReadCertificateRequest(const CertificateRequest& cr, By
     client_scheme_ = *scheme;
     break;
   }
-  AddToTranscript(encoded);
-  Go(ClientState::kReadServerHelloDone);
+  AddToTranscript(in.encoded);
   return Status::Ok();
 }
 
-Status ClientConnection::ReadServerHelloDone(ByteView encoded) {
-  AddToTranscript(encoded);
+Status ClientConnection::ReadServerHelloDone(const PeerStep& in) {
+  SD_RETURN_IF_ERROR(in.As<ServerHelloDone>().status());
+  AddToTranscript(in.encoded);
   return WriteClientFlight();
 }
 
@@ -467,27 +358,32 @@ Status ClientConnection::WriteClientFlight() {
   SD_RETURN_IF_ERROR(DeriveTrafficKeys());
   SD_RETURN_IF_ERROR(WriteChangeCipherSpec());
   SD_RETURN_IF_ERROR(WriteFinished());
-  Go(server_ticket_ext_ ? ClientState::kReadNewSessionTicket : ClientState::kReadChangeCipherSpec);
   return Status::Ok();
 }
 
-Status ClientConnection::ReadNewSessionTicket(const NewSessionTicket& nst, ByteView encoded) {
+Status ClientConnection::ReadNewSessionTicket(const PeerStep& in) {
+  SD_ASSIGN_OR_RETURN(const NewSessionTicket* message, in.As<NewSessionTicket>());
+  const NewSessionTicket& nst = *message;
   // RFC 5077 3.3: an empty ticket means the server changed its mind; keep no ticket then.
   ticket_ = nst.ticket;
   negotiated_.ticket_issued = !nst.ticket.empty();
-  AddToTranscript(encoded);
-  Go(ClientState::kReadChangeCipherSpec);
+  AddToTranscript(in.encoded);
   return Status::Ok();
 }
 
-Status ClientConnection::ReadServerFinished(const Finished& finished, ByteView encoded) {
-  SD_RETURN_IF_ERROR(ReadPeerFinished(finished, encoded));
+Status ClientConnection::ReadServerChangeCipherSpec(const PeerStep& /*in*/) {
+  return InstallReadKeys();
+}
+
+Status ClientConnection::ReadServerFinished(const PeerStep& in) {
+  SD_ASSIGN_OR_RETURN(const Finished* message, in.As<Finished>());
+  const Finished& finished = *message;
+  SD_RETURN_IF_ERROR(ReadPeerFinished(finished, in.encoded));
   if (negotiated_.resumed) {
     // RFC 5246 7.3 Figure 2: in an abbreviated handshake the client's CCS + Finished come last.
     SD_RETURN_IF_ERROR(WriteChangeCipherSpec());
     SD_RETURN_IF_ERROR(WriteFinished());
   }
-  Go(ClientState::kDone);
   return FinishHandshake();
 }
 

@@ -1,5 +1,6 @@
 // The role-independent half of the connection: Connection::Create, the input loop (record
-// layer -> table check -> per-role state function), alerts, application data and closure.
+// layer -> table check -> the role's handler for the step), alerts, application data and
+// closure.
 #include <algorithm>
 #include <string>
 #include <utility>
@@ -101,10 +102,18 @@ std::string_view ConnectionBase::state() const {
   return StateName();
 }
 
-void ConnectionBase::SetState(int state) {
-  std::string from(StateName());
-  state_ = state;
+std::string_view ConnectionBase::StateName() const {
+  // node_ is kNone only if the tracker and the graph disagreed, which AdvanceTable prevents.
+  if (node_ == HandshakeGraph::kNone) return "off the table";
+  return HandshakeGraph::Tls12().nodes()[node_].name;
+}
+
+bool ConnectionBase::AdvanceTable(const FlowStep& step) {
+  const std::string_view from = StateName();
+  if (!tracker_.Advance(step)) return false;
+  node_ = HandshakeGraph::Tls12().Child(node_, step);
   if (env_.observer != nullptr) env_.observer->OnStateChange(from, StateName());
+  return true;
 }
 
 Bytes ConnectionBase::TakeOutput() { return records_.TakeOutput(); }
@@ -187,7 +196,7 @@ Status ConnectionBase::ProcessHandshake(uint8_t type, ByteView encoded) {
   }
   // RFC 5246 7.4 (checklist 15): the table decides before anything of the message is used.
   const FlowStep step = FlowStep::Handshake(peer(), htype);
-  if (!tracker_.Advance(step)) {
+  if (!AdvanceTable(step)) {
     std::string legal;
     for (const FlowStep& s : tracker_.LegalNext()) legal += (legal.empty() ? "" : ", ") + s.ToString();
     return UnexpectedMessage(step.ToString() + " is not allowed here (RFC 5246 7.3); expected " +
@@ -200,14 +209,14 @@ Status ConnectionBase::ProcessHandshake(uint8_t type, ByteView encoded) {
   context.key_exchange = WireKind();
   Result<TypedHandshake> message = ParseHandshakeMessage(htype, body, context);
   if (!message.ok()) return message.status();
-  return OnHandshakeMessage(*message, encoded);
+  return OnPeerStep(PeerStep{step, &*message, encoded});
 }
 
 Status ConnectionBase::ProcessChangeCipherSpec(ByteView body) {
   // RFC 5246 7.1 (checklist 17, CVE-2014-0224): ChangeCipherSpec only where the table has it;
   // after the handshake there is no place for one.
   const FlowStep step = FlowStep::Ccs(peer());
-  if (handshake_complete_ || !tracker_.Advance(step)) {
+  if (handshake_complete_ || !AdvanceTable(step)) {
     return UnexpectedMessage(step.ToString() + " is not allowed here (RFC 5246 7.1)");
   }
   // checklist 16: exactly one byte of value 1 (unexpected_message otherwise, as tlsfuzzer
@@ -216,7 +225,7 @@ Status ConnectionBase::ProcessChangeCipherSpec(ByteView body) {
   if (env_.observer != nullptr) {
     env_.observer->OnMessage(Direction::kReceived, step, body, transcript_.messages().size());
   }
-  return OnChangeCipherSpec();
+  return OnPeerStep(PeerStep{step, nullptr, body});
 }
 
 Status ConnectionBase::ProcessAlert(ByteView body) {
@@ -271,7 +280,7 @@ Status ConnectionBase::ProcessApplicationData(Bytes data) {
 Status ConnectionBase::WriteHandshakeBytes(HandshakeType type, ByteView encoded) {
   const FlowStep step = FlowStep::Handshake(self(), type);
   // Our own steps follow the table too: a failure here is an engine bug.
-  if (!tracker_.Advance(step)) {
+  if (!AdvanceTable(step)) {
     return InternalError("engine tried to send " + step.ToString() + " out of order");
   }
   if (env_.observer != nullptr) {
@@ -284,7 +293,7 @@ Status ConnectionBase::WriteHandshakeBytes(HandshakeType type, ByteView encoded)
 
 Status ConnectionBase::WriteChangeCipherSpec() {
   const FlowStep step = FlowStep::Ccs(self());
-  if (!tracker_.Advance(step)) {
+  if (!AdvanceTable(step)) {
     return InternalError("engine tried to send ChangeCipherSpec out of order");
   }
   const uint8_t body[1] = {ChangeCipherSpec::kValue};

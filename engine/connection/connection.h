@@ -140,7 +140,9 @@ class Connection {
   virtual void Close() = 0;
 
   virtual bool handshake_complete() const = 0;
-  // The handshake state's name, e.g. "ReadServerHello", "Done", "Failed" (for traces).
+  // The handshake state's name (for traces): its point in the legal-order table's prefix tree,
+  // "start" or "after <last step>" (engine/state/handshake_graph.h), e.g. "after
+  // S:server_hello_done"; "Failed" or "Closed" once dead.
   virtual std::string_view state() const = 0;
   // Closed or failed: nothing more is sent or processed.
   virtual bool dead() const = 0;

@@ -1,7 +1,10 @@
 // What the client and the server connection share: the record layer, the transcript, the
 // legal-order tracker, the key schedule, alerts, events and the observer. The per-role
-// handshake logic lives in client.cc and server.cc (one function per state, named after
-// what it expects, as in BoringSSL's handshake_client.cc / handshake_server.cc).
+// handshake logic lives in client.cc and server.cc as a handler table (s2n-tls's
+// state_machine[] model): one row per step the peer takes in the handshake table
+// (engine/state/handshake_table.h), naming the member function that handles it. The table
+// alone decides whether a step may come; the row decides what to do with it. There is no
+// per-role state: the connection's state is its node in the table's prefix tree.
 //
 // Internal to engine/connection and its tests; the public API is connection.h.
 #ifndef SHAKEDOWN_ENGINE_CONNECTION_CONNECTION_INTERNAL_H_
@@ -14,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "engine/base/bytes.h"
@@ -25,6 +29,7 @@
 #include "engine/crypto/prf.h"
 #include "engine/crypto/record_protection.h"
 #include "engine/crypto/transcript.h"
+#include "engine/state/handshake_graph.h"
 #include "engine/state/handshake_table.h"
 #include "engine/wire/handshake.h"
 #include "engine/wire/handshake_framer.h"
@@ -51,6 +56,31 @@ Status DecryptError(std::string message);
 // a failure that names close_notify is an engine bug and goes out as internal_error.
 AlertDescription AlertToSend(const Status& status);
 
+// A step of the peer that the table allowed here, parsed.
+struct PeerStep {
+  FlowStep step;
+  const TypedHandshake* message;  // null for ChangeCipherSpec
+  ByteView encoded;  // the whole handshake message, header included; the CCS record body
+
+  // The message as an M. The parser was chosen by the step's type, so anything else is an
+  // engine bug: internal_error.
+  template <typename M>
+  Result<const M*> As() const {
+    const M* m = message == nullptr ? nullptr : std::get_if<M>(message);
+    if (m == nullptr) {
+      return InternalError("the handler for " + step.ToString() + " got another message");
+    }
+    return m;
+  }
+};
+
+// One row of a role's handler table: a step the peer takes and what handles it.
+template <typename Role>
+struct StepHandler {
+  FlowStep step;
+  Status (Role::*handle)(const PeerStep& in);
+};
+
 class ConnectionBase : public Connection {
  public:
   ConnectionBase(Config config, Environment env, std::shared_ptr<SharedContext> shared);
@@ -72,22 +102,44 @@ class ConnectionBase : public Connection {
   // under the current write protection, bypassing the state machine and the transcript.
   Status SendRawRecordForTesting(uint8_t type, ByteView payload);
 
+  // For tests: acts as if this role's handler table had no row for `step` (a table/handler
+  // disagreement, which must be an internal_error).
+  void RemoveHandlerForTesting(const FlowStep& step) { removed_handlers_.push_back(step); }
+  // The peer steps this role has a handler for (tests check them against the table).
+  virtual std::vector<FlowStep> HandledSteps() const = 0;
+
  protected:
   Side self() const { return config_.role == Side::kClient ? Side::kClient : Side::kServer; }
   Side peer() const { return config_.role == Side::kClient ? Side::kServer : Side::kClient; }
 
   // ---- Per role ----
-  // A handshake message the table allows here, parsed.
-  virtual Status OnHandshakeMessage(const TypedHandshake& message, ByteView encoded) = 0;
-  // The peer's ChangeCipherSpec, allowed here by the table.
-  virtual Status OnChangeCipherSpec() = 0;
+  // A step of the peer that the table allows here: the role looks up its handler (Dispatch).
+  virtual Status OnPeerStep(const PeerStep& in) = 0;
   // A handshake message after the handshake (renegotiation attempts).
   virtual Status OnPostHandshakeMessage(uint8_t type, ByteView encoded) = 0;
   // A HelloRequest during the handshake: only a client may receive one.
   virtual bool IgnoresHelloRequestDuringHandshake() const = 0;
-  virtual std::string_view StateName() const = 0;
   // The connection failed (fatal alert sent or received): forget the session.
   virtual void ForgetSession() {}
+
+  // Runs the row of `rows` for `in.step`. A step the table allowed but no row handles is an
+  // engine bug: internal_error, never unexpected_message (which would blame the peer).
+  template <typename Role>
+  Status Dispatch(Role* role, const std::vector<StepHandler<Role>>& rows, const PeerStep& in) {
+    if (!Contains(removed_handlers_, in.step)) {
+      for (const StepHandler<Role>& row : rows) {
+        if (row.step == in.step) return (role->*row.handle)(in);
+      }
+    }
+    return InternalError("the handshake table allows " + in.step.ToString() + " here, but the " +
+                         SideName(self()) + " has no handler for it (engine bug)");
+  }
+  template <typename Role>
+  static std::vector<FlowStep> StepsOf(const std::vector<StepHandler<Role>>& rows) {
+    std::vector<FlowStep> out;
+    for (const StepHandler<Role>& row : rows) out.push_back(row.step);
+    return out;
+  }
 
   // ---- Shared steps ----
   // Serializes `message`, checks our own step against the table, adds it to the transcript
@@ -122,7 +174,8 @@ class ConnectionBase : public Connection {
   // Sends a warning alert and keeps going (no_renegotiation).
   Status SendWarningAlert(AlertDescription description);
 
-  void SetState(int state);
+  // The node of the table's prefix tree the handshake is at, by name ("after C:finished").
+  std::string_view StateName() const;
   Botan::RandomNumberGenerator& rng() { return *env_.rng; }
   uint64_t Now() const { return env_.clock ? env_.clock() : 0; }
   Bytes RandomBytes(size_t n);
@@ -145,7 +198,6 @@ class ConnectionBase : public Connection {
   std::unique_ptr<RecordProtection> pending_read_;
   std::unique_ptr<RecordProtection> pending_write_;
   std::shared_ptr<PeerCertificate> peer_leaf_;
-  int state_ = 0;
   bool handshake_complete_ = false;
 
  private:
@@ -153,12 +205,16 @@ class ConnectionBase : public Connection {
   Status ProcessHandshake(uint8_t type, ByteView encoded);
   Status ProcessChangeCipherSpec(ByteView body);
   Status ProcessAlert(ByteView body);
+  // Advances the tracker and the node by `step`; false (and nothing changes) if illegal.
+  bool AdvanceTable(const FlowStep& step);
   Status ProcessApplicationData(Bytes data);
   void Die();
   void EmitAlert(Direction direction, AlertLevel level, AlertDescription description,
                  std::string detail);
   void WriteAlert(AlertLevel level, AlertDescription description);
 
+  int node_ = HandshakeGraph::kStart;  // in HandshakeGraph::Tls12(), following tracker_
+  std::vector<FlowStep> removed_handlers_;
   std::vector<Event> events_;
   std::optional<Status> failure_;
   bool dead_ = false;

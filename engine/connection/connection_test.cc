@@ -576,8 +576,11 @@ TEST(Observer, ReportsStepsOfATableFlowSecretsAndStates) {
   }
   EXPECT_EQ(rec.secrets, (std::vector<std::string>{"PRE_MASTER_SECRET", "CLIENT_RANDOM",
                                                    "KEY_BLOCK"}));
-  EXPECT_EQ(rec.states.front(), "Start->ReadServerHello");
-  EXPECT_EQ(rec.states.back(), "ReadFinished->Done");
+  // One state change per step, named after the table's prefix tree.
+  EXPECT_EQ(rec.states.size(), rec.steps.size());
+  EXPECT_EQ(rec.states.front(), "start->after C:client_hello");
+  EXPECT_EQ(rec.states.back(), "after S:change_cipher_spec->after S:finished");
+  EXPECT_EQ(c->state(), "after S:finished");
   // The NSS key log line (the SSLKEYLOGFILE format).
   const Negotiated& n = c->negotiated();
   EXPECT_EQ(keylog.str(),

@@ -1,6 +1,6 @@
-// The server side of the TLS 1.2 handshake (RFC 5246 7.3): one function per state, named
-// after the message it expects, BoringSSL style. The table (ConnectionBase::ProcessHandshake)
-// has already allowed every message that arrives.
+// The server side of the TLS 1.2 handshake (RFC 5246 7.3): one handler per step the client
+// takes in the handshake table, named after the message it reads (Handlers() below). The table
+// (ConnectionBase::ProcessHandshake) has already allowed every message that arrives.
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -10,32 +10,14 @@
 #include <botan/pk_keys.h>
 
 #include "engine/connection/connection_internal.h"
+#include "engine/connection/hello_extensions.h"
 #include "engine/crypto/key_exchange.h"
 #include "engine/crypto/signature.h"
 
 namespace shakedown {
 namespace {
 
-enum class ServerState {
-  kReadClientHello,
-  kReadClientCertificate,
-  kReadClientKeyExchange,
-  kReadCertificateVerify,
-  kReadChangeCipherSpec,
-  kReadFinished,
-  kDone,
-};
-
-// What the ClientHello's extensions say, validated (RFC 5246 7.4.1.4).
-struct ClientOffer {
-  bool renegotiation_info = false;  // the empty RI extension or the SCSV (RFC 5746 3.6)
-  bool extended_master_secret = false;
-  bool point_formats = false;
-  std::optional<std::vector<NamedGroup>> groups;
-  std::optional<std::vector<SignatureScheme>> signature_schemes;
-  std::optional<Bytes> ticket;  // the session_ticket extension's body, if present
-  std::optional<std::vector<std::string>> alpn;
-};
+using HT = HandshakeType;
 
 class ServerConnection final : public ConnectionBase {
  public:
@@ -52,37 +34,8 @@ class ServerConnection final : public ConnectionBase {
   }
 
  protected:
-  Status OnHandshakeMessage(const TypedHandshake& m, ByteView encoded) override {
-    switch (st()) {
-      case ServerState::kReadClientHello:
-        if (auto* p = std::get_if<ClientHello>(&m)) return ReadClientHello(*p, encoded);
-        break;
-      case ServerState::kReadClientCertificate:
-        if (auto* p = std::get_if<Certificate>(&m)) return ReadClientCertificate(*p, encoded);
-        break;
-      case ServerState::kReadClientKeyExchange:
-        if (auto* p = std::get_if<ClientKeyExchange>(&m)) return ReadClientKeyExchange(*p, encoded);
-        break;
-      case ServerState::kReadCertificateVerify:
-        if (auto* p = std::get_if<CertificateVerify>(&m)) return ReadCertificateVerify(*p, encoded);
-        break;
-      case ServerState::kReadFinished:
-        if (auto* p = std::get_if<Finished>(&m)) return ReadClientFinished(*p, encoded);
-        break;
-      default:
-        break;
-    }
-    return UnexpectedMessage(Describe(TypeOf(m)) + " in server state " + std::string(StateName()));
-  }
-
-  Status OnChangeCipherSpec() override {
-    if (st() != ServerState::kReadChangeCipherSpec) {
-      return UnexpectedMessage("ChangeCipherSpec in server state " + std::string(StateName()));
-    }
-    SD_RETURN_IF_ERROR(InstallReadKeys());
-    Go(ServerState::kReadFinished);
-    return Status::Ok();
-  }
+  Status OnPeerStep(const PeerStep& in) override { return Dispatch(this, Handlers(), in); }
+  std::vector<FlowStep> HandledSteps() const override { return StepsOf(Handlers()); }
 
   Status OnPostHandshakeMessage(uint8_t type, ByteView encoded) override {
     if (type == static_cast<uint8_t>(HandshakeType::kClientHello)) {
@@ -100,19 +53,6 @@ class ServerConnection final : public ConnectionBase {
   // checklist 20: a client may not send HelloRequest; the table rejects it.
   bool IgnoresHelloRequestDuringHandshake() const override { return false; }
 
-  std::string_view StateName() const override {
-    switch (st()) {
-      case ServerState::kReadClientHello: return "ReadClientHello";
-      case ServerState::kReadClientCertificate: return "ReadClientCertificate";
-      case ServerState::kReadClientKeyExchange: return "ReadClientKeyExchange";
-      case ServerState::kReadCertificateVerify: return "ReadCertificateVerify";
-      case ServerState::kReadChangeCipherSpec: return "ReadChangeCipherSpec";
-      case ServerState::kReadFinished: return "ReadFinished";
-      case ServerState::kDone: return "Done";
-    }
-    return "?";
-  }
-
   void ForgetSession() override {
     // RFC 5246 7.2.2 (checklist 12): a session whose connection ended in a fatal alert must not
     // be resumed. (A ticket cannot be revoked: it lives at the client.)
@@ -122,23 +62,23 @@ class ServerConnection final : public ConnectionBase {
   }
 
  private:
-  ServerState st() const { return static_cast<ServerState>(state_); }
-  void Go(ServerState s) { SetState(static_cast<int>(s)); }
+  // The client's steps and their handlers (s2n-tls's state_machine[] model).
+  static const std::vector<StepHandler<ServerConnection>>& Handlers();
 
-  Status ReadClientHello(const ClientHello& ch, ByteView encoded);
+  Status ReadClientHello(const PeerStep& in);
   Result<ClientOffer> ReadClientExtensions(const ClientHello& ch);
   Result<std::optional<Session>> FindSessionToResume(const ClientHello& ch,
                                                      const ClientOffer& offer);
   Status ChooseSuite(const ClientHello& ch, const ClientOffer& offer);
-  Extensions ServerHelloExtensions(const ClientOffer& offer) const;
   Status WriteServerHello(const ClientOffer& offer);
   Status WriteAbbreviatedFlight(const ClientHello& ch, const ClientOffer& offer, Session session);
   Status WriteFullFlight(const ClientOffer& offer);
   Status WriteNewSessionTicket(Session session);
-  Status ReadClientCertificate(const Certificate& certificate, ByteView encoded);
-  Status ReadClientKeyExchange(const ClientKeyExchange& cke, ByteView encoded);
-  Status ReadCertificateVerify(const CertificateVerify& cv, ByteView encoded);
-  Status ReadClientFinished(const Finished& finished, ByteView encoded);
+  Status ReadClientCertificate(const PeerStep& in);
+  Status ReadClientKeyExchange(const PeerStep& in);
+  Status ReadCertificateVerify(const PeerStep& in);
+  Status ReadClientChangeCipherSpec(const PeerStep& in);
+  Status ReadClientFinished(const PeerStep& in);
 
   uint16_t client_version_ = 0;  // as sent: the RSA pre-master secret carries it
   PreparedCredential* credential_ = nullptr;
@@ -150,7 +90,22 @@ class ServerConnection final : public ConnectionBase {
   Session resumed_session_;
 };
 
-Status ServerConnection::ReadClientHello(const ClientHello& ch, ByteView encoded) {
+const std::vector<StepHandler<ServerConnection>>& ServerConnection::Handlers() {
+  auto c = [](HT type) { return FlowStep::Handshake(Side::kClient, type); };
+  static const auto* rows = new std::vector<StepHandler<ServerConnection>>{
+      {c(HT::kClientHello), &ServerConnection::ReadClientHello},
+      {c(HT::kCertificate), &ServerConnection::ReadClientCertificate},
+      {c(HT::kClientKeyExchange), &ServerConnection::ReadClientKeyExchange},
+      {c(HT::kCertificateVerify), &ServerConnection::ReadCertificateVerify},
+      {FlowStep::Ccs(Side::kClient), &ServerConnection::ReadClientChangeCipherSpec},
+      {c(HT::kFinished), &ServerConnection::ReadClientFinished},
+  };
+  return *rows;
+}
+
+Status ServerConnection::ReadClientHello(const PeerStep& in) {
+  SD_ASSIGN_OR_RETURN(const ClientHello* message, in.As<ClientHello>());
+  const ClientHello& ch = *message;
   client_version_ = static_cast<uint16_t>(ch.client_version);
   const uint16_t max_version = static_cast<uint16_t>(config_.max_version);
   const uint16_t min_version = static_cast<uint16_t>(config_.min_version);
@@ -176,7 +131,7 @@ Status ServerConnection::ReadClientHello(const ClientHello& ch, ByteView encoded
   }
   SD_ASSIGN_OR_RETURN(ClientOffer offer, ReadClientExtensions(ch));
 
-  AddToTranscript(encoded);
+  AddToTranscript(in.encoded);
   negotiated_.client_random.assign(ch.random.begin(), ch.random.end());
   // RFC 5246 7.4.1.3 (checklist 37): independent of the client's random.
   negotiated_.server_random = RandomBytes(kRandomLength);
@@ -195,47 +150,7 @@ Result<ClientOffer> ServerConnection::ReadClientExtensions(const ClientHello& ch
   // RFC 5746 3.6: the SCSV counts as an empty renegotiation_info.
   offer.renegotiation_info = Contains(ch.cipher_suites, kEmptyRenegotiationInfoScsv);
   if (!ch.extensions.has_value()) return offer;
-  const Extensions& ext = *ch.extensions;
-  if (auto ri = ext.Find<RenegotiationInfoExt>()) {
-    if (!ri->ok()) return ri->status();
-    // RFC 5746 3.6 (checklist 51): initial handshake, so renegotiated_connection is empty.
-    if (!(*ri)->renegotiated_connection.empty()) {
-      return HandshakeFailure("ClientHello.renegotiation_info: non-empty on the initial "
-                              "handshake (RFC 5746 3.6)");
-    }
-    offer.renegotiation_info = true;
-  }
-  if (auto ems = ext.Find<ExtendedMasterSecretExt>()) {
-    SD_RETURN_IF_ERROR(ems->status());  // checklist 54: a body is decode_error
-    offer.extended_master_secret = true;
-  }
-  if (auto pf = ext.Find<EcPointFormatsExt>()) {
-    if (!pf->ok()) return pf->status();
-    // RFC 8422 5.1.2 (checklist 58): "the server MUST abort the handshake and return an
-    // illegal_parameter alert" when uncompressed is missing.
-    if (!Contains((*pf)->formats, EcPointFormat::kUncompressed)) {
-      return IllegalParameter("ClientHello.ec_point_formats: uncompressed(0) missing "
-                              "(RFC 8422 5.1.2)");
-    }
-    offer.point_formats = true;
-  }
-  if (auto groups = ext.Find<SupportedGroupsExt>()) {
-    if (!groups->ok()) return groups->status();
-    offer.groups = (*groups)->groups;
-  }
-  if (auto sigs = ext.Find<SignatureAlgorithmsExt>()) {
-    if (!sigs->ok()) return sigs->status();
-    offer.signature_schemes = (*sigs)->schemes;
-  }
-  if (auto ticket = ext.Find<SessionTicketExt>()) {
-    if (!ticket->ok()) return ticket->status();
-    offer.ticket = (*ticket)->ticket;
-  }
-  if (auto alpn = ext.Find<AlpnExt>()) {
-    if (!alpn->ok()) return alpn->status();
-    offer.alpn = (*alpn)->protocols;
-  }
-  if (auto sni = ext.Find<ServerNameExt>()) SD_RETURN_IF_ERROR(sni->status());
+  SD_RETURN_IF_ERROR(ReadClientHelloExtensions(*ch.extensions, config_, &offer));
   if (config_.extended_master_secret == EmsPolicy::kRequired && !offer.extended_master_secret) {
     return HandshakeFailure("ClientHello: no extended_master_secret, which this server requires "
                             "(RFC 7627 5.2)");
@@ -339,23 +254,6 @@ Status ServerConnection::ChooseSuite(const ClientHello& ch, const ClientOffer& o
   return HandshakeFailure("ClientHello.cipher_suites: no suite in common (RFC 5246 7.4.1.2)");
 }
 
-Extensions ServerConnection::ServerHelloExtensions(const ClientOffer& offer) const {
-  // RFC 5246 7.4.1.4 (checklist 33): only answers to what the client sent.
-  Extensions ext;
-  // RFC 5746 3.6 (checklist 51): the empty renegotiation_info after the SCSV or an empty RI.
-  if (offer.renegotiation_info) (void)ext.Set(RenegotiationInfoExt{});
-  // RFC 7627 5.2 (checklist 55): echo when used.
-  if (negotiated_.extended_master_secret) (void)ext.Set(ExtendedMasterSecretExt{});
-  // RFC 5077 3.2: an empty SessionTicket extension announces a NewSessionTicket.
-  if (issue_ticket_) (void)ext.Set(SessionTicketExt{});
-  // RFC 8422 5.2: point formats only with an ECC suite and when the client sent them.
-  if (offer.point_formats && negotiated_.suite->IsEcdhe()) {
-    (void)ext.Set(EcPointFormatsExt{{EcPointFormat::kUncompressed}});
-  }
-  if (!negotiated_.alpn.empty()) (void)ext.Set(AlpnExt{{negotiated_.alpn}});
-  return ext;
-}
-
 Status ServerConnection::WriteServerHello(const ClientOffer& offer) {
   ServerHello sh;
   sh.server_version = negotiated_.version;
@@ -363,7 +261,9 @@ Status ServerConnection::WriteServerHello(const ClientOffer& offer) {
   sh.session_id = negotiated_.session_id;
   sh.cipher_suite = negotiated_.suite->id;
   sh.compression_method = 0;
-  Extensions ext = ServerHelloExtensions(offer);
+  SD_ASSIGN_OR_RETURN(
+      Extensions ext,
+      BuildServerHelloExtensions(ServerHelloInput{&offer, &negotiated_, issue_ticket_}));
   if (!ext.empty()) sh.extensions = std::move(ext);
   tracker_.Learn(kFlagFull, !negotiated_.resumed);
   tracker_.Learn(kFlagEcdhe, negotiated_.suite->IsEcdhe());
@@ -390,7 +290,6 @@ Status ServerConnection::WriteAbbreviatedFlight(const ClientHello& ch, const Cli
   if (issue_ticket_) SD_RETURN_IF_ERROR(WriteNewSessionTicket(session));
   SD_RETURN_IF_ERROR(WriteChangeCipherSpec());
   SD_RETURN_IF_ERROR(WriteFinished());
-  Go(ServerState::kReadChangeCipherSpec);
   return Status::Ok();
 }
 
@@ -427,8 +326,6 @@ Status ServerConnection::WriteFullFlight(const ClientOffer& offer) {
     SD_RETURN_IF_ERROR(WriteHandshake(cr));
   }
   SD_RETURN_IF_ERROR(WriteHandshake(ServerHelloDone{}));
-  Go(config_.client_auth != ClientAuthMode::kNone ? ServerState::kReadClientCertificate
-                                                  : ServerState::kReadClientKeyExchange);
   return Status::Ok();
 }
 
@@ -443,7 +340,9 @@ Status ServerConnection::WriteNewSessionTicket(Session session) {
   return WriteHandshake(nst);
 }
 
-Status ServerConnection::ReadClientCertificate(const Certificate& certificate, ByteView encoded) {
+Status ServerConnection::ReadClientCertificate(const PeerStep& in) {
+  SD_ASSIGN_OR_RETURN(const Certificate* message, in.As<Certificate>());
+  const Certificate& certificate = *message;
   if (certificate.certificate_list.empty()) {
     // RFC 5246 7.4.6 (checklist 43): the server may go on, or answer handshake_failure.
     if (config_.client_auth == ClientAuthMode::kRequired) {
@@ -461,12 +360,13 @@ Status ServerConnection::ReadClientCertificate(const Certificate& certificate, B
     }
     tracker_.Learn(kFlagClientCert, true);
   }
-  AddToTranscript(encoded);
-  Go(ServerState::kReadClientKeyExchange);
+  AddToTranscript(in.encoded);
   return Status::Ok();
 }
 
-Status ServerConnection::ReadClientKeyExchange(const ClientKeyExchange& cke, ByteView encoded) {
+Status ServerConnection::ReadClientKeyExchange(const PeerStep& in) {
+  SD_ASSIGN_OR_RETURN(const ClientKeyExchange* message, in.As<ClientKeyExchange>());
+  const ClientKeyExchange& cke = *message;
   Bytes pre_master_secret;
   if (negotiated_.suite->key_exchange == KeyExchange::kRsa) {
     // RFC 5246 7.4.7.1 (checklist 45b): never an alert here; a bad padding, length or version
@@ -478,15 +378,15 @@ Status ServerConnection::ReadClientKeyExchange(const ClientKeyExchange& cke, Byt
     // RFC 8422 5.11 (checklist 58): a bad point is illegal_parameter.
     SD_ASSIGN_OR_RETURN(pre_master_secret, ecdhe_->Agree(cke.exchange_keys));
   }
-  AddToTranscript(encoded);
+  AddToTranscript(in.encoded);
   SD_RETURN_IF_ERROR(DeriveMasterSecret(pre_master_secret));
   SD_RETURN_IF_ERROR(DeriveTrafficKeys());
-  Go(peer_leaf_ != nullptr ? ServerState::kReadCertificateVerify
-                           : ServerState::kReadChangeCipherSpec);
   return Status::Ok();
 }
 
-Status ServerConnection::ReadCertificateVerify(const CertificateVerify& cv, ByteView encoded) {
+Status ServerConnection::ReadCertificateVerify(const PeerStep& in) {
+  SD_ASSIGN_OR_RETURN(const CertificateVerify* message, in.As<CertificateVerify>());
+  const CertificateVerify& cv = *message;
   // RFC 5246 7.4.8 (checklist 44): one of the algorithms the CertificateRequest listed.
   if (!Contains(requested_schemes_, cv.algorithm)) {
     return IllegalParameter("CertificateVerify.algorithm: " +
@@ -498,13 +398,18 @@ Status ServerConnection::ReadCertificateVerify(const CertificateVerify& cv, Byte
                          .WithContext("CertificateVerify"));
   negotiated_.client_authenticated = true;
   negotiated_.client_signature = cv.algorithm;
-  AddToTranscript(encoded);
-  Go(ServerState::kReadChangeCipherSpec);
+  AddToTranscript(in.encoded);
   return Status::Ok();
 }
 
-Status ServerConnection::ReadClientFinished(const Finished& finished, ByteView encoded) {
-  SD_RETURN_IF_ERROR(ReadPeerFinished(finished, encoded));
+Status ServerConnection::ReadClientChangeCipherSpec(const PeerStep& /*in*/) {
+  return InstallReadKeys();
+}
+
+Status ServerConnection::ReadClientFinished(const PeerStep& in) {
+  SD_ASSIGN_OR_RETURN(const Finished* message, in.As<Finished>());
+  const Finished& finished = *message;
+  SD_RETURN_IF_ERROR(ReadPeerFinished(finished, in.encoded));
   if (!negotiated_.resumed) {
     // RFC 5246 7.3 Figure 1, RFC 5077 3.1: [NewSessionTicket], ChangeCipherSpec, Finished.
     if (issue_ticket_) SD_RETURN_IF_ERROR(WriteNewSessionTicket(MakeSession()));
@@ -514,7 +419,6 @@ Status ServerConnection::ReadClientFinished(const Finished& finished, ByteView e
       env_.session_cache->Store(MakeSession());
     }
   }
-  Go(ServerState::kDone);
   return FinishHandshake();
 }
 

@@ -1,77 +1,130 @@
 #include "engine/state/handshake_table.h"
 
-#include <map>
-#include <utility>
-
 namespace shakedown {
 namespace {
 
 using HT = HandshakeType;
 
-FlowStep C(HT t) { return FlowStep::Handshake(Side::kClient, t); }
-FlowStep S(HT t) { return FlowStep::Handshake(Side::kServer, t); }
+constexpr FlowStep C(HT t) { return FlowStep::Handshake(Side::kClient, t); }
+constexpr FlowStep S(HT t) { return FlowStep::Handshake(Side::kServer, t); }
 
-// Builds the flows from RFC 5246 7.3 Figure 1 (full) and Figure 2 (abbreviated), with RFC
-// 5077 3.1/3.2's NewSessionTicket before the server's ChangeCipherSpec.
-std::vector<HandshakeFlow> BuildFlows() {
-  std::vector<HandshakeFlow> flows;
-  enum class Auth { kNone, kEmptyCert, kCert };
-  for (bool ecdhe : {false, true}) {
-    for (Auth auth : {Auth::kNone, Auth::kEmptyCert, Auth::kCert}) {
-      for (bool ticket : {false, true}) {
-        HandshakeFlow f;
-        f.mask = kFlagFull | kFlagEcdhe | kFlagClientAuth | kFlagClientCert | kFlagTicket;
-        f.flags = kFlagFull | (ecdhe ? kFlagEcdhe : 0) | (ticket ? kFlagTicket : 0) |
-                  (auth != Auth::kNone ? kFlagClientAuth : 0) |
-                  (auth == Auth::kCert ? kFlagClientCert : 0);
-        f.name = std::string("full ") + (ecdhe ? "ECDHE" : "RSA") +
-                 (auth == Auth::kNone        ? ""
-                  : auth == Auth::kEmptyCert ? ", client auth (empty certificate)"
-                                             : ", client auth") +
-                 (ticket ? ", ticket" : "");
-        auto& s = f.steps;
-        s.push_back(C(HT::kClientHello));
-        s.push_back(S(HT::kServerHello));
-        s.push_back(S(HT::kCertificate));
-        // RFC 5246 7.4.3: ServerKeyExchange only for (EC)DHE; RFC 8422 5.4.
-        if (ecdhe) s.push_back(S(HT::kServerKeyExchange));
-        if (auth != Auth::kNone) s.push_back(S(HT::kCertificateRequest));
-        s.push_back(S(HT::kServerHelloDone));
-        // RFC 5246 7.4.6: the client sends Certificate (possibly empty) when requested.
-        if (auth != Auth::kNone) s.push_back(C(HT::kCertificate));
-        s.push_back(C(HT::kClientKeyExchange));
-        // RFC 5246 7.4.8: CertificateVerify only after a certificate with signing capability.
-        if (auth == Auth::kCert) s.push_back(C(HT::kCertificateVerify));
-        s.push_back(FlowStep::Ccs(Side::kClient));
-        s.push_back(C(HT::kFinished));
-        if (ticket) s.push_back(S(HT::kNewSessionTicket));
-        s.push_back(FlowStep::Ccs(Side::kServer));
-        s.push_back(S(HT::kFinished));
-        flows.push_back(std::move(f));
-      }
-    }
-  }
-  for (bool ticket : {false, true}) {
-    HandshakeFlow f;
-    f.mask = kFlagFull | kFlagTicket;
-    f.flags = ticket ? kFlagTicket : 0;
-    f.name = std::string("abbreviated") + (ticket ? ", ticket" : "");
-    auto& s = f.steps;
-    s.push_back(C(HT::kClientHello));
-    s.push_back(S(HT::kServerHello));
-    if (ticket) s.push_back(S(HT::kNewSessionTicket));  // RFC 5077 3.2
-    s.push_back(FlowStep::Ccs(Side::kServer));
-    s.push_back(S(HT::kFinished));
-    s.push_back(FlowStep::Ccs(Side::kClient));
-    s.push_back(C(HT::kFinished));
-    flows.push_back(std::move(f));
-  }
-  return flows;
-}
+// The steps, named after the messages of the RFC figures (and who sends them where both do).
+constexpr FlowStep kClientHello = C(HT::kClientHello);
+constexpr FlowStep kServerHello = S(HT::kServerHello);
+constexpr FlowStep kServerCertificate = S(HT::kCertificate);
+constexpr FlowStep kServerKeyExchange = S(HT::kServerKeyExchange);
+constexpr FlowStep kCertificateRequest = S(HT::kCertificateRequest);
+constexpr FlowStep kServerHelloDone = S(HT::kServerHelloDone);
+constexpr FlowStep kClientCertificate = C(HT::kCertificate);
+constexpr FlowStep kClientKeyExchange = C(HT::kClientKeyExchange);
+constexpr FlowStep kCertificateVerify = C(HT::kCertificateVerify);
+constexpr FlowStep kClientCcs = FlowStep::Ccs(Side::kClient);
+constexpr FlowStep kClientFinished = C(HT::kFinished);
+constexpr FlowStep kNewSessionTicket = S(HT::kNewSessionTicket);
+constexpr FlowStep kServerCcs = FlowStep::Ccs(Side::kServer);
+constexpr FlowStep kServerFinished = S(HT::kFinished);
 
-uint64_t AllFlows() {
-  size_t n = HandshakeFlows().size();
-  return n >= 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1;
+constexpr uint32_t kFullMask =
+    kFlagFull | kFlagEcdhe | kFlagClientAuth | kFlagClientCert | kFlagTicket;
+constexpr uint32_t kAbbreviatedMask = kFlagFull | kFlagTicket;
+constexpr uint32_t kAuth = kFlagClientAuth;
+constexpr uint32_t kCert = kFlagClientAuth | kFlagClientCert;
+
+// RFC 5246 7.3 Figure 1 (full handshake), "*" marking optional or situation-dependent messages:
+//
+//      Client                                               Server
+//      ClientHello                  -------->
+//                                                      ServerHello
+//                                                     Certificate*
+//                                               ServerKeyExchange*
+//                                              CertificateRequest*
+//                                   <--------      ServerHelloDone
+//      Certificate*
+//      ClientKeyExchange
+//      CertificateVerify*
+//      [ChangeCipherSpec]
+//      Finished                     -------->
+//                                               [ChangeCipherSpec]
+//                                   <--------             Finished
+//
+// RFC 5077 3.1 (ticket issued in a full handshake) adds NewSessionTicket before the server's
+// [ChangeCipherSpec]. Certificate is always sent (no anonymous suites); ServerKeyExchange
+// only for ECDHE (RFC 5246 7.4.3, RFC 8422 5.4); the client's Certificate only after a
+// CertificateRequest (7.4.6), CertificateVerify only after a non-empty one (7.4.8).
+//
+// RFC 5246 7.3 Figure 2 (abbreviated handshake), with RFC 5077 3.2's optional NewSessionTicket:
+//
+//      Client                                                Server
+//      ClientHello                   -------->
+//                                                       ServerHello
+//                                                 [NewSessionTicket]
+//                                                [ChangeCipherSpec]
+//                                    <--------             Finished
+//      [ChangeCipherSpec]
+//      Finished                      -------->
+std::vector<HandshakeFlow> Tls12Flows() {
+  return {
+      {"full RSA", kFlagFull, kFullMask,
+       {kClientHello, kServerHello, kServerCertificate, kServerHelloDone,
+        kClientKeyExchange, kClientCcs, kClientFinished,
+        kServerCcs, kServerFinished}},
+      {"full RSA, ticket", kFlagFull | kFlagTicket, kFullMask,
+       {kClientHello, kServerHello, kServerCertificate, kServerHelloDone,
+        kClientKeyExchange, kClientCcs, kClientFinished,
+        kNewSessionTicket, kServerCcs, kServerFinished}},
+      {"full RSA, client auth (empty certificate)", kFlagFull | kAuth, kFullMask,
+       {kClientHello, kServerHello, kServerCertificate, kCertificateRequest, kServerHelloDone,
+        kClientCertificate, kClientKeyExchange, kClientCcs, kClientFinished,
+        kServerCcs, kServerFinished}},
+      {"full RSA, client auth (empty certificate), ticket", kFlagFull | kAuth | kFlagTicket,
+       kFullMask,
+       {kClientHello, kServerHello, kServerCertificate, kCertificateRequest, kServerHelloDone,
+        kClientCertificate, kClientKeyExchange, kClientCcs, kClientFinished,
+        kNewSessionTicket, kServerCcs, kServerFinished}},
+      {"full RSA, client auth", kFlagFull | kCert, kFullMask,
+       {kClientHello, kServerHello, kServerCertificate, kCertificateRequest, kServerHelloDone,
+        kClientCertificate, kClientKeyExchange, kCertificateVerify, kClientCcs, kClientFinished,
+        kServerCcs, kServerFinished}},
+      {"full RSA, client auth, ticket", kFlagFull | kCert | kFlagTicket, kFullMask,
+       {kClientHello, kServerHello, kServerCertificate, kCertificateRequest, kServerHelloDone,
+        kClientCertificate, kClientKeyExchange, kCertificateVerify, kClientCcs, kClientFinished,
+        kNewSessionTicket, kServerCcs, kServerFinished}},
+      {"full ECDHE", kFlagFull | kFlagEcdhe, kFullMask,
+       {kClientHello, kServerHello, kServerCertificate, kServerKeyExchange, kServerHelloDone,
+        kClientKeyExchange, kClientCcs, kClientFinished,
+        kServerCcs, kServerFinished}},
+      {"full ECDHE, ticket", kFlagFull | kFlagEcdhe | kFlagTicket, kFullMask,
+       {kClientHello, kServerHello, kServerCertificate, kServerKeyExchange, kServerHelloDone,
+        kClientKeyExchange, kClientCcs, kClientFinished,
+        kNewSessionTicket, kServerCcs, kServerFinished}},
+      {"full ECDHE, client auth (empty certificate)", kFlagFull | kFlagEcdhe | kAuth, kFullMask,
+       {kClientHello, kServerHello, kServerCertificate, kServerKeyExchange, kCertificateRequest,
+        kServerHelloDone,
+        kClientCertificate, kClientKeyExchange, kClientCcs, kClientFinished,
+        kServerCcs, kServerFinished}},
+      {"full ECDHE, client auth (empty certificate), ticket",
+       kFlagFull | kFlagEcdhe | kAuth | kFlagTicket, kFullMask,
+       {kClientHello, kServerHello, kServerCertificate, kServerKeyExchange, kCertificateRequest,
+        kServerHelloDone,
+        kClientCertificate, kClientKeyExchange, kClientCcs, kClientFinished,
+        kNewSessionTicket, kServerCcs, kServerFinished}},
+      {"full ECDHE, client auth", kFlagFull | kFlagEcdhe | kCert, kFullMask,
+       {kClientHello, kServerHello, kServerCertificate, kServerKeyExchange, kCertificateRequest,
+        kServerHelloDone,
+        kClientCertificate, kClientKeyExchange, kCertificateVerify, kClientCcs, kClientFinished,
+        kServerCcs, kServerFinished}},
+      {"full ECDHE, client auth, ticket", kFlagFull | kFlagEcdhe | kCert | kFlagTicket, kFullMask,
+       {kClientHello, kServerHello, kServerCertificate, kServerKeyExchange, kCertificateRequest,
+        kServerHelloDone,
+        kClientCertificate, kClientKeyExchange, kCertificateVerify, kClientCcs, kClientFinished,
+        kNewSessionTicket, kServerCcs, kServerFinished}},
+      {"abbreviated", 0, kAbbreviatedMask,
+       {kClientHello, kServerHello, kServerCcs, kServerFinished,
+        kClientCcs, kClientFinished}},
+      {"abbreviated, ticket", kFlagTicket, kAbbreviatedMask,
+       {kClientHello, kServerHello, kNewSessionTicket, kServerCcs, kServerFinished,
+        kClientCcs, kClientFinished}},
+  };
 }
 
 }  // namespace
@@ -83,18 +136,26 @@ std::string FlowStep::ToString() const {
 }
 
 const std::vector<HandshakeFlow>& HandshakeFlows() {
-  static const std::vector<HandshakeFlow>* flows = new std::vector<HandshakeFlow>(BuildFlows());
+  static const std::vector<HandshakeFlow>* flows = new std::vector<HandshakeFlow>(Tls12Flows());
   return *flows;
 }
 
-HandshakeTracker::HandshakeTracker() : candidates_(AllFlows()) {}
+HandshakeTracker::HandshakeTracker() : HandshakeTracker(&HandshakeFlows()) {}
+
+HandshakeTracker::HandshakeTracker(const std::vector<HandshakeFlow>* flows)
+    : flows_(flows), candidates_(flows->size(), true) {}
+
+bool HandshakeTracker::NextIs(size_t i, const FlowStep& step) const {
+  const std::vector<FlowStep>& steps = (*flows_)[i].steps;
+  return candidates_[i] && steps.size() > history_.size() && steps[history_.size()] == step;
+}
 
 std::vector<FlowStep> HandshakeTracker::LegalNext() const {
   std::vector<FlowStep> out;
-  const auto& flows = HandshakeFlows();
-  for (size_t i = 0; i < flows.size(); ++i) {
-    if (!(candidates_ >> i & 1) || flows[i].steps.size() <= history_.size()) continue;
-    const FlowStep& next = flows[i].steps[history_.size()];
+  for (size_t i = 0; i < flows_->size(); ++i) {
+    const std::vector<FlowStep>& steps = (*flows_)[i].steps;
+    if (!candidates_[i] || steps.size() <= history_.size()) continue;
+    const FlowStep& next = steps[history_.size()];
     bool seen = false;
     for (const FlowStep& o : out) seen = seen || o == next;
     if (!seen) out.push_back(next);
@@ -103,85 +164,44 @@ std::vector<FlowStep> HandshakeTracker::LegalNext() const {
 }
 
 bool HandshakeTracker::IsLegal(const FlowStep& step) const {
-  const auto& flows = HandshakeFlows();
-  for (size_t i = 0; i < flows.size(); ++i) {
-    if ((candidates_ >> i & 1) && flows[i].steps.size() > history_.size() &&
-        flows[i].steps[history_.size()] == step) {
-      return true;
-    }
+  for (size_t i = 0; i < flows_->size(); ++i) {
+    if (NextIs(i, step)) return true;
   }
   return false;
 }
 
 bool HandshakeTracker::Advance(const FlowStep& step) {
-  const auto& flows = HandshakeFlows();
-  uint64_t next = 0;
-  for (size_t i = 0; i < flows.size(); ++i) {
-    if ((candidates_ >> i & 1) && flows[i].steps.size() > history_.size() &&
-        flows[i].steps[history_.size()] == step) {
-      next |= uint64_t{1} << i;
-    }
+  std::vector<bool> next(flows_->size(), false);
+  bool any = false;
+  for (size_t i = 0; i < flows_->size(); ++i) {
+    next[i] = NextIs(i, step);
+    any = any || next[i];
   }
-  if (next == 0) return false;
-  candidates_ = next;
+  if (!any) return false;
+  candidates_ = std::move(next);
   history_.push_back(step);
   return true;
 }
 
 void HandshakeTracker::Learn(uint32_t flag, bool value) {
-  const auto& flows = HandshakeFlows();
-  for (size_t i = 0; i < flows.size(); ++i) {
-    if (!flows[i].Matches(flag, value)) candidates_ &= ~(uint64_t{1} << i);
+  for (size_t i = 0; i < flows_->size(); ++i) {
+    if (!(*flows_)[i].Matches(flag, value)) candidates_[i] = false;
   }
 }
 
 bool HandshakeTracker::Complete() const {
-  const auto& flows = HandshakeFlows();
-  for (size_t i = 0; i < flows.size(); ++i) {
-    if ((candidates_ >> i & 1) && flows[i].steps.size() == history_.size()) return true;
+  for (size_t i = 0; i < flows_->size(); ++i) {
+    if (candidates_[i] && (*flows_)[i].steps.size() == history_.size()) return true;
   }
   return false;
 }
 
 std::vector<size_t> HandshakeTracker::Candidates() const {
   std::vector<size_t> out;
-  for (size_t i = 0; i < HandshakeFlows().size(); ++i) {
-    if (candidates_ >> i & 1) out.push_back(i);
+  for (size_t i = 0; i < flows_->size(); ++i) {
+    if (candidates_[i]) out.push_back(i);
   }
   return out;
-}
-
-std::string HandshakeTableDot() {
-  // Prefix tree: a node per distinct prefix (keyed by its step labels).
-  std::map<std::string, int> node_of_prefix{{"", 0}};
-  std::map<std::pair<int, int>, std::string> edges;
-  std::map<int, std::vector<std::string>> complete;  // node -> names of flows ending there
-  for (const HandshakeFlow& flow : HandshakeFlows()) {
-    std::string prefix;
-    int from = 0;
-    for (const FlowStep& step : flow.steps) {
-      prefix += step.ToString() + "|";
-      auto [it, inserted] = node_of_prefix.emplace(prefix, static_cast<int>(node_of_prefix.size()));
-      edges[{from, it->second}] = step.ToString();
-      from = it->second;
-    }
-    complete[from].push_back(flow.name);
-  }
-  std::string dot = "digraph tls12_handshake {\n  rankdir=TB;\n  node [shape=circle, label=\"\", width=0.2];\n";
-  dot += "  n0 [shape=box, label=\"start\", width=0.5];\n";
-  for (const auto& [node, names] : complete) {
-    std::string label;
-    for (const std::string& n : names) label += (label.empty() ? "" : "\\n") + n;
-    dot += "  n" + std::to_string(node) + " [shape=doublecircle, width=0.3, xlabel=\"" + label + "\"];\n";
-  }
-  for (const auto& [ends, label] : edges) {
-    std::string text = label;
-    text.replace(1, 1, ": ");
-    dot += "  n" + std::to_string(ends.first) + " -> n" + std::to_string(ends.second) +
-           " [label=\"" + text + "\"];\n";
-  }
-  dot += "}\n";
-  return dot;
 }
 
 }  // namespace shakedown

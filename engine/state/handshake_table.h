@@ -1,9 +1,11 @@
 // The legal message order of every TLS 1.2 handshake, as data (RFC 5246 7.3, Figures 1 and
-// 2; RFC 5077 3.1 for NewSessionTicket). Each flow is one complete handshake type — full RSA
+// 2; RFC 5077 3.1/3.2 for NewSessionTicket). Each flow is one complete handshake type — full RSA
 // or ECDHE, with or without client authentication (and with an empty or a real client
 // certificate), with or without a session ticket, or abbreviated — with ChangeCipherSpec as
-// a step like any handshake message. The engine consults it before processing any message,
-// the conformance generator derives out-of-order vectors from it, and reports draw it.
+// a step like any handshake message. This table is the only statement of handshake state in the
+// engine: the connection consults it before processing any message and names its state after
+// it, the conformance generator derives out-of-order vectors from it, and reports draw it
+// (engine/state/handshake_graph.h merges the flows into one prefix tree).
 #ifndef SHAKEDOWN_ENGINE_STATE_HANDSHAKE_TABLE_H_
 #define SHAKEDOWN_ENGINE_STATE_HANDSHAKE_TABLE_H_
 
@@ -22,8 +24,8 @@ struct FlowStep {
   bool change_cipher_spec;  // true: a ChangeCipherSpec record; `type` is unused
   HandshakeType type;
 
-  static FlowStep Handshake(Side s, HandshakeType t) { return {s, false, t}; }
-  static FlowStep Ccs(Side s) { return {s, true, HandshakeType::kHelloRequest}; }
+  static constexpr FlowStep Handshake(Side s, HandshakeType t) { return {s, false, t}; }
+  static constexpr FlowStep Ccs(Side s) { return {s, true, HandshakeType::kHelloRequest}; }
   bool operator==(const FlowStep& o) const {
     return sender == o.sender && change_cipher_spec == o.change_cipher_spec &&
            (change_cipher_spec || type == o.type);
@@ -54,11 +56,14 @@ struct HandshakeFlow {
 // Every TLS 1.2 handshake flow the engine implements (renegotiation excluded: refused).
 const std::vector<HandshakeFlow>& HandshakeFlows();
 
-// Follows one handshake through the table: which flows are still possible given the steps
-// seen (both directions, in order) and the facts learned so far.
+// Follows one handshake through a table of flows: which flows are still possible given the
+// steps seen (both directions, in order) and the facts learned so far. Any number of flows.
 class HandshakeTracker {
  public:
+  // Over HandshakeFlows(), the TLS 1.2 table.
   HandshakeTracker();
+  // Over `flows`, which must outlive the tracker (tests use synthetic tables).
+  explicit HandshakeTracker(const std::vector<HandshakeFlow>* flows);
 
   // The steps that may legally come next (deduplicated, in table order).
   std::vector<FlowStep> LegalNext() const;
@@ -69,18 +74,18 @@ class HandshakeTracker {
   void Learn(uint32_t flag, bool value);
   // True when the steps seen form a complete flow.
   bool Complete() const;
-  // The flows still possible, by index into HandshakeFlows().
+  // The flows still possible, by index into the table.
   std::vector<size_t> Candidates() const;
   const std::vector<FlowStep>& history() const { return history_; }
 
  private:
-  std::vector<FlowStep> history_;
-  uint64_t candidates_;  // bit i: HandshakeFlows()[i] is still possible
-};
+  // Candidate `i` whose next step (after the history) is `step`.
+  bool NextIs(size_t i, const FlowStep& step) const;
 
-// The flows merged into a prefix tree, as a Graphviz digraph: one node per distinct point
-// in the handshake, one edge per step, labelled "C: client_hello" and so on.
-std::string HandshakeTableDot();
+  const std::vector<HandshakeFlow>* flows_;
+  std::vector<FlowStep> history_;
+  std::vector<bool> candidates_;  // [i]: (*flows_)[i] is still possible
+};
 
 }  // namespace shakedown
 

@@ -128,13 +128,57 @@ TEST(HandshakeTracker, AbbreviatedRejectsCertificateAfterServerHello) {
   EXPECT_EQ(t.LegalNext(), (std::vector<FlowStep>{kServerCcs}));
 }
 
-TEST(HandshakeTableDot, DrawsEveryStep) {
-  std::string dot = HandshakeTableDot();
-  EXPECT_EQ(dot.rfind("digraph tls12_handshake {", 0), 0u);
-  EXPECT_NE(dot.find("S: server_key_exchange"), std::string::npos);
-  EXPECT_NE(dot.find("C: change_cipher_spec"), std::string::npos);
-  EXPECT_NE(dot.find("abbreviated, ticket"), std::string::npos);
-  EXPECT_EQ(std::count(dot.begin(), dot.end(), '{'), std::count(dot.begin(), dot.end(), '}'));
+// A synthetic table of `n` (< 256) flows: flow i is ClientHello, one server message per bit of
+// i (Certificate for 1, ServerHelloDone for 0), then Finished, so each flow has its own prefix;
+// flag 1 is set on the odd flows. Candidates past index 64 must behave exactly like those
+// before it (the tracker once kept them in a uint64_t).
+std::vector<HandshakeFlow> ManyFlows(size_t n) {
+  std::vector<HandshakeFlow> flows;
+  for (size_t i = 0; i < n; ++i) {
+    HandshakeFlow f{"flow " + std::to_string(i), static_cast<uint32_t>(i % 2), 1u, {}};
+    f.steps.push_back(C(HT::kClientHello));
+    for (size_t bit = 0; bit < 8; ++bit) {
+      f.steps.push_back((i >> bit & 1) ? S(HT::kCertificate) : S(HT::kServerHelloDone));
+    }
+    f.steps.push_back(C(HT::kFinished));
+    flows.push_back(std::move(f));
+  }
+  return flows;
+}
+
+// The steps that single out flow `i` of ManyFlows (all but the last).
+std::vector<FlowStep> PrefixOf(const std::vector<HandshakeFlow>& flows, size_t i) {
+  const std::vector<FlowStep>& s = flows[i].steps;
+  return std::vector<FlowStep>(s.begin(), s.end() - 1);
+}
+
+TEST(HandshakeTracker, HandlesMoreThanSixtyFourFlows) {
+  const std::vector<HandshakeFlow> flows = ManyFlows(130);
+  {
+    HandshakeTracker t(&flows);
+    EXPECT_EQ(t.Candidates().size(), 130u);
+    ASSERT_TRUE(t.Advance(C(HT::kClientHello)));
+    EXPECT_EQ(t.Candidates().size(), 130u);
+    t.Learn(1u, true);  // odd flows only
+    const std::vector<size_t> odd = t.Candidates();
+    ASSERT_EQ(odd.size(), 65u);
+    EXPECT_EQ(odd[32], 65u);
+    EXPECT_EQ(odd.back(), 129u);
+  }
+  for (size_t target : {size_t{63}, size_t{64}, size_t{65}, size_t{100}, size_t{129}}) {
+    HandshakeTracker t(&flows);
+    for (const FlowStep& s : PrefixOf(flows, target)) ASSERT_TRUE(t.Advance(s)) << target;
+    EXPECT_EQ(t.Candidates(), (std::vector<size_t>{target}));
+    EXPECT_TRUE(t.IsLegal(C(HT::kFinished)));
+    EXPECT_FALSE(t.IsLegal(S(HT::kCertificate)));
+    t.Learn(1u, target % 2 == 0);  // contradicts the flow's flag: nothing is left
+    EXPECT_TRUE(t.Candidates().empty());
+    EXPECT_FALSE(t.Advance(C(HT::kFinished)));
+  }
+  HandshakeTracker t(&flows);
+  for (const FlowStep& s : PrefixOf(flows, 64)) ASSERT_TRUE(t.Advance(s));
+  ASSERT_TRUE(t.Advance(C(HT::kFinished)));
+  EXPECT_TRUE(t.Complete());
 }
 
 }  // namespace

@@ -1,0 +1,264 @@
+#include "engine/connection/hello_extensions.h"
+
+#include <utility>
+
+#include "engine/connection/connection_internal.h"
+#include "engine/wire/extension_registry.h"
+
+namespace shakedown {
+namespace {
+
+// ---- server_name (RFC 6066) ----
+
+Status ClientAddServerName(const ClientHelloInput& in, Extensions* out) {
+  if (in.config->server_name.empty()) return Status::Ok();
+  return out->Set(ServerNameExt{{in.config->server_name}});
+}
+Status ServerParseServerName(ByteView body, const Config&, ClientOffer*) {
+  return ServerNameExt::Parse(body).status();  // the name itself is not used
+}
+Status ClientParseServerName(ByteView body, const std::string& name, const Config&,
+                             ServerAnswer*) {
+  // RFC 6066 3: the server's acknowledgement has empty extension_data.
+  if (!body.empty()) return DecodeError(name + ": must be empty (RFC 6066 3)");
+  return Status::Ok();
+}
+
+// ---- supported_groups (RFC 8422 5.1.1; client only) ----
+
+Status ClientAddSupportedGroups(const ClientHelloInput& in, Extensions* out) {
+  if (!in.ecc) return Status::Ok();
+  return out->Set(SupportedGroupsExt{in.config->groups});
+}
+Status ServerParseSupportedGroups(ByteView body, const Config&, ClientOffer* offer) {
+  SD_ASSIGN_OR_RETURN(SupportedGroupsExt groups, SupportedGroupsExt::Parse(body));
+  offer->groups = std::move(groups.groups);
+  return Status::Ok();
+}
+
+// ---- ec_point_formats (RFC 8422 5.1.2) ----
+
+Status ClientAddPointFormats(const ClientHelloInput& in, Extensions* out) {
+  // RFC 8422 5.1: with the groups, the (uncompressed-only) point formats.
+  if (!in.ecc) return Status::Ok();
+  return out->Set(EcPointFormatsExt{{EcPointFormat::kUncompressed}});
+}
+Status ServerParsePointFormats(ByteView body, const Config&, ClientOffer* offer) {
+  SD_ASSIGN_OR_RETURN(EcPointFormatsExt pf, EcPointFormatsExt::Parse(body));
+  // RFC 8422 5.1.2 (checklist 58): "the server MUST abort the handshake and return an
+  // illegal_parameter alert" when uncompressed is missing.
+  if (!Contains(pf.formats, EcPointFormat::kUncompressed)) {
+    return IllegalParameter("ClientHello.ec_point_formats: uncompressed(0) missing "
+                            "(RFC 8422 5.1.2)");
+  }
+  offer->point_formats = true;
+  return Status::Ok();
+}
+Status ServerAddPointFormats(const ServerHelloInput& in, Extensions* out) {
+  // RFC 8422 5.2: only with an ECC suite and when the client sent them.
+  if (!in.offer->point_formats || !in.negotiated->suite->IsEcdhe()) return Status::Ok();
+  return out->Set(EcPointFormatsExt{{EcPointFormat::kUncompressed}});
+}
+Status ClientParsePointFormats(ByteView body, const std::string& name, const Config&,
+                               ServerAnswer*) {
+  SD_ASSIGN_OR_RETURN(EcPointFormatsExt pf, EcPointFormatsExt::Parse(body));
+  // RFC 8422 5.1.2 (checklist 58): uncompressed must be supported.
+  if (!Contains(pf.formats, EcPointFormat::kUncompressed)) {
+    return IllegalParameter(name + ": uncompressed(0) missing (RFC 8422 5.1.2)");
+  }
+  return Status::Ok();
+}
+
+// ---- signature_algorithms (RFC 5246 7.4.1.4.1; client only) ----
+
+Status ClientAddSignatureAlgorithms(const ClientHelloInput& in, Extensions* out) {
+  return out->Set(SignatureAlgorithmsExt{in.signature_schemes});
+}
+Status ServerParseSignatureAlgorithms(ByteView body, const Config&, ClientOffer* offer) {
+  SD_ASSIGN_OR_RETURN(SignatureAlgorithmsExt sigs, SignatureAlgorithmsExt::Parse(body));
+  offer->signature_schemes = std::move(sigs.schemes);
+  return Status::Ok();
+}
+
+// ---- extended_master_secret (RFC 7627) ----
+
+Status ClientAddEms(const ClientHelloInput& in, Extensions* out) {
+  // RFC 7627 5.1 (checklist 55): "clients SHOULD send it in every ClientHello".
+  if (in.config->extended_master_secret == EmsPolicy::kDisabled) return Status::Ok();
+  return out->Set(ExtendedMasterSecretExt{});
+}
+Status ServerParseEms(ByteView body, const Config&, ClientOffer* offer) {
+  SD_RETURN_IF_ERROR(ExtendedMasterSecretExt::Parse(body).status());  // checklist 54
+  offer->extended_master_secret = true;
+  return Status::Ok();
+}
+Status ServerAddEms(const ServerHelloInput& in, Extensions* out) {
+  // RFC 7627 5.2 (checklist 55): echo when used.
+  if (!in.negotiated->extended_master_secret) return Status::Ok();
+  return out->Set(ExtendedMasterSecretExt{});
+}
+Status ClientParseEms(ByteView body, const std::string&, const Config&, ServerAnswer* answer) {
+  SD_RETURN_IF_ERROR(ExtendedMasterSecretExt::Parse(body).status());
+  answer->extended_master_secret = true;
+  return Status::Ok();
+}
+
+// ---- session_ticket (RFC 5077) ----
+
+Status ClientAddSessionTicket(const ClientHelloInput& in, Extensions* out) {
+  if (!in.config->session_tickets) return Status::Ok();
+  return out->Set(SessionTicketExt{in.ticket});
+}
+Status ServerParseSessionTicket(ByteView body, const Config&, ClientOffer* offer) {
+  SD_ASSIGN_OR_RETURN(SessionTicketExt ticket, SessionTicketExt::Parse(body));
+  offer->ticket = std::move(ticket.ticket);
+  return Status::Ok();
+}
+Status ServerAddSessionTicket(const ServerHelloInput& in, Extensions* out) {
+  // RFC 5077 3.2: an empty SessionTicket extension announces a NewSessionTicket.
+  if (!in.issue_ticket) return Status::Ok();
+  return out->Set(SessionTicketExt{});
+}
+Status ClientParseSessionTicket(ByteView body, const std::string& name, const Config&,
+                                ServerAnswer* answer) {
+  // RFC 5077 3.2: the server's SessionTicket extension is empty.
+  if (!body.empty()) return DecodeError(name + ": must be empty (RFC 5077 3.2)");
+  answer->session_ticket = true;
+  return Status::Ok();
+}
+
+// ---- application_layer_protocol_negotiation (RFC 7301) ----
+
+Status ClientAddAlpn(const ClientHelloInput& in, Extensions* out) {
+  if (in.config->alpn.empty()) return Status::Ok();
+  return out->Set(AlpnExt{in.config->alpn});
+}
+Status ServerParseAlpn(ByteView body, const Config&, ClientOffer* offer) {
+  SD_ASSIGN_OR_RETURN(AlpnExt alpn, AlpnExt::Parse(body));
+  offer->alpn = std::move(alpn.protocols);
+  return Status::Ok();
+}
+Status ServerAddAlpn(const ServerHelloInput& in, Extensions* out) {
+  if (in.negotiated->alpn.empty()) return Status::Ok();
+  return out->Set(AlpnExt{{in.negotiated->alpn}});
+}
+Status ClientParseAlpn(ByteView body, const std::string& name, const Config& config,
+                       ServerAnswer* answer) {
+  SD_ASSIGN_OR_RETURN(AlpnExt alpn, AlpnExt::Parse(body));
+  // RFC 7301 3.1: exactly one protocol, one the client offered.
+  if (alpn.protocols.size() != 1 || !Contains(config.alpn, alpn.protocols[0])) {
+    return IllegalParameter(name + ": not exactly one offered protocol (RFC 7301 3.1)");
+  }
+  answer->alpn = alpn.protocols[0];
+  return Status::Ok();
+}
+
+// ---- renegotiation_info (RFC 5746) ----
+
+Status ClientAddRenegotiationInfo(const ClientHelloInput&, Extensions* out) {
+  // RFC 5746 3.4 (checklist 49): the empty renegotiation_info extension (not the SCSV).
+  return out->Set(RenegotiationInfoExt{});
+}
+Status ServerParseRenegotiationInfo(ByteView body, const Config&, ClientOffer* offer) {
+  SD_ASSIGN_OR_RETURN(RenegotiationInfoExt ri, RenegotiationInfoExt::Parse(body));
+  // RFC 5746 3.6 (checklist 51): initial handshake, so renegotiated_connection is empty.
+  if (!ri.renegotiated_connection.empty()) {
+    return HandshakeFailure("ClientHello.renegotiation_info: non-empty on the initial "
+                            "handshake (RFC 5746 3.6)");
+  }
+  offer->renegotiation_info = true;
+  return Status::Ok();
+}
+Status ServerAddRenegotiationInfo(const ServerHelloInput& in, Extensions* out) {
+  // RFC 5746 3.6 (checklist 51): the empty renegotiation_info after the SCSV or an empty RI.
+  if (!in.offer->renegotiation_info) return Status::Ok();
+  return out->Set(RenegotiationInfoExt{});
+}
+Status ClientParseRenegotiationInfo(ByteView body, const std::string& name, const Config&,
+                                    ServerAnswer* answer) {
+  SD_ASSIGN_OR_RETURN(RenegotiationInfoExt ri, RenegotiationInfoExt::Parse(body));
+  // RFC 5746 3.4 (checklist 50): initial handshake, so it must be empty.
+  if (!ri.renegotiated_connection.empty()) {
+    return HandshakeFailure(name + ": non-empty on the initial handshake (RFC 5746 3.4)");
+  }
+  answer->renegotiation_info = true;
+  return Status::Ok();
+}
+
+}  // namespace
+
+const std::vector<HelloExtension>& HelloExtensions() {
+  // A null server_add: the server never answers it. A null client_parse cannot run: the
+  // registry does not allow that extension in a ServerHello.
+  static const auto* rows = new std::vector<HelloExtension>{
+      {ExtensionType::kServerName, &ClientAddServerName, &ServerParseServerName, nullptr,
+       &ClientParseServerName},
+      {ExtensionType::kSupportedGroups, &ClientAddSupportedGroups, &ServerParseSupportedGroups,
+       nullptr, nullptr},
+      {ExtensionType::kEcPointFormats, &ClientAddPointFormats, &ServerParsePointFormats,
+       &ServerAddPointFormats, &ClientParsePointFormats},
+      {ExtensionType::kSignatureAlgorithms, &ClientAddSignatureAlgorithms,
+       &ServerParseSignatureAlgorithms, nullptr, nullptr},
+      {ExtensionType::kExtendedMasterSecret, &ClientAddEms, &ServerParseEms, &ServerAddEms,
+       &ClientParseEms},
+      {ExtensionType::kSessionTicket, &ClientAddSessionTicket, &ServerParseSessionTicket,
+       &ServerAddSessionTicket, &ClientParseSessionTicket},
+      {ExtensionType::kApplicationLayerProtocolNegotiation, &ClientAddAlpn, &ServerParseAlpn,
+       &ServerAddAlpn, &ClientParseAlpn},
+      {ExtensionType::kRenegotiationInfo, &ClientAddRenegotiationInfo,
+       &ServerParseRenegotiationInfo, &ServerAddRenegotiationInfo, &ClientParseRenegotiationInfo},
+  };
+  return *rows;
+}
+
+Result<Extensions> BuildClientHelloExtensions(const ClientHelloInput& in) {
+  Extensions out;
+  for (const HelloExtension& row : HelloExtensions()) {
+    SD_RETURN_IF_ERROR(row.client_add(in, &out));
+  }
+  return out;
+}
+
+Status ReadClientHelloExtensions(const Extensions& extensions, const Config& config,
+                                 ClientOffer* offer) {
+  for (const HelloExtension& row : HelloExtensions()) {
+    const Extension* ext = extensions.FindRaw(static_cast<uint16_t>(row.type));
+    if (ext != nullptr) SD_RETURN_IF_ERROR(row.server_parse(ext->body, config, offer));
+  }
+  return Status::Ok();
+}
+
+Result<Extensions> BuildServerHelloExtensions(const ServerHelloInput& in) {
+  // RFC 5246 7.4.1.4 (checklist 33): only answers to what the client sent.
+  Extensions out;
+  for (const HelloExtension& row : HelloExtensions()) {
+    if (row.server_add != nullptr) SD_RETURN_IF_ERROR(row.server_add(in, &out));
+  }
+  return out;
+}
+
+Result<ServerAnswer> ReadServerHelloExtensions(const Extensions& extensions,
+                                               const Extensions& offered, const Config& config) {
+  ServerAnswer answer;
+  for (const Extension& e : extensions.list()) {
+    const std::string name = "ServerHello." + Describe(static_cast<ExtensionType>(e.type));
+    // RFC 5246 7.4.1.4 (checklist 33): only extensions the client offered. Servers MUST NOT
+    // send signature_algorithms (RFC 5246 7.4.1.4.1, checklist 30) nor supported_groups
+    // (RFC 8422 5.1.1), although we offered both: the registry allows neither here.
+    const KnownExtension* known = FindKnownExtension(e.type);
+    const HelloExtension* row = nullptr;
+    for (const HelloExtension& r : HelloExtensions()) {
+      if (static_cast<uint16_t>(r.type) == e.type) row = &r;
+    }
+    if (offered.FindRaw(e.type) == nullptr || known == nullptr ||
+        !known->AllowedIn(HandshakeType::kServerHello) || row == nullptr ||
+        row->client_parse == nullptr) {
+      return Status::Error(AlertDescription::kUnsupportedExtension,
+                           name + ": not offered in the ClientHello (RFC 5246 7.4.1.4)");
+    }
+    SD_RETURN_IF_ERROR(row->client_parse(e.body, name, config, &answer));
+  }
+  return answer;
+}
+
+}  // namespace shakedown

@@ -1,0 +1,92 @@
+// The connection's hello extensions as one table, a row per extension and four functions per
+// row (BoringSSL's kExtensions[] in ssl/extensions.cc is the model): what the client adds to
+// its ClientHello, how the server reads it, what the server answers in its ServerHello, and how
+// the client reads that answer. Where an extension may appear at all comes from the wire
+// registry (engine/wire/extension_registry.h): the client refuses a ServerHello extension it
+// did not offer or that the registry does not allow in a ServerHello (RFC 5246 7.4.1.4,
+// checklist 33), whatever the row.
+//
+// Adding an extension: its codec (engine/wire/extensions.{h,cc}), its registry row, one row
+// here (and a field in ClientOffer / ServerAnswer if a side must remember it), its vectors.
+#ifndef SHAKEDOWN_ENGINE_CONNECTION_HELLO_EXTENSIONS_H_
+#define SHAKEDOWN_ENGINE_CONNECTION_HELLO_EXTENSIONS_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/base/bytes.h"
+#include "engine/base/status.h"
+#include "engine/connection/connection.h"
+#include "engine/wire/extensions.h"
+#include "engine/wire/registry.h"
+
+namespace shakedown {
+
+// What the ClientHello's extensions say, validated (server side).
+struct ClientOffer {
+  bool renegotiation_info = false;  // the empty RI extension or the SCSV (RFC 5746 3.6)
+  bool extended_master_secret = false;
+  bool point_formats = false;
+  std::optional<std::vector<NamedGroup>> groups;
+  std::optional<std::vector<SignatureScheme>> signature_schemes;
+  std::optional<Bytes> ticket;  // the session_ticket extension's body, if present
+  std::optional<std::vector<std::string>> alpn;
+};
+
+// What the ServerHello's extensions say, validated (client side).
+struct ServerAnswer {
+  bool renegotiation_info = false;
+  bool extended_master_secret = false;
+  bool session_ticket = false;  // NewSessionTicket follows (RFC 5077 3.2)
+  std::string alpn;
+};
+
+// What the client's add functions read.
+struct ClientHelloInput {
+  const Config* config;
+  bool ecc;  // an ECDHE suite is offered (RFC 8422 5.1)
+  std::vector<SignatureScheme> signature_schemes;  // configured and implemented
+  Bytes ticket;  // the ticket to offer when config->session_tickets; empty: none
+};
+
+// What the server's add functions read: the negotiation is decided when they run.
+struct ServerHelloInput {
+  const ClientOffer* offer;
+  const Negotiated* negotiated;
+  bool issue_ticket;
+};
+
+struct HelloExtension {
+  ExtensionType type;
+  // Client: adds the extension to the ClientHello, or leaves it out.
+  Status (*client_add)(const ClientHelloInput& in, Extensions* out);
+  // Server: checks the ClientHello's extension_data and records it in the offer.
+  Status (*server_parse)(ByteView body, const Config& config, ClientOffer* offer);
+  // Server: adds its answer to the ServerHello, or leaves it out (null: never answers).
+  Status (*server_add)(const ServerHelloInput& in, Extensions* out);
+  // Client: checks the ServerHello's extension_data (the client offered it) and records it.
+  // `name` is "ServerHello.<extension>" for messages.
+  Status (*client_parse)(ByteView body, const std::string& name, const Config& config,
+                         ServerAnswer* answer);
+};
+
+// Every row, in the order the client sends them and the server answers.
+const std::vector<HelloExtension>& HelloExtensions();
+
+// The ClientHello's extensions.
+Result<Extensions> BuildClientHelloExtensions(const ClientHelloInput& in);
+// Reads every extension of the table in `extensions` into an offer (which may already hold
+// the SCSV's renegotiation_info). Unknown extensions are ignored (RFC 5246 7.4.1.4).
+Status ReadClientHelloExtensions(const Extensions& extensions, const Config& config,
+                                 ClientOffer* offer);
+// The ServerHello's extensions: only answers to what the client sent.
+Result<Extensions> BuildServerHelloExtensions(const ServerHelloInput& in);
+// Reads the ServerHello's extensions against the ClientHello's (`offered`): an extension not
+// offered, or not allowed in a ServerHello, is unsupported_extension (RFC 5246 7.4.1.4).
+Result<ServerAnswer> ReadServerHelloExtensions(const Extensions& extensions,
+                                               const Extensions& offered, const Config& config);
+
+}  // namespace shakedown
+
+#endif  // SHAKEDOWN_ENGINE_CONNECTION_HELLO_EXTENSIONS_H_

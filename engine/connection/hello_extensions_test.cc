@@ -1,0 +1,154 @@
+// The connection's extension table against the wire registry, and the four directions of the
+// table on hand-made hellos (the handshakes in connection_test.cc cover them end to end).
+#include "engine/connection/hello_extensions.h"
+
+#include <gtest/gtest.h>
+
+#include "engine/wire/extension_registry.h"
+
+namespace shakedown {
+namespace {
+
+TEST(HelloExtensions, RowsAgreeWithTheWireRegistry) {
+  for (const HelloExtension& row : HelloExtensions()) {
+    SCOPED_TRACE(Describe(row.type));
+    const KnownExtension* known = FindKnownExtension(row.type);
+    ASSERT_NE(known, nullptr) << "a row here needs a row in engine/wire/extension_registry.cc";
+    EXPECT_TRUE(known->in_client_hello);
+    ASSERT_NE(row.client_add, nullptr);
+    ASSERT_NE(row.server_parse, nullptr);
+    // The server may answer only what a ServerHello may carry, and the client reads exactly that.
+    if (row.server_add != nullptr) EXPECT_TRUE(known->in_server_hello);
+    EXPECT_EQ(row.client_parse != nullptr, known->in_server_hello);
+  }
+}
+
+Config ClientWithAlpn() {
+  Config c;
+  c.alpn = {"h2", "http/1.1"};
+  return c;
+}
+
+Extensions Offered() {
+  Config config = ClientWithAlpn();
+  config.session_tickets = true;
+  config.server_name = "example.com";
+  ClientHelloInput in{&config, true, {SignatureScheme::kRsaPkcs1Sha256}, {}};
+  Result<Extensions> ext = BuildClientHelloExtensions(in);
+  EXPECT_TRUE(ext.ok());
+  return *ext;
+}
+
+TEST(HelloExtensions, ClientOffersEveryRowItsConfigurationAsksFor) {
+  const Extensions offered = Offered();
+  ASSERT_EQ(offered.size(), HelloExtensions().size());
+  for (size_t i = 0; i < offered.size(); ++i) {
+    EXPECT_EQ(offered.list()[i].type, static_cast<uint16_t>(HelloExtensions()[i].type));
+  }
+  // Without ECDHE suites, no groups or point formats (RFC 8422 5.1); without a name, no SNI.
+  Config plain;
+  plain.extended_master_secret = EmsPolicy::kDisabled;
+  Result<Extensions> rsa_only = BuildClientHelloExtensions({&plain, false, {}, {}});
+  ASSERT_TRUE(rsa_only.ok());
+  EXPECT_EQ(rsa_only->Describe(), "[signature_algorithms,renegotiation_info]");
+}
+
+TEST(HelloExtensions, ServerReadsTheOfferAndAnswersOnlyWhatWasSent) {
+  ClientOffer offer;
+  ASSERT_TRUE(ReadClientHelloExtensions(Offered(), Config(), &offer).ok());
+  EXPECT_TRUE(offer.renegotiation_info && offer.extended_master_secret && offer.point_formats);
+  EXPECT_TRUE(offer.ticket.has_value() && offer.ticket->empty());
+  ASSERT_TRUE(offer.alpn.has_value());
+  EXPECT_EQ(offer.alpn->size(), 2u);
+
+  Negotiated negotiated;
+  negotiated.suite = FindCipherSuite(0xc02f);  // TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+  negotiated.extended_master_secret = true;
+  negotiated.alpn = "h2";
+  Result<Extensions> answer = BuildServerHelloExtensions({&offer, &negotiated, true});
+  ASSERT_TRUE(answer.ok());
+  EXPECT_EQ(answer->Describe(),
+            "[ec_point_formats,extended_master_secret,session_ticket,"
+            "application_layer_protocol_negotiation,renegotiation_info]");
+  // Nothing offered, nothing used: an empty block.
+  ClientOffer bare;
+  Negotiated plain;
+  plain.suite = negotiated.suite;
+  Result<Extensions> nothing = BuildServerHelloExtensions({&bare, &plain, false});
+  ASSERT_TRUE(nothing.ok());
+  EXPECT_TRUE(nothing->empty());
+}
+
+TEST(HelloExtensions, ServerRefusesMalformedOrBadClientExtensions) {
+  ClientOffer offer;
+  // RFC 7627 5.1 (checklist 54): a body is decode_error.
+  Extensions ems(std::vector<Extension>{{static_cast<uint16_t>(ExtensionType::kExtendedMasterSecret), {0}}});
+  EXPECT_EQ(ReadClientHelloExtensions(ems, Config(), &offer).alert(),
+            AlertDescription::kDecodeError);
+  // RFC 5746 3.6 (checklist 51): non-empty renegotiation_info on an initial handshake.
+  Extensions ri(std::vector<Extension>{{static_cast<uint16_t>(ExtensionType::kRenegotiationInfo), {1, 7}}});
+  EXPECT_EQ(ReadClientHelloExtensions(ri, Config(), &offer).alert(),
+            AlertDescription::kHandshakeFailure);
+  // RFC 8422 5.1.2 (checklist 58): point formats without uncompressed.
+  Extensions pf(std::vector<Extension>{{static_cast<uint16_t>(ExtensionType::kEcPointFormats), {1, 1}}});
+  EXPECT_EQ(ReadClientHelloExtensions(pf, Config(), &offer).alert(),
+            AlertDescription::kIllegalParameter);
+  // Unknown and GREASE extensions are ignored (RFC 5246 7.4.1.4).
+  Extensions unknown(std::vector<Extension>{{0x1a1a, {1, 2, 3}}, {0x00ff, {}}});
+  ClientOffer untouched;
+  EXPECT_TRUE(ReadClientHelloExtensions(unknown, Config(), &untouched).ok());
+  EXPECT_FALSE(untouched.extended_master_secret || untouched.alpn.has_value());
+}
+
+Status ClientReads(std::vector<Extension> server_hello) {
+  return ReadServerHelloExtensions(Extensions(std::move(server_hello)), Offered(),
+                                   ClientWithAlpn())
+      .status();
+}
+
+Extension Ext(ExtensionType type, Bytes body) {
+  return {static_cast<uint16_t>(type), std::move(body)};
+}
+
+TEST(HelloExtensions, ClientRefusesUnsolicitedForbiddenOrMalformedAnswers) {
+  // RFC 5246 7.4.1.4 (checklist 33): not offered.
+  EXPECT_EQ(ClientReads({Ext(ExtensionType::kHeartbeat, {1})}).alert(),
+            AlertDescription::kUnsupportedExtension);
+  EXPECT_EQ(ClientReads({{0x1a1a, {}}}).alert(), AlertDescription::kUnsupportedExtension);
+  // Offered, but servers never send them (checklist 30; RFC 8422 5.1.1).
+  EXPECT_EQ(ClientReads({Ext(ExtensionType::kSignatureAlgorithms, {0, 2, 4, 1})}).alert(),
+            AlertDescription::kUnsupportedExtension);
+  EXPECT_EQ(ClientReads({Ext(ExtensionType::kSupportedGroups, {0, 2, 0, 29})}).alert(),
+            AlertDescription::kUnsupportedExtension);
+  // RFC 5077 3.2 and RFC 6066 3: the server's answers are empty.
+  EXPECT_EQ(ClientReads({Ext(ExtensionType::kSessionTicket, {1})}).alert(),
+            AlertDescription::kDecodeError);
+  EXPECT_EQ(ClientReads({Ext(ExtensionType::kServerName, {0})}).alert(),
+            AlertDescription::kDecodeError);
+  // RFC 7301 3.1: one protocol, one that was offered.
+  EXPECT_EQ(ClientReads({Ext(ExtensionType::kApplicationLayerProtocolNegotiation,
+                             {0, 4, 3, 's', 'p', 'y'})})
+                .alert(),
+            AlertDescription::kIllegalParameter);
+  // RFC 5746 3.4 (checklist 50).
+  EXPECT_EQ(ClientReads({Ext(ExtensionType::kRenegotiationInfo, {1, 0})}).alert(),
+            AlertDescription::kHandshakeFailure);
+}
+
+TEST(HelloExtensions, ClientRecordsTheAnswers) {
+  Result<ServerAnswer> answer = ReadServerHelloExtensions(
+      Extensions(std::vector<Extension>{
+                  Ext(ExtensionType::kRenegotiationInfo, {0}),
+                  Ext(ExtensionType::kExtendedMasterSecret, {}),
+                  Ext(ExtensionType::kSessionTicket, {}),
+                  Ext(ExtensionType::kApplicationLayerProtocolNegotiation, {0, 3, 2, 'h', '2'}),
+                  Ext(ExtensionType::kServerName, {})}),
+      Offered(), ClientWithAlpn());
+  ASSERT_TRUE(answer.ok()) << answer.status().message();
+  EXPECT_TRUE(answer->renegotiation_info && answer->extended_master_secret &&
+              answer->session_ticket);
+  EXPECT_EQ(answer->alpn, "h2");
+}
+
+}  // namespace
+}  // namespace shakedown
