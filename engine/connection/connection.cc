@@ -355,17 +355,12 @@ Status ConnectionBase::SetSuite(const CipherSuiteInfo* suite) {
 Status ConnectionBase::DeriveMasterSecret(ByteView pre_master_secret) {
   const Bytes& cr = negotiated_.client_random;
   if (env_.observer != nullptr) env_.observer->OnSecret("PRE_MASTER_SECRET", cr, pre_master_secret);
-  if (negotiated_.extended_master_secret) {
-    // RFC 7627 4: session_hash = Hash(ClientHello .. ClientKeyExchange), so this runs right
-    // after the ClientKeyExchange entered the transcript (before any CertificateVerify).
-    SD_ASSIGN_OR_RETURN(Bytes session_hash, transcript_.Hash(prf_));
-    SD_ASSIGN_OR_RETURN(negotiated_.master_secret,
-                        ComputeExtendedMasterSecret(prf_, pre_master_secret, session_hash));
-  } else {
-    SD_ASSIGN_OR_RETURN(negotiated_.master_secret,
-                        ComputeMasterSecret(prf_, pre_master_secret, cr,
-                                            negotiated_.server_random));
-  }
+  // RFC 7627 4 reads the transcript up to the ClientKeyExchange: callers run this right after
+  // it entered the transcript (before any CertificateVerify).
+  SD_ASSIGN_OR_RETURN(negotiated_.master_secret,
+                      ComputeMasterSecret(prf_, pre_master_secret,
+                                          negotiated_.extended_master_secret, cr,
+                                          negotiated_.server_random, transcript_));
   if (env_.observer != nullptr) {
     env_.observer->OnSecret("CLIENT_RANDOM", cr, negotiated_.master_secret);
   }
