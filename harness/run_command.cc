@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "harness/command.h"
-#include "harness/net/subprocess.h"
+#include "platform/subprocess.h"
 #include "harness/runner/runner.h"
 #include "harness/runner/target.h"
 #include "harness/scenario/loader.h"

@@ -19,7 +19,7 @@
 #include "harness/command.h"
 #include "harness/net/endpoint.h"
 #include "harness/net/socket.h"
-#include "harness/net/subprocess.h"
+#include "platform/subprocess.h"
 
 namespace shakedown {
 namespace {

@@ -210,7 +210,7 @@ TEST_F(GnutlsTest, EngineWithoutCertificateIsRefusedByServer) {
   ASSERT_TRUE(peer.ok()) << peer.status().ToString();
   ClientResult result = EngineConnect(port, EngineClientOptions(kEcdheRsaSuite, kHttpGet));
   ASSERT_FALSE(result.status.ok()) << Describe(result);
-  EXPECT_FALSE(IsTimeout(result.status)) << Describe(result);
+  EXPECT_FALSE(result.status.timed_out()) << Describe(result);
   EXPECT_NE(result.status.message().find("received fatal"), std::string::npos)
       << Describe(result);
 }

@@ -226,7 +226,7 @@ TEST_F(OpensslTest, EngineWithoutCertificateIsRefusedByServer) {
   ASSERT_TRUE(peer.ok()) << peer.status().ToString();
   ClientResult result = EngineConnect(port, EngineClientOptions(kEcdheRsaSuite, kHttpGet));
   ASSERT_FALSE(result.status.ok()) << Describe(result);
-  EXPECT_FALSE(IsTimeout(result.status)) << Describe(result);
+  EXPECT_FALSE(result.status.timed_out()) << Describe(result);
   // OpenSSL answers an empty client Certificate with handshake_failure in TLS 1.2.
   EXPECT_EQ(result.status.alert(), AlertDescription::kHandshakeFailure) << Describe(result);
   EXPECT_NE(result.status.message().find("received fatal handshake_failure"), std::string::npos)

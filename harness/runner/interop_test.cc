@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/net/subprocess.h"
+#include "platform/subprocess.h"
 #include "harness/runner/runner.h"
 #include "harness/runner/target.h"
 #include "harness/scenario/loader.h"
