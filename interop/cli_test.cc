@@ -16,7 +16,7 @@ namespace interop {
 namespace {
 
 // A data dependency: tests run in the runfiles root of workspace "shakedown".
-constexpr char kShakedown[] = "harness/shakedown";
+constexpr char kShakedown[] = "cli/shakedown";
 
 class CliTest : public ::testing::Test {
  protected:
