@@ -7,7 +7,6 @@
 #include <atomic>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -224,16 +223,12 @@ Command AddServeCommand(CLI::App& app) {
                     "Trust anchors (PEM) for client certificates. Default with the generated "
                     "PKI: its CA; otherwise client chains are not validated against a root "
                     "(signatures are still checked)");
-  const std::map<std::string, ClientAuthMode> client_auth_modes = {
-      {"none", ClientAuthMode::kNone},
-      {"optional", ClientAuthMode::kOptional},
-      {"required", ClientAuthMode::kRequired},
-  };
-  serve->add_option("--client-auth", options->client_auth,
+  auto client_auth = std::make_shared<std::string>("none");
+  serve->add_option("--client-auth", *client_auth,
                     "Request a client certificate: none, optional (request, accept none), or "
                     "required (refuse clients without one)")
-      ->transform(CLI::CheckedTransformer(client_auth_modes))
-      ->default_str("none");
+      ->check(CLI::IsMember({"none", "optional", "required"}))
+      ->capture_default_str();
   serve->add_option("--suites", options->suites,
                     "Cipher suites to accept, by IANA name, comma-separated, in the server's "
                     "preference order. Default: every suite the engine supports, ECDHE and "
@@ -255,7 +250,10 @@ Command AddServeCommand(CLI::App& app) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
 
-  return {serve, [options, seed, seed_option] {
+  return {serve, [options, client_auth, seed, seed_option] {
+            options->client_auth = *client_auth == "required"   ? ClientAuthMode::kRequired
+                                   : *client_auth == "optional" ? ClientAuthMode::kOptional
+                                                                : ClientAuthMode::kNone;
             if (seed_option->count() > 0) options->seed = *seed;
             return RunServe(*options);
           }};
