@@ -101,30 +101,31 @@ class Callbacks final : public Botan::TLS::Callbacks {
   BotanPeerResult result;
 };
 
-Status Flush(Callbacks& callbacks, int fd, Deadline deadline) {
-  if (callbacks.pending.empty()) return Status::Ok();
+IoStatus Flush(Callbacks& callbacks, int fd, Deadline deadline) {
+  if (callbacks.pending.empty()) return IoStatus::Ok();
   Bytes out = std::move(callbacks.pending);
   callbacks.pending.clear();
   return WriteAll(fd, out, deadline);
 }
 
 // Feeds socket input to `channel` until `done()`, the channel closes, EOF or the deadline.
-Status Pump(Botan::TLS::Channel& channel, Callbacks& callbacks, int fd, Deadline deadline,
-            const std::function<bool()>& done, const std::atomic<bool>* stop) {
+IoStatus Pump(Botan::TLS::Channel& channel, Callbacks& callbacks, int fd, Deadline deadline,
+              const std::function<bool()>& done, const std::atomic<bool>* stop) {
   uint8_t buffer[1 << 15];
   while (true) {
-    SD_RETURN_IF_ERROR(Flush(callbacks, fd, deadline));
-    if (!callbacks.result.status.ok()) return callbacks.result.status;
-    if (done() || channel.is_closed()) return Status::Ok();
+    SD_RETURN_IF_IO_ERROR(Flush(callbacks, fd, deadline));
+    if (!callbacks.result.status.ok()) return IoStatus::Failed(callbacks.result.status);
+    if (done() || channel.is_closed()) return IoStatus::Ok();
     if (deadline.expired() || (stop != nullptr && stop->load())) {
-      return InternalError(std::string(kTimedOut) + " in the Botan peer");
+      return IoStatus::TimedOut("in the Botan peer");
     }
-    Result<size_t> got = ReadSome(fd, buffer, sizeof(buffer), deadline.Min(Deadline::AfterMs(50)));
+    IoResult<size_t> got =
+        ReadSome(fd, buffer, sizeof(buffer), deadline.Min(Deadline::AfterMs(50)));
     if (!got.ok()) {
-      if (IsTimeout(got.status())) continue;
+      if (got.timed_out()) continue;
       return got.status();
     }
-    if (*got == 0) return Status::Ok();  // EOF
+    if (*got == 0) return IoStatus::Ok();  // EOF
     channel.received_data(buffer, *got);
   }
 }
@@ -143,7 +144,7 @@ BotanPeerResult RunBotanClient(uint16_t port, const BotanPeerOptions& options,
                                const std::string& request) {
   Callbacks callbacks;
   Deadline deadline = Deadline::After(options.timeout);
-  Result<Fd> socket = ConnectTcp("127.0.0.1", port, deadline);
+  IoResult<Fd> socket = ConnectTcp("127.0.0.1", port, deadline);
   if (!socket.ok()) {
     callbacks.result.status = socket.status();
     return callbacks.result;
@@ -196,7 +197,7 @@ BotanServer::BotanServer(BotanPeerOptions options) : options_(std::move(options)
     }
     PeerPolicy policy;
     while (!stop_) {
-      Result<Fd> socket = AcceptTcp(listener_, Deadline::AfterMs(100));
+      IoResult<Fd> socket = AcceptTcp(listener_, Deadline::AfterMs(100));
       if (!socket.ok()) continue;
       Callbacks callbacks;
       Deadline deadline = Deadline::After(options_.timeout);

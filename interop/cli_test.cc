@@ -16,7 +16,7 @@ namespace interop {
 namespace {
 
 // A data dependency: tests run in the runfiles root of workspace "shakedown".
-constexpr char kShakedown[] = "harness/shakedown";
+constexpr char kShakedown[] = "cli/shakedown";
 
 class CliTest : public ::testing::Test {
  protected:
@@ -89,7 +89,7 @@ TEST_F(CliTest, ServeAndConnectWithResumption) {
   EXPECT_NE(run.out.find("resumption: resumed"), std::string::npos) << run.Describe();
 
   // After --max-connections it exits by itself.
-  Result<ExitStatus> served = serve->Wait(Deadline::AfterMs(10000));
+  IoResult<ExitStatus> served = serve->Wait(Deadline::AfterMs(10000));
   ASSERT_TRUE(served.ok()) << serve->Describe();
   EXPECT_TRUE(served->success()) << serve->Describe();
   std::string log = serve->Stdout();
@@ -132,7 +132,7 @@ TEST_F(CliTest, ServeAnswersOpensslWithClientAuthentication) {
 
   // SIGTERM: a clean exit with a summary.
   kill(serve->pid(), SIGTERM);
-  Result<ExitStatus> stopped = serve->Wait(Deadline::AfterMs(10000));
+  IoResult<ExitStatus> stopped = serve->Wait(Deadline::AfterMs(10000));
   ASSERT_TRUE(stopped.ok()) << serve->Describe();
   EXPECT_TRUE(stopped->success()) << serve->Describe();
   EXPECT_NE(serve->Stdout().find("served 1 connection(s), 0 failed (stopped by signal)"),

@@ -183,16 +183,16 @@ PeerRun RunPeerClient(std::vector<std::string> argv, const std::string& input,
   options.stdin_pipe = true;
   Result<std::unique_ptr<Subprocess>> process = Subprocess::Start(std::move(options));
   if (!process.ok()) {
-    run.status = process.status();
+    run.status = IoStatus::Failed(process.status());
     return run;
   }
   run.process = std::move(*process);
   Deadline deadline = Deadline::After(timeout);
   if (!input.empty()) {
-    Status written = run.process->WriteStdin(input, deadline);
+    IoStatus written = run.process->WriteStdin(input, deadline);
     if (!written.ok()) run.status = written;
   }
-  Result<ExitStatus> exit = run.process->Wait(deadline);
+  IoResult<ExitStatus> exit = run.process->Wait(deadline);
   if (!exit.ok()) {
     if (run.status.ok()) run.status = exit.status();
     run.exit = run.process->Kill();
@@ -209,7 +209,7 @@ Result<std::unique_ptr<Subprocess>> StartPeerServer(
     const std::function<std::vector<std::string>(uint16_t port)>& make_argv, uint16_t* port_out,
     std::chrono::milliseconds timeout) {
   Deadline deadline = Deadline::After(timeout);
-  Status last;
+  IoStatus last;
   for (int attempt = 0; attempt < 3; ++attempt) {
     SD_ASSIGN_OR_RETURN(uint16_t port, PickFreePort());
     SubprocessOptions options;
@@ -217,12 +217,12 @@ Result<std::unique_ptr<Subprocess>> StartPeerServer(
     // Some servers (openssl s_server) quit at end of input: give them a pipe that stays open.
     options.stdin_pipe = true;
     SD_ASSIGN_OR_RETURN(std::unique_ptr<Subprocess> process, Subprocess::Start(options));
-    last = process->WaitForListening(port, deadline);
+    last = WaitForListening(*process, port, deadline);
     if (last.ok()) {
       *port_out = port;
       return process;
     }
-    if (IsTimeout(last)) break;
+    if (last.timed_out()) break;
   }
   return last;
 }

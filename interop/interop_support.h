@@ -20,7 +20,7 @@
 #include "engine/crypto/pki.h"
 #include "harness/net/endpoint.h"
 #include "harness/net/socket.h"
-#include "harness/net/subprocess.h"
+#include "platform/subprocess.h"
 
 namespace shakedown {
 namespace interop {
@@ -106,7 +106,7 @@ std::string Describe(const ClientResult& result);
 // overstays. status is OK when it exited; the exit code is in exit.
 struct PeerRun {
   std::unique_ptr<Subprocess> process;
-  Status status;
+  IoStatus status;
   ExitStatus exit;
   std::string out;
   std::string err;

@@ -34,7 +34,7 @@ TEST(InteropSupportTest, PeerServerThatExitsIsReportedWithItsStderr) {
 TEST(InteropSupportTest, HangingPeerClientIsKilledAtTheDeadline) {
   auto start = Clock::now();
   PeerRun run = RunPeerClient({"sleep", "100"}, "ignored\n", std::chrono::milliseconds(300));
-  EXPECT_TRUE(IsTimeout(run.status)) << run.Describe();
+  EXPECT_TRUE(run.status.timed_out()) << run.Describe();
   EXPECT_FALSE(run.exit.exited);
   EXPECT_LT(Clock::now() - start, std::chrono::seconds(3));
   EXPECT_NE(run.Describe().find("command: sleep 100"), std::string::npos) << run.Describe();

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "engine/state/handshake_graph.h"
-#include "reports/subprocess.h"
+#include "platform/subprocess.h"
 #include "reports/text_util.h"
 
 namespace shakedown {

@@ -154,7 +154,7 @@ ServedConnection ReferenceServer::Serve(Fd socket, const std::string& peer,
   env.shared = shared_;
   Result<std::unique_ptr<Connection>> created = Connection::Create(options_.config, env);
   if (!created.ok()) {
-    served.status = created.status();
+    served.status = IoStatus::Failed(created.status());
     return served;
   }
   Connection& connection = **created;
@@ -162,7 +162,7 @@ ServedConnection ReferenceServer::Serve(Fd socket, const std::string& peer,
   pump.set_cancel(cancel);
   connection.Start();
 
-  auto finish = [&](Status status) {
+  auto finish = [&](IoStatus status) {
     served.status = std::move(status);
     served.request = pump.received_text();
     served.events = pump.events();
@@ -171,8 +171,8 @@ ServedConnection ReferenceServer::Serve(Fd socket, const std::string& peer,
     return served;
   };
 
-  Status status = pump.RunUntil(PumpUntil::kHandshakeComplete,
-                                Deadline::After(options_.handshake_timeout));
+  IoStatus status = pump.RunUntil(PumpUntil::kHandshakeComplete,
+                                  Deadline::After(options_.handshake_timeout));
   if (!status.ok()) return finish(status);
 
   // The request: a peer that hangs up (or sends close_notify) without one is fine, e.g. a
@@ -188,14 +188,15 @@ ServedConnection ReferenceServer::Serve(Fd socket, const std::string& peer,
         Deadline::After(options_.request_timeout), "a request");
     if (!status.ok()) {
       // Going quiet after an echoed line is how an interactive session ends.
-      if (IsTimeout(status) && served.answered) status = Status::Ok();
+      if (status.timed_out() && served.answered) status = IoStatus::Ok();
       break;
     }
     std::string text = pump.received_text().substr(echoed);
     if (!RequestComplete(text) || connection.dead()) {
       if (std::optional<Status> failure = connection.failure()) {
-        status = Status::Error(failure->alert(), "TLS connection failed after the handshake: " +
-                                                     DescribeFailure(connection, pump.events()));
+        status = IoStatus::Failed(
+            Status::Error(failure->alert(), "TLS connection failed after the handshake: " +
+                                                DescribeFailure(connection, pump.events())));
       }
       break;  // the peer closed (with or without close_notify)
     }
@@ -213,7 +214,7 @@ ServedConnection ReferenceServer::Serve(Fd socket, const std::string& peer,
     echoed += end;
   }
   if (!connection.dead()) {
-    Status closed = pump.Close(Deadline::AfterMs(1000));
+    IoStatus closed = pump.Close(Deadline::AfterMs(1000));
     if (status.ok() && !closed.ok() && !served.answered) status = closed;
   }
   return finish(status);
@@ -226,9 +227,9 @@ Status ReferenceServer::Run(const TcpListener& listener, const std::atomic<bool>
   while (!stop.load() && (max_connections == 0 || count < max_connections)) {
     std::string peer;
     // Short accept slices so `stop` is noticed quickly.
-    Result<Fd> socket = AcceptTcp(listener, Deadline::AfterMs(100), &peer);
+    IoResult<Fd> socket = AcceptTcp(listener, Deadline::AfterMs(100), &peer);
     if (!socket.ok()) {
-      if (IsTimeout(socket.status())) continue;
+      if (socket.timed_out()) continue;
       return socket.status();
     }
     ServedConnection served = Serve(std::move(*socket), peer, &stop);
@@ -242,7 +243,7 @@ ClientResult RunClient(const std::string& host, uint16_t port, const ClientOptio
                        const std::atomic<bool>* cancel) {
   ClientResult result;
   Deadline deadline = Deadline::After(options.timeout);
-  Result<Fd> socket = ConnectTcp(host, port, deadline);
+  IoResult<Fd> socket = ConnectTcp(host, port, deadline);
   if (!socket.ok()) {
     result.status = socket.status();
     return result;
@@ -256,13 +257,13 @@ ClientResult RunClient(const std::string& host, uint16_t port, const ClientOptio
   env.observer = options.observer;
   Result<std::unique_ptr<Connection>> created = Connection::Create(config, env);
   if (!created.ok()) {
-    result.status = created.status();
+    result.status = IoStatus::Failed(created.status());
     return result;
   }
   Connection& connection = **created;
   SocketPump pump(&connection, socket->get());
   pump.set_cancel(cancel);
-  auto finish = [&](Status status) {
+  auto finish = [&](IoStatus status) {
     result.status = std::move(status);
     result.handshake_complete = connection.handshake_complete();
     if (result.handshake_complete) {
@@ -275,7 +276,7 @@ ClientResult RunClient(const std::string& host, uint16_t port, const ClientOptio
   };
 
   connection.Start();
-  Status status = pump.RunUntil(PumpUntil::kHandshakeComplete, deadline);
+  IoStatus status = pump.RunUntil(PumpUntil::kHandshakeComplete, deadline);
   if (!status.ok() || options.request.empty()) {
     if (status.ok()) (void)pump.Close(Deadline::AfterMs(1000));
     return finish(status);
@@ -299,20 +300,21 @@ ClientResult RunClient(const std::string& host, uint16_t port, const ClientOptio
         wait, "the response");
     if (!status.ok()) {
       // Quiet for `idle` after some data: the response is taken to be complete.
-      if (IsTimeout(status) && idle_mode && before > 0 && !deadline.expired()) {
-        status = Status::Ok();
+      if (status.timed_out() && idle_mode && before > 0 && !deadline.expired()) {
+        status = IoStatus::Ok();
       }
       break;
     }
     if (expected() || connection.dead() || pump.peer_closed()) break;
   }
   if (status.ok() && connection.failure()) {
-    status = Status::Error(connection.failure()->alert(),
-                           "TLS connection failed after the request: " +
-                               DescribeFailure(connection, pump.events()));
+    status = IoStatus::Failed(Status::Error(connection.failure()->alert(),
+                                            "TLS connection failed after the request: " +
+                                                DescribeFailure(connection, pump.events())));
   }
   if (status.ok() && !options.expect.empty() && !expected()) {
-    status = InternalError("the response ended without '" + options.expect + "'");
+    status = IoStatus::Failed(
+        InternalError("the response ended without '" + options.expect + "'"));
   }
   if (!connection.dead()) (void)pump.Close(Deadline::AfterMs(1000));
   return finish(status);

@@ -19,6 +19,7 @@
 #include "engine/connection/connection.h"
 #include "engine/connection/session.h"
 #include "harness/net/socket.h"
+#include "platform/io_status.h"
 
 namespace Botan {
 class RandomNumberGenerator;
@@ -55,7 +56,7 @@ struct ServedConnection {
   Negotiated negotiated;  // meaningful once the handshake completed
   std::string request;    // application data received
   bool answered = false;  // a status page or an echo was sent
-  Status status;          // OK, or why the connection failed (TLS, I/O or timeout)
+  IoStatus status;        // OK, or why the connection failed (TLS, I/O or timeout)
   std::vector<Event> events;
   // One line for logs: "#3 127.0.0.1:4242 ok TLSv1.2 TLS_..." or "#3 ... failed: <why>".
   std::string Summary() const;
@@ -119,7 +120,7 @@ struct ClientOptions {
 };
 
 struct ClientResult {
-  Status status;  // OK: the handshake completed and the response was read as asked
+  IoStatus status;  // OK: the handshake completed and the response was read as asked
   bool handshake_complete = false;
   Negotiated negotiated;
   std::optional<Session> session;  // to resume with

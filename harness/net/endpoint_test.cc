@@ -238,7 +238,7 @@ TEST(EndpointTest, SilentServerTimesOutTheClient) {
   options.timeout = std::chrono::milliseconds(300);
   auto start = std::chrono::steady_clock::now();
   ClientResult result = RunClient("127.0.0.1", listener->port, options);
-  EXPECT_TRUE(IsTimeout(result.status)) << result.status.ToString();
+  EXPECT_TRUE(result.status.timed_out()) << result.status.ToString();
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
 }
 
@@ -253,9 +253,9 @@ TEST(EndpointTest, ServerConfigurationErrorsAreReported) {
     // Some configurations are only refused per connection: then Serve reports it.
     Result<TcpListener> listener = ListenTcp();
     ASSERT_TRUE(listener.ok());
-    Result<Fd> client = ConnectTcp("127.0.0.1", listener->port, Deadline::AfterMs(1000));
+    IoResult<Fd> client = ConnectTcp("127.0.0.1", listener->port, Deadline::AfterMs(1000));
     ASSERT_TRUE(client.ok());
-    Result<Fd> accepted = AcceptTcp(*listener, Deadline::AfterMs(1000));
+    IoResult<Fd> accepted = AcceptTcp(*listener, Deadline::AfterMs(1000));
     ASSERT_TRUE(accepted.ok());
     ServedConnection served = (*server)->Serve(std::move(*accepted), "test");
     EXPECT_FALSE(served.status.ok());

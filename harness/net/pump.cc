@@ -30,42 +30,42 @@ void SocketPump::CollectEvents() {
   }
 }
 
-Status SocketPump::Flush(Deadline deadline) {
+IoStatus SocketPump::Flush(Deadline deadline) {
   Bytes out = connection_->TakeOutput();
-  if (out.empty()) return Status::Ok();
-  Status status = WriteAll(fd_, out, deadline);
-  return status.ok() ? status : status.WithContext("sending to the peer");
+  if (out.empty()) return IoStatus::Ok();
+  return WriteAll(fd_, out, deadline).WithContext("sending to the peer");
 }
 
-Status SocketPump::RunUntil(const std::function<bool()>& done, Deadline deadline,
-                            const std::string& what) {
+IoStatus SocketPump::RunUntil(const std::function<bool()>& done, Deadline deadline,
+                              const std::string& what) {
   Bytes buffer(kReadChunk);
   while (true) {
-    Status flushed = Flush(deadline);
+    IoStatus flushed = Flush(deadline);
     CollectEvents();
-    if (done()) return Status::Ok();
+    if (done()) return IoStatus::Ok();
     if (connection_->dead()) {
       if (std::optional<Status> failure = connection_->failure()) {
-        return Status::Error(failure->alert(), "TLS connection failed before " + what + ": " +
-                                                   DescribeFailure(*connection_, events_));
+        return IoStatus::Failed(Status::Error(
+            failure->alert(),
+            "TLS connection failed before " + what + ": " + DescribeFailure(*connection_, events_)));
       }
-      return InternalError("the TLS connection was closed (close_notify) before " + what);
+      return IoStatus::Failed(
+          InternalError("the TLS connection was closed (close_notify) before " + what));
     }
     if (!flushed.ok()) return flushed;
     if (peer_closed_) {
-      return InternalError("the peer closed the TCP connection before " + what + " (state " +
-                           std::string(connection_->state()) + ")");
+      return IoStatus::Failed(InternalError("the peer closed the TCP connection before " + what +
+                                            " (state " + std::string(connection_->state()) + ")"));
     }
     bool cancelled = cancel_ != nullptr && cancel_->load();
     if (cancelled || deadline.expired()) {
-      return InternalError(std::string(kTimedOut) + (cancelled ? " (cancelled)" : "") +
-                           " waiting for " + what + " (state " +
-                           std::string(connection_->state()) + ")");
+      return IoStatus::TimedOut(std::string(cancelled ? "(cancelled) " : "") + "waiting for " +
+                                what + " (state " + std::string(connection_->state()) + ")");
     }
     Deadline wait = cancel_ != nullptr ? deadline.Min(Deadline::AfterMs(kCancelCheckMs)) : deadline;
-    Result<size_t> got = ReadSome(fd_, buffer.data(), buffer.size(), wait);
+    IoResult<size_t> got = ReadSome(fd_, buffer.data(), buffer.size(), wait);
     if (!got.ok()) {
-      if (IsTimeout(got.status())) continue;  // the checks above decide
+      if (got.timed_out()) continue;  // the checks above decide
       return got.status().WithContext("receiving from the peer");
     }
     if (*got == 0) {
@@ -76,7 +76,7 @@ Status SocketPump::RunUntil(const std::function<bool()>& done, Deadline deadline
   }
 }
 
-Status SocketPump::RunUntil(PumpUntil until, Deadline deadline) {
+IoStatus SocketPump::RunUntil(PumpUntil until, Deadline deadline) {
   switch (until) {
     case PumpUntil::kHandshakeComplete:
       return RunUntil([this] { return connection_->handshake_complete(); }, deadline,
@@ -90,25 +90,26 @@ Status SocketPump::RunUntil(PumpUntil until, Deadline deadline) {
       return RunUntil([this] { return connection_->dead() || peer_closed_; }, deadline,
                       "the connection to close");
   }
-  return InternalError("SocketPump: unknown condition");
+  return IoStatus::Failed(InternalError("SocketPump: unknown condition"));
 }
 
-Status SocketPump::Send(ByteView data, Deadline deadline) {
+IoStatus SocketPump::Send(ByteView data, Deadline deadline) {
   if (!connection_->handshake_complete()) {
-    return InternalError("SocketPump::Send: the handshake is not complete");
+    return IoStatus::Failed(InternalError("SocketPump::Send: the handshake is not complete"));
   }
-  SD_RETURN_IF_ERROR(connection_->SendApplicationData(data));
+  Status queued = connection_->SendApplicationData(data);
+  if (!queued.ok()) return IoStatus::Failed(queued);
   return Flush(deadline);
 }
 
-Status SocketPump::Close(Deadline deadline) {
+IoStatus SocketPump::Close(Deadline deadline) {
   connection_->Close();
-  Status flushed = Flush(deadline);
+  IoStatus flushed = Flush(deadline);
   CollectEvents();
   return flushed;
 }
 
-Status RunOverSocket(Connection& connection, int fd, PumpUntil until, Deadline deadline) {
+IoStatus RunOverSocket(Connection& connection, int fd, PumpUntil until, Deadline deadline) {
   SocketPump pump(&connection, fd);
   return pump.RunUntil(until, deadline);
 }

@@ -13,7 +13,9 @@
 #include "engine/base/bytes.h"
 #include "engine/base/status.h"
 #include "engine/connection/connection.h"
-#include "harness/net/socket.h"
+#include "platform/deadline.h"
+#include "platform/fd.h"
+#include "platform/io_status.h"
 
 namespace shakedown {
 
@@ -35,17 +37,17 @@ class SocketPump {
   // before dying is on the wire when this returns. Errors:
   // - the connection failed: its failure() Status (alert and reason), with context;
   // - the peer closed the TCP stream first: "peer closed the connection ...";
-  // - deadline or cancel: a timeout Status (IsTimeout), naming what was awaited.
-  Status RunUntil(const std::function<bool()>& done, Deadline deadline,
-                  const std::string& what = "the condition");
-  Status RunUntil(PumpUntil until, Deadline deadline);
+  // - deadline or cancel: timed_out(), naming what was awaited.
+  IoStatus RunUntil(const std::function<bool()>& done, Deadline deadline,
+                    const std::string& what = "the condition");
+  IoStatus RunUntil(PumpUntil until, Deadline deadline);
 
   // Queues application data (the handshake must be complete) and flushes it.
-  Status Send(ByteView data, Deadline deadline);
+  IoStatus Send(ByteView data, Deadline deadline);
   // Sends close_notify and flushes it; does not wait for the peer's.
-  Status Close(Deadline deadline);
+  IoStatus Close(Deadline deadline);
   // Writes whatever the connection has queued.
-  Status Flush(Deadline deadline);
+  IoStatus Flush(Deadline deadline);
 
   // Application data received so far, concatenated.
   const Bytes& received() const { return received_; }
@@ -68,7 +70,7 @@ class SocketPump {
 };
 
 // One-shot form of SocketPump::RunUntil for callers that need no buffered state.
-Status RunOverSocket(Connection& connection, int fd, PumpUntil until, Deadline deadline);
+IoStatus RunOverSocket(Connection& connection, int fd, PumpUntil until, Deadline deadline);
 
 // "sent fatal handshake_failure: <reason>" / "received fatal bad_certificate" / the failure
 // Status when no alert was exchanged: for one-line reports.

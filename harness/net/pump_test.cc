@@ -115,7 +115,7 @@ class PumpTest : public ::testing::Test {
     std::string got;
     uint8_t buffer[256];
     while (true) {
-      Result<size_t> n = ReadSome(theirs_.get(), buffer, sizeof(buffer), Deadline::AfterMs(50));
+      IoResult<size_t> n = ReadSome(theirs_.get(), buffer, sizeof(buffer), Deadline::AfterMs(50));
       if (!n.ok() || *n == 0) return got;
       got.append(reinterpret_cast<char*>(buffer), *n);
     }
@@ -130,7 +130,7 @@ TEST_F(PumpTest, HandshakeCompletes) {
   SocketPump pump(&connection_, ours_.get());
   connection_.Start();
   PeerSends("DONE\n");
-  Status status = pump.RunUntil(PumpUntil::kHandshakeComplete, Deadline::AfterMs(2000));
+  IoStatus status = pump.RunUntil(PumpUntil::kHandshakeComplete, Deadline::AfterMs(2000));
   ASSERT_TRUE(status.ok()) << status.ToString();
   EXPECT_EQ(PeerReads(), "HELLO\n");
   ASSERT_EQ(pump.events().size(), 1u);
@@ -145,7 +145,7 @@ TEST_F(PumpTest, InputInSingleBytesIsReassembled) {
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
   });
-  Status status = pump.RunUntil(PumpUntil::kApplicationData, Deadline::AfterMs(5000));
+  IoStatus status = pump.RunUntil(PumpUntil::kApplicationData, Deadline::AfterMs(5000));
   peer.join();
   ASSERT_TRUE(status.ok()) << status.ToString();
   EXPECT_EQ(pump.received_text(), "abc");
@@ -157,8 +157,8 @@ TEST_F(PumpTest, ApplicationDataMeansNewDataInThisRun) {
   ASSERT_TRUE(pump.RunUntil(PumpUntil::kApplicationData, Deadline::AfterMs(2000)).ok());
   EXPECT_EQ(pump.received_text(), "one");
   // Data already seen does not satisfy the next wait.
-  Status status = pump.RunUntil(PumpUntil::kApplicationData, Deadline::AfterMs(100));
-  EXPECT_TRUE(IsTimeout(status)) << status.ToString();
+  IoStatus status = pump.RunUntil(PumpUntil::kApplicationData, Deadline::AfterMs(100));
+  EXPECT_TRUE(status.timed_out()) << status.ToString();
   PeerSends("DATA two\n");
   ASSERT_TRUE(pump.RunUntil(PumpUntil::kApplicationData, Deadline::AfterMs(2000)).ok());
   EXPECT_EQ(pump.received_text(), "onetwo");
@@ -178,9 +178,9 @@ TEST_F(PumpTest, FailureReportsTheAlertAndFlushesIt) {
   SocketPump pump(&connection_, ours_.get());
   connection_.Start();
   PeerSends("GARBAGE\n");
-  Status status = pump.RunUntil(PumpUntil::kHandshakeComplete, Deadline::AfterMs(2000));
+  IoStatus status = pump.RunUntil(PumpUntil::kHandshakeComplete, Deadline::AfterMs(2000));
   ASSERT_FALSE(status.ok());
-  EXPECT_FALSE(IsTimeout(status));
+  EXPECT_FALSE(status.timed_out());
   EXPECT_EQ(status.alert(), AlertDescription::kHandshakeFailure);
   EXPECT_NE(status.message().find("the handshake to complete"), std::string::npos);
   EXPECT_NE(status.message().find("sent fatal handshake_failure: fake failure on GARBAGE"),
@@ -194,7 +194,7 @@ TEST_F(PumpTest, CleanCloseSatisfiesClosedButNotHandshake) {
   {
     SocketPump pump(&connection_, ours_.get());
     PeerSends("BYE\n");
-    Status status = pump.RunUntil(PumpUntil::kHandshakeComplete, Deadline::AfterMs(2000));
+    IoStatus status = pump.RunUntil(PumpUntil::kHandshakeComplete, Deadline::AfterMs(2000));
     ASSERT_FALSE(status.ok());
     EXPECT_NE(status.message().find("closed (close_notify)"), std::string::npos)
         << status.message();
@@ -209,9 +209,9 @@ TEST_F(PumpTest, PeerHangUp) {
   SocketPump pump(&connection_, ours_.get());
   theirs_.reset();
   auto start = Clock::now();
-  Status status = pump.RunUntil(PumpUntil::kHandshakeComplete, Deadline::AfterMs(5000));
+  IoStatus status = pump.RunUntil(PumpUntil::kHandshakeComplete, Deadline::AfterMs(5000));
   ASSERT_FALSE(status.ok());
-  EXPECT_FALSE(IsTimeout(status));
+  EXPECT_FALSE(status.timed_out());
   EXPECT_NE(status.message().find("peer closed the TCP connection"), std::string::npos);
   EXPECT_LT(MsSince(start), 2000);
   EXPECT_TRUE(pump.peer_closed());
@@ -222,10 +222,10 @@ TEST_F(PumpTest, PeerHangUp) {
 TEST_F(PumpTest, SilentPeerTimesOut) {
   SocketPump pump(&connection_, ours_.get());
   auto start = Clock::now();
-  Status status = RunOverSocket(connection_, ours_.get(), PumpUntil::kHandshakeComplete,
+  IoStatus status = RunOverSocket(connection_, ours_.get(), PumpUntil::kHandshakeComplete,
                                 Deadline::AfterMs(150));
   ASSERT_FALSE(status.ok());
-  EXPECT_TRUE(IsTimeout(status)) << status.ToString();
+  EXPECT_TRUE(status.timed_out()) << status.ToString();
   EXPECT_NE(status.message().find("the handshake to complete (state Wait)"), std::string::npos)
       << status.message();
   EXPECT_GE(MsSince(start), 140);
@@ -241,10 +241,10 @@ TEST_F(PumpTest, CancelStopsALongWait) {
     cancel = true;
   });
   auto start = Clock::now();
-  Status status = pump.RunUntil(PumpUntil::kHandshakeComplete, Deadline::AfterMs(30000));
+  IoStatus status = pump.RunUntil(PumpUntil::kHandshakeComplete, Deadline::AfterMs(30000));
   canceller.join();
   ASSERT_FALSE(status.ok());
-  EXPECT_TRUE(IsTimeout(status));
+  EXPECT_TRUE(status.timed_out());
   EXPECT_NE(status.message().find("cancelled"), std::string::npos);
   EXPECT_LT(MsSince(start), 2000);
 }

@@ -15,25 +15,10 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 
 namespace shakedown {
 namespace {
-
-Status Errno(const std::string& what, int err) {
-  return InternalError(what + ": " + std::strerror(err));
-}
-
-Status TimedOut(const std::string& what) {
-  return InternalError(std::string(kTimedOut) + " " + what);
-}
-
-Status MakeNonBlocking(int fd) {
-  int flags = fcntl(fd, F_GETFL, 0);
-  if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
-    return Errno("fcntl(O_NONBLOCK)", errno);
-  }
-  return Status::Ok();
-}
 
 void SetNoDelay(int fd) {
   int one = 1;
@@ -59,50 +44,7 @@ std::string FormatAddress(const sockaddr* addr) {
   return "unknown";
 }
 
-// Waits for `events` on `fd` until the deadline. Returns the revents, or a timeout error.
-Result<short> PollOne(int fd, short events, Deadline deadline, const std::string& what) {
-  while (true) {
-    pollfd p = {fd, events, 0};
-    int timeout = deadline.PollTimeoutMs();
-    int n = poll(&p, 1, timeout);
-    if (n > 0) return p.revents;
-    if (n < 0 && errno != EINTR) return Errno("poll while " + what, errno);
-    if (n == 0 && deadline.expired()) return TimedOut(what);
-  }
-}
-
 }  // namespace
-
-std::chrono::milliseconds Deadline::remaining() const {
-  auto left = when_ - std::chrono::steady_clock::now();
-  if (left <= std::chrono::steady_clock::duration::zero()) return std::chrono::milliseconds(0);
-  return std::chrono::ceil<std::chrono::milliseconds>(left);
-}
-
-int Deadline::PollTimeoutMs(int cap_ms) const {
-  int64_t ms = remaining().count();
-  return static_cast<int>(ms < cap_ms ? ms : cap_ms);
-}
-
-bool IsTimeout(const Status& status) {
-  return !status.ok() && status.message().compare(0, kTimedOut.size(), kTimedOut) == 0;
-}
-
-Fd& Fd::operator=(Fd&& other) noexcept {
-  if (this != &other) reset(other.release());
-  return *this;
-}
-
-int Fd::release() {
-  int fd = fd_;
-  fd_ = -1;
-  return fd;
-}
-
-void Fd::reset(int fd) {
-  if (fd_ >= 0) close(fd_);
-  fd_ = fd;
-}
 
 Result<TcpListener> ListenTcp(const std::string& address, uint16_t port, int backlog) {
   sockaddr_storage storage = {};
@@ -121,19 +63,19 @@ Result<TcpListener> ListenTcp(const std::string& address, uint16_t port, int bac
     return InternalError("listen: '" + address + "' is not an IPv4 or IPv6 address");
   }
   Fd fd(socket(storage.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!fd.valid()) return Errno("socket", errno);
+  if (!fd.valid()) return ErrnoStatus("socket", errno);
   int one = 1;
   (void)setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
   std::string where = address + ":" + std::to_string(port);
   if (bind(fd.get(), reinterpret_cast<sockaddr*>(&storage), length) != 0) {
-    return Errno("bind " + where, errno);
+    return ErrnoStatus("bind " + where, errno);
   }
-  if (listen(fd.get(), backlog) != 0) return Errno("listen " + where, errno);
+  if (listen(fd.get(), backlog) != 0) return ErrnoStatus("listen " + where, errno);
   SD_RETURN_IF_ERROR(MakeNonBlocking(fd.get()));
   sockaddr_storage bound = {};
   socklen_t bound_length = sizeof(bound);
   if (getsockname(fd.get(), reinterpret_cast<sockaddr*>(&bound), &bound_length) != 0) {
-    return Errno("getsockname", errno);
+    return ErrnoStatus("getsockname", errno);
   }
   TcpListener listener;
   listener.port = bound.ss_family == AF_INET
@@ -144,7 +86,7 @@ Result<TcpListener> ListenTcp(const std::string& address, uint16_t port, int bac
   return listener;
 }
 
-Result<Fd> AcceptTcp(const TcpListener& listener, Deadline deadline, std::string* peer_out) {
+IoResult<Fd> AcceptTcp(const TcpListener& listener, Deadline deadline, std::string* peer_out) {
   std::string what = "accepting on port " + std::to_string(listener.port);
   while (true) {
     sockaddr_storage peer = {};
@@ -158,14 +100,14 @@ Result<Fd> AcceptTcp(const TcpListener& listener, Deadline deadline, std::string
     }
     // A connection reset while queued (ECONNABORTED) is the peer's business: keep waiting.
     if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED) {
-      return Errno(what, errno);
+      return IoStatus::Failed(ErrnoStatus(what, errno));
     }
-    SD_ASSIGN_OR_RETURN(short revents, PollOne(listener.fd.get(), POLLIN, deadline, what));
+    SD_ASSIGN_OR_RETURN(short revents, WaitForFd(listener.fd.get(), POLLIN, deadline, what));
     (void)revents;
   }
 }
 
-Result<Fd> ConnectTcp(const std::string& host, uint16_t port, Deadline deadline) {
+IoResult<Fd> ConnectTcp(const std::string& host, uint16_t port, Deadline deadline) {
   std::string where = host + ":" + std::to_string(port);
   addrinfo hints = {};
   hints.ai_family = AF_UNSPEC;
@@ -173,32 +115,32 @@ Result<Fd> ConnectTcp(const std::string& host, uint16_t port, Deadline deadline)
   hints.ai_flags = AI_NUMERICSERV;
   addrinfo* addresses = nullptr;
   int rc = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &addresses);
-  if (rc != 0) return InternalError("resolving " + where + ": " + gai_strerror(rc));
-  Status last = InternalError("connecting to " + where + ": no address");
+  if (rc != 0) return IoStatus::Failed(InternalError("resolving " + where + ": " + gai_strerror(rc)));
+  IoStatus last = IoStatus::Failed(InternalError("connecting to " + where + ": no address"));
   for (addrinfo* ai = addresses; ai != nullptr; ai = ai->ai_next) {
     Fd fd(socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
                  ai->ai_protocol));
     if (!fd.valid()) {
-      last = Errno("socket", errno);
+      last = IoStatus::Failed(ErrnoStatus("socket", errno));
       continue;
     }
     std::string what = "connecting to " + FormatAddress(ai->ai_addr);
     if (connect(fd.get(), ai->ai_addr, ai->ai_addrlen) != 0) {
       if (errno != EINPROGRESS && errno != EINTR) {
-        last = Errno(what, errno);
+        last = IoStatus::Failed(ErrnoStatus(what, errno));
         continue;
       }
-      Result<short> revents = PollOne(fd.get(), POLLOUT, deadline, what);
+      IoResult<short> revents = WaitForFd(fd.get(), POLLOUT, deadline, what);
       if (!revents.ok()) {
         last = revents.status();
-        if (IsTimeout(last)) break;  // the deadline is shared: no time for other addresses
+        if (last.timed_out()) break;  // the deadline is shared: no time for other addresses
         continue;
       }
       int err = 0;
       socklen_t len = sizeof(err);
       if (getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
       if (err != 0) {
-        last = Errno(what, err);
+        last = IoStatus::Failed(ErrnoStatus(what, err));
         continue;
       }
     }
@@ -208,40 +150,6 @@ Result<Fd> ConnectTcp(const std::string& host, uint16_t port, Deadline deadline)
   }
   freeaddrinfo(addresses);
   return last;
-}
-
-Result<size_t> ReadSome(int fd, uint8_t* buffer, size_t capacity, Deadline deadline) {
-  while (true) {
-    ssize_t n = read(fd, buffer, capacity);
-    if (n >= 0) return static_cast<size_t>(n);
-    if (errno == ECONNRESET) return size_t{0};  // an abortive close still ends the stream
-    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return Errno("read", errno);
-    SD_ASSIGN_OR_RETURN(short revents, PollOne(fd, POLLIN, deadline, "reading"));
-    (void)revents;
-  }
-}
-
-Status WriteAll(int fd, ByteView data, Deadline deadline) {
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = send(fd, data.data() + done, data.size() - done, MSG_NOSIGNAL);
-    if (n < 0 && errno == ENOTSOCK) n = write(fd, data.data() + done, data.size() - done);
-    if (n > 0) {
-      done += static_cast<size_t>(n);
-      continue;
-    }
-    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-      return Errno("write", errno);
-    }
-    SD_ASSIGN_OR_RETURN(short revents, PollOne(fd, POLLOUT, deadline, "writing"));
-    if (revents & (POLLERR | POLLHUP)) {
-      // The next send() reports the precise error (EPIPE, ECONNRESET).
-      n = send(fd, data.data() + done, data.size() - done, MSG_NOSIGNAL);
-      if (n < 0) return Errno("write", errno);
-      done += static_cast<size_t>(n);
-    }
-  }
-  return Status::Ok();
 }
 
 Result<uint16_t> PickFreePort() {
@@ -280,8 +188,27 @@ std::optional<std::set<std::string>> ListeningSocketInodes(uint16_t port) {
 bool IsListening(uint16_t port) {
   std::optional<std::set<std::string>> inodes = ListeningSocketInodes(port);
   if (inodes) return !inodes->empty();
-  Result<Fd> fd = ConnectTcp("127.0.0.1", port, Deadline::AfterMs(200));
+  IoResult<Fd> fd = ConnectTcp("127.0.0.1", port, Deadline::AfterMs(200));
   return fd.ok();
+}
+
+IoStatus WaitForListening(Subprocess& process, uint16_t port, Deadline deadline) {
+  while (true) {
+    if (!process.running()) {
+      return IoStatus::Failed(InternalError("peer exited before listening on port " +
+                                            std::to_string(port) + "\n" + process.Describe()));
+    }
+    // The listener must belong to this child's group: another process may hold the port.
+    std::optional<std::set<std::string>> inodes = ListeningSocketInodes(port);
+    if (inodes ? !inodes->empty() && process.GroupHoldsSocket(*inodes) : IsListening(port)) {
+      return IoStatus::Ok();
+    }
+    if (deadline.expired()) {
+      return IoStatus::TimedOut("waiting for the peer to listen on port " + std::to_string(port) +
+                                "\n" + process.Describe());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 Result<HostPort> ParseHostPort(std::string_view text) {

@@ -1,67 +1,24 @@
 // Small POSIX TCP helpers for tests and the CLI: loopback listeners (port 0 picks a free
-// port), connect/accept with timeouts, and reads/writes bounded by a deadline. Every wait
-// here ends at a Deadline, so a silent or misbehaving peer produces an error, never a hang.
-// Errors are Status values with internal_error and a message naming the operation.
+// port), connect/accept with timeouts; reads and writes bounded by a deadline are
+// platform/fd.h's. Every wait here ends at a Deadline, so a silent or misbehaving peer
+// produces an error, never a hang. Errors are internal_error naming the operation; a wait
+// that reached its deadline is IoStatus::timed_out().
 #ifndef SHAKEDOWN_HARNESS_NET_SOCKET_H_
 #define SHAKEDOWN_HARNESS_NET_SOCKET_H_
 
-#include <chrono>
-#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 
-#include "engine/base/bytes.h"
 #include "engine/base/status.h"
+#include "platform/deadline.h"
+#include "platform/fd.h"
+#include "platform/io_status.h"
+#include "platform/subprocess.h"
 
 namespace shakedown {
-
-// A point in time on the monotonic clock after which a wait gives up.
-class Deadline {
- public:
-  static Deadline After(std::chrono::milliseconds duration) {
-    return Deadline(std::chrono::steady_clock::now() + duration);
-  }
-  static Deadline AfterMs(int64_t ms) { return After(std::chrono::milliseconds(ms)); }
-
-  bool expired() const { return std::chrono::steady_clock::now() >= when_; }
-  std::chrono::milliseconds remaining() const;
-  // Milliseconds left for poll(): rounded up, at least 0, at most `cap_ms`.
-  int PollTimeoutMs(int cap_ms = 1 << 30) const;
-  // The earlier of this deadline and `other`.
-  Deadline Min(Deadline other) const { return other.when_ < when_ ? other : *this; }
-  std::chrono::steady_clock::time_point when() const { return when_; }
-
- private:
-  explicit Deadline(std::chrono::steady_clock::time_point when) : when_(when) {}
-  std::chrono::steady_clock::time_point when_;
-};
-
-// Timeouts are errors whose message starts with this, so callers can tell them apart.
-inline constexpr std::string_view kTimedOut = "timed out";
-bool IsTimeout(const Status& status);
-
-// An owned file descriptor, closed on destruction.
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() { reset(); }
-  Fd(Fd&& other) noexcept : fd_(other.release()) {}
-  Fd& operator=(Fd&& other) noexcept;
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-  int release();
-  void reset(int fd = -1);
-
- private:
-  int fd_ = -1;
-};
 
 struct TcpListener {
   Fd fd;              // non-blocking, listening
@@ -76,22 +33,12 @@ Result<TcpListener> ListenTcp(const std::string& address = "127.0.0.1", uint16_t
 
 // Accepts one connection. The returned socket is non-blocking with TCP_NODELAY;
 // `peer_out` (optional) receives "address:port".
-Result<Fd> AcceptTcp(const TcpListener& listener, Deadline deadline,
-                     std::string* peer_out = nullptr);
+IoResult<Fd> AcceptTcp(const TcpListener& listener, Deadline deadline,
+                       std::string* peer_out = nullptr);
 
 // Connects to host (a name or a literal) and port, trying each resolved address until one
 // answers. Non-blocking with TCP_NODELAY, like AcceptTcp's sockets.
-Result<Fd> ConnectTcp(const std::string& host, uint16_t port, Deadline deadline);
-
-// Reads what is available (at most `capacity` bytes), waiting until the deadline for
-// something to arrive. Returns 0 at end of stream.
-Result<size_t> ReadSome(int fd, uint8_t* buffer, size_t capacity, Deadline deadline);
-// Writes all of `data`, waiting for buffer space until the deadline. Never raises SIGPIPE.
-Status WriteAll(int fd, ByteView data, Deadline deadline);
-inline Status WriteAll(int fd, std::string_view data, Deadline deadline) {
-  return WriteAll(fd, ByteView(reinterpret_cast<const uint8_t*>(data.data()), data.size()),
-                  deadline);
-}
+IoResult<Fd> ConnectTcp(const std::string& host, uint16_t port, Deadline deadline);
 
 // A port that was free a moment ago on 127.0.0.1 (bind to 0, read it back, close). Another
 // process may take it before the caller does; callers that start external servers retry.
@@ -104,6 +51,11 @@ bool IsListening(uint16_t port);
 // The inodes of the sockets listening on `port` (as in /proc/PID/fd's "socket:[INODE]");
 // nullopt when /proc/net/tcp cannot be read.
 std::optional<std::set<std::string>> ListeningSocketInodes(uint16_t port);
+
+// Waits until `process` (or a process of its group: another process may hold the port)
+// listens on `port`, failing early if it exits first. Errors name the command and include
+// its stderr.
+IoStatus WaitForListening(Subprocess& process, uint16_t port, Deadline deadline);
 
 // "host:port", "[v6]:port". Errors name the input.
 struct HostPort {

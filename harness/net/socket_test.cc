@@ -7,6 +7,8 @@
 #include <string>
 #include <thread>
 
+#include "platform/subprocess.h"
+
 namespace shakedown {
 namespace {
 
@@ -29,27 +31,13 @@ Pair Connected() {
   Result<TcpListener> listener = ListenTcp();
   EXPECT_TRUE(listener.ok()) << listener.status().ToString();
   pair.listener = std::move(*listener);
-  Result<Fd> client = ConnectTcp("127.0.0.1", pair.listener.port, Deadline::AfterMs(2000));
+  IoResult<Fd> client = ConnectTcp("127.0.0.1", pair.listener.port, Deadline::AfterMs(2000));
   EXPECT_TRUE(client.ok()) << client.status().ToString();
-  Result<Fd> server = AcceptTcp(pair.listener, Deadline::AfterMs(2000), &pair.peer);
+  IoResult<Fd> server = AcceptTcp(pair.listener, Deadline::AfterMs(2000), &pair.peer);
   EXPECT_TRUE(server.ok()) << server.status().ToString();
   pair.client = std::move(*client);
   pair.server = std::move(*server);
   return pair;
-}
-
-TEST(DeadlineTest, RemainingAndExpiry) {
-  Deadline soon = Deadline::AfterMs(200);
-  EXPECT_FALSE(soon.expired());
-  EXPECT_GT(soon.PollTimeoutMs(), 0);
-  EXPECT_LE(soon.PollTimeoutMs(), 200);
-  EXPECT_EQ(soon.PollTimeoutMs(50), 50);
-  Deadline past = Deadline::AfterMs(-5);
-  EXPECT_TRUE(past.expired());
-  EXPECT_EQ(past.PollTimeoutMs(), 0);
-  EXPECT_EQ(past.remaining().count(), 0);
-  EXPECT_EQ(soon.Min(past).when(), past.when());
-  EXPECT_EQ(past.Min(soon).when(), past.when());
 }
 
 TEST(SocketTest, PortZeroPicksAFreePortThatListens) {
@@ -88,10 +76,10 @@ TEST(SocketTest, ListenRejectsANonAddress) {
 TEST(SocketTest, ListensOnIpv6Loopback) {
   Result<TcpListener> listener = ListenTcp("::1", 0);
   if (!listener.ok()) GTEST_SKIP() << "no IPv6 loopback: " << listener.status().ToString();
-  Result<Fd> client = ConnectTcp("::1", listener->port, Deadline::AfterMs(2000));
+  IoResult<Fd> client = ConnectTcp("::1", listener->port, Deadline::AfterMs(2000));
   ASSERT_TRUE(client.ok()) << client.status().ToString();
   std::string peer;
-  Result<Fd> server = AcceptTcp(*listener, Deadline::AfterMs(2000), &peer);
+  IoResult<Fd> server = AcceptTcp(*listener, Deadline::AfterMs(2000), &peer);
   ASSERT_TRUE(server.ok()) << server.status().ToString();
   EXPECT_EQ(peer.substr(0, 5), "[::1]");
 }
@@ -103,7 +91,7 @@ TEST(SocketTest, RoundTripBothWays) {
   uint8_t buffer[16];
   std::string got;
   while (got.size() < 4) {
-    Result<size_t> n = ReadSome(pair.server.get(), buffer, sizeof(buffer), Deadline::AfterMs(1000));
+    IoResult<size_t> n = ReadSome(pair.server.get(), buffer, sizeof(buffer), Deadline::AfterMs(1000));
     ASSERT_TRUE(n.ok()) << n.status().ToString();
     ASSERT_GT(*n, 0u);
     got.append(reinterpret_cast<char*>(buffer), *n);
@@ -112,7 +100,7 @@ TEST(SocketTest, RoundTripBothWays) {
   ASSERT_TRUE(WriteAll(pair.server.get(), std::string_view("pong"), Deadline::AfterMs(1000)).ok());
   got.clear();
   while (got.size() < 4) {
-    Result<size_t> n = ReadSome(pair.client.get(), buffer, sizeof(buffer), Deadline::AfterMs(1000));
+    IoResult<size_t> n = ReadSome(pair.client.get(), buffer, sizeof(buffer), Deadline::AfterMs(1000));
     ASSERT_TRUE(n.ok()) << n.status().ToString();
     ASSERT_GT(*n, 0u);
     got.append(reinterpret_cast<char*>(buffer), *n);
@@ -124,7 +112,7 @@ TEST(SocketTest, ReadSeesEndOfStream) {
   Pair pair = Connected();
   pair.client.reset();
   uint8_t buffer[16];
-  Result<size_t> n = ReadSome(pair.server.get(), buffer, sizeof(buffer), Deadline::AfterMs(2000));
+  IoResult<size_t> n = ReadSome(pair.server.get(), buffer, sizeof(buffer), Deadline::AfterMs(2000));
   ASSERT_TRUE(n.ok()) << n.status().ToString();
   EXPECT_EQ(*n, 0u);
 }
@@ -133,9 +121,9 @@ TEST(SocketTest, ReadTimesOutWhenNothingArrives) {
   Pair pair = Connected();
   uint8_t buffer[16];
   auto start = Clock::now();
-  Result<size_t> n = ReadSome(pair.server.get(), buffer, sizeof(buffer), Deadline::AfterMs(150));
+  IoResult<size_t> n = ReadSome(pair.server.get(), buffer, sizeof(buffer), Deadline::AfterMs(150));
   ASSERT_FALSE(n.ok());
-  EXPECT_TRUE(IsTimeout(n.status())) << n.status().ToString();
+  EXPECT_TRUE(n.timed_out()) << n.status().ToString();
   EXPECT_GE(MsSince(start), 140);
   EXPECT_LT(MsSince(start), 2000);
 }
@@ -144,9 +132,9 @@ TEST(SocketTest, AcceptTimesOutWithoutClient) {
   Result<TcpListener> listener = ListenTcp();
   ASSERT_TRUE(listener.ok());
   auto start = Clock::now();
-  Result<Fd> fd = AcceptTcp(*listener, Deadline::AfterMs(150));
+  IoResult<Fd> fd = AcceptTcp(*listener, Deadline::AfterMs(150));
   ASSERT_FALSE(fd.ok());
-  EXPECT_TRUE(IsTimeout(fd.status())) << fd.status().ToString();
+  EXPECT_TRUE(fd.timed_out()) << fd.status().ToString();
   EXPECT_NE(fd.status().message().find(std::to_string(listener->port)), std::string::npos);
   EXPECT_GE(MsSince(start), 140);
   EXPECT_LT(MsSince(start), 2000);
@@ -155,9 +143,9 @@ TEST(SocketTest, AcceptTimesOutWithoutClient) {
 TEST(SocketTest, ConnectToAClosedPortIsRefusedNotATimeout) {
   Result<uint16_t> port = PickFreePort();
   ASSERT_TRUE(port.ok());
-  Result<Fd> fd = ConnectTcp("127.0.0.1", *port, Deadline::AfterMs(2000));
+  IoResult<Fd> fd = ConnectTcp("127.0.0.1", *port, Deadline::AfterMs(2000));
   ASSERT_FALSE(fd.ok());
-  EXPECT_FALSE(IsTimeout(fd.status()));
+  EXPECT_FALSE(fd.timed_out());
   EXPECT_NE(fd.status().message().find("refused"), std::string::npos) << fd.status().ToString();
 }
 
@@ -166,7 +154,7 @@ TEST(SocketTest, ConnectResolvesNames) {
   ASSERT_TRUE(listener.ok());
   // "localhost" may resolve to ::1 first; the listener is on 127.0.0.1 only, so this also
   // checks that later addresses are tried.
-  Result<Fd> fd = ConnectTcp("localhost", listener->port, Deadline::AfterMs(2000));
+  IoResult<Fd> fd = ConnectTcp("localhost", listener->port, Deadline::AfterMs(2000));
   EXPECT_TRUE(fd.ok()) << fd.status().ToString();
 }
 
@@ -174,9 +162,9 @@ TEST(SocketTest, WriteToAPeerThatNeverReadsTimesOut) {
   Pair pair = Connected();
   std::string big(64 << 20, 'x');  // far more than both socket buffers hold
   auto start = Clock::now();
-  Status status = WriteAll(pair.client.get(), big, Deadline::AfterMs(300));
+  IoStatus status = WriteAll(pair.client.get(), big, Deadline::AfterMs(300));
   ASSERT_FALSE(status.ok());
-  EXPECT_TRUE(IsTimeout(status)) << status.ToString();
+  EXPECT_TRUE(status.timed_out()) << status.ToString();
   EXPECT_LT(MsSince(start), 3000);
 }
 
@@ -184,14 +172,83 @@ TEST(SocketTest, WriteToAClosedPeerFailsWithoutSigpipe) {
   Pair pair = Connected();
   pair.server.reset();
   std::string chunk(1 << 16, 'x');
-  Status status;
+  IoStatus status;
   // The first write may succeed (the reset arrives later); keep writing until it fails.
   for (int i = 0; i < 100 && status.ok(); ++i) {
     status = WriteAll(pair.client.get(), chunk, Deadline::AfterMs(1000));
     std::this_thread::sleep_for(milliseconds(5));
   }
   ASSERT_FALSE(status.ok());
-  EXPECT_FALSE(IsTimeout(status)) << status.ToString();
+  EXPECT_FALSE(status.timed_out()) << status.ToString();
+}
+
+std::unique_ptr<Subprocess> StartOrDie(std::vector<std::string> argv) {
+  SubprocessOptions options;
+  options.argv = std::move(argv);
+  Result<std::unique_ptr<Subprocess>> child = Subprocess::Start(std::move(options));
+  EXPECT_TRUE(child.ok()) << child.status().ToString();
+  return child.ok() ? std::move(*child) : nullptr;
+}
+
+class ListeningTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!FindExecutable("python3")) GTEST_SKIP() << "python3 is needed to play a server";
+  }
+  static std::vector<std::string> PythonListener(uint16_t port, double delay_s) {
+    return {"python3", "-c",
+            "import socket, sys, time\n"
+            "time.sleep(" + std::to_string(delay_s) + ")\n"
+            "s = socket.socket()\n"
+            "s.bind(('127.0.0.1', " + std::to_string(port) + "))\n"
+            "s.listen()\n"
+            "time.sleep(60)\n"};
+  }
+};
+
+TEST_F(ListeningTest, WaitsUntilTheChildListens) {
+  Result<uint16_t> port = PickFreePort();
+  ASSERT_TRUE(port.ok());
+  auto child = StartOrDie(PythonListener(*port, 0.3));
+  ASSERT_NE(child, nullptr);
+  IoStatus status = WaitForListening(*child, *port, Deadline::AfterMs(10000));
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  EXPECT_TRUE(IsListening(*port));
+}
+
+TEST_F(ListeningTest, ChildThatExitsFailsFastWithItsStderr) {
+  auto child = StartOrDie({"sh", "-c", "echo 'bind: address in use' >&2; exit 4"});
+  ASSERT_NE(child, nullptr);
+  auto start = Clock::now();
+  IoStatus status = WaitForListening(*child, 1, Deadline::AfterMs(10000));
+  ASSERT_FALSE(status.ok());
+  EXPECT_FALSE(status.timed_out());
+  EXPECT_LT(MsSince(start), 5000);
+  EXPECT_NE(status.message().find("exited before listening"), std::string::npos);
+  EXPECT_NE(status.message().find("bind: address in use"), std::string::npos);
+  EXPECT_NE(status.message().find("exit code 4"), std::string::npos);
+}
+
+TEST_F(ListeningTest, ChildThatNeverListensTimesOut) {
+  Result<uint16_t> port = PickFreePort();
+  ASSERT_TRUE(port.ok());
+  auto child = StartOrDie({"sleep", "100"});
+  ASSERT_NE(child, nullptr);
+  auto start = Clock::now();
+  IoStatus status = WaitForListening(*child, *port, Deadline::AfterMs(300));
+  ASSERT_FALSE(status.ok());
+  EXPECT_TRUE(status.timed_out()) << status.ToString();
+  EXPECT_LT(MsSince(start), 3000);
+}
+
+TEST_F(ListeningTest, SomeoneElsesListenerDoesNotCount) {
+  Result<TcpListener> ours = ListenTcp();
+  ASSERT_TRUE(ours.ok());
+  auto child = StartOrDie({"sleep", "100"});
+  ASSERT_NE(child, nullptr);
+  IoStatus status = WaitForListening(*child, ours->port, Deadline::AfterMs(300));
+  ASSERT_FALSE(status.ok());
+  EXPECT_TRUE(status.timed_out()) << status.ToString();
 }
 
 TEST(ParseHostPortTest, Accepts) {

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "harness/net/subprocess.h"
+#include "platform/subprocess.h"
 
 namespace shakedown {
 namespace {
@@ -55,9 +55,9 @@ class SocketConnection final : public TargetConnection {
       return r;
     }
     uint8_t buffer[kReadChunk];
-    Result<size_t> n = ReadSome(fd_.get(), buffer, sizeof(buffer), deadline);
+    IoResult<size_t> n = ReadSome(fd_.get(), buffer, sizeof(buffer), deadline);
     if (!n.ok()) {
-      if (IsTimeout(n.status())) return r;  // kSilent
+      if (n.timed_out()) return r;  // kSilent
       r.kind = ReadResult::Kind::kEof;
       r.error = n.status().message();
       return r;
@@ -100,8 +100,9 @@ Result<Fd> AcceptWhileRunning(const TcpListener& listener, Subprocess* process,
                               Deadline deadline) {
   while (true) {
     Deadline slice = deadline.Min(Deadline::AfterMs(kAcceptSliceMs));
-    Result<Fd> fd = AcceptTcp(listener, slice);
-    if (fd.ok() || !IsTimeout(fd.status())) return fd;
+    IoResult<Fd> fd = AcceptTcp(listener, slice);
+    if (fd.ok()) return std::move(fd).value();
+    if (!fd.timed_out()) return fd.status();
     if (process != nullptr && !process->running()) {
       return InternalError("the client target exited before connecting:\n" +
                            process->Describe(2000));
@@ -122,7 +123,7 @@ class TcpTarget final : public Target {
                                                     size_t) override {
     Deadline deadline = Deadline::AfterMs(resources_.connect_timeout_ms);
     if (scenario.role == Side::kServer) {
-      Result<Fd> fd = ConnectTcp(host_, port_, deadline);
+      IoResult<Fd> fd = ConnectTcp(host_, port_, deadline);
       if (!fd.ok()) return InternalError("connecting to the target: " + fd.status().message());
       return std::unique_ptr<TargetConnection>(
           new SocketConnection(std::move(fd).value(), nullptr, nullptr, true));
@@ -164,7 +165,7 @@ class ExecTarget final : public Target {
     Deadline deadline = Deadline::AfterMs(resources_.connect_timeout_ms);
     if (scenario.role == Side::kServer) {
       SD_RETURN_IF_ERROR(EnsureServer());
-      Result<Fd> fd = ConnectTcp("127.0.0.1", server_port_, deadline);
+      IoResult<Fd> fd = ConnectTcp("127.0.0.1", server_port_, deadline);
       if (!fd.ok()) {
         return InternalError("connecting to the target: " + fd.status().message() + "\n" +
                              server_->Describe(2000));
@@ -226,7 +227,7 @@ class ExecTarget final : public Target {
       if (!port.ok()) return port.status();
       Result<std::unique_ptr<Subprocess>> p = Start(*port);
       if (!p.ok()) return p.status();
-      Status s = (*p)->WaitForListening(*port, Deadline::AfterMs(resources_.start_timeout_ms));
+      IoStatus s = WaitForListening(**p, *port, Deadline::AfterMs(resources_.start_timeout_ms));
       if (s.ok()) {
         server_ = std::move(p).value();
         server_port_ = *port;

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "harness/net/subprocess.h"
+#include "platform/subprocess.h"
 #include "harness/runner/net_target.h"
 #include "harness/runner/target.h"
 #include "harness/scenario/loader.h"

@@ -1,64 +1,30 @@
 // The conformance vectors against real TLS implementations that the runner starts itself
-// (exec: targets): OpenSSL's s_server and s_client, GnuTLS's gnutls-serv. Each vector runs
-// against a command configured like its `target` block (client authentication). A tool that
-// is not installed is skipped.
+// (exec: targets): the tools of interop/peer_tools.h with a `conformance` command line
+// (OpenSSL's s_server and s_client, GnuTLS's gnutls-serv). Each vector runs against a
+// command configured like its `target` block (client authentication). A tool that is not
+// installed is skipped.
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "harness/net/subprocess.h"
 #include "harness/runner/runner.h"
 #include "harness/runner/target.h"
 #include "harness/scenario/loader.h"
+#include "interop/peer_tools.h"
+#include "platform/subprocess.h"
 
 namespace shakedown {
+namespace interop {
 namespace {
 
-// A vector a tool is known to fail, with the rule it fails and why: asserted, so a fix in
-// the tool (or a regression in shakedown) shows up.
-struct KnownFailure {
-  std::string id;
-  std::string rule;
-  std::string why;
-};
-
-struct Tool {
-  std::string name;  // the executable
-  // Commands for: a server without / with required client authentication, a client.
-  std::string server;
-  std::string server_client_auth;
-  std::string client;  // empty: no client vectors
-  std::vector<KnownFailure> known_failures;
-};
-
-const std::vector<Tool>& Tools() {
-  static const std::vector<Tool>* tools = new std::vector<Tool>{
-      {"openssl",
-       "openssl s_server -quiet -tls1_2 -accept {port} -cert {cert} -key {key}",
-       "openssl s_server -quiet -tls1_2 -accept {port} -cert {cert} -key {key} -Verify 1 "
-       "-CAfile {ca}",
-       "openssl s_client -quiet -tls1_2 -ign_eof -connect 127.0.0.1:{port}",
-       {}},
-      {"gnutls-serv",
-       "gnutls-serv --priority NORMAL:-VERS-ALL:+VERS-TLS1.2:+RSA:+SHA256 -p {port} "
-       "--disable-client-cert --x509certfile {cert} --x509keyfile {key}",
-       "gnutls-serv --priority NORMAL:-VERS-ALL:+VERS-TLS1.2:+RSA:+SHA256 -p {port} "
-       "--x509certfile {cert} --x509keyfile {key} --require-client-cert --verify-client-cert "
-       "--x509cafile {ca}",
-       "",
-       {{"server.handshake.client-auth-required-empty-certificate", "expect: alert",
-         "gnutls-serv 3.7.9 answers an empty client Certificate with decode_error; RFC 5246 "
-         "7.4.6 (checklist 43) names handshake_failure"}}},
-  };
-  return *tools;
-}
-
-class InteropTest : public ::testing::TestWithParam<Tool> {
+class ConformanceTest : public ::testing::TestWithParam<PeerTool> {
  protected:
   void SetUp() override {
-    if (!FindExecutable(GetParam().name)) GTEST_SKIP() << GetParam().name << " not installed";
+    if (!FindExecutable(GetParam().executable)) {
+      GTEST_SKIP() << GetParam().executable << " not installed";
+    }
     Result<std::shared_ptr<const TestPki>> pki = MakeRunPki(1);
     ASSERT_TRUE(pki.ok()) << pki.status().message();
     Result<std::string> dir = MakeTempDir("interop");
@@ -123,31 +89,39 @@ const std::vector<std::string>& SampleVectors() {
   return *files;
 }
 
-TEST_P(InteropTest, ConformanceVectorsPass) {
-  const Tool& tool = GetParam();
+TEST_P(ConformanceTest, VectorsPass) {
+  const PeerTool& tool = GetParam();
   TreeLoad load = LoadScenarioTree(SampleVectors());
   ASSERT_EQ(load.failed(), 0u);
-  std::vector<Scenario> plain, client_auth, client;
+  std::vector<Scenario> plain, client_auth;
   for (const LoadedVector& v : load.vectors) {
     const Scenario& s = *v.scenario;
-    if (s.role == Side::kClient) {
-      client.push_back(s);
-    } else if (s.target.client_auth == "none") {
+    if (s.role != tool.side) continue;  // the vectors where the target plays the tool's side
+    if (s.role == Side::kClient || s.target.client_auth == "none") {
       plain.push_back(s);
     } else {
       client_auth.push_back(s);
     }
   }
-  RunAgainst(tool.server, plain);
-  RunAgainst(tool.server_client_auth, client_auth);
-  if (!tool.client.empty()) RunAgainst(tool.client, client);
+  RunAgainst(tool.conformance, plain);
+  if (!tool.conformance_client_auth.empty()) RunAgainst(tool.conformance_client_auth, client_auth);
 }
 
-INSTANTIATE_TEST_SUITE_P(Tools, InteropTest, ::testing::ValuesIn(Tools()),
-                         [](const ::testing::TestParamInfo<Tool>& info) {
-                           return info.param.name == "openssl" ? std::string("openssl")
-                                                               : std::string("gnutls");
+bool HasConformance(const PeerTool& tool) { return !tool.conformance.empty(); }
+
+std::vector<PeerTool> ConformanceTargets() {
+  std::vector<PeerTool> tools = PeerToolsWhere(Side::kServer, HasConformance);
+  for (const PeerTool& tool : PeerToolsWhere(Side::kClient, HasConformance)) {
+    tools.push_back(tool);
+  }
+  return tools;
+}
+
+INSTANTIATE_TEST_SUITE_P(Tools, ConformanceTest, ::testing::ValuesIn(ConformanceTargets()),
+                         [](const ::testing::TestParamInfo<PeerTool>& info) {
+                           return PeerToolLabel(info.param);
                          });
 
 }  // namespace
+}  // namespace interop
 }  // namespace shakedown

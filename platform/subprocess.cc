@@ -1,10 +1,11 @@
-#include "harness/net/subprocess.h"
+#include "platform/subprocess.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -24,10 +25,6 @@ namespace shakedown {
 namespace {
 
 constexpr auto kPollInterval = std::chrono::milliseconds(10);
-
-Status Errno(const std::string& what, int err) {
-  return InternalError(what + ": " + strerror(err));
-}
 
 std::string ReadFileOrEmpty(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -63,7 +60,7 @@ Result<std::string> MakeTempFile(const std::string& prefix) {
   std::vector<char> buffer(pattern.begin(), pattern.end());
   buffer.push_back('\0');
   int fd = mkstemp(buffer.data());
-  if (fd < 0) return Errno("mkstemp " + pattern, errno);
+  if (fd < 0) return ErrnoStatus("mkstemp " + pattern, errno);
   close(fd);
   return std::string(buffer.data());
 }
@@ -91,7 +88,7 @@ std::vector<pid_t> GroupMembers(pid_t pgid) {
 }
 
 // Whether a process of group `pgid` holds one of `inodes` open.
-bool GroupHoldsSocket(pid_t pgid, const std::set<std::string>& inodes) {
+bool GroupHoldsSocketOf(pid_t pgid, const std::set<std::string>& inodes) {
   for (pid_t pid : GroupMembers(pgid)) {
     std::string dir = "/proc/" + std::to_string(pid) + "/fd";
     DIR* fds = opendir(dir.c_str());
@@ -134,7 +131,7 @@ Result<std::string> MakeTempDir(const std::string& prefix) {
   std::string pattern = TempRoot() + "/" + prefix + ".XXXXXX";
   std::vector<char> buffer(pattern.begin(), pattern.end());
   buffer.push_back('\0');
-  if (mkdtemp(buffer.data()) == nullptr) return Errno("mkdtemp " + pattern, errno);
+  if (mkdtemp(buffer.data()) == nullptr) return ErrnoStatus("mkdtemp " + pattern, errno);
   return std::string(buffer.data());
 }
 
@@ -180,20 +177,22 @@ Result<std::unique_ptr<Subprocess>> Subprocess::Start(SubprocessOptions options)
     }
   }
   Fd out(open(opts.stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (!out.valid()) return Errno("opening " + opts.stdout_path, errno);
+  if (!out.valid()) return ErrnoStatus("opening " + opts.stdout_path, errno);
   Fd err(open(opts.stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (!err.valid()) return Errno("opening " + opts.stderr_path, errno);
+  if (!err.valid()) return ErrnoStatus("opening " + opts.stderr_path, errno);
   Fd in;
   if (opts.stdin_pipe) {
     int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) return Errno("pipe", errno);
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+      return ErrnoStatus("socketpair for stdin", errno);
+    }
     in.reset(fds[0]);
     child->stdin_.reset(fds[1]);
     int flags = fcntl(fds[1], F_GETFL, 0);
     fcntl(fds[1], F_SETFL, flags | O_NONBLOCK);
   } else {
     in.reset(open("/dev/null", O_RDONLY | O_CLOEXEC));
-    if (!in.valid()) return Errno("opening /dev/null", errno);
+    if (!in.valid()) return ErrnoStatus("opening /dev/null", errno);
   }
 
   posix_spawn_file_actions_t actions;
@@ -232,7 +231,7 @@ Result<std::unique_ptr<Subprocess>> Subprocess::Start(SubprocessOptions options)
   int rc = posix_spawn(&pid, program->c_str(), &actions, &attr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
-  if (rc != 0) return Errno("starting " + child->CommandLine(), rc);
+  if (rc != 0) return ErrnoStatus("starting " + child->CommandLine(), rc);
   child->pid_ = pid;
   return child;
 }
@@ -251,8 +250,10 @@ std::string Subprocess::CommandLine() const {
   return line;
 }
 
-Status Subprocess::WriteStdin(std::string_view data, Deadline deadline) {
-  if (!stdin_.valid()) return InternalError("Subprocess: stdin is not a pipe (or was closed)");
+IoStatus Subprocess::WriteStdin(std::string_view data, Deadline deadline) {
+  if (!stdin_.valid()) {
+    return IoStatus::Failed(InternalError("Subprocess: stdin is not a pipe (or was closed)"));
+  }
   return WriteAll(stdin_.get(), data, deadline);
 }
 
@@ -294,11 +295,9 @@ bool Subprocess::Poll() {
 
 bool Subprocess::running() { return !Poll(); }
 
-Result<ExitStatus> Subprocess::Wait(Deadline deadline) {
+IoResult<ExitStatus> Subprocess::Wait(Deadline deadline) {
   while (!Poll()) {
-    if (deadline.expired()) {
-      return InternalError(std::string(kTimedOut) + " waiting for " + CommandLine() + " to exit");
-    }
+    if (deadline.expired()) return IoStatus::TimedOut("waiting for " + CommandLine() + " to exit");
     std::this_thread::sleep_for(kPollInterval);
   }
   return *exit_;
@@ -318,27 +317,18 @@ ExitStatus Subprocess::Kill(int grace_ms) {
   return *exit_;
 }
 
-Status Subprocess::WaitForListening(uint16_t port, Deadline deadline) {
-  while (true) {
-    if (!running()) {
-      return InternalError("peer exited before listening on port " + std::to_string(port) +
-                           "\n" + Describe());
-    }
-    // The listener must belong to this child's group: another process may hold the port.
-    std::optional<std::set<std::string>> inodes = ListeningSocketInodes(port);
-    if (inodes ? !inodes->empty() && GroupHoldsSocket(pid_, *inodes) : IsListening(port)) {
-      return Status::Ok();
-    }
-    if (deadline.expired()) {
-      return InternalError(std::string(kTimedOut) + " waiting for the peer to listen on port " +
-                           std::to_string(port) + "\n" + Describe());
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+bool Subprocess::GroupHoldsSocket(const std::set<std::string>& inodes) const {
+  return pid_ > 0 && GroupHoldsSocketOf(pid_, inodes);
 }
 
 std::string Subprocess::Stdout() const { return ReadFileOrEmpty(options_.stdout_path); }
 std::string Subprocess::Stderr() const { return ReadFileOrEmpty(options_.stderr_path); }
+
+size_t Subprocess::StdoutSize() const {
+  struct stat st;
+  if (stat(options_.stdout_path.c_str(), &st) != 0) return 0;
+  return static_cast<size_t>(st.st_size);
+}
 
 std::string Subprocess::Describe(size_t max_bytes_per_stream) const {
   std::string out = "command: " + CommandLine() + "\n";
@@ -346,6 +336,57 @@ std::string Subprocess::Describe(size_t max_bytes_per_stream) const {
   out += "--- stdout ---\n" + Tail(Stdout(), max_bytes_per_stream) + "\n";
   out += "--- stderr ---\n" + Tail(Stderr(), max_bytes_per_stream) + "\n";
   return out;
+}
+
+Result<std::string> RunSubprocess(const std::vector<std::string>& argv, std::string_view input,
+                                  int timeout_ms, size_t max_output) {
+  if (argv.empty()) return InternalError("RunSubprocess: empty argv");
+  const std::string& name = argv[0];
+  SubprocessOptions options;
+  options.argv = argv;
+  options.stdin_pipe = !input.empty();
+  Result<std::unique_ptr<Subprocess>> started = Subprocess::Start(std::move(options));
+  if (!started.ok()) return InternalError(name + ": cannot run: " + started.status().message());
+  Subprocess& child = **started;
+  const Deadline deadline = Deadline::AfterMs(timeout_ms);
+  const std::string timed_out = name + ": timed out after " + std::to_string(timeout_ms) + " ms";
+  const std::string too_much = name + ": more than " + std::to_string(max_output) +
+                               " bytes of output";
+
+  // Output goes to a file, so writing all of stdin first cannot deadlock.
+  if (!input.empty()) {
+    IoStatus wrote = child.WriteStdin(input, deadline);
+    if (wrote.timed_out()) {
+      child.Kill(/*grace_ms=*/0);
+      return InternalError(timed_out);
+    }
+    // Any other failure means the child stopped reading; how it ended says why.
+    child.CloseStdin();
+  }
+  ExitStatus ended;
+  while (true) {
+    IoResult<ExitStatus> waited = child.Wait(Deadline::After(kPollInterval).Min(deadline));
+    if (waited.ok()) {
+      ended = *waited;
+      break;
+    }
+    if (child.StdoutSize() > max_output) {
+      child.Kill(/*grace_ms=*/0);
+      return InternalError(too_much);
+    }
+    if (deadline.expired()) {
+      child.Kill(/*grace_ms=*/0);
+      return InternalError(timed_out);
+    }
+  }
+  if (child.StdoutSize() > max_output) return InternalError(too_much);
+  if (ended.success()) return child.Stdout();
+  std::string why = ended.exited ? "exit status " + std::to_string(ended.code)
+                                 : "killed by signal " + std::to_string(ended.signal);
+  const std::string err = child.Stderr();
+  if (ended.exited && ended.code == 127 && err.empty()) why += " (not found?)";
+  if (!err.empty()) why += ": " + err.substr(0, 500);
+  return InternalError(name + ": " + why);
 }
 
 }  // namespace shakedown

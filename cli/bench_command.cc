@@ -1,3 +1,5 @@
+#include "cli/bench_command.h"
+
 #include <CLI/CLI.hpp>
 
 #include <fstream>
@@ -8,7 +10,6 @@
 #include <vector>
 
 #include "bench/handshake_bench.h"
-#include "harness/command.h"
 
 namespace shakedown {
 namespace {
@@ -40,16 +41,63 @@ std::string CommandLine() {
 
 }  // namespace
 
+int RunBench(const BenchOptions& options) {
+  BenchRequest request;
+  request.seconds = options.seconds;
+  request.rounds = options.rounds;
+  for (const std::string& name : SplitCommas(options.stacks)) {
+    if (FindBenchStack(name) == nullptr) {
+      std::cerr << "shakedown bench handshake: unknown stack '" << name << "'\n";
+      return kExitUsage;
+    }
+    request.stacks.push_back(name);
+  }
+  for (const std::string& name : SplitCommas(options.suites)) {
+    std::optional<BenchSuite> suite = SuiteFromShortName(name);
+    if (!suite) {
+      std::cerr << "shakedown bench handshake: unknown suite '" << name << "'\n";
+      return kExitUsage;
+    }
+    request.suites.push_back(*suite);
+  }
+  request.modes.clear();
+  for (const std::string& name : SplitCommas(options.modes)) {
+    if (name == "full") {
+      request.modes.push_back(HandshakeMode::kFull);
+    } else if (name == "resumed") {
+      request.modes.push_back(HandshakeMode::kResumed);
+    } else {
+      std::cerr << "shakedown bench handshake: unknown mode '" << name << "'\n";
+      return kExitUsage;
+    }
+  }
+  if (request.stacks.empty() || request.suites.empty() || request.modes.empty()) {
+    std::cerr << "shakedown bench handshake: nothing to measure\n";
+    return kExitUsage;
+  }
+
+  std::cerr << "Generating the RSA-2048 server credential...\n";
+  Result<BenchFixture> fixture = MakeBenchFixture();
+  if (!fixture.ok()) {
+    std::cerr << "shakedown bench handshake: " << fixture.status().ToString() << "\n";
+    return kExitFailed;
+  }
+  BenchReport report = RunHandshakeBench(*fixture, request, &std::cerr);
+  report.command = CommandLine();
+  std::cout << FormatBenchReport(report);
+  if (!options.json.empty()) {
+    std::ofstream out(options.json);
+    out << BenchReportToJson(report).dump(2) << "\n";
+    if (!out) {
+      std::cerr << "shakedown bench handshake: cannot write " << options.json << "\n";
+      return kExitUsage;
+    }
+  }
+  return report.any_error() ? kExitFailed : kExitOk;
+}
+
 Command AddBenchCommand(CLI::App& app) {
-  struct Options {
-    double seconds = 3.0;
-    int rounds = 3;
-    std::vector<std::string> stacks = {"reference,botan,openssl,floor"};
-    std::vector<std::string> suites = {"ecdhe_rsa,rsa"};
-    std::vector<std::string> modes = {"full,resumed"};
-    std::string json;
-  };
-  auto options = std::make_shared<Options>();
+  auto options = std::make_shared<BenchOptions>();
   CLI::App* bench = app.add_subcommand("bench", "Benchmarks.");
   bench->require_subcommand(1);
   CLI::App* handshake = bench->add_subcommand(
@@ -83,61 +131,7 @@ Command AddBenchCommand(CLI::App& app) {
       ->capture_default_str();
   handshake->add_option("--json", options->json, "Also write the results as JSON to this file");
 
-  auto run = [options]() -> int {
-    BenchRequest request;
-    request.seconds = options->seconds;
-    request.rounds = options->rounds;
-    for (const std::string& name : SplitCommas(options->stacks)) {
-      if (FindBenchStack(name) == nullptr) {
-        std::cerr << "shakedown bench handshake: unknown stack '" << name << "'\n";
-        return kExitUsage;
-      }
-      request.stacks.push_back(name);
-    }
-    for (const std::string& name : SplitCommas(options->suites)) {
-      std::optional<BenchSuite> suite = SuiteFromShortName(name);
-      if (!suite) {
-        std::cerr << "shakedown bench handshake: unknown suite '" << name << "'\n";
-        return kExitUsage;
-      }
-      request.suites.push_back(*suite);
-    }
-    request.modes.clear();
-    for (const std::string& name : SplitCommas(options->modes)) {
-      if (name == "full") {
-        request.modes.push_back(HandshakeMode::kFull);
-      } else if (name == "resumed") {
-        request.modes.push_back(HandshakeMode::kResumed);
-      } else {
-        std::cerr << "shakedown bench handshake: unknown mode '" << name << "'\n";
-        return kExitUsage;
-      }
-    }
-    if (request.stacks.empty() || request.suites.empty() || request.modes.empty()) {
-      std::cerr << "shakedown bench handshake: nothing to measure\n";
-      return kExitUsage;
-    }
-
-    std::cerr << "Generating the RSA-2048 server credential...\n";
-    Result<BenchFixture> fixture = MakeBenchFixture();
-    if (!fixture.ok()) {
-      std::cerr << "shakedown bench handshake: " << fixture.status().ToString() << "\n";
-      return kExitFailed;
-    }
-    BenchReport report = RunHandshakeBench(*fixture, request, &std::cerr);
-    report.command = CommandLine();
-    std::cout << FormatBenchReport(report);
-    if (!options->json.empty()) {
-      std::ofstream out(options->json);
-      out << BenchReportToJson(report).dump(2) << "\n";
-      if (!out) {
-        std::cerr << "shakedown bench handshake: cannot write " << options->json << "\n";
-        return kExitUsage;
-      }
-    }
-    return report.any_error() ? kExitFailed : kExitOk;
-  };
-  return {handshake, run};
+  return {handshake, [options] { return RunBench(*options); }};
 }
 
 }  // namespace shakedown

@@ -1,21 +1,25 @@
-// Runs an external program (a peer TLS tool in the interop tests) in its own process group,
-// with stdout and stderr captured to files and stdin from a pipe. Every wait is bounded;
+// Runs an external program (a peer TLS tool, Graphviz `dot`) in its own process group, with
+// stdout and stderr captured to files and stdin from a pipe. Every wait is bounded;
 // destruction kills the whole group and reaps the child, so a test that fails half-way
-// leaves no stray peer and no zombie.
-#ifndef SHAKEDOWN_HARNESS_NET_SUBPROCESS_H_
-#define SHAKEDOWN_HARNESS_NET_SUBPROCESS_H_
+// leaves no stray peer and no zombie. The one subprocess implementation: harness/net and
+// reports both use it.
+#ifndef SHAKEDOWN_PLATFORM_SUBPROCESS_H_
+#define SHAKEDOWN_PLATFORM_SUBPROCESS_H_
 
 #include <sys/types.h>
 
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "engine/base/bytes.h"
 #include "engine/base/status.h"
-#include "harness/net/socket.h"
+#include "platform/deadline.h"
+#include "platform/fd.h"
+#include "platform/io_status.h"
 
 namespace shakedown {
 
@@ -26,6 +30,7 @@ struct SubprocessOptions {
   std::string stdout_path;
   std::string stderr_path;
   // Gives the child a pipe for stdin (WriteStdin/CloseStdin). Otherwise stdin is /dev/null.
+  // The pipe is a socketpair, so writing to a child that quit is an error, not SIGPIPE.
   bool stdin_pipe = false;
   std::string working_directory;  // empty: inherit
 };
@@ -54,24 +59,26 @@ class Subprocess {
   // The command line, shell-quoted, for messages.
   std::string CommandLine() const;
 
-  Status WriteStdin(std::string_view data, Deadline deadline);
+  IoStatus WriteStdin(std::string_view data, Deadline deadline);
   void CloseStdin();
 
   // Whether the child has not exited yet (it is reaped if it has).
   bool running();
-  // Waits for the child to exit. Errors: timeout (the child keeps running).
-  Result<ExitStatus> Wait(Deadline deadline);
+  // Waits for the child to exit. Errors: timed out (the child keeps running).
+  IoResult<ExitStatus> Wait(Deadline deadline);
   // SIGTERM to the whole process group, SIGKILL after `grace_ms` if anything remains, then
   // reaps. Idempotent. Returns how the child ended.
   ExitStatus Kill(int grace_ms = 500);
 
-  // Waits until something listens on `port` (IsListening), failing early if the child
-  // exits first. Errors name the command and include its stderr.
-  Status WaitForListening(uint16_t port, Deadline deadline);
+  // Whether a process of the child's group holds one of these sockets open (`inodes` as in
+  // /proc/PID/fd's "socket:[INODE]"). harness/net's WaitForListening uses it to tell the
+  // child's listener from another process's.
+  bool GroupHoldsSocket(const std::set<std::string>& inodes) const;
 
   // What the child wrote so far.
   std::string Stdout() const;
   std::string Stderr() const;
+  size_t StdoutSize() const;
   // "command: <line>\n<how it ended>\nstdout:\n...\nstderr:\n..." (each capped): for failure
   // messages.
   std::string Describe(size_t max_bytes_per_stream = 4000) const;
@@ -89,6 +96,13 @@ class Subprocess {
   std::vector<std::string> temp_files_;
 };
 
+// Runs argv[0] (looked up on PATH) with `input` on stdin; returns its stdout if it exits 0
+// within `timeout_ms`. Otherwise (cannot run, killed after the timeout, non-zero exit, more
+// than `max_output` bytes of output) an error naming the program: "<name>: cannot run: ...",
+// "<name>: timed out after N ms", "<name>: exit status N: <start of stderr>".
+Result<std::string> RunSubprocess(const std::vector<std::string>& argv, std::string_view input,
+                                  int timeout_ms, size_t max_output = 256u << 20);
+
 // $TEST_TMPDIR when set (Bazel tests), else $TMPDIR, else /tmp.
 std::string TempRoot();
 // Creates a fresh directory under TempRoot() named prefix.XXXXXX.
@@ -101,4 +115,4 @@ std::optional<std::string> FindExecutable(const std::string& name);
 
 }  // namespace shakedown
 
-#endif  // SHAKEDOWN_HARNESS_NET_SUBPROCESS_H_
+#endif  // SHAKEDOWN_PLATFORM_SUBPROCESS_H_

@@ -1,9 +1,16 @@
-// The `shakedown` command line: one subcommand per job (see harness/command.h).
+// The `shakedown` command line: one subcommand per job (see cli/command.h).
 #include <CLI/CLI.hpp>
 
 #include <vector>
 
-#include "harness/command.h"
+#include "cli/bench_command.h"
+#include "cli/command.h"
+#include "cli/connect_command.h"
+#include "cli/kat_command.h"
+#include "cli/list_command.h"
+#include "cli/replay_command.h"
+#include "cli/run_command.h"
+#include "cli/serve_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{

@@ -1,0 +1,243 @@
+#include "cli/connect_command.h"
+
+#include <arpa/inet.h>
+#include <botan/pkix_types.h>
+#include <botan/x509cert.h>
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/base/alert.h"
+#include "engine/connection/connection.h"
+#include "engine/connection/observer.h"
+#include "engine/crypto/pki.h"
+#include "engine/crypto/rng.h"
+#include "harness/net/endpoint.h"
+#include "harness/net/pump.h"
+#include "harness/net/socket.h"
+
+namespace shakedown {
+namespace {
+
+constexpr size_t kResponseBytesShown = 1024;
+constexpr size_t kResponseLinesShown = 20;
+
+bool IsIpLiteral(const std::string& host) {
+  uint8_t buffer[16];
+  return inet_pton(AF_INET, host.c_str(), buffer) == 1 ||
+         inet_pton(AF_INET6, host.c_str(), buffer) == 1;
+}
+
+// The leaf's subject, or why it cannot be shown (Botan throws on bad input).
+std::string LeafSubject(const std::vector<Bytes>& chain) {
+  if (chain.empty()) return "none";
+  try {
+    Botan::X509_Certificate leaf(chain[0].data(), chain[0].size());
+    return leaf.subject_dn().to_string() + " (chain of " + std::to_string(chain.size()) + ")";
+  } catch (const std::exception& e) {
+    return std::string("unparseable: ") + e.what();
+  }
+}
+
+// The start of the response, printable, indented.
+std::string Excerpt(const std::string& response) {
+  std::string out = "  ";
+  size_t lines = 0;
+  for (size_t i = 0; i < response.size() && i < kResponseBytesShown; ++i) {
+    char c = response[i];
+    if (c == '\r') continue;
+    if (c == '\n') {
+      if (++lines == kResponseLinesShown) return out + "\n  [...]";
+      out += "\n  ";
+    } else if (c >= 0x20 && c < 0x7f) {
+      out += c;
+    } else {
+      out += '.';
+    }
+  }
+  if (response.size() > kResponseBytesShown) out += "\n  [...]";
+  return out;
+}
+
+void PrintResult(const ClientResult& result) {
+  const Negotiated& n = result.negotiated;
+  std::cout << "handshake: " << DescribeNegotiated(n) << "\n"
+            << "session id: " << (n.session_id.empty() ? "none" : ToHex(n.session_id)) << "\n"
+            << "server certificate: " << LeafSubject(n.peer_chain) << "\n";
+}
+
+// What one connection did: the handshake, the error (alert and reason), the response.
+void PrintConnection(int number, const std::string& target, const ClientResult& result) {
+  std::cout << "connection " << number << " to " << target << ": "
+            << (result.handshake_complete ? "handshake complete" : "handshake failed")
+            << "\n";
+  if (result.handshake_complete) PrintResult(result);
+  if (!result.status.ok()) {
+    std::optional<std::string_view> alert = AlertName(static_cast<uint8_t>(result.status.alert()));
+    std::cout << "error (" << (alert ? std::string(*alert) : "internal_error")
+              << "): " << result.status.message() << "\n";
+  }
+  if (!result.response.empty()) {
+    std::cout << "response (" << result.response.size() << " bytes):\n"
+              << Excerpt(result.response) << "\n";
+  }
+}
+
+// Fills `client` from the options: suites, credentials, trust anchors, SNI, tickets and the
+// request. Returns the exit code on failure.
+std::optional<int> Configure(const ConnectOptions& options, const HostPort& target,
+                             ClientOptions& client) {
+  Config& config = client.config;
+  if (options.suites.empty()) {
+    config.cipher_suites = DefaultCipherSuites();
+  } else {
+    Result<std::vector<uint16_t>> suites = CipherSuitesFromNames(options.suites);
+    if (!suites.ok()) {
+      std::cerr << "shakedown connect: --suites: " << suites.status().message() << "\n";
+      return kExitUsage;
+    }
+    config.cipher_suites = *suites;
+  }
+  if (!options.cert.empty()) {
+    Result<Credential> credential = LoadCredentialPem(options.cert, options.key);
+    if (!credential.ok()) {
+      std::cerr << "shakedown connect: " << credential.status().message() << "\n";
+      return kExitUsage;
+    }
+    config.credentials.push_back(*credential);
+  }
+  if (!options.ca.empty()) {
+    Result<std::vector<Bytes>> roots = LoadCertificateChainPem(options.ca);
+    if (!roots.ok()) {
+      std::cerr << "shakedown connect: --ca: " << roots.status().message() << "\n";
+      return kExitUsage;
+    }
+    config.trusted_roots = *roots;
+  }
+  config.server_name = options.servername     ? *options.servername
+                       : IsIpLiteral(target.host) ? std::string()
+                                                  : target.host;
+  config.session_tickets = options.tickets;
+  std::string host_header = !config.server_name.empty() ? config.server_name : target.host;
+  client.request = "GET / HTTP/1.0\r\nHost: " + host_header + "\r\n\r\n";
+  client.timeout = std::chrono::milliseconds(options.timeout_ms);
+  // A server that keeps the connection open after answering: stop after a quiet second.
+  client.idle = std::chrono::milliseconds(1000);
+  return std::nullopt;
+}
+
+}  // namespace
+
+int RunConnect(const ConnectOptions& options) {
+  Result<HostPort> target = ParseHostPort(options.target);
+  if (!target.ok()) {
+    std::cerr << "shakedown connect: " << target.status().message() << "\n";
+    return kExitUsage;
+  }
+  ClientOptions client;
+  if (std::optional<int> failed = Configure(options, *target, client)) return *failed;
+
+  std::ofstream keylog;
+  std::unique_ptr<KeyLogWriter> keylog_writer;
+  if (!options.keylog.empty()) {
+    keylog.open(options.keylog, std::ios::app);
+    if (!keylog) {
+      std::cerr << "shakedown connect: cannot open --keylog file " << options.keylog << "\n";
+      return kExitUsage;
+    }
+    keylog_writer = std::make_unique<KeyLogWriter>(&keylog);
+    client.observer = keylog_writer.get();
+  }
+  signal(SIGPIPE, SIG_IGN);
+
+  int connections = options.resume ? 2 : 1;
+  std::optional<Session> session;
+  for (int i = 0; i < connections; ++i) {
+    std::unique_ptr<DeterministicRng> rng;
+    if (options.seed) {
+      rng = std::make_unique<DeterministicRng>(*options.seed ^ (i * 0x9e3779b97f4a7c15ull));
+      client.rng = rng.get();
+    }
+    client.config.resume = session;
+    if (i == 1) {
+      std::cout << "\nreconnecting, offering session "
+                << (session->session_id.empty() ? "(ticket)" : ToHex(session->session_id))
+                << "\n";
+    }
+    ClientResult result = RunClient(target->host, target->port, client);
+    if (keylog.is_open()) keylog.flush();
+    PrintConnection(i + 1, options.target, result);
+    if (!result.status.ok()) return kExitFailed;
+    if (i == 1) {
+      std::cout << "resumption: "
+                << (result.negotiated.resumed ? "resumed (abbreviated handshake)"
+                                              : "not resumed (the server did a full handshake)")
+                << "\n";
+    }
+    session = result.session;
+    if (i == 0 && options.resume && !session) {
+      std::cout << "resumption: no session to offer (the server gave none)\n";
+      break;
+    }
+  }
+  return kExitOk;
+}
+
+Command AddConnectCommand(CLI::App& app) {
+  auto options = std::make_shared<ConnectOptions>();
+  CLI::App* connect = app.add_subcommand(
+      "connect",
+      "Connect the reference TLS 1.2 client to HOST:PORT, send 'GET / HTTP/1.0', and print the "
+      "negotiated parameters and the start of the response. Exit codes: 0 handshake completed "
+      "(both, with --resume), 1 handshake or peer failure (the alert and reason are printed), or no "
+      "answer, 2 usage error.");
+  connect->add_option("target", options->target, "HOST:PORT, or [IPv6]:PORT")->required();
+  connect->add_option("--suites", options->suites,
+                      "Cipher suites to offer, by IANA name, comma-separated, in preference "
+                      "order. Default: every suite the engine supports, ECDHE and AEAD first")
+      ->delimiter(',');
+  CLI::Option* cert = connect->add_option(
+      "--cert", options->cert,
+      "Client certificate chain, PEM, leaf first: sent if the server asks for one");
+  CLI::Option* key = connect->add_option("--key", options->key, "Private key for --cert, PEM");
+  cert->needs(key);
+  key->needs(cert);
+  connect->add_option("--ca", options->ca,
+                      "Trust anchors (PEM) to validate the server's chain. Default: the chain "
+                      "is not validated against a root (its signatures are still checked)");
+  auto servername = std::make_shared<std::string>();
+  CLI::Option* servername_option = connect->add_option(
+      "--servername", *servername,
+      "Name to send in the server_name extension (SNI) and the Host header. Default: HOST "
+      "unless it is an IP address (RFC 6066 3 forbids literals in SNI)");
+  connect->add_flag("--resume", options->resume,
+                    "Connect a second time offering the first connection's session, and report "
+                    "whether the server resumed it");
+  connect->add_flag("--tickets", options->tickets,
+                    "Ask for an RFC 5077 session ticket (used by --resume when one is issued)");
+  connect->add_option("--keylog", options->keylog,
+                      "Append NSS key log lines (CLIENT_RANDOM ...) to this file, for Wireshark");
+  auto seed = std::make_shared<uint64_t>(0);
+  CLI::Option* seed_option = connect->add_option(
+      "--seed", *seed,
+      "Make the client's randomness a function of this number (the second connection of "
+      "--resume uses one derived from it)");
+  connect->add_option("--timeout-ms", options->timeout_ms,
+                      "Limit for each connection: connect, handshake and response")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+
+  return {connect, [options, servername, servername_option, seed, seed_option] {
+            if (servername_option->count() > 0) options->servername = *servername;
+            if (seed_option->count() > 0) options->seed = *seed;
+            return RunConnect(*options);
+          }};
+}
+
+}  // namespace shakedown

@@ -1,0 +1,36 @@
+// `shakedown connect`: the reference client against any TLS server; sends an HTTP GET and
+// prints what was negotiated and the start of the answer.
+#ifndef SHAKEDOWN_CLI_CONNECT_COMMAND_H_
+#define SHAKEDOWN_CLI_CONNECT_COMMAND_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/command.h"
+
+namespace shakedown {
+
+struct ConnectOptions {
+  std::string target;  // HOST:PORT or [IPv6]:PORT
+  std::vector<std::string> suites;  // IANA names in preference order; empty: the defaults
+  // Client certificate chain and key (PEM), sent if the server asks.
+  std::string cert;
+  std::string key;
+  std::string ca;  // trust anchors for the server's chain; empty: no root check
+  // SNI and Host header; unset: HOST unless it is an IP literal.
+  std::optional<std::string> servername;
+  bool resume = false;  // connect twice, offering the first session
+  bool tickets = false;
+  std::string keylog;
+  std::optional<uint64_t> seed;  // deterministic randomness
+  int timeout_ms = 10000;
+};
+
+int RunConnect(const ConnectOptions& options);
+Command AddConnectCommand(CLI::App& app);
+
+}  // namespace shakedown
+
+#endif  // SHAKEDOWN_CLI_CONNECT_COMMAND_H_

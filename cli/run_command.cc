@@ -1,0 +1,176 @@
+#include "cli/run_command.h"
+
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <ctime>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cli/run_setup.h"
+#include "harness/runner/runner.h"
+#include "harness/scenario/loader.h"
+#include "reports/console.h"
+#include "reports/report_dir.h"
+#include "reports/results.h"
+
+namespace shakedown {
+namespace {
+
+std::string IsoNowUtc() {
+  std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+// The value of a target-profile key for one vector.
+std::optional<std::string> ProfileValue(const TargetConfig& t, const std::string& key) {
+  if (key == "certificate") return t.certificate;
+  if (key == "client_auth") return t.client_auth;
+  if (key == "session_tickets") return std::string(t.session_tickets ? "true" : "false");
+  if (key == "extended_master_secret") return t.extended_master_secret;
+  return std::nullopt;
+}
+
+// Keeps the vectors whose target block matches every KEY=VALUE (vectors that failed to load
+// stay: they are errors to report). Returns how many were left out.
+Result<size_t> FilterByProfile(const std::vector<std::string>& constraints, TreeLoad* load) {
+  std::vector<std::pair<std::string, std::string>> wanted;
+  for (const std::string& c : constraints) {
+    size_t eq = c.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return Status::Error(AlertDescription::kInternalError,
+                           "--profile " + c + ": expected KEY=VALUE");
+    }
+    std::string key = c.substr(0, eq);
+    if (!ProfileValue(TargetConfig(), key)) {
+      return Status::Error(AlertDescription::kInternalError,
+                           "--profile " + c + ": unknown key \"" + key +
+                               "\" (certificate, client_auth, session_tickets, "
+                               "extended_master_secret)");
+    }
+    wanted.emplace_back(key, c.substr(eq + 1));
+  }
+  const size_t before = load->vectors.size();
+  std::vector<LoadedVector> kept;
+  for (LoadedVector& v : load->vectors) {
+    bool match = true;
+    if (v.ok()) {
+      for (const auto& [key, value] : wanted) {
+        match = match && *ProfileValue(v.scenario->target, key) == value;
+      }
+    }
+    if (match) kept.push_back(std::move(v));
+  }
+  load->vectors = std::move(kept);
+  return before - load->vectors.size();
+}
+
+}  // namespace
+
+int RunSuite(const SuiteRunOptions& options) {
+  RunSetup setup;
+  Status init = setup.Init(options.target, options.jobs);
+  if (!init.ok()) {
+    std::cerr << "shakedown run: " << init.message() << "\n";
+    return kExitUsage;
+  }
+  std::vector<std::string> paths = options.paths;
+  if (paths.empty()) paths = {RepoPath("vectors/conformance")};
+  TreeLoad load = LoadScenarioTree(paths);
+  if (!options.role.empty()) {
+    Side keep = options.role == "server" ? Side::kServer : Side::kClient;
+    size_t before = load.vectors.size();
+    std::vector<LoadedVector> kept;
+    for (LoadedVector& v : load.vectors) {
+      if (!v.ok() || v.scenario->role == keep) kept.push_back(std::move(v));
+    }
+    load.vectors = std::move(kept);
+    std::cout << "--role " << options.role << ": " << before - load.vectors.size()
+              << " vector(s) for the other role left out\n";
+  }
+
+  if (!options.profile.empty()) {
+    Result<size_t> left_out = FilterByProfile(options.profile, &load);
+    if (!left_out.ok()) {
+      std::cerr << "shakedown run: " << left_out.status().message() << "\n";
+      return kExitUsage;
+    }
+    std::cout << "--profile: " << *left_out << " vector(s) for other target profiles left out\n";
+  }
+
+  ConsoleReporter console(std::cout, std::cerr,
+                          ConsoleOptions::FromEnvironment(options.no_progress));
+  console.OnRunStart(load.vectors.size());
+  RunResult result = RunAll(load, setup.factory(), setup.options(),
+                            [&console](const VectorResult& v) { console.OnVectorDone(v); });
+  result.target = setup.spec().ToString();
+  result.started_at = IsoNowUtc();
+  std::string line = "shakedown run --target " + setup.spec().ToString();
+  if (options.jobs != 1) line += " --jobs " + std::to_string(options.jobs);
+  if (!options.role.empty()) line += " --role " + options.role;
+  for (const std::string& p : options.profile) line += " --profile " + p;
+  for (const std::string& p : paths) line += " " + p;
+  result.command_line = line;
+  console.OnRunDone(result);
+
+  int status = kExitOk;
+  if (result.Count(Verdict::kFail) > 0) status = kExitFailed;
+  if (result.Count(Verdict::kError) > 0) {
+    std::cerr << "shakedown run: " << result.Count(Verdict::kError)
+              << " vector(s) did not load or could not run (exit code 2 even though "
+              << result.Count(Verdict::kPass) << " passed)\n";
+    status = kExitUsage;
+  }
+  if (!options.report.empty()) {
+    Status written = WriteReports(result, options.report);
+    if (!written.ok()) {
+      std::cerr << "shakedown run: writing the report: " << written.message() << "\n";
+      status = kExitUsage;
+    } else {
+      std::cout << "report: " << options.report << "/" << kHtmlFileName << "\n";
+    }
+  }
+  return status;
+}
+
+Command AddRunCommand(CLI::App& app) {
+  auto options = std::make_shared<SuiteRunOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "run",
+      "Run scenario vectors against a target with the scripted peer on the other side. "
+      "Prints one line per vector and a summary. Exit codes: 0 all passed, 1 some vector "
+      "failed, 2 usage error, or a vector that does not load or cannot run.");
+  AddTargetOptions(cmd, &options->target);
+  cmd->add_option("--report", options->report,
+                  "Write junit.xml, results.json and report.html into this directory");
+  cmd->add_option("-j,--jobs", options->jobs, "Vectors run in parallel (each worker has its "
+                                              "own target instance)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  cmd->add_flag("--no-progress", options->no_progress, "No progress bar on stderr");
+  cmd->add_option("--role", options->role,
+                  "Run only the vectors where the target plays this role (an external target "
+                  "usually implements one)")
+      ->check(CLI::IsMember({"server", "client"}));
+  cmd->add_option("--profile", options->profile,
+                  "Run only the vectors whose `target` block matches, e.g. --profile "
+                  "certificate=rsa --profile client_auth=none (keys: certificate, client_auth, "
+                  "session_tickets, extended_master_secret). An external target's command line "
+                  "implements one profile; see docs/TARGETS.md")
+      ->allow_extra_args(false);
+  cmd->add_option("paths", options->paths,
+                  "Vector files or directories (walked for *.json). Default: vectors/conformance");
+
+  return {cmd, [options] { return RunSuite(*options); }};
+}
+
+
+}  // namespace shakedown

@@ -1,0 +1,59 @@
+#include "cli/run_setup.h"
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <string>
+
+#include "platform/subprocess.h"
+
+namespace shakedown {
+
+void AddTargetOptions(CLI::App* app, TargetOptions* o) {
+  app->add_option("--target", o->target,
+                  "reference (the engine in-process), tcp:HOST:PORT (a running server; for "
+                  "client vectors shakedown listens on PORT), or exec:'COMMAND {port}' "
+                  "(started by shakedown on a free port; {cert} {key} {ca} {ecdsa_cert} "
+                  "{ecdsa_key} {client_cert} {client_key} name the run's test PKI as PEM)")
+      ->capture_default_str();
+  app->add_option("--timeout-ms", o->timeout_ms,
+                  "How long each expectation waits for a network target")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 600000));
+  app->add_option("--seed", o->seed, "Seed of the test PKI and every random byte")
+      ->capture_default_str();
+}
+
+RunSetup::~RunSetup() {
+  if (!pem_dir_.empty()) RemoveTree(pem_dir_);
+}
+
+Status RunSetup::Init(const TargetOptions& o, int jobs) {
+  Result<TargetSpec> spec = ParseTargetSpec(o.target);
+  if (!spec.ok()) return spec.status();
+  spec_ = *spec;
+  Result<std::shared_ptr<const TestPki>> pki = MakeRunPki(o.seed);
+  if (!pki.ok()) return InternalError("generating the test PKI: " + pki.status().message());
+  resources_.pki = *pki;
+  resources_.seed = o.seed;
+  if (spec_.kind == TargetSpec::Kind::kExec) {
+    Result<std::string> dir = MakeTempDir("shakedown-pki");
+    if (!dir.ok()) return dir.status();
+    pem_dir_ = *dir;
+    Result<PemFiles> pem = WritePkiPem(**pki, pem_dir_);
+    if (!pem.ok()) return pem.status();
+    resources_.pem = *pem;
+  }
+  if (spec_.kind == TargetSpec::Kind::kTcp && jobs > 1) {
+    // One server (or one listening port) cannot be shared by workers that each expect
+    // their own connection order.
+    return InternalError("--jobs > 1 needs the reference or an exec: target");
+  }
+  options_.timeout_ms = o.timeout_ms;
+  options_.seed = o.seed;
+  options_.pki = *pki;
+  options_.jobs = jobs;
+  return Status::Ok();
+}
+
+}  // namespace shakedown

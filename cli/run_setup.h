@@ -1,0 +1,56 @@
+// What `run` and `replay` share: the target options (--target, --timeout-ms, --seed) and
+// the setup a run needs besides its vectors (target factory, test PKI, PEM files).
+#ifndef SHAKEDOWN_CLI_RUN_SETUP_H_
+#define SHAKEDOWN_CLI_RUN_SETUP_H_
+
+#include <cstdint>
+#include <string>
+
+#include "engine/base/status.h"
+#include "harness/runner/runner.h"
+#include "harness/runner/target.h"
+
+namespace CLI {
+class App;
+}
+
+namespace shakedown {
+
+struct TargetOptions {
+  std::string target = "reference";  // reference, tcp:HOST:PORT or exec:'COMMAND {port}'
+  int timeout_ms = 2000;             // how long each expectation waits for a network target
+  uint64_t seed = 1;                 // the test PKI and every random byte
+};
+
+// Registers --target, --timeout-ms and --seed on `app`, filling `o`.
+void AddTargetOptions(CLI::App* app, TargetOptions* o);
+
+// Everything a run needs besides the vectors; cleans up its PEM directory.
+class RunSetup {
+ public:
+  RunSetup() = default;
+  RunSetup(const RunSetup&) = delete;
+  RunSetup& operator=(const RunSetup&) = delete;
+  ~RunSetup();
+
+  // Errors are usage errors (bad spec) or setup failures; both exit 2.
+  Status Init(const TargetOptions& o, int jobs);
+
+  TargetFactory factory() const {
+    TargetSpec spec = spec_;
+    TargetResources resources = resources_;
+    return [spec, resources](int) { return MakeTarget(spec, resources); };
+  }
+  const RunOptions& options() const { return options_; }
+  const TargetSpec& spec() const { return spec_; }
+
+ private:
+  TargetSpec spec_;
+  TargetResources resources_;
+  RunOptions options_;
+  std::string pem_dir_;
+};
+
+}  // namespace shakedown
+
+#endif  // SHAKEDOWN_CLI_RUN_SETUP_H_

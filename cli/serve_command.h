@@ -1,0 +1,37 @@
+// `shakedown serve`: the reference server on TCP, for standard TLS clients (openssl s_client,
+// gnutls-cli, botan tls_client, curl) to talk to.
+#ifndef SHAKEDOWN_CLI_SERVE_COMMAND_H_
+#define SHAKEDOWN_CLI_SERVE_COMMAND_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/command.h"
+#include "engine/connection/connection.h"
+
+namespace shakedown {
+
+struct ServeOptions {
+  uint16_t port = 4433;  // 0: a free port
+  std::string bind = "127.0.0.1";
+  // PEM chain and key; both empty: a throw-away PKI is generated and printed.
+  std::string cert;
+  std::string key;
+  std::string ca;  // trust anchors for client certificates
+  ClientAuthMode client_auth = ClientAuthMode::kNone;
+  std::vector<std::string> suites;  // IANA names in preference order; empty: the defaults
+  std::string keylog;
+  std::optional<uint64_t> seed;  // deterministic randomness (and PKI)
+  uint64_t max_connections = 0;  // 0: until SIGINT/SIGTERM
+  bool tickets = false;
+  int timeout_ms = 10000;
+};
+
+int RunServe(const ServeOptions& options);
+Command AddServeCommand(CLI::App& app);
+
+}  // namespace shakedown
+
+#endif  // SHAKEDOWN_CLI_SERVE_COMMAND_H_

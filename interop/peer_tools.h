@@ -1,0 +1,106 @@
+// The peer tools the interop tests run, as one table: for each command-line tool (OpenSSL,
+// GnuTLS, Botan; client or server), how it is started, which cases it supports, and what it
+// prints when a case succeeds. The per-case tests (peer_tools_test.cc), the conformance
+// vectors against exec: targets (conformance_test.cc) and docs/INTEROP.md (checked by
+// docs_test.cc) all read it, so a tool's command line is written once.
+//
+// Command lines are templates, split on spaces; a word may hold placeholders:
+//   {port}                         the port the engine or the peer listens on
+//   {ca} {ca_dir}                  the test CA (PEM file; a directory holding only it)
+//   {cert} {key}                   the server certificate and key (RSA, or ECDSA for the
+//                                  ECDSA suite)
+//   {client_cert} {client_key}     the client certificate and key (PeerTool::client_credential)
+//   {botan_rsa_policy}             a Botan policy file that allows RSA key transport
+//   {session}                      a per-test file or directory for saved sessions
+// exec: target commands (conformance) use the runner's placeholders ({port} {cert} {key}
+// {ca} ..., harness/runner/target.h).
+#ifndef SHAKEDOWN_INTEROP_PEER_TOOLS_H_
+#define SHAKEDOWN_INTEROP_PEER_TOOLS_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/base/side.h"
+
+namespace shakedown {
+namespace interop {
+
+// The suites the cases force (the engine offers or accepts only the one under test).
+enum class InteropSuite { kEcdheRsa, kRsa, kEcdheEcdsa };
+const char* SuiteName(InteropSuite suite);  // the IANA name
+const char* SuiteLabel(InteropSuite suite);  // "EcdheRsa", for test names
+inline constexpr InteropSuite kAllSuites[] = {InteropSuite::kEcdheRsa, InteropSuite::kRsa,
+                                              InteropSuite::kEcdheEcdsa};
+
+// A vector a tool is known to fail as an exec: target, with the rule it fails and why:
+// asserted, so a fix in the tool (or a regression in shakedown) shows up.
+struct KnownFailure {
+  std::string id;
+  std::string rule;
+  std::string why;
+};
+
+// Where a tool reports what it negotiated: on its own stdout, or (a server) in the page it
+// answers the engine's request with.
+enum class ReportsIn { kStdout, kResponse };
+
+struct PeerTool {
+  std::string library;     // "openssl", "gnutls", "botan"
+  std::string executable;  // looked up on PATH
+  std::string package;     // the Debian package that provides it
+  Side side;               // the side the tool plays against the engine
+
+  // ---- interop cases (interop/peer_tools_test.cc) ----
+  std::string command;  // the basic run; extra arguments go at {extra} (default: the end)
+  std::string rsa_key_exchange;  // arguments that allow RSA key transport; may be empty
+  // Arguments to present (client) or require and verify (server) a client certificate;
+  // empty: the tool cannot (those cases are not run for it).
+  std::string client_auth;
+  std::string client_credential = "rsa";  // "rsa" or "ecdsa": {client_cert}/{client_key}
+  // Resumption: one argument list per run. Two runs: the second resumes the first's session
+  // (saved in {session}); one run: the tool reconnects and resumes by itself.
+  std::vector<std::string> resume_runs;
+  bool echo = false;          // a server that echoes lines instead of answering HTTP
+  bool checks_ems = false;    // offers RFC 7627 extended master secret (asserted)
+  ReportsIn reports_in = ReportsIn::kStdout;
+  // What the tool prints: per suite, once it completed a handshake with it.
+  std::map<InteropSuite, std::vector<std::string>> suite_reports;
+  std::vector<std::string> verified_reports;  // a client validated the engine's chain
+  std::vector<std::string> client_auth_reports;  // the client certificate was sent / seen
+  std::vector<std::string> client_auth_absent;   // ... and these never appear
+  // A second (resumed) handshake: printed, with {session_id} the id in upper-case hex,
+  // `resumed_report_count` times over the tool's whole output (0: at least once).
+  std::string resumed_report;
+  int resumed_report_count = 0;
+  std::string absent_on_resume;  // printed for a full handshake only
+  // Refusing a handshake without the required client certificate: for a client tool, its
+  // stderr then holds this; empty: the case is not run.
+  std::string refused_report;
+  // The alert a server tool sends then (empty: any fatal alert).
+  std::string refused_alert;
+
+  // ---- conformance vectors against the tool as an exec: target (conformance_test.cc) ----
+  std::string conformance;              // empty: not used as a target
+  std::string conformance_client_auth;  // a server that requires client certificates
+  std::vector<KnownFailure> known_failures;
+};
+
+const std::vector<PeerTool>& PeerTools();
+// The rows for `side` with `keep(row)`: the parameters of one test case.
+std::vector<PeerTool> PeerToolsWhere(Side side, bool (*keep)(const PeerTool&));
+// "openssl_client", for test names.
+std::string PeerToolLabel(const PeerTool& tool);
+
+// `command` with `extra` at {extra} (or at the end), split on spaces, every {name} replaced
+// by vars[name]. Unknown placeholders are left as they are.
+std::vector<std::string> ExpandToolCommand(const std::string& command, const std::string& extra,
+                                       const std::map<std::string, std::string>& vars);
+
+// The "Peer command lines" section of docs/INTEROP.md, generated from the table.
+std::string PeerCommandLinesMarkdown();
+
+}  // namespace interop
+}  // namespace shakedown
+
+#endif  // SHAKEDOWN_INTEROP_PEER_TOOLS_H_
