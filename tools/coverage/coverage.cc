@@ -154,9 +154,10 @@ class Report {
         "Which conformance vectors test each row of the requirement checklist "
         "([rfc_checklist.md](../vectors/reference/rfc_checklist.md)) and each attack of the "
         "attack catalogue ([attacks.md](../vectors/reference/attacks.md)). A vector tests a "
-        "row when its `refs` name it (`checklist:17`, `attack:1`, a CVE, an RFC section). A "
-        "row no vector cites says why; the reasons, and the notes on what covered rows leave "
-        "out, come from `docs/coverage_exclusions.json`. Each vector id links to its file.";
+        "row or an attack when its `refs` name it (`checklist:17`, `attack:1`); the CVEs and "
+        "RFC sections (`RFC5246 7.4`) it cites are indexed the same way. A row no vector "
+        "cites says why; the reasons, and the notes on what covered rows leave out, come from "
+        "`docs/coverage_exclusions.json`. Each vector id links to its file.";
     if (!data_.generated_topics.empty()) {
       out += " Generated topics are counted, not listed:";
       for (const auto& [topic, generator] : data_.generated_topics) {
