@@ -8,6 +8,7 @@
 
 #include "engine/crypto/key_exchange.h"
 #include "engine/crypto/signature.h"
+#include "engine/wire/extension_registry.h"
 #include "engine/wire/extensions.h"
 #include "harness/peer/field_edits.h"
 
@@ -296,6 +297,16 @@ void MessageObserver::Handle(const ServerHello& sh, const HandshakeMessage& m, W
       if (e.type == static_cast<uint16_t>(ExtensionType::kRenegotiationInfo) &&
           Contains(ch.cipher_suites, kEmptyRenegotiationInfoScsv)) {
         offered = true;
+      }
+      // RFC 5246 7.4.1.4.1, RFC 8422 5.1.1: some extensions a server never sends, offered or
+      // not (the engine's extension registry says which).
+      const KnownExtension* known = FindKnownExtension(e.type);
+      if (known != nullptr && !known->AllowedIn(HandshakeType::kServerHello)) {
+        state_.AddViolation(ViolationRule::kExtensionUnsolicited,
+                            "the ServerHello carries " +
+                                Describe(Registry::kExtensionType, e.type) +
+                                ", which only a client sends (" + known->reference + ")");
+        continue;
       }
       if (offered) continue;
       bool ems = e.type == static_cast<uint16_t>(ExtensionType::kExtendedMasterSecret);

@@ -614,6 +614,20 @@ TEST(ScriptedPeerDuo, UnsolicitedEmsAndMissingEcho) {
   EXPECT_TRUE(HasRule(e.client->TakeViolations(), ViolationRule::kEmsNotEchoed));
 }
 
+// RFC 5246 7.4.1.4.1 / RFC 8422 5.1.1: signature_algorithms and supported_groups are
+// client-only in TLS 1.2; a ServerHello carrying one breaks the rule although it was offered.
+TEST(ScriptedPeerDuo, ClientOnlyExtensionInServerHello) {
+  for (const char* field : {"extensions.signature_algorithms", "extensions.supported_groups"}) {
+    SCOPED_TRACE(field);
+    Duo d = MakeDuo(Suite(kEcdheRsa));
+    ClientSends(d, {M::kClientHello});
+    SendStep sh = Step(M::kServerHello);
+    sh.set = {SetBytes(field, {0x00, 0x02, 0x04, 0x01})};
+    d.client->Receive(SendOk(*d.server, sh));
+    EXPECT_TRUE(HasRule(d.client->TakeViolations(), ViolationRule::kExtensionUnsolicited));
+  }
+}
+
 TEST(ScriptedPeerDuo, ResumptionBySessionId) {
   Scenario cs = MakeScenario(Side::kServer, {Suite(kEcdheRsa)}, 2);
   cs.connections[1].resume = true;
