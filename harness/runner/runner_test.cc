@@ -215,6 +215,26 @@ TEST(RunnerReference, UnexpectedSilenceIsNoAnswer) {
 ReadResult Silent() { return ReadResult(); }
 
 // Plays back canned reads; then `after` forever.
+// ---- Oracle-only runs (fuzzing) ----
+
+// A wrong expectation decides nothing when only the invariants judge; it still fails a normal
+// run.
+TEST(RunnerOracleOnly, ExpectationsDoNotJudge) {
+  auto target = Reference();
+  Scenario s = Parse(ServerVector("w", R"({"expect": ["ServerHello", "ServerHelloDone"]},
+      {"send": "ClientKeyExchange"}, {"send": "ChangeCipherSpec"}, {"send": "Finished"},
+      {"expect": {"alert": ["close_notify"], "level": "warning"}})"));
+  RunOptions options = Options();
+  EXPECT_EQ(RunVector(s, *target, options).verdict, Verdict::kFail);
+  options.judge_expectations = false;
+  VectorResult r = RunVector(s, *target, options);
+  EXPECT_EQ(r.verdict, Verdict::kPass) << r.rule << ": " << r.message;
+  // The target's whole flight still went through the peer: the handshake completed.
+  bool agreed = false;
+  for (const TraceEntry& t : r.trace) agreed = agreed || t.summary.rfind("both sides agree", 0) == 0;
+  EXPECT_TRUE(agreed);
+}
+
 class FakeConnection final : public TargetConnection {
  public:
   FakeConnection(std::deque<ReadResult> reads, ReadResult after, bool instant,
@@ -363,6 +383,26 @@ TEST_P(RunnerMisbehaviour, FailsTheVectorWithAClearRuleAndTheRunContinues) {
   EXPECT_EQ(run.vectors[1].verdict, Verdict::kPass) << run.vectors[1].message;
   EXPECT_EQ(order, (std::vector<std::string>{"bad-1", "good-2"}));
   EXPECT_EQ(hangs, c.m == Misbehaviour::kNeverAnswers ? 1 : 0);
+}
+
+// The invariants still judge an oracle-only run: anything after a fatal alert, a death.
+TEST(RunnerOracleOnly, InvariantsStillFail) {
+  for (Misbehaviour m : {Misbehaviour::kDataAfterFatal, Misbehaviour::kCrash,
+                         Misbehaviour::kGarbage}) {
+    int hangs = 0;
+    FakeTarget target(m, &hangs);
+    RunOptions options = Options();
+    options.timeout_ms = 100;
+    options.judge_expectations = false;
+    Scenario s = Parse(ServerVector("bad-1", R"({"expect": ["ServerHello"]})"));
+    VectorResult r = RunVector(s, target, options);
+    EXPECT_EQ(r.verdict, Verdict::kFail) << static_cast<int>(m);
+    EXPECT_NE(r.rule.find(m == Misbehaviour::kCrash ? "died" : m == Misbehaviour::kGarbage
+                                                                   ? "undecodable"
+                                                                   : "after fatal alert"),
+              std::string::npos)
+        << r.rule;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(
