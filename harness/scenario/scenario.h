@@ -240,6 +240,9 @@ struct Scenario {
 bool operator==(const Scenario& a, const Scenario& b);
 inline bool operator!=(const Scenario& a, const Scenario& b) { return !(a == b); }
 
+// Scenario::topic: the directory under vectors/conformance/ that holds `path`, or "misc".
+std::string TopicForPath(const std::string& path);
+
 
 }  // namespace shakedown
 
