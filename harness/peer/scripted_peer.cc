@@ -1181,7 +1181,7 @@ void ScriptedPeerImpl::ProcessTargetClientHello(const ClientHello& ch) {
   c.client_hello = ch;
   c.client_random = ch.random;
   // RFC 7627 5.1 (checklist 55): a client implementing EMS sends it in every ClientHello.
-  if (scenario_.target.extended_master_secret != "disabled" &&
+  if (scenario_.target.extended_master_secret != EmsPolicy::kDisabled &&
       !HasExt(ch.extensions, ExtensionType::kExtendedMasterSecret)) {
     AddViolation("ems: not offered",
                  "the target's ClientHello has no extended_master_secret extension");
@@ -1245,7 +1245,7 @@ void ScriptedPeerImpl::ProcessTargetServerHello(const ServerHello& sh) {
     c.target_chain = c.offer->peer_chain;
     c.key_exchange_done = true;
     (void)DeriveKeys();
-  } else if (ch_ems && !sh_ems && scenario_.target.extended_master_secret != "disabled") {
+  } else if (ch_ems && !sh_ems && scenario_.target.extended_master_secret != EmsPolicy::kDisabled) {
     // RFC 7627 5.2 (checklist 55): a server implementing EMS MUST echo it.
     AddViolation("ems: not echoed",
                  "the ClientHello offered extended_master_secret and the ServerHello omits it");

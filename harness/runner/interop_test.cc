@@ -132,7 +132,7 @@ TEST_P(InteropTest, ConformanceVectorsPass) {
     const Scenario& s = *v.scenario;
     if (s.role == Side::kClient) {
       client.push_back(s);
-    } else if (s.target.client_auth == "none") {
+    } else if (s.target.client_auth == ClientAuthMode::kNone) {
       plain.push_back(s);
     } else {
       client_auth.push_back(s);

@@ -164,22 +164,25 @@ bool VectorParser::ParsePeer(const Json& j, const std::string& path, PeerConfig*
 bool VectorParser::ParseTarget(const Json& j, const std::string& path, TargetConfig* out) {
   if (!CheckKeys(j, path, kTargetKeys, "target")) return false;
   if (j.contains("certificate")) {
-    if (!GetChoice(j["certificate"], Child(path, "certificate"), {"rsa", "ecdsa", "none"},
-                   &out->certificate)) {
+    if (!GetConfigChoice(j["certificate"], Child(path, "certificate"),
+                         {CertificateKey::kRsa, CertificateKey::kEcdsa, CertificateKey::kNone},
+                         &out->certificate)) {
       return false;
     }
-    if (out->certificate == "none" && role_ == Side::kServer) {
+    if (out->certificate == CertificateKey::kNone && role_ == Side::kServer) {
       return Fail(Child(path, "certificate"),
                   "a server target needs a certificate (\"rsa\" or \"ecdsa\"); \"none\" is for "
                   "client targets without a client certificate");
     }
   }
   if (j.contains("client_auth")) {
-    if (!GetChoice(j["client_auth"], Child(path, "client_auth"), {"none", "optional", "required"},
-                   &out->client_auth)) {
+    if (!GetConfigChoice(
+            j["client_auth"], Child(path, "client_auth"),
+            {ClientAuthMode::kNone, ClientAuthMode::kOptional, ClientAuthMode::kRequired},
+            &out->client_auth)) {
       return false;
     }
-    if (out->client_auth != "none" && role_ == Side::kClient) {
+    if (out->client_auth != ClientAuthMode::kNone && role_ == Side::kClient) {
       return Fail(Child(path, "client_auth"),
                   "client_auth configures a server target; for a client target, the peer "
                   "server sends CertificateRequest");
@@ -198,8 +201,9 @@ bool VectorParser::ParseTarget(const Json& j, const std::string& path, TargetCon
     return false;
   }
   if (j.contains("extended_master_secret") &&
-      !GetChoice(j["extended_master_secret"], Child(path, "extended_master_secret"),
-                 {"enabled", "required", "disabled"}, &out->extended_master_secret)) {
+      !GetConfigChoice(j["extended_master_secret"], Child(path, "extended_master_secret"),
+                       {EmsPolicy::kEnabled, EmsPolicy::kRequired, EmsPolicy::kDisabled},
+                       &out->extended_master_secret)) {
     return false;
   }
   return true;

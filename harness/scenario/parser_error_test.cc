@@ -115,6 +115,18 @@ TEST(LoaderErrorTest, Config) {
   v["target"]["extended_master_secret"] = "on";
   ExpectError(v, "/target/extended_master_secret",
               "unknown value \"on\"; allowed: enabled, required, disabled");
+  v = ServerVector();
+  v["target"]["certificate"] = "rsa2";
+  ExpectError(v, "/target/certificate",
+              "unknown value \"rsa2\" (did you mean \"rsa\"?); allowed: rsa, ecdsa, none");
+  v = ServerVector();
+  v["target"]["client_auth"] = true;
+  ExpectError(v, "/target/client_auth", "expected a string, got a boolean");
+  v = ServerVector();
+  v["target"]["client_auth"] = "Required";
+  ExpectError(v, "/target/client_auth",
+              "unknown value \"Required\" (did you mean \"required\"?); allowed: none, "
+              "optional, required");
 }
 
 TEST(LoaderErrorTest, StepsAndConnections) {

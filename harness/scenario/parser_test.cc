@@ -28,7 +28,9 @@ TEST(LoaderTest, ServerExampleLoads) {
   EXPECT_EQ(s.peer.groups, std::vector<NamedGroup>{NamedGroup::kX25519});
   EXPECT_EQ(s.peer.certificate, "rsa");
   EXPECT_TRUE(s.peer.extended_master_secret);
-  EXPECT_EQ(s.target.client_auth, "none");
+  EXPECT_EQ(s.target.certificate, CertificateKey::kRsa);
+  EXPECT_EQ(s.target.client_auth, ClientAuthMode::kNone);
+  EXPECT_EQ(s.target.extended_master_secret, EmsPolicy::kEnabled);
   ASSERT_EQ(s.connections.size(), 1u);
   EXPECT_FALSE(s.connections[0].resume);
   const std::vector<Step>& steps = s.connections[0].steps;
@@ -52,7 +54,7 @@ TEST(LoaderTest, ClientAndResumptionExamplesLoad) {
   Result<Scenario> c = Load(ClientVector());
   ASSERT_TRUE(c.ok()) << c.status().message();
   EXPECT_EQ(c->role, Side::kClient);
-  EXPECT_EQ(c->target.extended_master_secret, "disabled");
+  EXPECT_EQ(c->target.extended_master_secret, EmsPolicy::kDisabled);
   const auto& first = std::get<Expectation>(c->connections[0].steps[0].action);
   ASSERT_EQ(first.check.size(), 1u);
   EXPECT_EQ(first.check[0].field, "extensions.extended_master_secret");
@@ -70,6 +72,52 @@ TEST(LoaderTest, ClientAndResumptionExamplesLoad) {
   const auto& check = std::get<Expectation>(r->connections[1].steps[1].action).check;
   ASSERT_EQ(check.size(), 1u);
   EXPECT_EQ(std::get<uint64_t>(check[0].value.value), 0xc030u);  // RFC 5289 3.2
+}
+
+// Every spelling of a target setting loads to the engine's value, and the canonical form
+// writes it back the same way unless it is the default.
+TEST(LoaderTest, TargetConfigurationIsTyped) {
+  struct Case {
+    const char* key;
+    const char* value;
+    bool client_target;
+    bool is_default;
+    void (*check)(const TargetConfig&);
+  };
+  const Case cases[] = {
+      {"certificate", "rsa", false, true,
+       [](const TargetConfig& t) { EXPECT_EQ(t.certificate, CertificateKey::kRsa); }},
+      {"certificate", "ecdsa", false, false,
+       [](const TargetConfig& t) { EXPECT_EQ(t.certificate, CertificateKey::kEcdsa); }},
+      {"certificate", "none", true, false,
+       [](const TargetConfig& t) { EXPECT_EQ(t.certificate, CertificateKey::kNone); }},
+      {"client_auth", "none", true, true,
+       [](const TargetConfig& t) { EXPECT_EQ(t.client_auth, ClientAuthMode::kNone); }},
+      {"client_auth", "optional", false, false,
+       [](const TargetConfig& t) { EXPECT_EQ(t.client_auth, ClientAuthMode::kOptional); }},
+      {"client_auth", "required", false, false,
+       [](const TargetConfig& t) { EXPECT_EQ(t.client_auth, ClientAuthMode::kRequired); }},
+      {"extended_master_secret", "enabled", false, true,
+       [](const TargetConfig& t) { EXPECT_EQ(t.extended_master_secret, EmsPolicy::kEnabled); }},
+      {"extended_master_secret", "required", false, false,
+       [](const TargetConfig& t) { EXPECT_EQ(t.extended_master_secret, EmsPolicy::kRequired); }},
+      {"extended_master_secret", "disabled", true, false,
+       [](const TargetConfig& t) { EXPECT_EQ(t.extended_master_secret, EmsPolicy::kDisabled); }},
+  };
+  for (const Case& c : cases) {
+    const std::string spelled = "\"" + std::string(c.key) + "\": \"" + c.value + "\"";
+    SCOPED_TRACE(spelled);
+    Json v = c.client_target ? ClientVector() : ServerVector();
+    v["target"] = {{c.key, c.value}};
+    Result<Scenario> s = Load(v);
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    c.check(s->target);
+    const std::string written = SerializeScenarioJson(*s);
+    EXPECT_EQ(written.find(spelled) == std::string::npos, c.is_default) << written;
+  }
+  EXPECT_EQ(ConfigName(CertificateKey::kEcdsa), "ecdsa");
+  EXPECT_EQ(ConfigName(ClientAuthMode::kOptional), "optional");
+  EXPECT_EQ(ConfigName(EmsPolicy::kDisabled), "disabled");
 }
 
 TEST(LoaderTest, EveryDeviationLoads) {

@@ -314,6 +314,42 @@ bool operator==(const Scenario& a, const Scenario& b) {
          std::tie(b.id, b.title, b.refs, b.topic, b.notes, b.role, b.peer, b.target, b.connections);
 }
 
+std::string_view ConfigName(CertificateKey key) {
+  switch (key) {
+    case CertificateKey::kRsa:
+      return "rsa";
+    case CertificateKey::kEcdsa:
+      return "ecdsa";
+    case CertificateKey::kNone:
+      return "none";
+  }
+  return "?";  // only a value cast from outside the enum
+}
+
+std::string_view ConfigName(ClientAuthMode mode) {
+  switch (mode) {
+    case ClientAuthMode::kNone:
+      return "none";
+    case ClientAuthMode::kOptional:
+      return "optional";
+    case ClientAuthMode::kRequired:
+      return "required";
+  }
+  return "?";
+}
+
+std::string_view ConfigName(EmsPolicy policy) {
+  switch (policy) {
+    case EmsPolicy::kEnabled:
+      return "enabled";
+    case EmsPolicy::kRequired:
+      return "required";
+    case EmsPolicy::kDisabled:
+      return "disabled";
+  }
+  return "?";
+}
+
 std::string TopicForPath(const std::string& path) {
   std::vector<std::string> parts;
   for (const std::filesystem::path& part : std::filesystem::path(path).lexically_normal()) {

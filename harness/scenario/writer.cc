@@ -218,12 +218,12 @@ OJson PeerJson(const PeerConfig& p) {
 OJson TargetJson(const TargetConfig& t) {
   const TargetConfig d;
   OJson j = OJson::object();
-  if (t.certificate != d.certificate) j["certificate"] = t.certificate;
-  if (t.client_auth != d.client_auth) j["client_auth"] = t.client_auth;
+  if (t.certificate != d.certificate) j["certificate"] = std::string(ConfigName(t.certificate));
+  if (t.client_auth != d.client_auth) j["client_auth"] = std::string(ConfigName(t.client_auth));
   if (!t.cipher_suites.empty()) j["cipher_suites"] = SuitesJson(t.cipher_suites);
   if (t.session_tickets != d.session_tickets) j["session_tickets"] = t.session_tickets;
   if (t.extended_master_secret != d.extended_master_secret) {
-    j["extended_master_secret"] = t.extended_master_secret;
+    j["extended_master_secret"] = std::string(ConfigName(t.extended_master_secret));
   }
   return j;
 }

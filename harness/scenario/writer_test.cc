@@ -74,7 +74,7 @@ TEST(SerializeTest, UnregisteredValuesRoundTrip) {
   s.peer.groups = {static_cast<NamedGroup>(0x1234)};
   s.peer.version = static_cast<ProtocolVersion>(0x7f1c);
   s.peer.server_name = "";
-  s.target.certificate = "none";
+  s.target.certificate = CertificateKey::kNone;
   Expectation hello;
   hello.messages = {MessageName::kClientHello};
   hello.check = {{"client_version", FieldValue{uint64_t{0x0303}}},
@@ -126,6 +126,22 @@ TEST(SerializeTest, InvalidHandBuiltScenarioFailsToReload) {
   back = ParseScenarioJson(SerializeScenarioJson(broken), "mutant.json");
   ASSERT_FALSE(back.ok());
   EXPECT_EQ(back.status().message(), "mutant.json at /connections: no connections");
+  // Typed target settings that the language refuses, or values outside their enum.
+  broken = *s;
+  broken.target.certificate = CertificateKey::kNone;
+  back = ParseScenarioJson(SerializeScenarioJson(broken), "mutant.json");
+  ASSERT_FALSE(back.ok());
+  EXPECT_NE(back.status().message().find("mutant.json at /target/certificate: a server target "
+                                         "needs a certificate"),
+            std::string::npos)
+      << back.status().message();
+  broken = *s;
+  broken.target.extended_master_secret = static_cast<EmsPolicy>(7);
+  back = ParseScenarioJson(SerializeScenarioJson(broken), "mutant.json");
+  ASSERT_FALSE(back.ok());
+  EXPECT_EQ(back.status().message(),
+            "mutant.json at /target/extended_master_secret: unknown value \"?\"; allowed: "
+            "enabled, required, disabled");
 }
 
 }  // namespace
