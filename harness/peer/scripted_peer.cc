@@ -266,13 +266,13 @@ const Credential* ScriptedPeerImpl::ServerCredential() const {
   if (suite != nullptr) {
     return suite->key_exchange == KeyExchange::kEcdheEcdsa ? &pki.ecdsa_server : &pki.rsa_server;
   }
-  return scenario_.peer.certificate == "ecdsa" ? &pki.ecdsa_server : &pki.rsa_server;
+  return scenario_.peer.certificate == CertificateKey::kEcdsa ? &pki.ecdsa_server : &pki.rsa_server;
 }
 
 const Credential* ScriptedPeerImpl::ClientCredential() const {
   const TestPki& pki = *resources_.pki;
-  if (scenario_.peer.certificate == "ecdsa") return &pki.ecdsa_client;
-  if (scenario_.peer.certificate == "rsa") return &pki.rsa_client;
+  if (scenario_.peer.certificate == CertificateKey::kEcdsa) return &pki.ecdsa_client;
+  if (scenario_.peer.certificate == CertificateKey::kRsa) return &pki.rsa_client;
   return nullptr;
 }
 
@@ -1383,10 +1383,6 @@ void ScriptedPeerImpl::RefreshView() {
 Result<std::unique_ptr<ScriptedPeer>> ScriptedPeer::Create(const Scenario& scenario,
                                                            const PeerResources& resources) {
   if (!resources.pki) return InternalError("ScriptedPeer: no PKI in the resources");
-  const PeerConfig& p = scenario.peer;
-  if (p.certificate != "rsa" && p.certificate != "ecdsa" && p.certificate != "none") {
-    return InternalError("ScriptedPeer: peer.certificate must be rsa, ecdsa or none");
-  }
   return std::unique_ptr<ScriptedPeer>(new ScriptedPeerImpl(scenario, resources));
 }
 

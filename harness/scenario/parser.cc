@@ -129,8 +129,10 @@ bool VectorParser::ParsePeer(const Json& j, const std::string& path, PeerConfig*
     out->signature_schemes.clear();
     for (uint64_t v : list) out->signature_schemes.push_back(static_cast<SignatureScheme>(v));
   }
-  if (j.contains("certificate") && !GetChoice(j["certificate"], Child(path, "certificate"),
-                                              {"rsa", "ecdsa", "none"}, &out->certificate)) {
+  if (j.contains("certificate") &&
+      !GetConfigChoice(j["certificate"], Child(path, "certificate"),
+                       {CertificateKey::kRsa, CertificateKey::kEcdsa, CertificateKey::kNone},
+                       &out->certificate)) {
     return false;
   }
   if (j.contains("extended_master_secret") &&

@@ -116,6 +116,9 @@ TEST(LoaderErrorTest, Config) {
   ExpectError(v, "/target/extended_master_secret",
               "unknown value \"on\"; allowed: enabled, required, disabled");
   v = ServerVector();
+  v["peer"]["certificate"] = "ed25519";
+  ExpectError(v, "/peer/certificate", "unknown value \"ed25519\"; allowed: rsa, ecdsa, none");
+  v = ServerVector();
   v["target"]["certificate"] = "rsa2";
   ExpectError(v, "/target/certificate",
               "unknown value \"rsa2\" (did you mean \"rsa\"?); allowed: rsa, ecdsa, none");

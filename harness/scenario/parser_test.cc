@@ -26,7 +26,7 @@ TEST(LoaderTest, ServerExampleLoads) {
   EXPECT_EQ(s.role, Side::kServer);
   EXPECT_EQ(s.peer.cipher_suites, std::vector<uint16_t>{0xc02f});  // RFC 5289 3.2
   EXPECT_EQ(s.peer.groups, std::vector<NamedGroup>{NamedGroup::kX25519});
-  EXPECT_EQ(s.peer.certificate, "rsa");
+  EXPECT_EQ(s.peer.certificate, CertificateKey::kRsa);
   EXPECT_TRUE(s.peer.extended_master_secret);
   EXPECT_EQ(s.target.certificate, CertificateKey::kRsa);
   EXPECT_EQ(s.target.client_auth, ClientAuthMode::kNone);
@@ -114,6 +114,17 @@ TEST(LoaderTest, TargetConfigurationIsTyped) {
     c.check(s->target);
     const std::string written = SerializeScenarioJson(*s);
     EXPECT_EQ(written.find(spelled) == std::string::npos, c.is_default) << written;
+  }
+  // The peer's certificate is the same choice.
+  for (CertificateKey key : {CertificateKey::kRsa, CertificateKey::kEcdsa, CertificateKey::kNone}) {
+    Json v = ServerVector();
+    v["peer"]["certificate"] = std::string(ConfigName(key));
+    Result<Scenario> s = Load(v);
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    EXPECT_EQ(s->peer.certificate, key);
+    Result<Scenario> back = ParseScenarioJson(SerializeScenarioJson(*s), kFile);
+    ASSERT_TRUE(back.ok()) << back.status().message();
+    EXPECT_EQ(back->peer.certificate, key);
   }
   EXPECT_EQ(ConfigName(CertificateKey::kEcdsa), "ecdsa");
   EXPECT_EQ(ConfigName(ClientAuthMode::kOptional), "optional");

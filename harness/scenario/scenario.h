@@ -209,7 +209,7 @@ struct PeerConfig {
   std::vector<uint16_t> cipher_suites;        // client peer: offered; server peer: acceptable
   std::vector<NamedGroup> groups;             // default: x25519, secp256r1
   std::vector<SignatureScheme> signature_schemes;
-  std::string certificate = "rsa";            // "rsa" | "ecdsa" | "none" (client auth: none)
+  CertificateKey certificate = CertificateKey::kRsa;  // kNone: a client peer without one
   bool extended_master_secret = true;         // offer / accept EMS
   bool renegotiation_info = true;             // send the empty RI extension (client)
   bool session_ticket = false;                // offer the session_ticket extension

@@ -204,7 +204,7 @@ OJson PeerJson(const PeerConfig& p) {
     }
     j["signature_schemes"] = list;
   }
-  if (p.certificate != d.certificate) j["certificate"] = p.certificate;
+  if (p.certificate != d.certificate) j["certificate"] = std::string(ConfigName(p.certificate));
   if (p.extended_master_secret != d.extended_master_secret) {
     j["extended_master_secret"] = p.extended_master_secret;
   }
