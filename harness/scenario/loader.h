@@ -1,12 +1,13 @@
 // Strict loading of scenario vectors (docs/SCENARIOS.md) into the typed model of
 // scenario.h, and the way back: canonical JSON, and CBOR for fuzz inputs. The public entry
 // point over the parts, in the order data flows through them:
-//   guards.h   structural limits on the raw input (size, nesting, duplicate keys)
-//   parser.h   JSON document -> Scenario (json_reader.h: typed values; hints.h: "did you mean")
-//   tree.h     directories of vector files, ids unique across them
-//   writer.h   Scenario -> canonical JSON / CBOR
-//   keys.h     the keys each object accepts, the checklist rows (shared with the schema test)
-//   catalogue.h the field catalogue as the markdown table of docs/SCENARIOS.md
+//   guards.h     structural limits on the raw input (size, nesting, duplicate keys)
+//   parser.h     JSON document -> Scenario (json_reader.h: typed values; hints.h: "did you
+//                mean"; json_text.h: paths and values in messages)
+//   tree.h       directories of vector files, ids unique across them
+//   writer.h     Scenario -> canonical JSON / CBOR
+//   keys.h       the keys each object accepts, the checklist rows (shared with the schema test)
+//   catalogue.h  the field catalogue as the markdown table of docs/SCENARIOS.md
 //
 // Strict means a vector either loads exactly as written or fails with an error that names
 // the file, the JSON path (RFC 6901 pointer) and the reason: unknown keys at any level,
