@@ -32,10 +32,10 @@ std::string IsoNowUtc() {
 
 // The value of a target-profile key for one vector.
 std::optional<std::string> ProfileValue(const TargetConfig& t, const std::string& key) {
-  if (key == "certificate") return t.certificate;
-  if (key == "client_auth") return t.client_auth;
+  if (key == "certificate") return std::string(ConfigName(t.certificate));
+  if (key == "client_auth") return std::string(ConfigName(t.client_auth));
   if (key == "session_tickets") return std::string(t.session_tickets ? "true" : "false");
-  if (key == "extended_master_secret") return t.extended_master_secret;
+  if (key == "extended_master_secret") return std::string(ConfigName(t.extended_master_secret));
   return std::nullopt;
 }
 

@@ -97,7 +97,7 @@ TEST_P(ConformanceTest, VectorsPass) {
   for (const LoadedVector& v : load.vectors) {
     const Scenario& s = *v.scenario;
     if (s.role != tool.side) continue;  // the vectors where the target plays the tool's side
-    if (s.role == Side::kClient || s.target.client_auth == "none") {
+    if (s.role == Side::kClient || s.target.client_auth == ClientAuthMode::kNone) {
       plain.push_back(s);
     } else {
       client_auth.push_back(s);

@@ -19,6 +19,7 @@
 #include "engine/base/side.h"
 #include "engine/base/status.h"
 #include "engine/connection/observer.h"
+#include "engine/connection/policy.h"
 #include "engine/connection/session.h"
 #include "engine/crypto/pki.h"
 #include "engine/wire/registry.h"
@@ -30,10 +31,6 @@ class RandomNumberGenerator;
 namespace shakedown {
 
 class SharedContext;  // shared_context.h
-
-enum class ClientAuthMode { kNone, kOptional, kRequired };
-// RFC 7627: offer/accept the extension; require it (refuse peers without it); or never use it.
-enum class EmsPolicy { kEnabled, kRequired, kDisabled };
 
 // Configuration is a plain struct; Connection::Create validates it.
 struct Config {

@@ -256,7 +256,7 @@ void MessageObserver::Handle(const ClientHello& ch, const HandshakeMessage& m, W
   c.client_hello = ch;
   c.client_random = ch.random;
   // RFC 7627 5.1 (checklist 55): a client implementing EMS sends it in every ClientHello.
-  if (state_.setup.scenario.target.extended_master_secret != "disabled" &&
+  if (state_.setup.scenario.target.extended_master_secret != EmsPolicy::kDisabled &&
       !HasExt(ch.extensions, ExtensionType::kExtendedMasterSecret)) {
     state_.AddViolation(ViolationRule::kEmsNotOffered,
                         "the target's ClientHello has no extended_master_secret extension");
@@ -332,7 +332,7 @@ void MessageObserver::Handle(const ServerHello& sh, const HandshakeMessage& m, W
     }
     state_.Resume(*c.offer);
   } else if (ch_ems && !sh_ems &&
-             state_.setup.scenario.target.extended_master_secret != "disabled") {
+             state_.setup.scenario.target.extended_master_secret != EmsPolicy::kDisabled) {
     // RFC 7627 5.2 (checklist 55): a server implementing EMS MUST echo it.
     state_.AddViolation(
         ViolationRule::kEmsNotEchoed,

@@ -97,13 +97,13 @@ const Credential* PeerState::ServerCredential() const {
   if (suite != nullptr) {
     return suite->key_exchange == KeyExchange::kEcdheEcdsa ? &pki.ecdsa_server : &pki.rsa_server;
   }
-  return setup.scenario.peer.certificate == "ecdsa" ? &pki.ecdsa_server : &pki.rsa_server;
+  return setup.scenario.peer.certificate == CertificateKey::kEcdsa ? &pki.ecdsa_server : &pki.rsa_server;
 }
 
 const Credential* PeerState::ClientCredential() const {
   const TestPki& pki = *setup.resources.pki;
-  if (setup.scenario.peer.certificate == "ecdsa") return &pki.ecdsa_client;
-  if (setup.scenario.peer.certificate == "rsa") return &pki.rsa_client;
+  if (setup.scenario.peer.certificate == CertificateKey::kEcdsa) return &pki.ecdsa_client;
+  if (setup.scenario.peer.certificate == CertificateKey::kRsa) return &pki.rsa_client;
   return nullptr;
 }
 

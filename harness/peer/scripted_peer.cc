@@ -229,10 +229,6 @@ Status ScriptedPeerImpl::Frame(uint8_t type, ByteView payload, const RecordOptio
 Result<std::unique_ptr<ScriptedPeer>> ScriptedPeer::Create(const Scenario& scenario,
                                                            const PeerResources& resources) {
   if (!resources.pki) return InternalError("ScriptedPeer: no PKI in the resources");
-  const PeerConfig& p = scenario.peer;
-  if (p.certificate != "rsa" && p.certificate != "ecdsa" && p.certificate != "none") {
-    return InternalError("ScriptedPeer: peer.certificate must be rsa, ecdsa or none");
-  }
   return std::unique_ptr<ScriptedPeer>(new peer::ScriptedPeerImpl(scenario, resources));
 }
 

@@ -30,7 +30,9 @@ uint64_t Fnv1a(const std::string& text) {
 // Everything of a Config that the SharedContext depends on, as a cache key.
 std::string ContextKey(const Scenario& s) {
   std::string key = s.role == Side::kServer ? "S|" : "C|";
-  key += s.target.certificate + "|" + s.target.client_auth + "|" + s.target.extended_master_secret +
+  key += std::string(ConfigName(s.target.certificate)) + "|" +
+         std::string(ConfigName(s.target.client_auth)) + "|" +
+         std::string(ConfigName(s.target.extended_master_secret)) +
          (s.target.session_tickets ? "|t|" : "|-|");
   for (uint16_t suite : s.target.cipher_suites) key += std::to_string(suite) + ",";
   return key;
@@ -172,26 +174,24 @@ Result<Config> ReferenceConfig(const Scenario& scenario, const TestPki& pki) {
   c.role = scenario.role == Side::kServer ? Side::kServer : Side::kClient;
   c.cipher_suites = t.cipher_suites.empty() ? DefaultCipherSuites() : t.cipher_suites;
   if (c.role == Side::kServer) {
-    if (t.certificate == "rsa") {
+    if (t.certificate == CertificateKey::kRsa) {
       c.credentials = {pki.rsa_server};
-    } else if (t.certificate == "ecdsa") {
+    } else if (t.certificate == CertificateKey::kEcdsa) {
       c.credentials = {pki.ecdsa_server};
     } else {
-      return InternalError("target.certificate \"" + t.certificate +
+      return InternalError("target.certificate \"" + std::string(ConfigName(t.certificate)) +
                            "\": a server target needs \"rsa\" or \"ecdsa\"");
     }
   } else {
-    if (t.certificate == "rsa") c.credentials = {pki.rsa_client};
-    if (t.certificate == "ecdsa") c.credentials = {pki.ecdsa_client};
+    if (t.certificate == CertificateKey::kRsa) c.credentials = {pki.rsa_client};
+    if (t.certificate == CertificateKey::kEcdsa) c.credentials = {pki.ecdsa_client};
     c.server_name = scenario.peer.server_name;
   }
   // A real deployment validates the peer's chain: the peer's certificates come from the same
   // test CA (RFC 5246 7.4.2, 7.4.6).
   c.trusted_roots = {pki.ca_der};
-  if (t.client_auth == "optional") c.client_auth = ClientAuthMode::kOptional;
-  if (t.client_auth == "required") c.client_auth = ClientAuthMode::kRequired;
-  if (t.extended_master_secret == "required") c.extended_master_secret = EmsPolicy::kRequired;
-  if (t.extended_master_secret == "disabled") c.extended_master_secret = EmsPolicy::kDisabled;
+  c.client_auth = t.client_auth;
+  c.extended_master_secret = t.extended_master_secret;
   c.session_tickets = t.session_tickets;
   // A fixed ticket key: tickets issued in one connection of a vector open in the next.
   c.ticket_key = Bytes(32, 0x5d);

@@ -2,7 +2,7 @@
 // docs/SCENARIOS.md embeds; docs_test fails when the two differ.
 #include <cstdio>
 
-#include "harness/scenario/loader.h"
+#include "harness/scenario/catalogue.h"
 
 int main() {
   std::fputs(shakedown::FieldCatalogueMarkdown().c_str(), stdout);

@@ -1,6 +1,7 @@
 #include "harness/scenario/scenario.h"
 
 #include <deque>
+#include <filesystem>
 #include <tuple>
 
 namespace shakedown {
@@ -268,9 +269,8 @@ bool operator==(const Corruption& a, const Corruption& b) {
 
 bool operator==(const RecordOptions& a, const RecordOptions& b) {
   return std::tie(a.fragment, a.coalesce_with_next, a.content_type, a.version, a.protect,
-                  a.corrupt_record) == std::tie(b.fragment, b.coalesce_with_next,
-                                                b.content_type, b.version, b.protect,
-                                                b.corrupt_record);
+                  a.corrupt_record) == std::tie(b.fragment, b.coalesce_with_next, b.content_type,
+                                                b.version, b.protect, b.corrupt_record);
 }
 
 bool operator==(const SendStep& a, const SendStep& b) {
@@ -279,8 +279,9 @@ bool operator==(const SendStep& a, const SendStep& b) {
 }
 
 bool operator==(const Expectation& a, const Expectation& b) {
-  return a.messages == b.messages && a.optional == b.optional && a.alerts == b.alerts && a.alert_level == b.alert_level &&
-         a.close == b.close && a.silence_ms == b.silence_ms && a.check == b.check;
+  return a.messages == b.messages && a.optional == b.optional && a.alerts == b.alerts &&
+         a.alert_level == b.alert_level && a.close == b.close && a.silence_ms == b.silence_ms &&
+         a.check == b.check;
 }
 
 bool operator==(const Step& a, const Step& b) {
@@ -311,6 +312,56 @@ bool operator==(const Scenario& a, const Scenario& b) {
   return std::tie(a.id, a.title, a.refs, a.topic, a.notes, a.role, a.peer, a.target,
                   a.connections) ==
          std::tie(b.id, b.title, b.refs, b.topic, b.notes, b.role, b.peer, b.target, b.connections);
+}
+
+std::string_view ConfigName(CertificateKey key) {
+  switch (key) {
+    case CertificateKey::kRsa:
+      return "rsa";
+    case CertificateKey::kEcdsa:
+      return "ecdsa";
+    case CertificateKey::kNone:
+      return "none";
+  }
+  return "?";  // only a value cast from outside the enum
+}
+
+std::string_view ConfigName(ClientAuthMode mode) {
+  switch (mode) {
+    case ClientAuthMode::kNone:
+      return "none";
+    case ClientAuthMode::kOptional:
+      return "optional";
+    case ClientAuthMode::kRequired:
+      return "required";
+  }
+  return "?";
+}
+
+std::string_view ConfigName(EmsPolicy policy) {
+  switch (policy) {
+    case EmsPolicy::kEnabled:
+      return "enabled";
+    case EmsPolicy::kRequired:
+      return "required";
+    case EmsPolicy::kDisabled:
+      return "disabled";
+  }
+  return "?";
+}
+
+std::string TopicForPath(const std::string& path) {
+  std::vector<std::string> parts;
+  for (const std::filesystem::path& part : std::filesystem::path(path).lexically_normal()) {
+    parts.push_back(part.string());
+  }
+  // The last "vectors/conformance/<topic>/" with at least a file below the topic.
+  for (size_t i = parts.size(); i-- > 1;) {
+    if (parts[i - 1] == "vectors" && parts[i] == "conformance" && i + 2 < parts.size()) {
+      return parts[i + 1];
+    }
+  }
+  return "misc";
 }
 
 }  // namespace shakedown

@@ -15,6 +15,7 @@
 #include "engine/base/alert.h"
 #include "engine/base/bytes.h"
 #include "engine/base/side.h"
+#include "engine/connection/policy.h"
 #include "engine/wire/registry.h"
 
 namespace shakedown {
@@ -191,12 +192,24 @@ struct ConnectionScript {
 bool operator==(const ConnectionScript& a, const ConnectionScript& b);
 inline bool operator!=(const ConnectionScript& a, const ConnectionScript& b) { return !(a == b); }
 
+// Which certificate of the test PKI (engine/crypto/pki.h) an endpoint presents: the RSA or
+// the ECDSA one for its role; or none (a client that answers CertificateRequest with an
+// empty Certificate). The engine's CertKeyType describes a loaded key and has no "none".
+enum class CertificateKey { kRsa, kEcdsa, kNone };
+
+// How vectors spell the configuration values: "rsa" | "ecdsa" | "none"; "none" |
+// "optional" | "required"; "enabled" | "required" | "disabled". Target profiles
+// (`run --profile KEY=VALUE`) use the same names.
+std::string_view ConfigName(CertificateKey key);
+std::string_view ConfigName(ClientAuthMode mode);
+std::string_view ConfigName(EmsPolicy policy);
+
 // The scripted peer's own settings (it plays the role the target does not).
 struct PeerConfig {
   std::vector<uint16_t> cipher_suites;        // client peer: offered; server peer: acceptable
   std::vector<NamedGroup> groups;             // default: x25519, secp256r1
   std::vector<SignatureScheme> signature_schemes;
-  std::string certificate = "rsa";            // "rsa" | "ecdsa" | "none" (client auth: none)
+  CertificateKey certificate = CertificateKey::kRsa;  // kNone: a client peer without one
   bool extended_master_secret = true;         // offer / accept EMS
   bool renegotiation_info = true;             // send the empty RI extension (client)
   bool session_ticket = false;                // offer the session_ticket extension
@@ -208,12 +221,13 @@ inline bool operator!=(const PeerConfig& a, const PeerConfig& b) { return !(a ==
 
 // What the target must be configured with. The reference target applies it; external
 // targets must be started to match (their command lines say which profile they implement).
+// The policies are the engine's own (engine/connection/policy.h).
 struct TargetConfig {
-  std::string certificate = "rsa";        // "rsa" | "ecdsa" | "none" (client targets only)
-  std::string client_auth = "none";       // "none" | "optional" | "required"
-  std::vector<uint16_t> cipher_suites;    // empty: the target's defaults
+  CertificateKey certificate = CertificateKey::kRsa;   // kNone: client targets only
+  ClientAuthMode client_auth = ClientAuthMode::kNone;  // server targets only
+  std::vector<uint16_t> cipher_suites;                 // empty: the target's defaults
   bool session_tickets = false;
-  std::string extended_master_secret = "enabled";  // "enabled" | "required" | "disabled"
+  EmsPolicy extended_master_secret = EmsPolicy::kEnabled;
 };
 bool operator==(const TargetConfig& a, const TargetConfig& b);
 inline bool operator!=(const TargetConfig& a, const TargetConfig& b) { return !(a == b); }
@@ -239,6 +253,9 @@ struct Scenario {
 // Everything but `source` and the steps' json_path.
 bool operator==(const Scenario& a, const Scenario& b);
 inline bool operator!=(const Scenario& a, const Scenario& b) { return !(a == b); }
+
+// Scenario::topic: the directory under vectors/conformance/ that holds `path`, or "misc".
+std::string TopicForPath(const std::string& path);
 
 
 }  // namespace shakedown

@@ -257,10 +257,10 @@ void ApplySetup(const Known& k, Side role, Scenario* s) {
   if (role == Side::kServer) {
     // "optional": a server that requires a certificate may end an empty-certificate
     // handshake with handshake_failure (RFC 5246 7.4.6), which is not what these test.
-    if (k.auth) s->target.client_auth = "optional";
-    if (k.cert_known && !k.cert) s->peer.certificate = "none";
+    if (k.auth) s->target.client_auth = ClientAuthMode::kOptional;
+    if (k.cert_known && !k.cert) s->peer.certificate = CertificateKey::kNone;
   } else if (k.cert_known && !k.cert) {
-    s->target.certificate = "none";
+    s->target.certificate = CertificateKey::kNone;
   }
 }
 

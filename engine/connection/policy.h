@@ -1,0 +1,18 @@
+// The connection's negotiation policies that a scenario's target configuration also names.
+// Header-only and free of the connection's dependencies, so the harness's scenario model
+// (and the scripted peer above it) can use the engine's vocabulary without linking the
+// engine's state machine.
+#ifndef SHAKEDOWN_ENGINE_CONNECTION_POLICY_H_
+#define SHAKEDOWN_ENGINE_CONNECTION_POLICY_H_
+
+namespace shakedown {
+
+// Server: whether to send CertificateRequest, and whether an empty client Certificate is
+// refused (RFC 5246 7.4.4, 7.4.6).
+enum class ClientAuthMode { kNone, kOptional, kRequired };
+// RFC 7627: offer/accept the extension; require it (refuse peers without it); or never use it.
+enum class EmsPolicy { kEnabled, kRequired, kDisabled };
+
+}  // namespace shakedown
+
+#endif  // SHAKEDOWN_ENGINE_CONNECTION_POLICY_H_

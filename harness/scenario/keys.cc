@@ -1,0 +1,54 @@
+#include "harness/scenario/keys.h"
+
+#include <string>
+
+namespace shakedown {
+
+const std::vector<KeySet>& ScenarioKeySets() {
+  // Indexed by KeySetId.
+  static const std::vector<KeySet>* sets = new std::vector<KeySet>{
+      {"vector",
+       {"$schema", "id", "title", "refs", "target_role", "notes", "peer", "target", "steps",
+        "connections"}},
+      {"peer",
+       {"cipher_suites", "groups", "signature_schemes", "certificate", "extended_master_secret",
+        "renegotiation_info", "session_ticket", "server_name", "version"}},
+      {"target",
+       {"certificate", "client_auth", "cipher_suites", "session_tickets",
+        "extended_master_secret"}},
+      {"connection", {"resume", "steps"}},
+      {"send_step",
+       {"send", "comment", "set", "corrupt", "fragment", "coalesce", "record_type",
+        "record_version", "protect", "corrupt_record", "repeat", "hex", "data"}},
+      {"expect_step", {"expect", "comment"}},
+      {"expectation",
+       {"messages", "optional", "check", "alert", "level", "or_close", "silence_ms"}},
+      {"corrupt", {"xor", "truncate", "append"}},
+      {"bytes_xor", {"hex", "at"}},
+      {"xor_value", {"xor"}},
+  };
+  return *sets;
+}
+
+const std::vector<std::string_view>& Keys(KeySetId id) { return ScenarioKeySets()[id].keys; }
+
+// rfc_checklist.md numbers its rows 1-58 and splits two: 36b is extra, 45 is 45a and 45b.
+const std::vector<std::string_view>& ChecklistRows() {
+  // The views point into `storage`, which lives as long as the process.
+  static std::vector<std::string>* storage = new std::vector<std::string>();
+  static const std::vector<std::string_view>* rows = [] {
+    for (int i = 1; i <= 58; ++i) {
+      if (i == 45) {
+        storage->push_back("45a");
+        storage->push_back("45b");
+        continue;
+      }
+      storage->push_back(std::to_string(i));
+      if (i == 36) storage->push_back("36b");
+    }
+    return new std::vector<std::string_view>(storage->begin(), storage->end());
+  }();
+  return *rows;
+}
+
+}  // namespace shakedown

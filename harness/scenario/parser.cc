@@ -1,0 +1,687 @@
+#include "harness/scenario/parser.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "harness/scenario/guards.h"
+#include "harness/scenario/hints.h"
+#include "harness/scenario/json_reader.h"
+#include "harness/scenario/json_text.h"
+#include "harness/scenario/keys.h"
+
+namespace shakedown {
+namespace {
+
+using Json = nlohmann::json;
+
+// Limits that keep a vector (or a fuzz input) from asking the peer for absurd work.
+constexpr uint64_t kMaxRepeat = 100000;            // alert floods (CVE-2016-8610) need thousands
+constexpr uint64_t kMaxFragment = 0xffff;          // a record length is a uint16
+constexpr uint64_t kMaxTruncate = (1u << 24) + 3;  // a whole handshake message
+constexpr uint64_t kMaxSilenceMs = 60000;
+constexpr size_t kMaxIdLength = 128;
+constexpr size_t kMaxServerName = 255;
+constexpr uint64_t kMaxAttack = 37;  // rows of reference/attacks.md
+
+bool IsDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// "RFC5246", "RFC5246 7.4.1.2", "RFC5246 App. E.1", "checklist:17", "CVE-2014-0224",
+// "attack:1". Empty when valid, else the reason.
+std::string CheckRef(std::string_view ref) {
+  if (ref.substr(0, 3) == "RFC") {
+    std::string_view rest = ref.substr(3);
+    size_t space = rest.find(' ');
+    std::string_view number = rest.substr(0, space);
+    if (!IsDigits(number) || number.size() > 5) return "an RFC ref is \"RFC<number> <section>\"";
+    if (space == std::string_view::npos) return "";
+    std::string_view section = rest.substr(space + 1);
+    bool ok = !section.empty() && section.front() != ' ' && section.back() != ' ';
+    for (char c : section) {
+      bool allowed = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                     c == '.' || c == ' ';
+      ok = ok && allowed;
+    }
+    if (!ok) return "an RFC section is letters, digits, dots and single spaces";
+    return "";
+  }
+  if (ref.substr(0, 10) == "checklist:") {
+    std::string_view row = ref.substr(10);
+    const auto& rows = ChecklistRows();
+    if (std::find(rows.begin(), rows.end(), row) == rows.end()) {
+      return "rfc_checklist.md has no row " + Quote(row) + " (rows 1-58, 36b, 45a, 45b)";
+    }
+    return "";
+  }
+  if (ref.substr(0, 4) == "CVE-") {
+    std::string_view rest = ref.substr(4);
+    size_t dash = rest.find('-');
+    if (dash != 4 || !IsDigits(rest.substr(0, 4)) || !IsDigits(rest.substr(5)) ||
+        rest.size() - 5 < 4 || rest.size() - 5 > 7) {
+      return "a CVE ref is \"CVE-YYYY-NNNN\"";
+    }
+    return "";
+  }
+  if (ref.substr(0, 7) == "attack:") {
+    std::string_view n = ref.substr(7);
+    if (!IsDigits(n) || n.size() > 3 || n.front() == '0' ||
+        std::stoul(std::string(n)) > kMaxAttack) {
+      return "attacks.md has rows 1-" + std::to_string(kMaxAttack);
+    }
+    return "";
+  }
+  return "a ref is \"RFC<number> <section>\", \"checklist:<row>\", \"CVE-YYYY-NNNN\" or "
+         "\"attack:<row>\"";
+}
+
+bool ValidId(std::string_view id) {
+  if (id.empty() || id.size() > kMaxIdLength) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+  });
+}
+
+// The structure on top of JsonReader's typed values. `role_` is the target's, read first:
+// several rules (who sends what, who speaks first) depend on it.
+class VectorParser : public JsonReader {
+ public:
+  using JsonReader::JsonReader;
+
+  std::optional<Scenario> Parse(const Json& doc);
+
+ private:
+  bool ParsePeer(const Json& j, const std::string& path, PeerConfig* out);
+  bool ParseTarget(const Json& j, const std::string& path, TargetConfig* out);
+  bool ParseSteps(const Json& j, const std::string& path, std::vector<Step>* out);
+  bool ParseStep(const Json& j, const std::string& path, Step* out);
+  bool ParseSend(const Json& j, const std::string& path, SendStep* out);
+  bool ParseExpect(const Json& j, const std::string& path, Expectation* out);
+  bool ParseExpectedMessages(const Json& j, const std::string& path, std::vector<MessageName>* out);
+  bool CheckOrder(const ConnectionScript& connection);
+
+  Side role_ = Side::kServer;
+};
+
+bool VectorParser::ParsePeer(const Json& j, const std::string& path, PeerConfig* out) {
+  if (!CheckKeys(j, path, kPeerKeys, "peer")) return false;
+  std::vector<uint64_t> list;
+  if (j.contains("cipher_suites")) {
+    if (!GetRegistryList(j["cipher_suites"], Child(path, "cipher_suites"), Registry::kCipherSuite,
+                         false, &list)) {
+      return false;
+    }
+    out->cipher_suites.assign(list.begin(), list.end());
+  }
+  if (j.contains("groups")) {
+    if (!GetRegistryList(j["groups"], Child(path, "groups"), Registry::kNamedGroup, false, &list)) {
+      return false;
+    }
+    out->groups.clear();
+    for (uint64_t v : list) out->groups.push_back(static_cast<NamedGroup>(v));
+  }
+  if (j.contains("signature_schemes")) {
+    if (!GetRegistryList(j["signature_schemes"], Child(path, "signature_schemes"),
+                         Registry::kSignatureScheme, false, &list)) {
+      return false;
+    }
+    out->signature_schemes.clear();
+    for (uint64_t v : list) out->signature_schemes.push_back(static_cast<SignatureScheme>(v));
+  }
+  if (j.contains("certificate") &&
+      !GetConfigChoice(j["certificate"], Child(path, "certificate"),
+                       {CertificateKey::kRsa, CertificateKey::kEcdsa, CertificateKey::kNone},
+                       &out->certificate)) {
+    return false;
+  }
+  if (j.contains("extended_master_secret") &&
+      !GetBool(j["extended_master_secret"], Child(path, "extended_master_secret"),
+               &out->extended_master_secret)) {
+    return false;
+  }
+  if (j.contains("renegotiation_info") &&
+      !GetBool(j["renegotiation_info"], Child(path, "renegotiation_info"),
+               &out->renegotiation_info)) {
+    return false;
+  }
+  if (j.contains("session_ticket") &&
+      !GetBool(j["session_ticket"], Child(path, "session_ticket"), &out->session_ticket)) {
+    return false;
+  }
+  if (j.contains("server_name")) {
+    if (!GetString(j["server_name"], Child(path, "server_name"), &out->server_name)) return false;
+    if (out->server_name.size() > kMaxServerName) {
+      return Fail(Child(path, "server_name"), "longer than 255 bytes");
+    }
+  }
+  if (j.contains("version")) {
+    uint64_t v = 0;
+    if (!GetVersion(j["version"], Child(path, "version"), &v)) return false;
+    out->version = static_cast<ProtocolVersion>(v);
+  }
+  return true;
+}
+
+bool VectorParser::ParseTarget(const Json& j, const std::string& path, TargetConfig* out) {
+  if (!CheckKeys(j, path, kTargetKeys, "target")) return false;
+  if (j.contains("certificate")) {
+    if (!GetConfigChoice(j["certificate"], Child(path, "certificate"),
+                         {CertificateKey::kRsa, CertificateKey::kEcdsa, CertificateKey::kNone},
+                         &out->certificate)) {
+      return false;
+    }
+    if (out->certificate == CertificateKey::kNone && role_ == Side::kServer) {
+      return Fail(Child(path, "certificate"),
+                  "a server target needs a certificate (\"rsa\" or \"ecdsa\"); \"none\" is for "
+                  "client targets without a client certificate");
+    }
+  }
+  if (j.contains("client_auth")) {
+    if (!GetConfigChoice(
+            j["client_auth"], Child(path, "client_auth"),
+            {ClientAuthMode::kNone, ClientAuthMode::kOptional, ClientAuthMode::kRequired},
+            &out->client_auth)) {
+      return false;
+    }
+    if (out->client_auth != ClientAuthMode::kNone && role_ == Side::kClient) {
+      return Fail(Child(path, "client_auth"),
+                  "client_auth configures a server target; for a client target, the peer "
+                  "server sends CertificateRequest");
+    }
+  }
+  if (j.contains("cipher_suites")) {
+    std::vector<uint64_t> list;
+    if (!GetRegistryList(j["cipher_suites"], Child(path, "cipher_suites"), Registry::kCipherSuite,
+                         false, &list)) {
+      return false;
+    }
+    out->cipher_suites.assign(list.begin(), list.end());
+  }
+  if (j.contains("session_tickets") &&
+      !GetBool(j["session_tickets"], Child(path, "session_tickets"), &out->session_tickets)) {
+    return false;
+  }
+  if (j.contains("extended_master_secret") &&
+      !GetConfigChoice(j["extended_master_secret"], Child(path, "extended_master_secret"),
+                       {EmsPolicy::kEnabled, EmsPolicy::kRequired, EmsPolicy::kDisabled},
+                       &out->extended_master_secret)) {
+    return false;
+  }
+  return true;
+}
+
+bool VectorParser::ParseSend(const Json& j, const std::string& path, SendStep* out) {
+  if (!CheckKeys(j, path, kSendStepKeys, "a send step")) return false;
+  if (!GetMessage(j["send"], Child(path, "send"), &out->message)) return false;
+  const MessageName m = out->message;
+  const std::string name(MessageNameString(m));
+
+  if (m == MessageName::kRaw) {
+    // Raw bytes go to the wire as they are: nothing to edit, frame or protect.
+    for (std::string_view key : {"set", "corrupt", "fragment", "coalesce", "record_type",
+                                 "record_version", "protect", "corrupt_record", "data"}) {
+      if (j.contains(std::string(key))) {
+        return Fail(Child(path, key), "Raw bytes are written to the wire as they are; " +
+                                          Quote(key) +
+                                          " does not apply (write the bytes you "
+                                          "want in \"hex\")");
+      }
+    }
+    if (!Require(j, path, "hex")) return false;
+    if (!GetHex(j["hex"], Child(path, "hex"), &out->raw)) return false;
+    if (out->raw.empty()) return Fail(Child(path, "hex"), "a Raw step sends at least one byte");
+  } else if (m == MessageName::kApplicationData) {
+    if (j.contains("hex") && j.contains("data")) {
+      return Fail(path, "give the payload as \"data\" (text) or \"hex\", not both");
+    }
+    if (j.contains("hex") && !GetHex(j["hex"], Child(path, "hex"), &out->raw)) return false;
+    if (j.contains("data")) {
+      std::string text;
+      if (!GetString(j["data"], Child(path, "data"), &text)) return false;
+      out->raw.assign(text.begin(), text.end());
+    }
+  } else {
+    for (std::string_view key : {"hex", "data"}) {
+      if (j.contains(std::string(key))) {
+        return Fail(Child(path, key), Quote(key) + " is only for Raw and ApplicationData; change " +
+                                          name + " with \"set\" or \"corrupt\"");
+      }
+    }
+  }
+
+  if (j.contains("set") && !GetEdits(m, j["set"], Child(path, "set"), false, &out->set)) {
+    return false;
+  }
+  if (m == MessageName::kAlert &&
+      std::none_of(out->set.begin(), out->set.end(),
+                   [](const FieldEdit& e) { return e.field == "description"; })) {
+    return Fail(path,
+                "an Alert send needs \"set\": {\"description\": ...} (and \"level\", "
+                "fatal by default)");
+  }
+
+  if (j.contains("corrupt")) {
+    const std::string cpath = Child(path, "corrupt");
+    const Json& c = j["corrupt"];
+    if (!CheckKeys(c, cpath, kCorruptKeys, "corrupt")) return false;
+    if (c.empty()) return Fail(cpath, "corrupt needs at least one of xor, truncate, append");
+    if (c.contains("xor")) {
+      BytesXor x;
+      if (!GetBytesXor(c["xor"], Child(cpath, "xor"), &x)) return false;
+      out->corrupt.xor_bytes = std::move(x);
+    }
+    if (c.contains("truncate")) {
+      uint64_t n = 0;
+      if (!GetUint(c["truncate"], Child(cpath, "truncate"), 0, kMaxTruncate, &n)) return false;
+      out->corrupt.truncate = static_cast<size_t>(n);
+    }
+    if (c.contains("append")) {
+      if (!GetHex(c["append"], Child(cpath, "append"), &out->corrupt.append)) return false;
+      if (out->corrupt.append.empty()) {
+        return Fail(Child(cpath, "append"), "nothing to append (leave the key out)");
+      }
+    }
+  }
+
+  uint64_t n = 0;
+  if (j.contains("fragment")) {
+    if (!GetUint(j["fragment"], Child(path, "fragment"), 1, kMaxFragment, &n)) return false;
+    out->record.fragment = static_cast<size_t>(n);
+  }
+  if (j.contains("coalesce") &&
+      !GetBool(j["coalesce"], Child(path, "coalesce"), &out->record.coalesce_with_next)) {
+    return false;
+  }
+  if (out->record.coalesce_with_next && out->record.fragment) {
+    return Fail(Child(path, "coalesce"),
+                "a step either fragments its message or coalesces it with the next, not both");
+  }
+  if (j.contains("record_type")) {
+    if (!GetRegistryValue(j["record_type"], Child(path, "record_type"), Registry::kContentType,
+                          0xff, &n)) {
+      return false;
+    }
+    out->record.content_type = static_cast<uint8_t>(n);
+  }
+  if (j.contains("record_version")) {
+    if (!GetVersion(j["record_version"], Child(path, "record_version"), &n)) return false;
+    out->record.version = static_cast<uint16_t>(n);
+  }
+  if (j.contains("protect")) {
+    bool protect = false;
+    if (!GetBool(j["protect"], Child(path, "protect"), &protect)) return false;
+    out->record.protect = protect;
+  }
+  if (j.contains("corrupt_record")) {
+    const std::string cpath = Child(path, "corrupt_record");
+    const Json& c = j["corrupt_record"];
+    if (!CheckKeys(c, cpath, kXorValueKeys, "corrupt_record")) return false;
+    if (!c.contains("xor")) return Fail(cpath, "corrupt_record needs \"xor\"");
+    BytesXor x;
+    if (!GetBytesXor(c["xor"], Child(cpath, "xor"), &x)) return false;
+    out->record.corrupt_record = std::move(x);
+  }
+  if (j.contains("repeat")) {
+    if (!GetUint(j["repeat"], Child(path, "repeat"), 1, kMaxRepeat, &n)) return false;
+    out->repeat = static_cast<int>(n);
+  }
+  return true;
+}
+
+bool VectorParser::ParseExpectedMessages(const Json& j, const std::string& path,
+                                         std::vector<MessageName>* out) {
+  if (!j.is_array()) return Fail(path, "expected an array of message names, got " + TypeName(j));
+  if (j.empty()) return Fail(path, "expects no message; list at least one");
+  for (size_t i = 0; i < j.size(); ++i) {
+    const std::string item_path = Child(path, i);
+    MessageName m;
+    if (!GetMessage(j[i], item_path, &m)) return false;
+    if (m == MessageName::kRaw) {
+      return Fail(item_path, "Raw is send-only: the peer decodes what the target sends");
+    }
+    if (m == MessageName::kAlert) {
+      return Fail(item_path, "expect an alert with {\"alert\": [names]}, not as a message");
+    }
+    if (!SentBy(role_, m)) {
+      return Fail(item_path, "a " + std::string(SideName(role_)) + " never sends " +
+                                 std::string(MessageNameString(m)) +
+                                 " (RFC 5246 7.4): the target cannot be expected to");
+    }
+    out->push_back(m);
+  }
+  return true;
+}
+
+bool VectorParser::ParseExpect(const Json& j, const std::string& path, Expectation* out) {
+  if (j.is_string()) {
+    if (j.get_ref<const std::string&>() == "close") {
+      out->close = true;
+      return true;
+    }
+    std::string hint;
+    if (ParseMessageName(j.get_ref<const std::string&>())) {
+      hint = "; for one message write [" + Quote(j.get_ref<const std::string&>()) + "]";
+    }
+    return Fail(path, "unknown expectation " + Show(j) +
+                          ": write \"close\", a list of messages, or an object" + hint);
+  }
+  if (j.is_array()) return ParseExpectedMessages(j, path, &out->messages);
+  if (!CheckKeys(j, path, kExpectationKeys, "an expectation")) return false;
+
+  const bool messages = j.contains("messages");
+  const bool alert = j.contains("alert");
+  const bool silence = j.contains("silence_ms");
+  if (static_cast<int>(messages) + alert + silence != 1) {
+    return Fail(path, messages + alert + silence == 0
+                          ? "an expectation needs one of \"messages\", \"alert\", \"silence_ms\""
+                          : "an expectation has exactly one of \"messages\", \"alert\", "
+                            "\"silence_ms\"");
+  }
+  if (!messages && j.contains("optional")) {
+    return Fail(Child(path, "optional"), "\"optional\" names some of \"messages\"");
+  }
+  if (!messages && j.contains("check")) {
+    return Fail(Child(path, "check"), "\"check\" applies to the first of \"messages\"");
+  }
+  if (!alert) {
+    for (std::string_view key : {"or_close", "level"}) {
+      if (j.contains(std::string(key))) {
+        return Fail(Child(path, key), Quote(key) + " qualifies an \"alert\" expectation");
+      }
+    }
+  }
+  if (messages) {
+    if (!ParseExpectedMessages(j["messages"], Child(path, "messages"), &out->messages)) {
+      return false;
+    }
+    if (j.contains("check") &&
+        !GetEdits(out->messages.front(), j["check"], Child(path, "check"), true, &out->check)) {
+      return false;
+    }
+    if (j.contains("optional")) {
+      const std::string opath = Child(path, "optional");
+      std::vector<MessageName> names;
+      if (!ParseExpectedMessages(j["optional"], opath, &names)) return false;
+      for (size_t i = 0; i < names.size(); ++i) {
+        const std::vector<MessageName>& m = out->messages;
+        auto at = std::find(m.begin(), m.end(), names[i]);
+        if (at == m.end()) {
+          return Fail(Child(opath, i), Quote(MessageNameString(names[i])) +
+                                           " is not one of the expected \"messages\"");
+        }
+        if (at == m.begin() || at + 1 == m.end()) {
+          return Fail(Child(opath, i),
+                      Quote(MessageNameString(names[i])) +
+                          " is the first or the last expected message: only a message "
+                          "between two required ones can be optional");
+        }
+        if (!out->optional.insert(names[i]).second) {
+          return Fail(Child(opath, i), Quote(MessageNameString(names[i])) + " is listed twice");
+        }
+      }
+    }
+    return true;
+  }
+  if (silence) {
+    uint64_t ms = 0;
+    if (!GetUint(j["silence_ms"], Child(path, "silence_ms"), 1, kMaxSilenceMs, &ms)) return false;
+    out->silence_ms = static_cast<int>(ms);
+    return true;
+  }
+  const std::string apath = Child(path, "alert");
+  const Json& a = j["alert"];
+  if (!a.is_array()) {
+    return Fail(apath, "expected a list of alert names, got " + TypeName(a));
+  }
+  if (a.empty()) return Fail(apath, "no alert listed; for a bare close write \"close\"");
+  for (size_t i = 0; i < a.size(); ++i) {
+    uint64_t v = 0;
+    if (!GetRegistryValue(a[i], Child(apath, i), Registry::kAlertDescription, 0xff, &v)) {
+      return false;
+    }
+    // RFC 5246 7.2.2: these MUST NOT be sent (checklist 11), so no vector may expect them.
+    if (v == 21 || v == 41 || v == 60) {
+      return Fail(Child(apath, i), std::string(*AlertName(static_cast<uint8_t>(v))) +
+                                       " must never be sent (RFC 5246 7.2.2, checklist:11)");
+    }
+    if (!out->alerts.insert(static_cast<AlertDescription>(v)).second) {
+      return Fail(Child(apath, i), "alert listed twice");
+    }
+  }
+  if (j.contains("or_close") && !GetBool(j["or_close"], Child(path, "or_close"), &out->close)) {
+    return false;
+  }
+  if (j.contains("level")) {
+    std::string level;
+    if (!GetChoice(j["level"], Child(path, "level"), {"fatal", "warning"}, &level)) return false;
+    out->alert_level = level == "fatal" ? AlertLevel::kFatal : AlertLevel::kWarning;
+  }
+  return true;
+}
+
+bool VectorParser::ParseStep(const Json& j, const std::string& path, Step* out) {
+  if (!j.is_object()) return Fail(path, "a step must be an object, got " + TypeName(j));
+  const bool send = j.contains("send");
+  const bool expect = j.contains("expect");
+  if (send && expect) return Fail(path, "a step either sends or expects, not both");
+  if (!send && !expect) {
+    for (const auto& item : j.items()) {
+      // A misspelt "send"/"expect" gets a hint; "set" or "comment" are fine keys, just alone.
+      const auto& send_keys = Keys(kSendStepKeys);
+      if (std::find(send_keys.begin(), send_keys.end(), item.key()) != send_keys.end()) continue;
+      std::string hint = Suggest(item.key(), {"send", "expect"});
+      if (!hint.empty())
+        return Fail(Child(path, item.key()), "unknown key " + Quote(item.key()) + hint);
+    }
+    return Fail(path, "a step needs \"send\" or \"expect\"");
+  }
+  if (j.contains("comment") && !GetString(j["comment"], Child(path, "comment"), &out->comment)) {
+    return false;
+  }
+  out->json_path = path;
+  if (send) {
+    SendStep step;
+    if (!ParseSend(j, path, &step)) return false;
+    out->action = std::move(step);
+    return true;
+  }
+  if (!CheckKeys(j, path, kExpectStepKeys, "an expect step")) return false;
+  Expectation expectation;
+  if (!ParseExpect(j["expect"], Child(path, "expect"), &expectation)) return false;
+  out->action = std::move(expectation);
+  return true;
+}
+
+bool VectorParser::ParseSteps(const Json& j, const std::string& path, std::vector<Step>* out) {
+  if (!j.is_array()) return Fail(path, "steps must be an array, got " + TypeName(j));
+  if (j.empty()) return Fail(path, "no steps");
+  for (size_t i = 0; i < j.size(); ++i) {
+    Step step;
+    if (!ParseStep(j[i], Child(path, i), &step)) return false;
+    out->push_back(std::move(step));
+  }
+  return true;
+}
+
+bool VectorParser::CheckOrder(const ConnectionScript& connection) {
+  const std::vector<Step>& steps = connection.steps;
+  const Step& first = steps.front();
+  if (role_ == Side::kServer && !std::holds_alternative<SendStep>(first.action)) {
+    return Fail(first.json_path,
+                "the target is a server: it speaks only after the peer does, so a connection "
+                "starts with a send step (normally ClientHello)");
+  }
+  if (role_ == Side::kClient) {
+    const auto* e = std::get_if<Expectation>(&first.action);
+    if (e == nullptr || e->messages.empty() || e->messages.front() != MessageName::kClientHello) {
+      return Fail(first.json_path,
+                  "the target is a client: it speaks first, so a connection starts with "
+                  "{\"expect\": [\"ClientHello\", ...]}");
+    }
+  }
+  for (size_t i = 0; i < steps.size(); ++i) {
+    if (const auto* send = std::get_if<SendStep>(&steps[i].action)) {
+      if (!send->record.coalesce_with_next) continue;
+      const SendStep* next =
+          i + 1 < steps.size() ? std::get_if<SendStep>(&steps[i + 1].action) : nullptr;
+      if (next == nullptr || next->message == MessageName::kRaw) {
+        return Fail(Child(steps[i].json_path, "coalesce"),
+                    "coalesce shares a record with the next step, which must be a send of a "
+                    "message (not Raw)");
+      }
+      continue;
+    }
+    const auto& e = std::get<Expectation>(steps[i].action);
+    const bool ends = (e.messages.empty() && e.alerts.empty() && e.close && !e.silence_ms) ||
+                      (!e.alerts.empty() && e.alert_level == AlertLevel::kFatal);
+    if (ends && i + 1 < steps.size()) {
+      return Fail(steps[i + 1].json_path,
+                  "step after the connection closed (the step before expects a close or a "
+                  "fatal alert); start another connection for more");
+    }
+  }
+  return true;
+}
+
+std::optional<Scenario> VectorParser::Parse(const Json& doc) {
+  Scenario s;
+  s.source = file();
+  s.topic = TopicForPath(file());
+  if (!doc.is_object()) {
+    Fail("", "a vector is a JSON object, got " + TypeName(doc));
+    return std::nullopt;
+  }
+  if (!CheckKeys(doc, "", kVectorKeys, "the vector")) return std::nullopt;
+  for (std::string_view key : {"id", "title", "refs", "target_role"}) {
+    if (!Require(doc, "", key)) return std::nullopt;
+  }
+  if (doc.contains("$schema")) {
+    std::string ignored;
+    if (!GetString(doc["$schema"], "/$schema", &ignored)) return std::nullopt;
+  }
+  if (!GetString(doc["id"], "/id", &s.id)) return std::nullopt;
+  if (!ValidId(s.id)) {
+    Fail("/id", "an id is 1-128 characters of a-z 0-9 . _ - (got " + Quote(s.id) + ")");
+    return std::nullopt;
+  }
+  if (!GetString(doc["title"], "/title", &s.title)) return std::nullopt;
+  if (s.title.empty()) {
+    Fail("/title", "the title is empty");
+    return std::nullopt;
+  }
+  const Json& refs = doc["refs"];
+  if (!refs.is_array()) {
+    Fail("/refs", "refs must be an array of strings, got " + TypeName(refs));
+    return std::nullopt;
+  }
+  if (refs.empty()) {
+    Fail("/refs", "a vector needs at least one ref (RFC section, checklist row, CVE, attack)");
+    return std::nullopt;
+  }
+  for (size_t i = 0; i < refs.size(); ++i) {
+    std::string ref;
+    if (!GetString(refs[i], Child("/refs", i), &ref)) return std::nullopt;
+    std::string problem = CheckRef(ref);
+    if (!problem.empty()) {
+      Fail(Child("/refs", i), "bad ref " + Quote(ref) + ": " + problem);
+      return std::nullopt;
+    }
+    if (std::find(s.refs.begin(), s.refs.end(), ref) != s.refs.end()) {
+      Fail(Child("/refs", i), "ref " + Quote(ref) + " is listed twice");
+      return std::nullopt;
+    }
+    s.refs.push_back(ref);
+  }
+  std::string role;
+  if (!GetChoice(doc["target_role"], "/target_role", {"server", "client"}, &role)) {
+    return std::nullopt;
+  }
+  s.role = role == "server" ? Side::kServer : Side::kClient;
+  role_ = s.role;
+  if (doc.contains("notes") && !GetString(doc["notes"], "/notes", &s.notes)) return std::nullopt;
+  if (doc.contains("peer") && !ParsePeer(doc["peer"], "/peer", &s.peer)) return std::nullopt;
+  if (doc.contains("target") && !ParseTarget(doc["target"], "/target", &s.target)) {
+    return std::nullopt;
+  }
+
+  const bool single = doc.contains("steps");
+  const bool multi = doc.contains("connections");
+  if (single == multi) {
+    Fail("", single ? "give \"steps\" (one connection) or \"connections\", not both"
+                    : "missing key \"steps\" (or \"connections\")");
+    return std::nullopt;
+  }
+  if (single) {
+    ConnectionScript connection;
+    if (!ParseSteps(doc["steps"], "/steps", &connection.steps)) return std::nullopt;
+    if (!CheckOrder(connection)) return std::nullopt;
+    s.connections.push_back(std::move(connection));
+  } else {
+    const Json& list = doc["connections"];
+    if (!list.is_array()) {
+      Fail("/connections", "connections must be an array, got " + TypeName(list));
+      return std::nullopt;
+    }
+    if (list.empty()) {
+      Fail("/connections", "no connections");
+      return std::nullopt;
+    }
+    for (size_t i = 0; i < list.size(); ++i) {
+      const std::string cpath = Child("/connections", i);
+      ConnectionScript connection;
+      if (!CheckKeys(list[i], cpath, kConnectionKeys, "a connection")) return std::nullopt;
+      if (!Require(list[i], cpath, "steps")) return std::nullopt;
+      if (list[i].contains("resume") &&
+          !GetBool(list[i]["resume"], Child(cpath, "resume"), &connection.resume)) {
+        return std::nullopt;
+      }
+      if (i == 0 && connection.resume) {
+        Fail(Child(cpath, "resume"), "the first connection has no earlier session to resume");
+        return std::nullopt;
+      }
+      if (!ParseSteps(list[i]["steps"], Child(cpath, "steps"), &connection.steps)) {
+        return std::nullopt;
+      }
+      if (!CheckOrder(connection)) return std::nullopt;
+      s.connections.push_back(std::move(connection));
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+Parsed ParseScenarioDocument(const Json& doc, const std::string& source_name) {
+  VectorParser parser(source_name);
+  Parsed out;
+  out.scenario = parser.Parse(doc);
+  if (!out.scenario) out.error = parser.error();
+  return out;
+}
+
+Parsed ParseGuardedJsonText(std::string_view text, const std::string& source_name) {
+  Json doc;
+  if (std::optional<LoadError> error = ParseGuardedJson(text, source_name, &doc)) {
+    return Parsed{std::nullopt, std::move(error)};
+  }
+  return ParseScenarioDocument(doc, source_name);
+}
+
+Parsed ParseGuardedCborBytes(ByteView cbor, const std::string& source_name) {
+  Json doc;
+  if (std::optional<LoadError> error = ParseGuardedCbor(cbor, source_name, &doc)) {
+    return Parsed{std::nullopt, std::move(error)};
+  }
+  return ParseScenarioDocument(doc, source_name);
+}
+
+Parsed ReadAndParseFile(const std::string& path) {
+  std::string text;
+  if (std::optional<LoadError> error = ReadVectorText(path, &text)) {
+    return Parsed{std::nullopt, std::move(error)};
+  }
+  return ParseGuardedJsonText(text, path);
+}
+
+}  // namespace shakedown
