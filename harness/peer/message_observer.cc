@@ -68,6 +68,10 @@ void MessageObserver::OnRecord(const Record& record, std::vector<WireItem>* item
                      ") does not decrypt: " + opened.status().ToString();
       item.bytes = record.fragment;
       item.wire = std::move(wire);
+      if (c.transcript_unsure) {
+        item.peer_unsure = true;
+        item.summary += " (the peer's own earlier deviation may have left it other keys)";
+      }
       CheckAfterFatal(item);
       items->push_back(std::move(item));
       return;
@@ -448,6 +452,8 @@ void MessageObserver::Handle(const Finished& fin, const HandshakeMessage& m, Wir
     // message.
     if (*expected == fin.verify_data) {
       c.target_finished_verified = true;
+    } else if (c.transcript_unsure) {
+      item->summary += " (not verified: the peer's own deviation left its transcript unsure)";
     } else {
       state_.AddViolation(ViolationRule::kFinishedVerifyData,
                           "expected " + ToHex(*expected) + ", got " + ToHex(fin.verify_data));

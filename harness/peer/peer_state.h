@@ -78,6 +78,11 @@ struct PeerConnection {
   bool table_off = false;  // the exchange left the legal table (the peer deviated)
   RecordReader reader;
   HandshakeFramer framer;
+  // The peer's own handshake bytes, framed as the target frames them: what enters the
+  // transcript when a deviation appends to, truncates or rewrites a message header.
+  HandshakeFramer sent_framer;
+  // The peer deviated in a way it cannot mirror in its transcript (see WireItem::peer_unsure).
+  bool transcript_unsure = false;
   bool reader_failed = false;
   bool fatal_alert_received = false;
   bool own_finished_sent = false;

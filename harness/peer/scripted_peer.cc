@@ -44,6 +44,7 @@ class ScriptedPeerImpl final : public ScriptedPeer {
  private:
   // The legal-order table follows the peer's own steps too, until the peer deviates.
   void TrackOwn(const Outgoing& out, uint8_t record_type);
+  void AddSentToTranscript(ByteView bytes);
   // What sending a message changes once it is out: keys, completion, a pending tamper.
   Status AfterFirstSend(const Outgoing& out);
   // Records: `hold` keeps the payload to coalesce with the next send.
@@ -69,6 +70,7 @@ Result<Bytes> ScriptedPeerImpl::Send(const SendStep& step, const SendStep* next)
     SD_RETURN_IF_ERROR(FlushPending(&out));
     for (int i = 0; i < repeat; ++i) Append(out, raw);
     c.table_off = true;  // bytes the table cannot follow
+    c.transcript_unsure = true;  // nor the transcript: they may hold handshake records
     state_.RefreshView();
     return out;
   }
@@ -79,9 +81,8 @@ Result<Bytes> ScriptedPeerImpl::Send(const SendStep& step, const SendStep* next)
   for (int rep = 0; rep < repeat; ++rep) {
     // RFC 5246 7.4.9: the transcript is every handshake message as sent, HelloRequest
     // excepted (7.4.1.1); a message sent in a record of another type is not one.
-    if (htype && *htype != HandshakeType::kHelloRequest && record_type == kHandshakeRecord) {
-      c.transcript.Add(o.payload);
-    }
+    // Whatever goes out in a handshake record is handshake data to the target, even an alert.
+    if (record_type == kHandshakeRecord) AddSentToTranscript(o.payload);
     TrackOwn(o, record_type);
     bool hold = rep + 1 == repeat && step.record.coalesce_with_next && next != nullptr;
     SD_RETURN_IF_ERROR(Emit(record_type, o.payload, step.record, hold, &out));
@@ -89,6 +90,19 @@ Result<Bytes> ScriptedPeerImpl::Send(const SendStep& step, const SendStep* next)
   }
   state_.RefreshView();
   return out;
+}
+
+// The messages the target receives are the ones its framer cuts from the bytes, not the
+// steps: after an `append` the extra bytes start the next message, after a `truncate` the
+// next step's bytes complete this one. So the peer frames what it sends the same way, and
+// only whole messages enter its transcript (its keys with EMS and its Finished follow what
+// the target actually hashed).
+void ScriptedPeerImpl::AddSentToTranscript(ByteView bytes) {
+  PeerConnection& c = state_.conn();
+  if (!c.sent_framer.AddFragment(bytes).ok()) return;  // the target refuses it the same way
+  while (std::optional<HandshakeMessage> m = c.sent_framer.Next()) {
+    if (!m->is(HandshakeType::kHelloRequest)) c.transcript.Add(m->encoded);
+  }
 }
 
 std::vector<WireItem> ScriptedPeerImpl::Receive(ByteView bytes) {
@@ -151,6 +165,9 @@ Status ScriptedPeerImpl::AfterFirstSend(const Outgoing& o) {
       // exchange yet (an early-CCS vector) there are no keys: the CCS is sent anyway and the
       // peer keeps writing plaintext, as a real early-CCS attacker would.
       state_.InstallWriteProtection();
+      // A message cut before the CCS never completes at the target (RFC 5246 7.1 and
+      // checklist 5: it refuses handshake bytes across a key change).
+      c.sent_framer = HandshakeFramer();
       break;
     case MessageName::kFinished:
       c.own_finished_sent = true;
@@ -215,6 +232,8 @@ Status ScriptedPeerImpl::Frame(uint8_t type, ByteView payload, const RecordOptio
                                         static_cast<ProtocolVersion>(version), r.fragment));
     }
     if (options.corrupt_record) {
+      // A flipped plaintext handshake byte enters the target's transcript, not the peer's.
+      if (!protect && type == kHandshakeRecord) c.transcript_unsure = true;
       // After protection: the bytes the target must authenticate are what is damaged.
       SD_RETURN_IF_ERROR(ApplyXor(*options.corrupt_record, &r.fragment, "corrupt_record"));
     }

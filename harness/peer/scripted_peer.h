@@ -50,6 +50,11 @@ struct WireItem {
   std::string summary;  // one line, decoded: "ServerHello(version=TLSv1.2, suite=...)"
   Bytes bytes;          // the message (handshake header included) or record body, decrypted
   Bytes wire;           // the record bytes as received (for the trace)
+  // The peer cannot judge this item: a deviation of its own that it cannot follow byte for
+  // byte (a raw step, a bit flip in a plaintext handshake record) may have left its keys or
+  // transcript different from the target's, so a record that does not decrypt is not the
+  // target's fault.
+  bool peer_unsure = false;
 };
 
 // What the peer keeps of a completed handshake to resume it in a later connection of the

@@ -351,7 +351,8 @@ class VectorRun {
         AddTransition(target, MessageName::kChangeCipherSpec);
       }
       pending_.push_back(std::move(item));
-      if (pending_.back().kind == WireItem::Kind::kUndecodable && undecodable == nullptr) {
+      if (pending_.back().kind == WireItem::Kind::kUndecodable && undecodable == nullptr &&
+          !pending_.back().peer_unsure) {
         undecodable = &pending_.back();
       }
     }

@@ -1,0 +1,114 @@
+#include "harness/fuzz/scenario_fuzz_target.h"
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "harness/scenario/loader.h"
+
+namespace shakedown {
+namespace {
+
+std::unique_ptr<ScenarioFuzzTarget> Make(Side role) {
+  ScenarioFuzzTarget::Options o;
+  o.role = role;
+  Result<std::unique_ptr<ScenarioFuzzTarget>> t = ScenarioFuzzTarget::Create(o);
+  EXPECT_TRUE(t.ok()) << t.status().ToString();
+  return std::move(t).value();
+}
+
+TEST(ScenarioFuzzTarget, FallbacksCompleteAgainstTheReference) {
+  for (Side role : {Side::kServer, Side::kClient}) {
+    auto target = Make(role);
+    FuzzOutcome out = target->RunScenario(target->fallback());
+    EXPECT_EQ(out.kind, FuzzOutcome::Kind::kPassed) << out.result.rule << out.result.message;
+    EXPECT_FALSE(out.pairs.empty());
+    for (size_t p : out.pairs) EXPECT_TRUE(target->pairs().IsLegal(p));
+  }
+}
+
+TEST(ScenarioFuzzTarget, SkipsWhatItCannotRun) {
+  auto target = Make(Side::kServer);
+  Bytes garbage = {0xff, 0x00, 0x13};
+  EXPECT_EQ(target->RunInput(garbage).kind, FuzzOutcome::Kind::kSkipped);
+  auto client = Make(Side::kClient);
+  FuzzOutcome other = target->RunScenario(client->fallback());
+  EXPECT_EQ(other.kind, FuzzOutcome::Kind::kSkipped);
+  EXPECT_NE(other.why_skipped.find("client target"), std::string::npos);
+  Scenario big = target->fallback();
+  while (big.connections[0].steps.size() <= target->limits().max_steps) {
+    big.connections[0].steps.push_back(big.connections[0].steps[0]);
+  }
+  EXPECT_EQ(target->RunScenario(big).kind, FuzzOutcome::Kind::kSkipped);
+}
+
+// The reference engine is correct: no seed and no mutation of one is a finding. (If this
+// fails, either the engine or the oracle has a bug: both are worth a look.)
+TEST(ScenarioFuzzTarget, SeedsAndTheirMutationsFindNothingInTheReference) {
+  auto server = Make(Side::kServer);
+  auto client = Make(Side::kClient);
+  TreeLoad tree = LoadScenarioTree({"vectors/conformance"});
+  ScenarioMutator mutator;
+  int ran = 0;
+  uint64_t seed = 1;
+  for (size_t i = 0; i < tree.vectors.size(); i += 5) {
+    ASSERT_TRUE(tree.vectors[i].ok());
+    Scenario s = *tree.vectors[i].scenario;
+    ScenarioFuzzTarget& t = s.role == Side::kServer ? *server : *client;
+    for (int round = 0; round < 3; ++round) {
+      FuzzOutcome out = t.RunScenario(s);
+      EXPECT_NE(out.kind, FuzzOutcome::Kind::kFinding)
+          << s.id << " (round " << round << "): " << out.result.rule << ": "
+          << out.result.message << "\n" << SerializeScenarioJson(s);
+      ran += out.kind == FuzzOutcome::Kind::kPassed;
+      mutator.Mutate(&s, seed++);
+    }
+  }
+  EXPECT_GT(ran, 300);
+}
+
+// A target that breaks an invariant is a finding, with the rule.
+class TwoFatalAlerts final : public Target {
+  class Conn final : public TargetConnection {
+   public:
+    Status Write(ByteView) override {
+      written_ = true;
+      return Status::Ok();
+    }
+    ReadResult Read(Deadline) override {
+      ReadResult r;
+      if (!written_ || sent_) return r;  // silent
+      sent_ = true;
+      r.kind = ReadResult::Kind::kData;
+      r.data = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28, 0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28};
+      return r;
+    }
+    void Close() override {}
+    bool instant() const override { return true; }
+
+   private:
+    bool written_ = false, sent_ = false;
+  };
+
+ public:
+  Result<std::unique_ptr<TargetConnection>> Connect(const Scenario&, size_t) override {
+    return std::unique_ptr<TargetConnection>(new Conn());
+  }
+  std::string describe() const override { return "two-fatal-alerts"; }
+};
+
+TEST(ScenarioFuzzTarget, AnInvariantBrokenIsAFinding) {
+  ScenarioFuzzTarget::Options o;
+  Result<std::unique_ptr<ScenarioFuzzTarget>> t =
+      ScenarioFuzzTarget::Create(o, std::make_unique<TwoFatalAlerts>());
+  ASSERT_TRUE(t.ok());
+  FuzzOutcome out = (*t)->RunScenario((*t)->fallback());
+  EXPECT_EQ(out.kind, FuzzOutcome::Kind::kFinding);
+  EXPECT_EQ(out.result.rule, "invariant: after fatal alert");
+}
+
+}  // namespace
+}  // namespace shakedown
