@@ -8,7 +8,7 @@ namespace shakedown {
 
 using Json = nlohmann::json;
 
-// The example of the issue and DESIGN.md.
+// The example vector of docs/SCENARIOS.md.
 Json ServerVector() {
   return Json::parse(R"({
     "id": "server.ccs.before-client-key-exchange",
