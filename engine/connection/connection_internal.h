@@ -20,6 +20,7 @@
 #include <variant>
 #include <vector>
 
+#include "engine/base/algorithm.h"
 #include "engine/base/bytes.h"
 #include "engine/base/status.h"
 #include "engine/connection/connection.h"
@@ -40,11 +41,6 @@ namespace shakedown {
 // RFC 5246 7.2: a peer may send warning alerts, but not without end (checklist 14,
 // CVE-2016-8610). BoringSSL allows 4 in a row; so do we.
 inline constexpr int kMaxConsecutiveWarningAlerts = 4;
-
-template <typename T>
-bool Contains(const std::vector<T>& list, const T& value) {
-  return std::find(list.begin(), list.end(), value) != list.end();
-}
 
 Status UnexpectedMessage(std::string message);
 Status HandshakeFailure(std::string message);

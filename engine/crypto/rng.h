@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace shakedown {
 
@@ -49,6 +50,17 @@ class DeterministicRng final : public Botan::RandomNumberGenerator {
   uint64_t seed_;
   std::unique_ptr<Botan::RandomNumberGenerator> impl_;
 };
+
+// A seed from a name (FNV-1a, 64-bit): per-vector and per-connection generators derive their
+// seeds from the vector id, so one run seed reproduces every byte of every vector.
+constexpr uint64_t SeedFromName(std::string_view name) {
+  uint64_t h = 14695981039346656037ull;
+  for (char c : name) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
 
 }  // namespace shakedown
 

@@ -8,15 +8,6 @@ namespace shakedown {
 namespace peer {
 namespace {
 
-uint64_t Fnv1a(std::string_view s) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (char c : s) {
-    h ^= static_cast<uint8_t>(c);
-    h *= 0x100000001b3ull;
-  }
-  return h;
-}
-
 std::vector<uint16_t> DefaultSuites() {
   std::vector<uint16_t> out;
   size_t n = 0;
@@ -51,10 +42,6 @@ bool HasExt(const std::optional<Extensions>& block, ExtensionType type) {
   return block.has_value() && block->Has(type);
 }
 
-bool Contains(const std::vector<uint16_t>& list, uint16_t value) {
-  return std::find(list.begin(), list.end(), value) != list.end();
-}
-
 PeerSetup::PeerSetup(Scenario s, PeerResources r)
     : scenario(std::move(s)), resources(std::move(r)) {
   // The peer plays the side the target does not.
@@ -84,7 +71,7 @@ Status PeerState::StartConnection(size_t index) {
   c.reader.set_accept_any_version(true);
   // One generator per connection, so a connection's bytes do not depend on how many draws
   // earlier connections made.
-  uint64_t salt = Fnv1a(scenario.id) ^ ((index + 1) * 0x9e3779b97f4a7c15ull);
+  uint64_t salt = SeedFromName(scenario.id) ^ ((index + 1) * 0x9e3779b97f4a7c15ull);
   c.rng = std::make_unique<DeterministicRng>(setup.resources.seed ^ salt);
   if (setup.is_client() && scenario.connections[index].resume) c.offer = last_session;
   view = PeerView();

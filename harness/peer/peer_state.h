@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/base/algorithm.h"
 #include "engine/base/bytes.h"
 #include "engine/base/side.h"
 #include "engine/base/status.h"
@@ -151,7 +152,6 @@ struct PeerState {
 // Small helpers both directions use.
 inline ByteView View(const Random& r) { return ByteView(r.data(), r.size()); }
 bool HasExt(const std::optional<Extensions>& block, ExtensionType type);
-bool Contains(const std::vector<uint16_t>& list, uint16_t value);
 
 }  // namespace peer
 }  // namespace shakedown

@@ -18,15 +18,6 @@ namespace {
 constexpr size_t kSessionCacheCapacity = 64;
 constexpr uint64_t kSessionLifetimeSeconds = 24 * 3600;  // RFC 5246 F.1.4's upper limit
 
-uint64_t Fnv1a(const std::string& text) {
-  uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 // Everything of a Config that the SharedContext depends on, as a cache key.
 std::string ContextKey(const Scenario& s) {
   std::string key = s.role == Side::kServer ? "S|" : "C|";
@@ -127,7 +118,7 @@ class ReferenceTarget final : public Target {
     }
     SD_ASSIGN_OR_RETURN(std::shared_ptr<SharedContext> shared, ContextFor(scenario, config));
 
-    uint64_t salt = Fnv1a(scenario.id) ^ (0x9e3779b97f4a7c15ull * (index + 1));
+    uint64_t salt = SeedFromName(scenario.id) ^ (0x9e3779b97f4a7c15ull * (index + 1));
     auto rng = std::make_unique<DeterministicRng>(resources_.seed ^ salt ^ 0x7461726765740000ull);
     Environment env;
     env.rng = rng.get();
@@ -153,7 +144,7 @@ class ReferenceTarget final : public Target {
     std::string key = ContextKey(scenario);
     auto it = contexts_.find(key);
     if (it != contexts_.end()) return it->second;
-    DeterministicRng rng(resources_.seed ^ Fnv1a(key));
+    DeterministicRng rng(resources_.seed ^ SeedFromName(key));
     Result<std::shared_ptr<SharedContext>> ctx = SharedContext::Create(config, rng);
     if (!ctx.ok()) return InternalError("reference target context: " + ctx.status().message());
     contexts_[key] = *ctx;

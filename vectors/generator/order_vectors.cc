@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/base/alert.h"
+#include "engine/base/algorithm.h"
 #include "engine/base/bytes.h"
 #include "engine/state/handshake_table.h"
 #include "engine/wire/registry.h"
@@ -383,10 +384,6 @@ struct Refs {
     if (std::find(list.begin(), list.end(), r) == list.end()) list.push_back(r);
   }
 };
-
-bool Contains(const std::vector<FlowStep>& steps, const FlowStep& s) {
-  return std::find(steps.begin(), steps.end(), s) != steps.end();
-}
 
 struct Judgement {
   std::vector<std::string> refs;
