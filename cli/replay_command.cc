@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -34,13 +35,16 @@ void PrintHex(const std::string& hex) {
   }
 }
 
-Result<Scenario> LoadForReplay(const std::string& path) {
-  if (path.size() > 5 && path.compare(path.size() - 5, 5, ".cbor") == 0) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return InternalError(path + ": cannot read");
-    Bytes data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return ParseScenarioCbor(data, path);
-  }
+// A vector is JSON text; anything else is a fuzz input (canonical CBOR: a .cbor seed or a
+// reproducer libFuzzer wrote, named crash-<sha1>), which `*fuzz_input` reports.
+Result<Scenario> LoadForReplay(const std::string& path, bool* fuzz_input) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return InternalError(path + ": cannot read");
+  Bytes data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t first = 0;
+  while (first < data.size() && std::isspace(data[first])) ++first;
+  *fuzz_input = first == data.size() || data[first] != '{';
+  if (*fuzz_input) return ParseScenarioCbor(data, path);
   return LoadScenarioFile(path);
 }
 
@@ -48,7 +52,8 @@ Result<Scenario> LoadForReplay(const std::string& path) {
 }  // namespace
 
 int RunReplay(const ReplayOptions& options) {
-  Result<Scenario> scenario = LoadForReplay(options.file);
+  bool fuzz_input = false;
+  Result<Scenario> scenario = LoadForReplay(options.file, &fuzz_input);
   if (!scenario.ok()) {
     std::cerr << "shakedown replay: " << scenario.status().message() << "\n";
     return kExitUsage;
@@ -72,7 +77,15 @@ int RunReplay(const ReplayOptions& options) {
   std::cout << "\n";
   if (!s.notes.empty()) std::cout << "  notes: " << TerminalText(s.notes, 2000) << "\n";
 
-  VectorResult r = RunVector(s, **target, setup.options());
+  RunOptions run = setup.options();
+  // A fuzz input's expectations were mutated with the rest: only the invariants judge it,
+  // as they did when the fuzzer ran it.
+  run.judge_expectations = !(fuzz_input || options.invariants_only);
+  if (!run.judge_expectations) {
+    std::cout << "  judged by the invariants only (" << (fuzz_input ? "a fuzz input" : "--invariants-only")
+              << "); the scenario as JSON:\n" << SerializeScenarioJson(s);
+  }
+  VectorResult r = RunVector(s, **target, run);
   int connection = -1;
   int step = -2;
   for (const TraceEntry& t : r.trace) {
@@ -110,12 +123,15 @@ Command AddReplayCommand(CLI::App& app) {
   auto options = std::make_shared<ReplayOptions>();
   CLI::App* cmd = app.add_subcommand(
       "replay",
-      "Run one vector (.json, or a .cbor fuzz input) and print its full decoded trace step "
+      "Run one vector (.json, or a fuzz input: a .cbor seed or a crash-* reproducer) and print "
+      "its full decoded trace step "
       "by step, each expectation, and the verdict. Exit codes: 0 passed, 1 failed, 2 usage "
       "error or a vector that does not load or cannot run.");
   AddTargetOptions(cmd, &options->target);
   cmd->add_option("file", options->file, "The vector")->required();
   cmd->add_flag("--no-hex", options->no_hex, "Decoded summaries only, without the wire bytes");
+  cmd->add_flag("--invariants-only", options->invariants_only,
+                "Judge by the invariants alone, as the fuzzers do (always so for a fuzz input)");
 
   return {cmd, [options] { return RunReplay(*options); }};
 }

@@ -14,6 +14,7 @@ struct ReplayOptions {
   TargetOptions target;
   std::string file;
   bool no_hex = false;  // decoded summaries only
+  bool invariants_only = false;  // as the fuzzers judge (always so for a fuzz input)
 };
 
 int RunReplay(const ReplayOptions& options);

@@ -6,6 +6,7 @@
 #include "cli/bench_command.h"
 #include "cli/command.h"
 #include "cli/connect_command.h"
+#include "cli/fuzz_command.h"
 #include "cli/kat_command.h"
 #include "cli/list_command.h"
 #include "cli/replay_command.h"
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
       shakedown::AddKatCommand(app),
       shakedown::AddServeCommand(app),
       shakedown::AddConnectCommand(app),
+      shakedown::AddFuzzCommand(app),
       shakedown::AddBenchCommand(app),
   };
 

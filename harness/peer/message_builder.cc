@@ -488,6 +488,9 @@ void MessageBuilder::CommitSent(const TypedHandshake& message) {
   // A hello after the handshake (a renegotiation attempt) starts no new handshake here: the
   // negotiated randoms and hellos stay those of the completed one.
   if (c.completed) return;
+  // Nor does a hello sent during the target's turn: the target answers the one it has read
+  // (see PeerState::AddOwnStep) and reads this one after its flight.
+  if (state_.TargetsTurn() || !c.deferred.empty()) return;
   if (const auto* ch = std::get_if<ClientHello>(&message)) {
     c.client_hello = *ch;
     c.client_random = ch->random;

@@ -245,7 +245,7 @@ void MessageObserver::OnHandshake(const HandshakeMessage& m, Bytes wire,
     std::visit([&](const auto& message) { Handle(message, m, &item); }, *parsed);
   } else if (!hello_request) {
     // Undecodable, but sent: the transcript is what crossed the wire (RFC 5246 7.4.9).
-    c.transcript.Add(m.encoded);
+    state_.AddTargetMessage(m.encoded);
   }
   items->push_back(std::move(item));
 }
@@ -256,7 +256,7 @@ void MessageObserver::Handle(const HelloRequest&, const HandshakeMessage&, WireI
 
 void MessageObserver::Handle(const ClientHello& ch, const HandshakeMessage& m, WireItem*) {
   PeerConnection& c = state_.conn();
-  c.transcript.Add(m.encoded);
+  state_.AddTargetMessage(m.encoded);
   c.client_hello = ch;
   c.client_random = ch.random;
   // RFC 7627 5.1 (checklist 55): a client implementing EMS sends it in every ClientHello.
@@ -276,7 +276,7 @@ void MessageObserver::Handle(const ClientHello& ch, const HandshakeMessage& m, W
 
 void MessageObserver::Handle(const ServerHello& sh, const HandshakeMessage& m, WireItem*) {
   PeerConnection& c = state_.conn();
-  c.transcript.Add(m.encoded);
+  state_.AddTargetMessage(m.encoded);
   c.server_hello = sh;
   c.server_random = sh.random;
   c.suite = FindCipherSuite(sh.cipher_suite);
@@ -348,7 +348,7 @@ void MessageObserver::Handle(const ServerHello& sh, const HandshakeMessage& m, W
 void MessageObserver::Handle(const Certificate& cert, const HandshakeMessage& m,
                              WireItem* item) {
   PeerConnection& c = state_.conn();
-  c.transcript.Add(m.encoded);
+  state_.AddTargetMessage(m.encoded);
   c.target_key.reset();
   if (!cert.certificate_list.empty()) {
     auto key = PublicKeyFromCertificate(cert.certificate_list.front());
@@ -364,7 +364,7 @@ void MessageObserver::Handle(const Certificate& cert, const HandshakeMessage& m,
 void MessageObserver::Handle(const ServerKeyExchange& ske, const HandshakeMessage& m,
                              WireItem*) {
   PeerConnection& c = state_.conn();
-  c.transcript.Add(m.encoded);
+  state_.AddTargetMessage(m.encoded);
   if (const auto* ec = std::get_if<EcdhServerParams>(&ske.params)) c.target_ecdhe = *ec;
   if (c.target_key) {
     // RFC 5246 7.4.3: signed over client_random + server_random + params.
@@ -378,12 +378,12 @@ void MessageObserver::Handle(const ServerKeyExchange& ske, const HandshakeMessag
 void MessageObserver::Handle(const CertificateRequest& cr, const HandshakeMessage& m,
                              WireItem*) {
   PeerConnection& c = state_.conn();
-  c.transcript.Add(m.encoded);
+  state_.AddTargetMessage(m.encoded);
   c.certificate_request = cr;
 }
 
 void MessageObserver::Handle(const ServerHelloDone&, const HandshakeMessage& m, WireItem*) {
-  state_.conn().transcript.Add(m.encoded);
+  state_.AddTargetMessage(m.encoded);
 }
 
 void MessageObserver::Handle(const CertificateVerify& cv, const HandshakeMessage& m,
@@ -395,14 +395,14 @@ void MessageObserver::Handle(const CertificateVerify& cv, const HandshakeMessage
         VerifySignature(*c.target_key, cv.algorithm, c.transcript.messages(), cv.signature);
     if (!s.ok()) state_.AddViolation(ViolationRule::kCertificateVerifySignature, s.ToString());
   }
-  c.transcript.Add(m.encoded);
+  state_.AddTargetMessage(m.encoded);
 }
 
 void MessageObserver::Handle(const ClientKeyExchange& cke, const HandshakeMessage& m,
                              WireItem* item) {
   // RFC 7627 4: the session hash ends with this message, so it is in before the master
   // secret.
-  state_.conn().transcript.Add(m.encoded);
+  state_.AddTargetMessage(m.encoded);
   std::string note = AgreeKeyExchange(cke);
   if (!note.empty()) item->summary += " (" + note + ")";
 }
@@ -437,7 +437,7 @@ std::string MessageObserver::AgreeKeyExchange(const ClientKeyExchange& cke) {
 void MessageObserver::Handle(const NewSessionTicket& nst, const HandshakeMessage& m,
                              WireItem*) {
   PeerConnection& c = state_.conn();
-  c.transcript.Add(m.encoded);
+  state_.AddTargetMessage(m.encoded);
   c.ticket = nst.ticket;
 }
 
@@ -459,7 +459,7 @@ void MessageObserver::Handle(const Finished& fin, const HandshakeMessage& m, Wir
                           "expected " + ToHex(*expected) + ", got " + ToHex(fin.verify_data));
     }
   }
-  c.transcript.Add(m.encoded);
+  state_.AddTargetMessage(m.encoded);
   state_.MaybeComplete();
 }
 

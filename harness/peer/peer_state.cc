@@ -152,6 +152,74 @@ Result<Bytes> PeerState::VerifyData(Side sender) {
   return ComputeVerifyData(prf, ms, sender, hash);
 }
 
+bool PeerState::TargetsTurn() const {
+  const PeerConnection& c = conn();
+  if (c.table_off || c.tracker.Complete()) return false;
+  const std::vector<FlowStep> next = c.tracker.LegalNext();
+  if (next.empty()) return false;
+  for (const FlowStep& step : next) {
+    if (step.sender != setup.target_side) return false;
+  }
+  return true;
+}
+
+void PeerState::AddOwnStep(OwnStep step) {
+  PeerConnection& c = conn();
+  // Once one step waits, the later ones wait behind it: the target reads in order.
+  if (!c.deferred.empty() || TargetsTurn()) {
+    c.deferred.push_back(std::move(step));
+    return;
+  }
+  for (const Bytes& m : step.messages) c.transcript.Add(m);
+  TrackOwn(step);
+}
+
+void PeerState::TrackOwn(const OwnStep& o) {
+  PeerConnection& c = conn();
+  if (c.table_off || c.tracker.Complete()) return;
+  if (o.record_type != o.content_type || o.restructured) {
+    c.table_off = true;
+    return;
+  }
+  const Side own = setup.own_side;
+  if (std::optional<HandshakeType> t = HandshakeTypeOf(o.name)) {
+    // RFC 5246 7.4.1.1: a server may send HelloRequest at any time; it is not a table step.
+    if (*t == HandshakeType::kHelloRequest && own == Side::kServer) return;
+    if (!c.tracker.Advance(FlowStep::Handshake(own, *t))) c.table_off = true;
+    return;
+  }
+  switch (o.name) {
+    case MessageName::kChangeCipherSpec:
+      if (!c.tracker.Advance(FlowStep::Ccs(own))) c.table_off = true;
+      break;
+    case MessageName::kAlert:
+      // A fatal alert or a close ends the exchange; a warning (e.g. no_renegotiation) does not.
+      if (o.payload.size() != 2 || o.payload[0] != static_cast<uint8_t>(AlertLevel::kWarning) ||
+          o.payload[1] == static_cast<uint8_t>(AlertDescription::kCloseNotify)) {
+        c.table_off = true;
+      }
+      break;
+    case MessageName::kApplicationData:
+      c.table_off = true;  // before the handshake completed: a deviation
+      break;
+    default:
+      break;
+  }
+}
+
+void PeerState::AddTargetMessage(ByteView encoded) {
+  PeerConnection& c = conn();
+  c.transcript.Add(encoded);
+  // The observer has advanced the tracker past this message: if the target's flight is over,
+  // it goes on to read what the peer sent meanwhile.
+  while (!c.deferred.empty() && !TargetsTurn()) {
+    OwnStep next = std::move(c.deferred.front());
+    c.deferred.erase(c.deferred.begin());
+    for (const Bytes& m : next.messages) c.transcript.Add(m);
+    TrackOwn(next);
+  }
+}
+
 void PeerState::Resume(const PeerSession& session) {
   PeerConnection& c = conn();
   c.master_secret = session.master_secret;
@@ -200,6 +268,9 @@ void PeerState::MaybeComplete() {
 
 void PeerState::RefreshView() {
   const PeerConnection& c = conn();
+  // What both sides agreed on is fixed when the handshake completes: later deviations of the
+  // peer's own (a second ClientKeyExchange, a new hello) must not rewrite it.
+  if (view.handshake_complete && c.completed) return;
   view.handshake_complete = c.completed;
   view.resumed = c.resumed;
   if (c.server_hello) {

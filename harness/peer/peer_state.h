@@ -52,6 +52,17 @@ struct PeerSetup {
 };
 
 // Everything that lives for one connection.
+// One of the peer's own sends as the target will read it: the handshake messages it carries
+// (framed as the target frames them) and what the legal table sees of it.
+struct OwnStep {
+  MessageName name = MessageName::kRaw;
+  uint8_t content_type = 0;  // the message's own
+  uint8_t record_type = 0;   // the records it went out in
+  bool restructured = false;
+  Bytes payload;
+  std::vector<Bytes> messages;  // whole handshake messages for the transcript
+};
+
 struct PeerConnection {
   size_t index = 0;
   std::unique_ptr<DeterministicRng> rng;
@@ -84,6 +95,8 @@ struct PeerConnection {
   HandshakeFramer sent_framer;
   // The peer deviated in a way it cannot mirror in its transcript (see WireItem::peer_unsure).
   bool transcript_unsure = false;
+  // The peer's own steps sent while it was the target's turn (see AddOwnStep).
+  std::vector<OwnStep> deferred;
   bool reader_failed = false;
   bool fatal_alert_received = false;
   bool own_finished_sent = false;
@@ -129,6 +142,18 @@ struct PeerState {
   void InstallReadProtection();
   // Finished verify_data for `sender`'s Finished over the transcript so far.
   Result<Bytes> VerifyData(Side sender);
+  // The transcript in the order the target handles the messages (RFC 5246 7.4.9). A target
+  // acts on each message as it reads it: once a message of the peer's makes it the target's
+  // turn (per the legal table), the target writes its flight before it reads anything the
+  // peer sent after that message. So own messages sent during the target's turn are held and
+  // enter the transcript, and the legal-table tracking, after the target's flight, as the
+  // target hashes and judges them.
+  void AddOwnStep(OwnStep step);
+  void AddTargetMessage(ByteView encoded);
+  // Following the table, the target speaks next (and has not finished its flight).
+  bool TargetsTurn() const;
+  // One own step through the legal table (leaving it on a deviation).
+  void TrackOwn(const OwnStep& step);
   // Resumes `session` (either side): its master secret, and keys from the new randoms.
   void Resume(const PeerSession& session);
 

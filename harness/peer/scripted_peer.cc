@@ -43,8 +43,8 @@ class ScriptedPeerImpl final : public ScriptedPeer {
 
  private:
   // The legal-order table follows the peer's own steps too, until the peer deviates.
-  void TrackOwn(const Outgoing& out, uint8_t record_type);
-  void AddSentToTranscript(ByteView bytes);
+  // The whole handshake messages `bytes` completes, as the target's framer cuts them.
+  std::vector<Bytes> FrameSent(ByteView bytes);
   // What sending a message changes once it is out: keys, completion, a pending tamper.
   Status AfterFirstSend(const Outgoing& out);
   // Records: `hold` keeps the payload to coalesce with the next send.
@@ -77,13 +77,27 @@ Result<Bytes> ScriptedPeerImpl::Send(const SendStep& step, const SendStep* next)
 
   SD_ASSIGN_OR_RETURN(Outgoing o, builder_.Build(step));
   uint8_t record_type = step.record.content_type.value_or(o.content_type);
+  // A bit flip or a cut inside a handshake message changes what the target reads (a random,
+  // a key share, a suite) in ways the peer does not parse back: its keys may then differ from
+  // the target's. Integrity-checked messages are the exception: the target must refuse those
+  // (the tamper invariant), and an `append` only starts the next message (FrameSent).
+  if (HandshakeTypeOf(o.name) && !o.tampered &&
+      (step.corrupt.xor_bytes.has_value() || step.corrupt.truncate.has_value())) {
+    c.transcript_unsure = true;
+  }
   std::optional<HandshakeType> htype = HandshakeTypeOf(o.name);
   for (int rep = 0; rep < repeat; ++rep) {
     // RFC 5246 7.4.9: the transcript is every handshake message as sent, HelloRequest
     // excepted (7.4.1.1); a message sent in a record of another type is not one.
     // Whatever goes out in a handshake record is handshake data to the target, even an alert.
-    if (record_type == kHandshakeRecord) AddSentToTranscript(o.payload);
-    TrackOwn(o, record_type);
+    OwnStep own;
+    own.name = o.name;
+    own.content_type = o.content_type;
+    own.record_type = record_type;
+    own.restructured = o.restructured;
+    own.payload = o.payload;
+    if (record_type == kHandshakeRecord) own.messages = FrameSent(o.payload);
+    state_.AddOwnStep(std::move(own));
     bool hold = rep + 1 == repeat && step.record.coalesce_with_next && next != nullptr;
     SD_RETURN_IF_ERROR(Emit(record_type, o.payload, step.record, hold, &out));
     if (rep == 0) SD_RETURN_IF_ERROR(AfterFirstSend(o));
@@ -97,12 +111,14 @@ Result<Bytes> ScriptedPeerImpl::Send(const SendStep& step, const SendStep* next)
 // next step's bytes complete this one. So the peer frames what it sends the same way, and
 // only whole messages enter its transcript (its keys with EMS and its Finished follow what
 // the target actually hashed).
-void ScriptedPeerImpl::AddSentToTranscript(ByteView bytes) {
+std::vector<Bytes> ScriptedPeerImpl::FrameSent(ByteView bytes) {
   PeerConnection& c = state_.conn();
-  if (!c.sent_framer.AddFragment(bytes).ok()) return;  // the target refuses it the same way
+  std::vector<Bytes> out;
+  if (!c.sent_framer.AddFragment(bytes).ok()) return out;  // the target refuses it the same way
   while (std::optional<HandshakeMessage> m = c.sent_framer.Next()) {
-    if (!m->is(HandshakeType::kHelloRequest)) c.transcript.Add(m->encoded);
+    if (!m->is(HandshakeType::kHelloRequest)) out.push_back(std::move(m->encoded));
   }
+  return out;
 }
 
 std::vector<WireItem> ScriptedPeerImpl::Receive(ByteView bytes) {
@@ -115,39 +131,6 @@ std::vector<WireItem> ScriptedPeerImpl::Receive(ByteView bytes) {
   std::vector<WireItem> items = observer_.Receive(bytes);
   state_.RefreshView();
   return items;
-}
-
-void ScriptedPeerImpl::TrackOwn(const Outgoing& o, uint8_t record_type) {
-  PeerConnection& c = state_.conn();
-  if (c.table_off || c.tracker.Complete()) return;
-  if (record_type != o.content_type || o.restructured) {
-    c.table_off = true;
-    return;
-  }
-  const Side own = state_.setup.own_side;
-  if (std::optional<HandshakeType> t = HandshakeTypeOf(o.name)) {
-    // RFC 5246 7.4.1.1: a server may send HelloRequest at any time; it is not a table step.
-    if (*t == HandshakeType::kHelloRequest && own == Side::kServer) return;
-    if (!c.tracker.Advance(FlowStep::Handshake(own, *t))) c.table_off = true;
-    return;
-  }
-  switch (o.name) {
-    case MessageName::kChangeCipherSpec:
-      if (!c.tracker.Advance(FlowStep::Ccs(own))) c.table_off = true;
-      break;
-    case MessageName::kAlert:
-      // A fatal alert or a close ends the exchange; a warning (e.g. no_renegotiation) does not.
-      if (o.payload.size() != 2 || o.payload[0] != static_cast<uint8_t>(AlertLevel::kWarning) ||
-          o.payload[1] == static_cast<uint8_t>(AlertDescription::kCloseNotify)) {
-        c.table_off = true;
-      }
-      break;
-    case MessageName::kApplicationData:
-      c.table_off = true;  // before the handshake completed: a deviation
-      break;
-    default:
-      break;
-  }
 }
 
 Status ScriptedPeerImpl::AfterFirstSend(const Outgoing& o) {

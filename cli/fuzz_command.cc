@@ -1,0 +1,61 @@
+#include "cli/fuzz_command.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace shakedown {
+
+int RunFuzz(const FuzzOptions& options) {
+  const std::string script = RepoPath("tools/fuzz");
+  std::vector<std::string> args = {script};
+  for (const std::string& t : options.targets) args.push_back(t);
+  args.insert(args.end(), {"--seconds", std::to_string(options.seconds), "--jobs",
+                           std::to_string(options.jobs)});
+  if (!options.corpus.empty()) args.insert(args.end(), {"--corpus", options.corpus});
+  if (!options.findings.empty()) args.insert(args.end(), {"--findings", options.findings});
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid < 0) {
+    std::perror("shakedown fuzz: fork");
+    return kExitUsage;
+  }
+  if (pid == 0) {
+    execv(script.c_str(), argv.data());
+    std::perror(("shakedown fuzz: " + script).c_str());
+    _exit(kExitUsage);
+  }
+  int status = 0;
+  if (waitpid(pid, &status, 0) < 0) return kExitUsage;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : kExitUsage;
+}
+
+Command AddFuzzCommand(CLI::App& app) {
+  auto options = std::make_shared<FuzzOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "fuzz",
+      "Run the fuzzers: reference-server and reference-client (mutated scenarios against the "
+      "reference engine, judged by the invariants, with table-pair coverage) or a byte-level "
+      "target (record, handshake, extensions, connection, scenario-loader, report), or all. "
+      "Builds the fuzz configuration, seeds from the conformance vectors, shows progress, and "
+      "ends with every finding and the command that replays it. Exit codes: 0 no finding, 1 "
+      "findings, 2 usage or build error.");
+  cmd->add_option("targets", options->targets, "What to fuzz (or all)")->required();
+  cmd->add_option("--seconds", options->seconds, "How long each target runs")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--jobs", options->jobs, "Parallel libFuzzer workers (fork mode)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--corpus", options->corpus, "Corpus directory (one target)");
+  cmd->add_option("--findings", options->findings, "Where reproducers go (one target)");
+  return {cmd, [options] { return RunFuzz(*options); }};
+}
+
+}  // namespace shakedown

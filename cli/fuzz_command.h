@@ -1,0 +1,28 @@
+// `shakedown fuzz`: the fuzzers, through tools/fuzz (which builds the clang/libFuzzer
+// configuration the CLI itself is not built with, seeds the corpora and runs libFuzzer).
+#ifndef SHAKEDOWN_CLI_FUZZ_COMMAND_H_
+#define SHAKEDOWN_CLI_FUZZ_COMMAND_H_
+
+#include <string>
+#include <vector>
+
+#include "cli/command.h"
+
+namespace shakedown {
+
+struct FuzzOptions {
+  std::vector<std::string> targets;  // reference-server, reference-client, record, ..., all
+  int seconds = 60;
+  int jobs = 1;
+  std::string corpus;    // empty: out/fuzz/<target>/corpus
+  std::string findings;  // empty: out/fuzz/<target>/findings
+};
+
+// Runs tools/fuzz with the options and returns its exit code (0 no finding, 1 findings,
+// 2 usage or build error).
+int RunFuzz(const FuzzOptions& options);
+Command AddFuzzCommand(CLI::App& app);
+
+}  // namespace shakedown
+
+#endif  // SHAKEDOWN_CLI_FUZZ_COMMAND_H_
