@@ -124,7 +124,14 @@ struct PeerState {
   PeerConnection& conn() { return *connection; }
   const PeerConnection& conn() const { return *connection; }
 
+  // Records a broken rule; except that a signature or Finished the peer recomputes over
+  // what it thinks was sent proves nothing once its own deviation left that unsure (see
+  // PeerConnection::transcript_unsure).
   void AddViolation(ViolationRule rule, std::string detail) {
+    const bool recomputed = rule == ViolationRule::kFinishedVerifyData ||
+                            rule == ViolationRule::kServerKeyExchangeSignature ||
+                            rule == ViolationRule::kCertificateVerifySignature;
+    if (recomputed && connection && connection->transcript_unsure) return;
     violations.push_back({rule, std::move(detail)});
   }
 
