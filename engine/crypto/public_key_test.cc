@@ -1,4 +1,5 @@
-// Tests for key_exchange.h, signature.h and pki.h.
+// Tests for key_exchange.h, signature.h and pki.h. Over 800 lines on purpose: the three share
+// one generated test PKI (slow to make), and their known-answer and negative cases are tables.
 #include <botan/certstor.h>
 #include <botan/curve25519.h>
 #include <botan/ec_group.h>

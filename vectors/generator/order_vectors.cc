@@ -1,3 +1,6 @@
+// Over 800 lines on purpose: the judgement of every (flow, position, message) — which alert
+// the RFC allows, which vectors are unbuildable and why, with the RFC text each cites — reads
+// top to bottom as one table; split, the citations would be scattered from the rules.
 #include "vectors/generator/order_vectors.h"
 
 #include <algorithm>
