@@ -85,6 +85,12 @@ Result<Bytes> ScriptedPeerImpl::Send(const SendStep& step, const SendStep* next)
       (step.corrupt.xor_bytes.has_value() || step.corrupt.truncate.has_value())) {
     c.transcript_unsure = true;
   }
+  // So does an edited key share: the peer's private key no longer matches the public value
+  // the target agrees with, so the pre-master secrets differ.
+  if (!o.tampered && !step.set.empty() && (o.name == MessageName::kServerKeyExchange ||
+                                           o.name == MessageName::kClientKeyExchange)) {
+    c.transcript_unsure = true;
+  }
   std::optional<HandshakeType> htype = HandshakeTypeOf(o.name);
   for (int rep = 0; rep < repeat; ++rep) {
     // RFC 5246 7.4.9: the transcript is every handshake message as sent, HelloRequest
