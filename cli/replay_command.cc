@@ -2,7 +2,6 @@
 
 #include <CLI/CLI.hpp>
 
-#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -35,25 +34,13 @@ void PrintHex(const std::string& hex) {
   }
 }
 
-// A vector is JSON text; anything else is a fuzz input (canonical CBOR: a .cbor seed or a
-// reproducer libFuzzer wrote, named crash-<sha1>), which `*fuzz_input` reports.
-Result<Scenario> LoadForReplay(const std::string& path, bool* fuzz_input) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return InternalError(path + ": cannot read");
-  Bytes data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  size_t first = 0;
-  while (first < data.size() && std::isspace(data[first])) ++first;
-  *fuzz_input = first == data.size() || data[first] != '{';
-  if (*fuzz_input) return ParseScenarioCbor(data, path);
-  return LoadScenarioFile(path);
-}
 
 
 }  // namespace
 
 int RunReplay(const ReplayOptions& options) {
   bool fuzz_input = false;
-  Result<Scenario> scenario = LoadForReplay(options.file, &fuzz_input);
+  Result<Scenario> scenario = LoadVectorOrFuzzInput(options.file, &fuzz_input);
   if (!scenario.ok()) {
     std::cerr << "shakedown replay: " << scenario.status().message() << "\n";
     return kExitUsage;

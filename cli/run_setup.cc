@@ -2,9 +2,13 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cctype>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 
+#include "harness/scenario/loader.h"
 #include "platform/subprocess.h"
 
 namespace shakedown {
@@ -54,6 +58,17 @@ Status RunSetup::Init(const TargetOptions& o, int jobs) {
   options_.pki = *pki;
   options_.jobs = jobs;
   return Status::Ok();
+}
+
+Result<Scenario> LoadVectorOrFuzzInput(const std::string& path, bool* fuzz_input) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return InternalError(path + ": cannot read");
+  Bytes data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t first = 0;
+  while (first < data.size() && std::isspace(data[first])) ++first;
+  *fuzz_input = first == data.size() || data[first] != '{';
+  if (*fuzz_input) return ParseScenarioCbor(data, path);
+  return LoadScenarioFile(path);
 }
 
 }  // namespace shakedown

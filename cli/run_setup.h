@@ -22,6 +22,10 @@ struct TargetOptions {
   uint64_t seed = 1;                 // the test PKI and every random byte
 };
 
+// A vector (JSON text) or a fuzz input (anything else: canonical CBOR, as a .cbor seed or a
+// crash-<sha1> reproducer libFuzzer wrote); `*fuzz_input` says which.
+Result<Scenario> LoadVectorOrFuzzInput(const std::string& path, bool* fuzz_input);
+
 // Registers --target, --timeout-ms and --seed on `app`, filling `o`.
 void AddTargetOptions(CLI::App* app, TargetOptions* o);
 

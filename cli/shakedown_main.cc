@@ -9,6 +9,7 @@
 #include "cli/fuzz_command.h"
 #include "cli/kat_command.h"
 #include "cli/list_command.h"
+#include "cli/minimize_command.h"
 #include "cli/replay_command.h"
 #include "cli/run_command.h"
 #include "cli/serve_command.h"
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
       shakedown::AddServeCommand(app),
       shakedown::AddConnectCommand(app),
       shakedown::AddFuzzCommand(app),
+      shakedown::AddMinimizeCommand(app),
       shakedown::AddBenchCommand(app),
   };
 
