@@ -50,30 +50,9 @@ class [[nodiscard]] IoStatus {
   Status status_;
 };
 
-// A value or the IoStatus that explains why there is none.
+// A value or the IoStatus that explains why there is none (with timed_out()).
 template <typename T>
-class [[nodiscard]] IoResult {
- public:
-  IoResult(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
-  IoResult(IoStatus error) : v_(std::move(error)) {  // NOLINT: implicit by design
-    assert(!std::get<IoStatus>(v_).ok() && "IoResult built from an OK IoStatus");
-  }
-
-  bool ok() const { return v_.index() == 0; }
-  bool timed_out() const { return !ok() && std::get<IoStatus>(v_).timed_out(); }
-  IoStatus status() const { return ok() ? IoStatus() : std::get<IoStatus>(v_); }
-
-  T& value() & { return std::get<T>(v_); }
-  const T& value() const& { return std::get<T>(v_); }
-  T&& value() && { return std::get<T>(std::move(v_)); }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-
- private:
-  std::variant<T, IoStatus> v_;
-};
+using IoResult = BasicResult<T, IoStatus>;
 
 }  // namespace shakedown
 

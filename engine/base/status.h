@@ -51,17 +51,20 @@ inline Status InternalError(std::string message) {
   return Status::Error(AlertDescription::kInternalError, std::move(message));
 }
 
-// A value or the Status that explains why there is none.
-template <typename T>
-class [[nodiscard]] Result {
+// A value or the error that explains why there is none: a Status here (Result<T>), an
+// IoStatus for I/O (platform/io_status.h, IoResult<T>, which adds timed_out()).
+template <typename T, typename E>
+class [[nodiscard]] BasicResult {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
-  Result(Status error) : v_(std::move(error)) {  // NOLINT: implicit by design
-    assert(!std::get<Status>(v_).ok() && "Result built from an OK Status");
+  BasicResult(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  BasicResult(E error) : v_(std::move(error)) {  // NOLINT: implicit by design
+    assert(!std::get<E>(v_).ok() && "a result built from an OK status");
   }
 
   bool ok() const { return v_.index() == 0; }
-  Status status() const { return ok() ? Status() : std::get<Status>(v_); }
+  E status() const { return ok() ? E() : std::get<E>(v_); }
+  // Only for an error kind that has timeouts (IoStatus).
+  bool timed_out() const { return !ok() && std::get<E>(v_).timed_out(); }
 
   T& value() & { return std::get<T>(v_); }
   const T& value() const& { return std::get<T>(v_); }
@@ -72,8 +75,11 @@ class [[nodiscard]] Result {
   const T* operator->() const { return &value(); }
 
  private:
-  std::variant<T, Status> v_;
+  std::variant<T, E> v_;
 };
+
+template <typename T>
+using Result = BasicResult<T, Status>;
 
 }  // namespace shakedown
 
