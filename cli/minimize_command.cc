@@ -25,7 +25,7 @@ int RunMinimize(const MinimizeOptions& options) {
   fo.role = scenario->role;
   fo.seed = options.seed;
   // A hand-written vector may be larger than what the fuzzers generate.
-  fo.limits = MutatorLimits{64, 4096, 1 << 20, 4096, 1 << 16, 1 << 26};
+  fo.limits = MutatorLimits::Loose();
   Result<std::unique_ptr<ScenarioFuzzTarget>> target = ScenarioFuzzTarget::Create(fo);
   if (!target.ok()) {
     std::cerr << "shakedown minimize: " << target.status().message() << "\n";
@@ -57,9 +57,10 @@ int RunMinimize(const MinimizeOptions& options) {
     std::cerr << "shakedown minimize: " << out << ": cannot write\n";
     return kExitUsage;
   }
-  std::cout << json << "\n" << stats.steps_before << " steps -> " << stats.steps_after
-            << " steps in " << stats.runs << " runs"
-            << (stats.budget_exhausted ? " (the run budget ran out: --max-runs)" : "") << "\n"
+  std::cout << json << "\n"
+            << stats.steps_before << " steps -> " << stats.steps_after << " steps in " << stats.runs
+            << " runs" << (stats.budget_exhausted ? " (the run budget ran out: --max-runs)" : "")
+            << "\n"
             << "written to " << out << "; replay it with:\n  ./shakedown replay --invariants-only "
             << out << "\n";
   return kExitOk;

@@ -11,9 +11,9 @@
 namespace shakedown {
 
 struct MinimizeOptions {
-  std::string file;       // a crash-* reproducer, a .cbor input or a .json vector
-  std::string out;        // empty: FILE.min.json
-  uint64_t seed = 1;      // as the fuzzer's (the PKI and the peer's randomness)
+  std::string file;   // a crash-* reproducer, a .cbor input or a .json vector
+  std::string out;    // empty: FILE.min.json
+  uint64_t seed = 1;  // as the fuzzer's (the PKI and the peer's randomness)
   int max_runs = 3000;
 };
 

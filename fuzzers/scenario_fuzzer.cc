@@ -85,12 +85,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (grew) PrintPairs("now");
   if (out.kind != FuzzOutcome::Kind::kFinding) return 0;
   const VectorResult& r = out.result;
-  std::fprintf(stderr,
-               "\nFINDING: %s\n  at connection %d, step %d: %s\n  the scenario:\n%s\n"
-               "  replay it with: ./shakedown replay <the crash- file libFuzzer names below>\n",
-               r.rule.c_str(), r.failed_connection, r.failed_step, r.message.c_str(),
-               SerializeScenarioJson(*ParseScenarioCbor(ByteView(data, size), "fuzz-input"))
-                   .c_str());
+  std::fprintf(
+      stderr,
+      "\nFINDING: %s\n  at connection %d, step %d: %s\n  the scenario:\n%s\n"
+      "  replay it with: ./shakedown replay <the crash- file libFuzzer names below>\n",
+      r.rule.c_str(), r.failed_connection, r.failed_step, r.message.c_str(),
+      SerializeScenarioJson(*ParseScenarioCbor(ByteView(data, size), "fuzz-input")).c_str());
   std::abort();
 }
 

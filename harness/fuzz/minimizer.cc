@@ -102,7 +102,7 @@ class Shrinker {
   int max_runs_;
   int runs_ = 0;
   // Only for Loadable(); limits far above any vector's, since candidates only shrink.
-  ScenarioMutator checker_{nullptr, MutatorLimits{64, 4096, 1 << 20, 4096, 1 << 16, 1 << 26}};
+  ScenarioMutator checker_{nullptr, MutatorLimits::Loose()};
 };
 
 }  // namespace

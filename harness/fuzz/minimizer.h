@@ -11,7 +11,7 @@
 namespace shakedown {
 
 struct MinimizeStats {
-  int runs = 0;            // how often `still_fails` ran
+  int runs = 0;  // how often `still_fails` ran
   size_t steps_before = 0;
   size_t steps_after = 0;
   bool budget_exhausted = false;

@@ -64,7 +64,8 @@ TEST(Minimizer, ShrinksToWhatStillFails) {
 TEST(Minimizer, KeepsTheInputWhenNothingSmallerFails) {
   Scenario noisy = Load(kNoisy);
   MinimizeStats stats;
-  Scenario same = MinimizeScenario(noisy, [](const Scenario&) { return false; }, &stats);
+  Scenario same = MinimizeScenario(
+      noisy, [](const Scenario&) { return false; }, &stats);
   EXPECT_EQ(same, noisy);
   EXPECT_EQ(stats.steps_after, stats.steps_before);
 }

@@ -83,12 +83,12 @@ Result<std::unique_ptr<ScenarioFuzzTarget>> ScenarioFuzzTarget::Build(
   run.timeout_ms = options.timeout_ms;
   run.judge_expectations = false;
   run.max_trace_hex_bytes = 64;
-  SD_ASSIGN_OR_RETURN(Scenario fallback,
-                      ParseScenarioJson(options.role == Side::kServer ? kServerFallback
-                                                                      : kClientFallback,
-                                        "vectors/conformance/fuzz/fallback.json"));
-  return std::unique_ptr<ScenarioFuzzTarget>(new ScenarioFuzzTarget(
-      options, std::move(run), std::move(target), std::move(fallback)));
+  SD_ASSIGN_OR_RETURN(
+      Scenario fallback,
+      ParseScenarioJson(options.role == Side::kServer ? kServerFallback : kClientFallback,
+                        "vectors/conformance/fuzz/fallback.json"));
+  return std::unique_ptr<ScenarioFuzzTarget>(
+      new ScenarioFuzzTarget(options, std::move(run), std::move(target), std::move(fallback)));
 }
 
 ScenarioFuzzTarget::ScenarioFuzzTarget(const Options& options, RunOptions run,

@@ -43,10 +43,10 @@ struct FuzzOutcome {
 class ScenarioFuzzTarget {
  public:
   struct Options {
-    Side role = Side::kServer;                // the role the target plays
-    TargetSpec target;                        // default: the reference engine
-    uint64_t seed = 1;                        // PKI and peer randomness
-    int timeout_ms = 200;                     // network targets only
+    Side role = Side::kServer;  // the role the target plays
+    TargetSpec target;          // default: the reference engine
+    uint64_t seed = 1;          // PKI and peer randomness
+    int timeout_ms = 200;       // network targets only
     MutatorLimits limits;
   };
 

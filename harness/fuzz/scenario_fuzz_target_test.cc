@@ -61,8 +61,9 @@ TEST(ScenarioFuzzTarget, SeedsAndTheirMutationsFindNothingInTheReference) {
     for (int round = 0; round < 3; ++round) {
       FuzzOutcome out = t.RunScenario(s);
       EXPECT_NE(out.kind, FuzzOutcome::Kind::kFinding)
-          << s.id << " (round " << round << "): " << out.result.rule << ": "
-          << out.result.message << "\n" << SerializeScenarioJson(s);
+          << s.id << " (round " << round << "): " << out.result.rule << ": " << out.result.message
+          << "\n"
+          << SerializeScenarioJson(s);
       ran += out.kind == FuzzOutcome::Kind::kPassed;
       mutator.Mutate(&s, seed++);
     }

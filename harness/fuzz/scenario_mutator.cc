@@ -45,7 +45,7 @@ uint64_t Integer(Rng& rng, uint64_t max) {
 
 uint64_t Version(Rng& rng) {
   static const std::vector<uint64_t> kVersions = {0x0303, 0x0302, 0x0301, 0x0300, 0x0304,
-                                                   0x0200, 0x0002, 0xfefd, 0x0403, 0x7f1c};
+                                                  0x0200, 0x0002, 0xfefd, 0x0403, 0x7f1c};
   return Below(rng, 6) == 0 ? rng() % 0x10000 : Pick(rng, kVersions);
 }
 
@@ -274,9 +274,11 @@ bool ScenarioMutator::Apply(Mutation kind, Scenario* s, Rng& rng) {
         case FieldType::kRandom: v.value = RandomBytes(rng, 32); break;
         case FieldType::kBytes:
           if (Coin(rng)) {
-            v.value = BytesXor{RandomBytes(rng, 1 + Below(rng, 2)) , static_cast<int64_t>(Below(rng, 8)) - 4};
+            v.value = BytesXor{RandomBytes(rng, 1 + Below(rng, 2)),
+                               static_cast<int64_t>(Below(rng, 8)) - 4};
           } else {
-            v.value = RandomBytes(rng, Below(rng, 4) == 0 ? Below(rng, limits_.max_bytes) : Below(rng, 48));
+            v.value = RandomBytes(
+                rng, Below(rng, 4) == 0 ? Below(rng, limits_.max_bytes) : Below(rng, 48));
           }
           break;
         case FieldType::kU8: v.value = Integer(rng, 0xff); break;
@@ -290,7 +292,9 @@ bool ScenarioMutator::Apply(Mutation kind, Scenario* s, Rng& rng) {
         case FieldType::kAlertName:
           v.value = RegistryValue(rng, Registry::kAlertDescription, 0xff);
           break;
-        case FieldType::kAlertLevel: v.value = Below(rng, 4) == 0 ? Integer(rng, 0xff) : 1 + Below(rng, 2); break;
+        case FieldType::kAlertLevel:
+          v.value = Below(rng, 4) == 0 ? Integer(rng, 0xff) : 1 + Below(rng, 2);
+          break;
         case FieldType::kSuiteList:
         case FieldType::kSchemeList:
         case FieldType::kU8List: {
@@ -298,7 +302,8 @@ bool ScenarioMutator::Apply(Mutation kind, Scenario* s, Rng& rng) {
                                                                  : Registry::kSignatureScheme;
           std::vector<uint64_t> list(Below(rng, limits_.max_list + 1));
           for (uint64_t& x : list) {
-            x = spec->type == FieldType::kU8List ? Integer(rng, 0xff) : RegistryValue(rng, r, 0xffff);
+            x = spec->type == FieldType::kU8List ? Integer(rng, 0xff)
+                                                 : RegistryValue(rng, r, 0xffff);
           }
           v.value = std::move(list);
           break;
@@ -309,9 +314,7 @@ bool ScenarioMutator::Apply(Mutation kind, Scenario* s, Rng& rng) {
           v.value = std::move(list);
           break;
         }
-        case FieldType::kExtension:
-          v.value = RandomBytes(rng, Below(rng, 16));
-          break;
+        case FieldType::kExtension: v.value = RandomBytes(rng, Below(rng, 16)); break;
       }
       SetSorted(&send->set, std::move(edit));
       return true;
@@ -352,8 +355,8 @@ bool ScenarioMutator::Apply(Mutation kind, Scenario* s, Rng& rng) {
           p.groups = {static_cast<NamedGroup>(RegistryValue(rng, Registry::kNamedGroup, 0xffff))};
           break;
         case 2:
-          p.signature_schemes = {static_cast<SignatureScheme>(
-              RegistryValue(rng, Registry::kSignatureScheme, 0xffff))};
+          p.signature_schemes = {
+              static_cast<SignatureScheme>(RegistryValue(rng, Registry::kSignatureScheme, 0xffff))};
           break;
         case 3: p.version = static_cast<ProtocolVersion>(Version(rng)); break;
         case 4: p.extended_master_secret = !p.extended_master_secret; break;
@@ -369,11 +372,14 @@ bool ScenarioMutator::Apply(Mutation kind, Scenario* s, Rng& rng) {
       switch (Below(rng, 6)) {
         case 0: r.fragment = 1 + Below(rng, 64); break;
         case 1: r.coalesce_with_next = !r.coalesce_with_next; break;
-        case 2: r.content_type = static_cast<uint8_t>(Coin(rng) ? 20 + Below(rng, 5) : rng()); break;
+        case 2:
+          r.content_type = static_cast<uint8_t>(Coin(rng) ? 20 + Below(rng, 5) : rng());
+          break;
         case 3: r.version = static_cast<uint16_t>(Version(rng)); break;
         case 4: r.protect = Coin(rng); break;
         default:
-          r.corrupt_record = BytesXor{RandomBytes(rng, 1), static_cast<int64_t>(Below(rng, 32)) - 16};
+          r.corrupt_record =
+              BytesXor{RandomBytes(rng, 1), static_cast<int64_t>(Below(rng, 32)) - 16};
           if ((*r.corrupt_record).mask[0] == 0) (*r.corrupt_record).mask[0] = 1;
       }
       return true;

@@ -30,11 +30,14 @@ using ByteMutator = std::function<size_t(uint8_t* data, size_t size, size_t max_
 // Bounds on what a mutation may grow, so one input stays cheap to run.
 struct MutatorLimits {
   size_t max_connections = 3;
-  size_t max_steps = 40;        // per connection
-  size_t max_bytes = 1024;      // one byte field (raw, payload, extension body, mask)
-  size_t max_list = 16;         // one list field (suites, schemes, ...)
+  size_t max_steps = 40;    // per connection
+  size_t max_bytes = 1024;  // one byte field (raw, payload, extension body, mask)
+  size_t max_list = 16;     // one list field (suites, schemes, ...)
   int max_repeat = 4;
-  size_t max_encoded = 16384;   // the whole scenario, CBOR-encoded
+  size_t max_encoded = 16384;  // the whole scenario, CBOR-encoded
+
+  // Far above any vector's: for tools that only shrink or replay what they are given.
+  static MutatorLimits Loose() { return {64, 4096, 1 << 20, 4096, 1 << 16, 1 << 26}; }
 };
 
 // The kinds of mutation, for statistics and tests.

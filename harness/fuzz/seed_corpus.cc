@@ -40,7 +40,8 @@ int main(int argc, char** argv) {
     if (role != "any" && role != SideName(v.scenario->role)) continue;
     const Bytes cbor = SerializeScenarioCbor(*v.scenario);
     std::ofstream file(out + "/" + v.scenario->id + ".cbor", std::ios::binary);
-    file.write(reinterpret_cast<const char*>(cbor.data()), static_cast<std::streamsize>(cbor.size()));
+    file.write(reinterpret_cast<const char*>(cbor.data()),
+               static_cast<std::streamsize>(cbor.size()));
     if (!file) {
       std::fprintf(stderr, "%s/%s.cbor: cannot write\n", out.c_str(), v.scenario->id.c_str());
       ++errors;

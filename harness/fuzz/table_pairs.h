@@ -43,9 +43,9 @@ class TablePairs {
 
   const HandshakeGraph& graph_;
   Side target_role_;
-  std::vector<FlowStep> steps_;  // every step the peer may send, by index
-  std::unordered_map<std::string, size_t> step_of_label_;   // peer steps -> index
-  std::unordered_map<std::string, FlowStep> any_step_;      // either side's steps by label
+  std::vector<FlowStep> steps_;                            // every step the peer may send, by index
+  std::unordered_map<std::string, size_t> step_of_label_;  // peer steps -> index
+  std::unordered_map<std::string, FlowStep> any_step_;     // either side's steps by label
   std::vector<bool> legal_;
   size_t legal_total_ = 0;
 };

@@ -17,10 +17,11 @@ Transition T(int connection, const char* label) {
 
 // A full ECDHE_RSA handshake with the target as server: the four client steps are legal pairs.
 const std::vector<Transition> kFullServerPath = {
-    T(0, "C:client_hello"),      T(0, "S:server_hello"),       T(0, "S:certificate"),
-    T(0, "S:server_key_exchange"), T(0, "S:server_hello_done"), T(0, "C:client_key_exchange"),
-    T(0, "C:change_cipher_spec"), T(0, "C:finished"),           T(0, "S:change_cipher_spec"),
-    T(0, "S:finished")};
+    T(0, "C:client_hello"),       T(0, "S:server_hello"),
+    T(0, "S:certificate"),        T(0, "S:server_key_exchange"),
+    T(0, "S:server_hello_done"),  T(0, "C:client_key_exchange"),
+    T(0, "C:change_cipher_spec"), T(0, "C:finished"),
+    T(0, "S:change_cipher_spec"), T(0, "S:finished")};
 
 TEST(TablePairs, LegalPairsAreTheEdgesThePeerSends) {
   TablePairs server(Side::kServer), client(Side::kClient);

@@ -84,7 +84,8 @@ const Credential* PeerState::ServerCredential() const {
   if (suite != nullptr) {
     return suite->key_exchange == KeyExchange::kEcdheEcdsa ? &pki.ecdsa_server : &pki.rsa_server;
   }
-  return setup.scenario.peer.certificate == CertificateKey::kEcdsa ? &pki.ecdsa_server : &pki.rsa_server;
+  return setup.scenario.peer.certificate == CertificateKey::kEcdsa ? &pki.ecdsa_server
+                                                                    : &pki.rsa_server;
 }
 
 const Credential* PeerState::ClientCredential() const {
