@@ -350,7 +350,7 @@ Status ClientConnection::WriteClientFlight() {
     CertificateVerify cv;
     cv.algorithm = client_scheme_;
     SD_ASSIGN_OR_RETURN(cv.signature, client_credential_->signer->Sign(
-                                          client_scheme_, transcript_.messages(), rng()));
+                                          client_scheme_, transcript_.messages()));
     SD_RETURN_IF_ERROR(WriteHandshake(cv));
     negotiated_.client_signature = client_scheme_;
     negotiated_.client_authenticated = true;

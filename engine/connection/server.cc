@@ -311,7 +311,7 @@ Status ServerConnection::WriteFullFlight(const ClientOffer& offer) {
     ske.params = EcdhServerParams{group_, pair.public_value()};
     ske.algorithm = ske_scheme_;
     const Bytes signed_data = ske.SignedData(negotiated_.client_random, negotiated_.server_random);
-    SD_ASSIGN_OR_RETURN(ske.signature, credential_->signer->Sign(ske_scheme_, signed_data, rng()));
+    SD_ASSIGN_OR_RETURN(ske.signature, credential_->signer->Sign(ske_scheme_, signed_data));
     ecdhe_.emplace(std::move(pair));
     negotiated_.group = group_;
     negotiated_.server_signature = ske_scheme_;
@@ -372,7 +372,7 @@ Status ServerConnection::ReadClientKeyExchange(const PeerStep& in) {
     // RFC 5246 7.4.7.1 (checklist 45b): never an alert here; a bad padding, length or version
     // yields a random secret, so only the Finished fails.
     pre_master_secret =
-        credential_->rsa_transport->DecryptPreMasterSecret(cke.exchange_keys, client_version_, rng());
+        credential_->rsa_transport->DecryptPreMasterSecret(cke.exchange_keys, client_version_);
   } else {
     if (!ecdhe_.has_value()) return InternalError("ECDHE suite without a key pair");
     // RFC 8422 5.11 (checklist 58): a bad point is illegal_parameter.

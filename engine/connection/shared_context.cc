@@ -51,10 +51,10 @@ Result<std::shared_ptr<SharedContext>> SharedContext::Create(const Config& confi
     if (p.type == CertKeyType::kOther) {
       return InternalError(where + ": " + c.key->algo_name() + " keys are not supported");
     }
-    SD_ASSIGN_OR_RETURN(Signer signer, Signer::Create(p.key, rng));
+    SD_ASSIGN_OR_RETURN(Signer signer, Signer::Create(p.key));
     p.signer = std::make_unique<Signer>(std::move(signer));
     if (p.type == CertKeyType::kRsa && config.role == Side::kServer) {
-      SD_ASSIGN_OR_RETURN(RsaKeyTransportServer rsa, RsaKeyTransportServer::Create(p.key, rng));
+      SD_ASSIGN_OR_RETURN(RsaKeyTransportServer rsa, RsaKeyTransportServer::Create(p.key));
       p.rsa_transport = std::make_unique<RsaKeyTransportServer>(std::move(rsa));
     }
     ctx->credentials_.push_back(std::move(p));
@@ -88,15 +88,19 @@ Result<std::shared_ptr<SharedContext>> SharedContext::Create(const Config& confi
 
   if (!config.trusted_roots.empty()) {
     ctx->trust_store_ = std::make_unique<Botan::Certificate_Store_In_Memory>();
+    MemoKeyBuilder trust_id("trust anchors");
     for (size_t i = 0; i < config.trusted_roots.size(); ++i) {
       try {
         const Bytes& der = config.trusted_roots[i];
+        trust_id.Add(der);
         ctx->trust_store_->add_certificate(Botan::X509_Certificate(der.data(), der.size()));
       } catch (const std::exception& e) {
         return InternalError("Config.trusted_roots[" + std::to_string(i) +
                              "]: not a certificate: " + e.what());
       }
     }
+    const MemoKey id = trust_id.Finish();
+    ctx->trust_id_.assign(id.begin(), id.end());
   }
   return ctx;
 }
@@ -143,23 +147,13 @@ Result<std::shared_ptr<PeerCertificate>> SharedContext::PeerLeaf(ByteView leaf_d
   Bytes der = leaf_der.ToBytes();
   auto it = peers_.find(der);
   if (it != peers_.end()) return it->second;
-  SD_ASSIGN_OR_RETURN(std::unique_ptr<Botan::Public_Key> key, PublicKeyFromCertificate(der));
+  SD_ASSIGN_OR_RETURN(std::shared_ptr<const LeafCertificate> leaf, ReadLeafCertificate(der));
   auto peer = std::make_shared<PeerCertificate>();
-  peer->type = KeyTypeOf(*key);
-  peer->key = std::shared_ptr<const Botan::Public_Key>(std::move(key));
+  peer->type = KeyTypeOf(*leaf->key);
+  peer->key = leaf->key;
   peer->verifier = std::make_unique<Verifier>(peer->key);
-  try {
-    // Already parsed once by PublicKeyFromCertificate, so this does not throw in practice.
-    Botan::X509_Certificate cert(der.data(), der.size());
-    const Botan::Key_Constraints usage = cert.constraints();
-    if (usage != Botan::NO_CONSTRAINTS) {
-      peer->allows_key_encipherment = (usage & Botan::KEY_ENCIPHERMENT) != 0;
-      peer->allows_digital_signature = (usage & Botan::DIGITAL_SIGNATURE) != 0;
-    }
-  } catch (const std::exception& e) {
-    return Status::Error(AlertDescription::kBadCertificate,
-                         std::string("Certificate: ") + e.what());
-  }
+  peer->allows_key_encipherment = leaf->allows_key_encipherment;
+  peer->allows_digital_signature = leaf->allows_digital_signature;
   if (peers_.size() >= kMaxCachedPeers) peers_.clear();  // bounded; refills on demand
   peers_.emplace(std::move(der), peer);
   return peer;
@@ -168,6 +162,22 @@ Result<std::shared_ptr<PeerCertificate>> SharedContext::PeerLeaf(ByteView leaf_d
 Status SharedContext::ValidateChain(const std::vector<Bytes>& chain, uint64_t now,
                                     bool peer_is_server) const {
   if (trust_store_ == nullptr) return Status::Ok();
+  // Path validation verifies every signature of the chain: by far the costliest step of a
+  // client's handshake, and the same chain arrives in every one. Outcomes depend only on the
+  // anchors, the chain, the time and the purpose, so both verdicts are remembered.
+  static auto* validated = new Memo<Status>(1024);
+  MemoKeyBuilder key_builder("validated chain");
+  key_builder.Add(trust_id_).Add(now).Add(peer_is_server ? 1 : 0);
+  for (const Bytes& der : chain) key_builder.Add(der);
+  const MemoKey memo_key = key_builder.Finish();
+  if (std::optional<Status> known = validated->Find(memo_key)) return *known;
+  Status verdict = ValidateChainUncached(chain, now, peer_is_server);
+  validated->Keep(memo_key, verdict);
+  return verdict;
+}
+
+Status SharedContext::ValidateChainUncached(const std::vector<Bytes>& chain, uint64_t now,
+                                            bool peer_is_server) const {
   try {
     std::vector<Botan::X509_Certificate> certs;
     for (const Bytes& der : chain) certs.emplace_back(der.data(), der.size());

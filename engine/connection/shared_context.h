@@ -19,6 +19,7 @@
 #include "engine/base/status.h"
 #include "engine/connection/connection.h"
 #include "engine/crypto/key_exchange.h"
+#include "engine/crypto/memo.h"
 #include "engine/crypto/signature.h"
 
 namespace Botan {
@@ -80,10 +81,13 @@ class SharedContext {
   bool has_trust_anchors() const { return trust_store_ != nullptr; }
   // Path validation of `chain` (leaf first) against the trust anchors at `now` (seconds since
   // the epoch). Errors: unknown_ca, certificate_expired, bad_certificate.
+  // Verdicts are remembered per (anchors, chain, time, purpose) (engine/crypto/memo.h).
   Status ValidateChain(const std::vector<Bytes>& chain, uint64_t now, bool peer_is_server) const;
 
  private:
   SharedContext();
+  Status ValidateChainUncached(const std::vector<Bytes>& chain, uint64_t now,
+                               bool peer_is_server) const;
 
   static constexpr size_t kMaxCachedPeers = 64;
 
@@ -93,6 +97,7 @@ class SharedContext {
   std::unique_ptr<Botan::AEAD_Mode> ticket_open_;
   std::map<Bytes, std::shared_ptr<PeerCertificate>> peers_;
   std::unique_ptr<Botan::Certificate_Store_In_Memory> trust_store_;
+  Bytes trust_id_;  // names the trust anchors in the memo of validated chains
 };
 
 CertKeyType KeyTypeOf(const Botan::Public_Key& key);

@@ -12,21 +12,15 @@
 
 #include <exception>
 #include <string>
+#include <optional>
 #include <utility>
+
+#include "engine/crypto/memo.h"
 
 namespace shakedown {
 namespace {
 
 constexpr size_t kX25519Length = 32;
-
-// Botan's RSA and ECDH operations keep a reference to the RNG they were built with (for
-// blinding), so long-lived objects own one, seeded from the caller's generator. Blinding
-// never changes results, and a deterministic parent keeps the whole run reproducible.
-std::unique_ptr<Botan::RandomNumberGenerator> ChildRng(Botan::RandomNumberGenerator& parent) {
-  Botan::secure_vector<uint8_t> seed(32);
-  parent.randomize(seed.data(), seed.size());
-  return std::make_unique<Botan::ChaCha_RNG>(seed);
-}
 
 std::string GroupLabel(NamedGroup group) {
   return Describe(Registry::kNamedGroup, static_cast<uint16_t>(group));
@@ -106,20 +100,50 @@ Result<Bytes> EncryptRsaRaw(const Botan::Public_Key& server_key, ByteView block)
   }
 }
 
+namespace {
+
+// A Botan decryptor for one key, with the generator its RSA blinding refers to.
+struct DecryptOperation {
+  std::shared_ptr<const Botan::Private_Key> key;
+  std::unique_ptr<Botan::RandomNumberGenerator> blinding_rng;
+  std::unique_ptr<Botan::PK_Decryptor_EME> decryptor;
+};
+
+SharedObjects<DecryptOperation>& DecryptOperations() {
+  static auto* operations = new SharedObjects<DecryptOperation>();
+  return *operations;
+}
+
+Memo<Bytes>& PreMasterSecrets() {
+  static auto* memo = new Memo<Bytes>(8192);
+  return *memo;
+}
+
+// The generator R comes from: the rejection secret and the memo key (which names the
+// ciphertext and the version).
+std::unique_ptr<Botan::RandomNumberGenerator> RejectionRng(const Bytes& secret,
+                                                           const MemoKey& inputs) {
+  auto rng = std::make_unique<Botan::ChaCha_RNG>(
+      Botan::secure_vector<uint8_t>(secret.begin(), secret.end()));
+  rng->add_entropy(inputs.data(), inputs.size());
+  return rng;
+}
+
+}  // namespace
+
 Result<RsaKeyTransportServer> RsaKeyTransportServer::Create(
-    std::shared_ptr<const Botan::Private_Key> key, Botan::RandomNumberGenerator& rng) {
+    std::shared_ptr<const Botan::Private_Key> key) {
   if (key == nullptr || AsRsa(*key) == nullptr) {
     return InternalError("RSA key exchange: server key is " +
                          (key ? key->algo_name() : std::string("missing")) + ", not RSA");
   }
   RsaKeyTransportServer server;
   try {
-    server.blinding_rng_ = ChildRng(rng);
-    server.decryptor_ =
-        std::make_unique<Botan::PK_Decryptor_EME>(*key, *server.blinding_rng_, "EME-PKCS1-v1_5");
+    server.key_id_ = PublicKeyId(*key);
+    server.rejection_secret_ = PrivateKeySecret(*key, "shakedown RSA implicit rejection");
     server.modulus_bytes_ = AsRsa(*key)->get_n().bytes();
   } catch (const std::exception& e) {
-    return InternalError(std::string("RSA key exchange: cannot build decryptor: ") + e.what());
+    return InternalError(std::string("RSA key exchange: ") + e.what());
   }
   server.key_ = std::move(key);
   return server;
@@ -130,19 +154,37 @@ RsaKeyTransportServer& RsaKeyTransportServer::operator=(RsaKeyTransportServer&&)
 RsaKeyTransportServer::~RsaKeyTransportServer() = default;
 
 Bytes RsaKeyTransportServer::DecryptPreMasterSecret(ByteView encrypted,
-                                                    uint16_t client_hello_version,
-                                                    Botan::RandomNumberGenerator& rng) const {
+                                                    uint16_t client_hello_version) const {
   const uint8_t version[2] = {static_cast<uint8_t>(client_hello_version >> 8),
                               static_cast<uint8_t>(client_hello_version)};
   const uint8_t version_offsets[2] = {0, 1};
+  const MemoKey memo_key =
+      MemoKeyBuilder("rsa pre-master").Add(key_id_).Add(client_hello_version).Add(encrypted)
+          .Finish();
+  if (std::optional<Bytes> known = PreMasterSecrets().Find(memo_key)) return *known;
+  std::unique_ptr<Botan::RandomNumberGenerator> rng = RejectionRng(rejection_secret_, memo_key);
   // RFC 5246 7.4.7.1 step 1: R comes first, whatever the ciphertext looks like.
-  Botan::secure_vector<uint8_t> pms = rng.random_vec(kRsaPreMasterSecretLength);
+  Botan::secure_vector<uint8_t> pms = rng->random_vec(kRsaPreMasterSecretLength);
   try {
     // Draws its own random string first, then decrypts and selects it in constant time on a
     // padding error, a plaintext length other than 48, or a version mismatch.
-    pms =
-        decryptor_->decrypt_or_random(encrypted.data(), encrypted.size(), kRsaPreMasterSecretLength,
-                                      rng, version, version_offsets, sizeof(version));
+    pms = DecryptOperations().With(
+        MemoKeyBuilder("rsa decryptor").Add(key_id_).Finish(),
+        [&] {
+          auto op = std::make_unique<DecryptOperation>();
+          op->key = key_;
+          // Blinding never changes a result; seed it from the key so runs stay reproducible.
+          op->blinding_rng = std::make_unique<Botan::ChaCha_RNG>(
+              Botan::secure_vector<uint8_t>(rejection_secret_.begin(), rejection_secret_.end()));
+          op->decryptor = std::make_unique<Botan::PK_Decryptor_EME>(*op->key, *op->blinding_rng,
+                                                                    "EME-PKCS1-v1_5");
+          return op;
+        },
+        [&](DecryptOperation& op) {
+          return op.decryptor->decrypt_or_random(encrypted.data(), encrypted.size(),
+                                                 kRsaPreMasterSecretLength, *rng, version,
+                                                 version_offsets, sizeof(version));
+        });
   } catch (const std::exception&) {
     // Botan throws only for a ciphertext that is not below the modulus: a property of the
     // public ciphertext, not of the key, so keeping R here reveals nothing.
@@ -151,19 +193,23 @@ Bytes RsaKeyTransportServer::DecryptPreMasterSecret(ByteView encrypted,
   // whose version bytes were just checked to be equal).
   pms[0] = version[0];
   pms[1] = version[1];
-  return Bytes(pms.begin(), pms.end());
+  Bytes out(pms.begin(), pms.end());
+  PreMasterSecrets().Keep(memo_key, out);
+  return out;
 }
 
-Bytes DecryptPreMasterSecret(const Botan::Private_Key& server_key, ByteView encrypted,
-                             uint16_t client_hello_version, Botan::RandomNumberGenerator& rng) {
-  // Non-owning: the server object lives only for this call.
-  std::shared_ptr<const Botan::Private_Key> key(&server_key, [](const Botan::Private_Key*) {});
-  Result<RsaKeyTransportServer> server = RsaKeyTransportServer::Create(key, rng);
-  if (!server.ok()) {
-    Bytes fallback = MakeRsaPreMasterSecret(client_hello_version, rng);
-    return fallback;
+Bytes DecryptPreMasterSecret(std::shared_ptr<const Botan::Private_Key> server_key,
+                             ByteView encrypted, uint16_t client_hello_version) {
+  Result<RsaKeyTransportServer> server = RsaKeyTransportServer::Create(server_key);
+  if (server.ok()) return server->DecryptPreMasterSecret(encrypted, client_hello_version);
+  // Not an RSA key: version || R all the same, R from the key's secret and the ciphertext.
+  Bytes secret;
+  try {
+    if (server_key != nullptr) secret = PrivateKeySecret(*server_key, "shakedown RSA rejection");
+  } catch (const std::exception&) {
   }
-  return server->DecryptPreMasterSecret(encrypted, client_hello_version, rng);
+  const MemoKey inputs = MemoKeyBuilder("non-RSA pre-master").Add(encrypted).Finish();
+  return MakeRsaPreMasterSecret(client_hello_version, *RejectionRng(secret, inputs));
 }
 
 // ---- ECDHE ----
@@ -220,18 +266,55 @@ Status CheckEcdhePublicValue(NamedGroup group, ByteView public_value) {
   return Status::Ok();
 }
 
+namespace {
+
+// (group, scalar) -> public value; (group, scalar, peer value) -> shared secret.
+Memo<Bytes>& EcdhePublicValues() {
+  static auto* memo = new Memo<Bytes>(8192);
+  return *memo;
+}
+Memo<Bytes>& EcdheSharedSecrets() {
+  static auto* memo = new Memo<Bytes>(8192);
+  return *memo;
+}
+
+// A Botan key for a scalar FromPrivateKey already checked. ECDH keeps a reference to the
+// generator for blinding; `rng` must outlive the key's use.
+std::unique_ptr<Botan::Private_Key> BotanEcdhKey(NamedGroup group, ByteView scalar,
+                                                 Botan::RandomNumberGenerator& rng) {
+  if (group == NamedGroup::kX25519) {
+    return std::make_unique<Botan::Curve25519_PrivateKey>(
+        Botan::secure_vector<uint8_t>(scalar.begin(), scalar.end()));
+  }
+  return std::make_unique<Botan::ECDH_PrivateKey>(rng, Botan::EC_Group(NistCurveName(group)),
+                                                  Botan::BigInt(scalar.data(), scalar.size()));
+}
+
+// Blinding randomness for a key, derived from the key itself: results never depend on it.
+std::unique_ptr<Botan::RandomNumberGenerator> KeyBlindingRng(ByteView scalar) {
+  const MemoKey seed = MemoKeyBuilder("shakedown ECDHE blinding").Add(scalar).Finish();
+  return std::make_unique<Botan::ChaCha_RNG>(
+      Botan::secure_vector<uint8_t>(seed.begin(), seed.end()));
+}
+
+}  // namespace
+
 Result<EcdheKeyPair> EcdheKeyPair::Generate(NamedGroup group, Botan::RandomNumberGenerator& rng) {
   if (!IsSupportedEcdheGroup(group)) {
     return HandshakeFailure("ECDHE: group " + GroupLabel(group) + " is not supported");
   }
   try {
-    std::unique_ptr<Botan::Private_Key> key;
     if (group == NamedGroup::kX25519) {
-      key = std::make_unique<Botan::Curve25519_PrivateKey>(rng);
-    } else {
-      key = std::make_unique<Botan::ECDH_PrivateKey>(rng, Botan::EC_Group(NistCurveName(group)));
+      const Botan::secure_vector<uint8_t> scalar = rng.random_vec(kX25519Length);
+      return FromPrivateKey(group, ByteView(scalar.data(), scalar.size()));
     }
-    return FromBotanKey(group, std::move(key), ChildRng(rng));
+    const Botan::EC_Group ec(NistCurveName(group));
+    const Botan::secure_vector<uint8_t> extra = rng.random_vec(ec.get_order_bytes() + 8);
+    const Botan::BigInt d =
+        Botan::BigInt(extra.data(), extra.size()) % (ec.get_order() - 1) + 1;
+    const Botan::secure_vector<uint8_t> scalar =
+        Botan::BigInt::encode_1363(d, ec.get_order_bytes());
+    return FromPrivateKey(group, ByteView(scalar.data(), scalar.size()));
   } catch (const std::exception& e) {
     return InternalError("ECDHE " + GroupLabel(group) + ": key generation failed: " + e.what());
   }
@@ -243,20 +326,11 @@ Result<EcdheKeyPair> EcdheKeyPair::FromPrivateKey(NamedGroup group, ByteView pri
     return HandshakeFailure("ECDHE: group " + label + " is not supported");
   }
   try {
-    // Blinding randomness for this key, derived from the key itself: KATs stay reproducible.
-    std::unique_ptr<Botan::HashFunction> sha = Botan::HashFunction::create_or_throw("SHA-256");
-    sha->update("shakedown ECDHE blinding");
-    sha->update(private_key.data(), private_key.size());
-    auto rng = std::make_unique<Botan::ChaCha_RNG>(sha->final());
-
-    std::unique_ptr<Botan::Private_Key> key;
     if (group == NamedGroup::kX25519) {
       if (private_key.size() != kX25519Length) {
         return InternalError(label + " private key: length " + std::to_string(private_key.size()) +
                              ", expected 32");
       }
-      key = std::make_unique<Botan::Curve25519_PrivateKey>(
-          Botan::secure_vector<uint8_t>(private_key.begin(), private_key.end()));
     } else {
       const Botan::EC_Group ec(NistCurveName(group));
       const Botan::BigInt d(private_key.data(), private_key.size());
@@ -264,31 +338,31 @@ Result<EcdheKeyPair> EcdheKeyPair::FromPrivateKey(NamedGroup group, ByteView pri
         return InternalError(label + " private key: not a scalar in [1, n-1] of " +
                              std::to_string(ec.get_order_bytes()) + " bytes");
       }
-      key = std::make_unique<Botan::ECDH_PrivateKey>(*rng, ec, d);
     }
-    return FromBotanKey(group, std::move(key), std::move(rng));
+    EcdheKeyPair pair;
+    pair.group_ = group;
+    pair.private_key_ = private_key.ToBytes();
+    const MemoKey memo_key =
+        MemoKeyBuilder("ecdhe public").Add(static_cast<uint16_t>(group)).Add(private_key).Finish();
+    if (std::optional<Bytes> known = EcdhePublicValues().Find(memo_key)) {
+      pair.public_value_ = std::move(*known);
+      return pair;
+    }
+    std::unique_ptr<Botan::RandomNumberGenerator> rng = KeyBlindingRng(private_key);
+    std::unique_ptr<Botan::Private_Key> key = BotanEcdhKey(group, private_key, *rng);
+    // Private_Key is a virtual base, so reach the concrete type with dynamic_cast.
+    if (const auto* x25519 = dynamic_cast<const Botan::Curve25519_PrivateKey*>(key.get())) {
+      pair.public_value_ = x25519->public_value();
+    } else if (const auto* ecdh = dynamic_cast<const Botan::ECDH_PrivateKey*>(key.get())) {
+      pair.public_value_ = ecdh->public_value(Botan::PointGFp::UNCOMPRESSED);
+    } else {
+      return InternalError("ECDHE: unexpected key type " + key->algo_name());
+    }
+    EcdhePublicValues().Keep(memo_key, pair.public_value_);
+    return pair;
   } catch (const std::exception& e) {
     return InternalError("ECDHE " + label + ": cannot load private key: " + e.what());
   }
-}
-
-Result<EcdheKeyPair> EcdheKeyPair::FromBotanKey(NamedGroup group,
-                                                std::unique_ptr<Botan::Private_Key> key,
-                                                std::unique_ptr<Botan::RandomNumberGenerator> rng) {
-  EcdheKeyPair pair;
-  pair.group_ = group;
-  // Private_Key is a virtual base, so reach the concrete type with dynamic_cast.
-  if (const auto* x25519 = dynamic_cast<const Botan::Curve25519_PrivateKey*>(key.get())) {
-    pair.public_value_ = x25519->public_value();
-  } else if (const auto* ecdh = dynamic_cast<const Botan::ECDH_PrivateKey*>(key.get())) {
-    pair.public_value_ = ecdh->public_value(Botan::PointGFp::UNCOMPRESSED);
-  } else {
-    return InternalError("ECDHE: unexpected key type " + key->algo_name());
-  }
-  pair.blinding_rng_ = std::move(rng);
-  pair.agreement_ = std::make_unique<Botan::PK_Key_Agreement>(*key, *pair.blinding_rng_, "Raw");
-  pair.key_ = std::move(key);
-  return pair;
 }
 
 EcdheKeyPair::EcdheKeyPair(EcdheKeyPair&&) noexcept = default;
@@ -296,10 +370,20 @@ EcdheKeyPair& EcdheKeyPair::operator=(EcdheKeyPair&&) noexcept = default;
 EcdheKeyPair::~EcdheKeyPair() = default;
 
 Result<Bytes> EcdheKeyPair::Agree(ByteView peer_public) const {
+  const MemoKey memo_key = MemoKeyBuilder("ecdhe shared")
+                               .Add(static_cast<uint16_t>(group_))
+                               .Add(private_key_)
+                               .Add(peer_public)
+                               .Finish();
+  // Only secrets of peer values that passed every check below are remembered.
+  if (std::optional<Bytes> known = EcdheSharedSecrets().Find(memo_key)) return *known;
   SD_RETURN_IF_ERROR(CheckEcdhePublicValue(group_, peer_public));
   Botan::secure_vector<uint8_t> shared;
   try {
-    shared = agreement_->derive_key(0, peer_public.data(), peer_public.size()).bits_of();
+    std::unique_ptr<Botan::RandomNumberGenerator> rng = KeyBlindingRng(private_key_);
+    std::unique_ptr<Botan::Private_Key> key = BotanEcdhKey(group_, private_key_, *rng);
+    Botan::PK_Key_Agreement agreement(*key, *rng, "Raw");
+    shared = agreement.derive_key(0, peer_public.data(), peer_public.size()).bits_of();
   } catch (const std::exception& e) {
     return IllegalParameter("ECDHE " + GroupLabel(group_) + ": key agreement failed: " + e.what());
   }
@@ -312,7 +396,9 @@ Result<Bytes> EcdheKeyPair::Agree(ByteView peer_public) const {
       return IllegalParameter("x25519: shared secret is all zero (low-order peer public value)");
     }
   }
-  return Bytes(shared.begin(), shared.end());
+  Bytes out(shared.begin(), shared.end());
+  EcdheSharedSecrets().Keep(memo_key, out);
+  return out;
 }
 
 }  // namespace shakedown

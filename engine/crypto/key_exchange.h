@@ -14,8 +14,6 @@
 #include "engine/wire/registry.h"
 
 namespace Botan {
-class PK_Decryptor_EME;
-class PK_Key_Agreement;
 class Private_Key;
 class Public_Key;
 class RandomNumberGenerator;
@@ -44,27 +42,28 @@ Result<Bytes> EncryptPreMasterSecret(const Botan::Public_Key& server_key,
 // a block >= n -> internal_error.
 Result<Bytes> EncryptRsaRaw(const Botan::Public_Key& server_key, ByteView block);
 
-// The server side of RSA key transport, built once per server key: the Botan decryptor is
-// expensive to construct, so one object serves every handshake. Not thread-safe.
+// The server side of RSA key transport. Cheap to create: the costly Botan decryptor of each key
+// is built once per process, and results are remembered per (key, ciphertext, version)
+// (engine/crypto/memo.h). Thread-compatible.
 class RsaKeyTransportServer {
  public:
-  // Draws 32 bytes from `rng` to seed the RSA blinding generator the decryptor keeps.
   // Errors: a non-RSA key -> internal_error.
-  static Result<RsaKeyTransportServer> Create(std::shared_ptr<const Botan::Private_Key> key,
-                                              Botan::RandomNumberGenerator& rng);
+  static Result<RsaKeyTransportServer> Create(std::shared_ptr<const Botan::Private_Key> key);
 
   RsaKeyTransportServer(RsaKeyTransportServer&&) noexcept;
   RsaKeyTransportServer& operator=(RsaKeyTransportServer&&) noexcept;
   ~RsaKeyTransportServer();
 
-  // RFC 5246 7.4.7.1: never fails in a way the peer can tell apart. A random 48-byte R is
-  // drawn before decrypting; if the PKCS#1 padding is wrong, the plaintext is not 48 bytes,
-  // or its first two bytes differ from `client_hello_version`, R is used instead of the
-  // plaintext, selected in constant time by Botan's decrypt_or_random. The result always
-  // starts with `client_hello_version` ("ClientHello.client_version || R"), so a bad
-  // ciphertext only shows up later as a Finished that does not verify.
-  Bytes DecryptPreMasterSecret(ByteView encrypted, uint16_t client_hello_version,
-                               Botan::RandomNumberGenerator& rng) const;
+  // RFC 5246 7.4.7.1: never fails in a way the peer can tell apart. A 48-byte R is drawn
+  // before decrypting; if the PKCS#1 padding is wrong, the plaintext is not 48 bytes, or its
+  // first two bytes differ from `client_hello_version`, R is used instead of the plaintext,
+  // selected in constant time by Botan's decrypt_or_random. The result always starts with
+  // `client_hello_version` ("ClientHello.client_version || R"), so a bad ciphertext only shows
+  // up later as a Finished that does not verify. R comes from a generator seeded with a secret
+  // derived from the private key and with the ciphertext ("implicit rejection", as OpenSSL 3.2
+  // does against Marvin-style oracles): unpredictable without the key, and the same answer to
+  // the same ciphertext, so the result is a pure function of the inputs.
+  Bytes DecryptPreMasterSecret(ByteView encrypted, uint16_t client_hello_version) const;
 
   size_t modulus_bytes() const { return modulus_bytes_; }
 
@@ -72,15 +71,15 @@ class RsaKeyTransportServer {
   RsaKeyTransportServer() = default;
 
   std::shared_ptr<const Botan::Private_Key> key_;
-  std::unique_ptr<Botan::RandomNumberGenerator> blinding_rng_;  // the decryptor refers to it
-  std::unique_ptr<Botan::PK_Decryptor_EME> decryptor_;
+  Bytes key_id_;
+  Bytes rejection_secret_;
   size_t modulus_bytes_ = 0;
 };
 
-// One-shot form of RsaKeyTransportServer::DecryptPreMasterSecret; builds a decryptor per
-// call (slow). A non-RSA key also yields client_hello_version || R.
-Bytes DecryptPreMasterSecret(const Botan::Private_Key& server_key, ByteView encrypted,
-                             uint16_t client_hello_version, Botan::RandomNumberGenerator& rng);
+// One-shot form of RsaKeyTransportServer::DecryptPreMasterSecret. A non-RSA key yields
+// client_hello_version || R as well.
+Bytes DecryptPreMasterSecret(std::shared_ptr<const Botan::Private_Key> server_key,
+                             ByteView encrypted, uint16_t client_hello_version);
 
 // ---- ECDHE ----
 
@@ -95,10 +94,13 @@ bool IsSupportedEcdheGroup(NamedGroup group);
 // peer used a group this side did not offer.
 Status CheckEcdhePublicValue(NamedGroup group, ByteView public_value);
 
-// An ephemeral ECDH key pair. Agree() reuses one Botan key-agreement object. Not
-// thread-safe.
+// An ephemeral ECDH key pair: the group, the private scalar and the public value. The public
+// value and each shared secret are remembered per (group, scalar[, peer value])
+// (engine/crypto/memo.h); Botan key objects are built only when a result is not yet known.
 class EcdheKeyPair {
  public:
+  // Draws the scalar from `rng`: 32 bytes for x25519 (RFC 7748 5); for NIST curves the
+  // order's length plus 8 bytes, reduced into [1, n-1] (FIPS 186-4 B.4.1, extra random bits).
   // Errors: an unsupported group -> handshake_failure (this side cannot do it).
   static Result<EcdheKeyPair> Generate(NamedGroup group, Botan::RandomNumberGenerator& rng);
 
@@ -124,15 +126,10 @@ class EcdheKeyPair {
 
  private:
   EcdheKeyPair() = default;
-  static Result<EcdheKeyPair> FromBotanKey(NamedGroup group,
-                                           std::unique_ptr<Botan::Private_Key> key,
-                                           std::unique_ptr<Botan::RandomNumberGenerator> rng);
 
   NamedGroup group_ = NamedGroup::kX25519;
+  Bytes private_key_;  // the scalar, as FromPrivateKey takes it
   Bytes public_value_;
-  std::unique_ptr<Botan::Private_Key> key_;
-  std::unique_ptr<Botan::RandomNumberGenerator> blinding_rng_;  // ECDH keeps a reference
-  std::unique_ptr<Botan::PK_Key_Agreement> agreement_;
 };
 
 }  // namespace shakedown

@@ -24,6 +24,8 @@
 #include <string_view>
 #include <utility>
 
+#include "engine/crypto/memo.h"
+
 namespace shakedown {
 namespace {
 
@@ -182,7 +184,10 @@ Result<std::unique_ptr<Botan::Private_Key>> LoadPrivateKeyPem(const std::string&
   return InternalError(path + ": no private key block (found: " + seen + ")");
 }
 
-Result<std::unique_ptr<Botan::Public_Key>> PublicKeyFromCertificate(ByteView der) {
+Result<std::shared_ptr<const LeafCertificate>> ReadLeafCertificate(ByteView der) {
+  static auto* memo = new Memo<std::shared_ptr<const LeafCertificate>>(1024);
+  const MemoKey memo_key = MemoKeyBuilder("leaf certificate").Add(der).Finish();
+  if (auto known = memo->Find(memo_key)) return *known;
   std::unique_ptr<Botan::X509_Certificate> cert;
   try {
     cert = std::make_unique<Botan::X509_Certificate>(der.data(), der.size());
@@ -191,14 +196,27 @@ Result<std::unique_ptr<Botan::Public_Key>> PublicKeyFromCertificate(ByteView der
     return Status::Error(AlertDescription::kBadCertificate,
                          std::string("Certificate: not a valid X.509 certificate: ") + e.what());
   }
+  auto leaf = std::make_shared<LeafCertificate>();
   try {
     std::unique_ptr<Botan::Public_Key> key = cert->load_subject_public_key();
     if (key == nullptr) throw Botan::Decoding_Error("no key");
-    return key;
+    leaf->key = std::move(key);
   } catch (const std::exception& e) {
     return Status::Error(AlertDescription::kUnsupportedCertificate,
                          std::string("Certificate: unsupported subject public key: ") + e.what());
   }
+  const Botan::Key_Constraints usage = cert->constraints();
+  if (usage != Botan::NO_CONSTRAINTS) {
+    leaf->allows_key_encipherment = (usage & Botan::KEY_ENCIPHERMENT) != 0;
+    leaf->allows_digital_signature = (usage & Botan::DIGITAL_SIGNATURE) != 0;
+  }
+  memo->Keep(memo_key, leaf);
+  return std::shared_ptr<const LeafCertificate>(std::move(leaf));
+}
+
+Result<std::shared_ptr<const Botan::Public_Key>> PublicKeyFromCertificate(ByteView der) {
+  SD_ASSIGN_OR_RETURN(std::shared_ptr<const LeafCertificate> leaf, ReadLeafCertificate(der));
+  return leaf->key;
 }
 
 // ---- Writing ----

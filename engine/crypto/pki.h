@@ -37,7 +37,18 @@ Result<std::unique_ptr<Botan::Private_Key>> LoadPrivateKeyPem(const std::string&
 // The subject public key of a DER certificate, e.g. the peer's leaf (RFC 5246 7.4.2).
 // Errors: not a certificate -> bad_certificate; a key Botan cannot load ->
 // unsupported_certificate.
-Result<std::unique_ptr<Botan::Public_Key>> PublicKeyFromCertificate(ByteView der);
+Result<std::shared_ptr<const Botan::Public_Key>> PublicKeyFromCertificate(ByteView der);
+
+// What TLS uses from a peer's leaf certificate. Parsed once per distinct certificate in the
+// process (engine/crypto/memo.h): X.509 parsing is costly and the same few certificates arrive
+// in every handshake. Errors as PublicKeyFromCertificate.
+struct LeafCertificate {
+  std::shared_ptr<const Botan::Public_Key> key;
+  // RFC 5280 4.2.1.3 keyUsage bits; both true when the certificate has no keyUsage.
+  bool allows_key_encipherment = true;
+  bool allows_digital_signature = true;
+};
+Result<std::shared_ptr<const LeafCertificate>> ReadLeafCertificate(ByteView der);
 
 // ---- Writing ----
 

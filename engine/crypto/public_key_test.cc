@@ -26,6 +26,7 @@
 #include "engine/base/reader.h"
 #include "engine/base/status.h"
 #include "engine/crypto/key_exchange.h"
+#include "engine/crypto/memo.h"
 #include "engine/crypto/pki.h"
 #include "engine/crypto/rng.h"
 #include "engine/crypto/signature.h"
@@ -100,9 +101,8 @@ std::shared_ptr<const Botan::Private_Key> Ed25519Key() {
 
 constexpr uint16_t kTls12 = 0x0303;
 
-RsaKeyTransportServer MakeServer(uint64_t seed = 1) {
-  DeterministicRng rng(seed);
-  Result<RsaKeyTransportServer> server = RsaKeyTransportServer::Create(RsaKey(), rng);
+RsaKeyTransportServer MakeServer() {
+  Result<RsaKeyTransportServer> server = RsaKeyTransportServer::Create(RsaKey());
   EXPECT_TRUE(server.ok()) << server.status().ToString();
   return std::move(server).value();
 }
@@ -137,9 +137,9 @@ TEST(RsaKeyTransportTest, RoundTrip) {
 
   const RsaKeyTransportServer server = MakeServer();
   EXPECT_EQ(server.modulus_bytes(), 256u);
-  EXPECT_EQ(server.DecryptPreMasterSecret(*encrypted, kTls12, rng), pms);
+  EXPECT_EQ(server.DecryptPreMasterSecret(*encrypted, kTls12), pms);
   // The one-shot form agrees.
-  EXPECT_EQ(DecryptPreMasterSecret(*RsaKey(), *encrypted, kTls12, rng), pms);
+  EXPECT_EQ(DecryptPreMasterSecret(RsaKey(), *encrypted, kTls12), pms);
 }
 
 TEST(RsaKeyTransportTest, EncryptionIsRandomized) {
@@ -158,7 +158,7 @@ TEST(RsaKeyTransportTest, HandBuiltPkcs1BlockDecrypts) {
   Result<Bytes> encrypted = EncryptRsaRaw(*RsaKey(), Pkcs1Type2Block(256, pms));
   ASSERT_TRUE(encrypted.ok()) << encrypted.status().ToString();
   ASSERT_EQ(encrypted->size(), 256u);
-  EXPECT_EQ(MakeServer().DecryptPreMasterSecret(*encrypted, kTls12, rng), pms);
+  EXPECT_EQ(MakeServer().DecryptPreMasterSecret(*encrypted, kTls12), pms);
 }
 
 TEST(RsaKeyTransportTest, AcceptsTls10VersionWhenItMatches) {
@@ -166,7 +166,7 @@ TEST(RsaKeyTransportTest, AcceptsTls10VersionWhenItMatches) {
   const Bytes pms = MakeRsaPreMasterSecret(0x0301, rng);
   Result<Bytes> encrypted = EncryptPreMasterSecret(*RsaKey(), pms, rng);
   ASSERT_TRUE(encrypted.ok());
-  EXPECT_EQ(MakeServer().DecryptPreMasterSecret(*encrypted, 0x0301, rng), pms);
+  EXPECT_EQ(MakeServer().DecryptPreMasterSecret(*encrypted, 0x0301), pms);
 }
 
 // RFC 5246 7.4.7.1 and checklist 45b (the ROBOT matrix): every malformed case yields a
@@ -225,7 +225,7 @@ TEST(RsaKeyTransportTest, MalformedCiphertextsYieldRandomSecretWithoutError) {
   const RsaKeyTransportServer server = MakeServer();
   std::vector<Bytes> outputs;
   for (const Case& c : cases) {
-    const Bytes out = server.DecryptPreMasterSecret(c.ciphertext, kTls12, rng);
+    const Bytes out = server.DecryptPreMasterSecret(c.ciphertext, kTls12);
     ASSERT_EQ(out.size(), 48u) << c.name;
     EXPECT_EQ(out[0], 0x03) << c.name;
     EXPECT_EQ(out[1], 0x03) << c.name;
@@ -234,7 +234,7 @@ TEST(RsaKeyTransportTest, MalformedCiphertextsYieldRandomSecretWithoutError) {
     outputs.push_back(out);
   }
   // The server is still usable after all those failures.
-  EXPECT_EQ(server.DecryptPreMasterSecret(*good, kTls12, rng), pms);
+  EXPECT_EQ(server.DecryptPreMasterSecret(*good, kTls12), pms);
 }
 
 TEST(RsaKeyTransportTest, WrongClientHelloVersionYieldsRandomSecret) {
@@ -242,22 +242,28 @@ TEST(RsaKeyTransportTest, WrongClientHelloVersionYieldsRandomSecret) {
   const Bytes pms = MakeRsaPreMasterSecret(kTls12, rng);
   Result<Bytes> encrypted = EncryptPreMasterSecret(*RsaKey(), pms, rng);
   ASSERT_TRUE(encrypted.ok());
-  const Bytes out = MakeServer().DecryptPreMasterSecret(*encrypted, 0x0302, rng);
+  const Bytes out = MakeServer().DecryptPreMasterSecret(*encrypted, 0x0302);
   ASSERT_EQ(out.size(), 48u);
   EXPECT_EQ(out[0], 0x03);
   EXPECT_EQ(out[1], 0x02);  // ClientHello.client_version || R
   EXPECT_NE(Bytes(out.begin() + 2, out.end()), Bytes(pms.begin() + 2, pms.end()));
 }
 
-TEST(RsaKeyTransportTest, FailureOutputIsAFunctionOfTheSeed) {
+// Implicit rejection: R is a function of the key's secret and the ciphertext, so the same bad
+// ciphertext always gets the same answer (with or without the memo), and another one another.
+TEST(RsaKeyTransportTest, FailureOutputIsAFunctionOfKeyAndCiphertext) {
   const Bytes garbage(256, 0x5a);
-  auto run = [&](uint64_t seed) {
-    RsaKeyTransportServer server = MakeServer(99);
-    DeterministicRng rng(seed);
-    return server.DecryptPreMasterSecret(garbage, kTls12, rng);
-  };
-  EXPECT_EQ(run(1), run(1));
-  EXPECT_NE(run(1), run(2));
+  Bytes other = garbage;
+  other[0] = 0x5b;
+  const Bytes first = MakeServer().DecryptPreMasterSecret(garbage, kTls12);
+  EXPECT_EQ(MakeServer().DecryptPreMasterSecret(garbage, kTls12), first);
+  SetMemosEnabled(false);
+  EXPECT_EQ(MakeServer().DecryptPreMasterSecret(garbage, kTls12), first);
+  SetMemosEnabled(true);
+  EXPECT_NE(MakeServer().DecryptPreMasterSecret(other, kTls12), first);
+  // The version bytes are part of the inputs: another ClientHello version, another R.
+  const Bytes tls11 = MakeServer().DecryptPreMasterSecret(garbage, 0x0302);
+  EXPECT_NE(Bytes(tls11.begin() + 2, tls11.end()), Bytes(first.begin() + 2, first.end()));
 }
 
 TEST(RsaKeyTransportTest, NonRsaKeysAreRefused) {
@@ -268,11 +274,11 @@ TEST(RsaKeyTransportTest, NonRsaKeysAreRefused) {
   EXPECT_EQ(encrypted.status().alert(), AlertDescription::kUnsupportedCertificate);
   EXPECT_FALSE(EncryptRsaRaw(*P256Key(), pms).ok());
 
-  Result<RsaKeyTransportServer> server = RsaKeyTransportServer::Create(P256Key(), rng);
+  Result<RsaKeyTransportServer> server = RsaKeyTransportServer::Create(P256Key());
   ASSERT_FALSE(server.ok());
   EXPECT_EQ(server.status().alert(), AlertDescription::kInternalError);
   // The one-shot decryptor still answers version || R.
-  const Bytes out = DecryptPreMasterSecret(*P256Key(), Bytes(64, 1), kTls12, rng);
+  const Bytes out = DecryptPreMasterSecret(P256Key(), Bytes(64, 1), kTls12);
   ASSERT_EQ(out.size(), 48u);
   EXPECT_EQ(out[0], 0x03);
   EXPECT_EQ(out[1], 0x03);
@@ -603,9 +609,9 @@ TEST(SignatureTest, SignAndVerifyEveryScheme) {
     const std::string what = Label(sk.scheme) + " with " + sk.key->algo_name();
     ASSERT_TRUE(IsSupportedSignatureScheme(sk.scheme)) << what;
     ASSERT_TRUE(SchemeMatchesKey(sk.scheme, *sk.key)) << what;
-    Result<Signer> signer = Signer::Create(sk.key, rng);
+    Result<Signer> signer = Signer::Create(sk.key);
     ASSERT_TRUE(signer.ok()) << what << ": " << signer.status().ToString();
-    Result<Bytes> signature = signer->Sign(sk.scheme, message, rng);
+    Result<Bytes> signature = signer->Sign(sk.scheme, message);
     ASSERT_TRUE(signature.ok()) << what << ": " << signature.status().ToString();
 
     const Status verified = VerifySignature(*sk.key, sk.scheme, message, *signature);
@@ -651,36 +657,47 @@ TEST(SignatureTest, SignAndVerifyEveryScheme) {
 
 TEST(SignatureTest, SignerIsReusable) {
   DeterministicRng rng(21);
-  Result<Signer> signer = Signer::Create(RsaKey(), rng);
+  Result<Signer> signer = Signer::Create(RsaKey());
   ASSERT_TRUE(signer.ok());
   for (int i = 0; i < 3; ++i) {
     const Bytes message(10 + i, static_cast<uint8_t>(i));
     for (SignatureScheme s :
          {SignatureScheme::kRsaPkcs1Sha256, SignatureScheme::kRsaPssRsaeSha256}) {
-      Result<Bytes> sig = signer->Sign(s, message, rng);
+      Result<Bytes> sig = signer->Sign(s, message);
       ASSERT_TRUE(sig.ok());
       EXPECT_TRUE(VerifySignature(*RsaKey(), s, message, *sig).ok()) << i;
     }
   }
-  // RFC 8017 8.2: PKCS#1 v1.5 signatures are deterministic; PSS ones are salted (9.1.1).
+  // RFC 8017 8.2: PKCS#1 v1.5 signatures are deterministic. PSS ones are salted (9.1.1); the
+  // salt comes from the key's secret and the message, so equal inputs sign alike (a pure
+  // function, which lets results be remembered).
   const Bytes message = {1, 2, 3};
-  Result<Bytes> a = signer->Sign(SignatureScheme::kRsaPkcs1Sha256, message, rng);
-  Result<Bytes> b = signer->Sign(SignatureScheme::kRsaPkcs1Sha256, message, rng);
-  Result<Bytes> c = signer->Sign(SignatureScheme::kRsaPssRsaeSha256, message, rng);
-  Result<Bytes> d = signer->Sign(SignatureScheme::kRsaPssRsaeSha256, message, rng);
+  Result<Bytes> a = signer->Sign(SignatureScheme::kRsaPkcs1Sha256, message);
+  Result<Bytes> b = signer->Sign(SignatureScheme::kRsaPkcs1Sha256, message);
+  Result<Bytes> c = signer->Sign(SignatureScheme::kRsaPssRsaeSha256, message);
+  Result<Bytes> d = signer->Sign(SignatureScheme::kRsaPssRsaeSha256, message);
   ASSERT_TRUE(a.ok() && b.ok() && c.ok() && d.ok());
   EXPECT_EQ(*a, *b);
-  EXPECT_NE(*c, *d);
+  EXPECT_EQ(*c, *d);
+  EXPECT_NE(*c, *a);
+  // Without the memo the same signature comes out: nothing depends on what was remembered.
+  SetMemosEnabled(false);
+  Result<Signer> fresh = Signer::Create(RsaKey());
+  ASSERT_TRUE(fresh.ok());
+  Result<Bytes> e = fresh->Sign(SignatureScheme::kRsaPssRsaeSha256, message);
+  SetMemosEnabled(true);
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(*e, *c);
 }
 
 TEST(SignatureTest, SchemeKeyMismatchIsIllegalParameter) {
   const Bytes message = {1, 2, 3};
   DeterministicRng rng(22);
-  Result<Signer> rsa = Signer::Create(RsaKey(), rng);
-  Result<Signer> ecdsa = Signer::Create(P256Key(), rng);
+  Result<Signer> rsa = Signer::Create(RsaKey());
+  Result<Signer> ecdsa = Signer::Create(P256Key());
   ASSERT_TRUE(rsa.ok() && ecdsa.ok());
-  Result<Bytes> rsa_sig = rsa->Sign(SignatureScheme::kRsaPkcs1Sha256, message, rng);
-  Result<Bytes> ecdsa_sig = ecdsa->Sign(SignatureScheme::kEcdsaSecp256r1Sha256, message, rng);
+  Result<Bytes> rsa_sig = rsa->Sign(SignatureScheme::kRsaPkcs1Sha256, message);
+  Result<Bytes> ecdsa_sig = ecdsa->Sign(SignatureScheme::kEcdsaSecp256r1Sha256, message);
   ASSERT_TRUE(rsa_sig.ok() && ecdsa_sig.ok());
 
   struct Case {
@@ -710,7 +727,7 @@ TEST(SignatureTest, SchemeKeyMismatchIsIllegalParameter) {
     EXPECT_FALSE(SchemeMatchesKey(c.scheme, *c.key)) << Label(c.scheme);
   }
   // Signing with a mismatched scheme is a local error.
-  Result<Bytes> wrong = rsa->Sign(SignatureScheme::kEcdsaSecp256r1Sha256, message, rng);
+  Result<Bytes> wrong = rsa->Sign(SignatureScheme::kEcdsaSecp256r1Sha256, message);
   ASSERT_FALSE(wrong.ok());
   EXPECT_EQ(wrong.status().alert(), AlertDescription::kInternalError);
   EXPECT_FALSE(IsSupportedSignatureScheme(SignatureScheme::kRsaPkcs1Md5));
@@ -720,10 +737,10 @@ TEST(SignatureTest, SchemeKeyMismatchIsIllegalParameter) {
 TEST(SignatureTest, SignerRefusesKeysThatCannotSign) {
   DeterministicRng rng(23);
   auto x25519 = std::make_shared<Botan::Curve25519_PrivateKey>(rng);
-  Result<Signer> signer = Signer::Create(x25519, rng);
+  Result<Signer> signer = Signer::Create(x25519);
   ASSERT_FALSE(signer.ok());
   EXPECT_EQ(signer.status().alert(), AlertDescription::kInternalError);
-  EXPECT_FALSE(Signer::Create(nullptr, rng).ok());
+  EXPECT_FALSE(Signer::Create(nullptr).ok());
 }
 
 // ECDSA signatures must be DER (RFC 8422 5.4); Botan's default IEEE 1363 r || s form and
@@ -738,9 +755,9 @@ TEST(SignatureTest, EcdsaSignatureEncodingIsEnforced) {
       VerifySignature(*P256Key(), SignatureScheme::kEcdsaSecp256r1Sha256, message, raw).alert(),
       AlertDescription::kDecryptError);
 
-  Result<Signer> signer = Signer::Create(P256Key(), rng);
+  Result<Signer> signer = Signer::Create(P256Key());
   ASSERT_TRUE(signer.ok());
-  Result<Bytes> der = signer->Sign(SignatureScheme::kEcdsaSecp256r1Sha256, message, rng);
+  Result<Bytes> der = signer->Sign(SignatureScheme::kEcdsaSecp256r1Sha256, message);
   ASSERT_TRUE(der.ok());
   // Same signature with a trailing byte, and with a long-form length: not canonical DER.
   Bytes trailing = *der;
@@ -815,7 +832,7 @@ TEST(SignatureTest, IllustratedTls12ServerKeyExchangeSignatureVerifies) {
   ASSERT_EQ(ske->algorithm, SignatureScheme::kRsaPkcs1Sha256);
   const Bytes& signature = ske->signature;
 
-  Result<std::unique_ptr<Botan::Public_Key>> key = PublicKeyFromCertificate(leaf);
+  Result<std::shared_ptr<const Botan::Public_Key>> key = PublicKeyFromCertificate(leaf);
   ASSERT_TRUE(key.ok()) << key.status().ToString();
   const Bytes signed_data = ske->SignedData(client_random, server_random);
   const Status ok =
@@ -1146,12 +1163,12 @@ TEST(PemLoadingTest, TraditionalOpenSslKeysMatchTheirPkcs8Form) {
     // And it signs in TLS.
     DeterministicRng rng(30);
     Result<Signer> signer =
-        Signer::Create(std::shared_ptr<const Botan::Private_Key>(std::move(*traditional)), rng);
+        Signer::Create(std::shared_ptr<const Botan::Private_Key>(std::move(*traditional)));
     ASSERT_TRUE(signer.ok());
     const SignatureScheme scheme = std::string(pair.algo) == "RSA"
                                        ? SignatureScheme::kRsaPkcs1Sha256
                                        : SignatureScheme::kEcdsaSecp256r1Sha256;
-    Result<Bytes> sig = signer->Sign(scheme, Bytes{1}, rng);
+    Result<Bytes> sig = signer->Sign(scheme, Bytes{1});
     ASSERT_TRUE(sig.ok());
     EXPECT_TRUE(VerifySignature(**pkcs8, scheme, Bytes{1}, *sig).ok());
   }
@@ -1210,12 +1227,12 @@ TEST(PemLoadingTest, ErrorsNameThePathAndTheProblem) {
 }
 
 TEST(PemLoadingTest, PublicKeyFromCertificate) {
-  Result<std::unique_ptr<Botan::Public_Key>> rsa =
+  Result<std::shared_ptr<const Botan::Public_Key>> rsa =
       PublicKeyFromCertificate(SharedPki().rsa_server.chain_der[0]);
   ASSERT_TRUE(rsa.ok()) << rsa.status().ToString();
   EXPECT_EQ((*rsa)->algo_name(), "RSA");
   EXPECT_EQ((*rsa)->public_key_bits(), SharedPki().rsa_server.key->public_key_bits());
-  Result<std::unique_ptr<Botan::Public_Key>> ec =
+  Result<std::shared_ptr<const Botan::Public_Key>> ec =
       PublicKeyFromCertificate(SharedPki().ecdsa_server.chain_der[0]);
   ASSERT_TRUE(ec.ok());
   EXPECT_EQ((*ec)->algo_name(), "ECDSA");
@@ -1223,7 +1240,7 @@ TEST(PemLoadingTest, PublicKeyFromCertificate) {
   // RFC 5246 7.2.2: a corrupt certificate is bad_certificate.
   for (const Bytes& garbage : {Bytes(), Bytes{0x30, 0x03, 0x02, 0x01, 0x01}, Bytes(100, 0x41),
                                Bytes(SharedPki().ca_der.begin(), SharedPki().ca_der.end() - 1)}) {
-    Result<std::unique_ptr<Botan::Public_Key>> key = PublicKeyFromCertificate(garbage);
+    Result<std::shared_ptr<const Botan::Public_Key>> key = PublicKeyFromCertificate(garbage);
     ASSERT_FALSE(key.ok());
     EXPECT_EQ(key.status().alert(), AlertDescription::kBadCertificate) << key.status().ToString();
   }

@@ -2,6 +2,7 @@
 
 #include <botan/chacha_rng.h>
 #include <botan/ecc_key.h>
+#include <botan/hash.h>
 #include <botan/pk_keys.h>
 #include <botan/pubkey.h>
 
@@ -9,6 +10,8 @@
 #include <exception>
 #include <string>
 #include <utility>
+
+#include "engine/crypto/memo.h"
 
 namespace shakedown {
 namespace {
@@ -165,18 +168,36 @@ Result<SignatureScheme> ChooseSignatureScheme(
 
 // ---- Signer ----
 
-Result<Signer> Signer::Create(std::shared_ptr<const Botan::Private_Key> key,
-                              Botan::RandomNumberGenerator& rng) {
+namespace {
+
+// A Botan signer for one key and scheme, with the generator its RSA blinding refers to.
+struct SigningOperation {
+  std::shared_ptr<const Botan::Private_Key> key;  // the signer refers to it
+  std::unique_ptr<Botan::RandomNumberGenerator> blinding_rng;
+  std::unique_ptr<Botan::PK_Signer> signer;
+};
+
+SharedObjects<SigningOperation>& SigningOperations() {
+  static auto* operations = new SharedObjects<SigningOperation>();
+  return *operations;
+}
+
+Memo<Bytes>& Signatures() {
+  static auto* memo = new Memo<Bytes>(8192);
+  return *memo;
+}
+
+}  // namespace
+
+Result<Signer> Signer::Create(std::shared_ptr<const Botan::Private_Key> key) {
   if (key == nullptr) return InternalError("Signer: no key");
   if (KindOf(*key) == KeyKind::kOther) {
     return InternalError("Signer: " + key->algo_name() + " keys cannot sign TLS 1.2 messages");
   }
   Signer signer;
   try {
-    // Botan's RSA signer keeps a reference to this generator for blinding.
-    Botan::secure_vector<uint8_t> seed(32);
-    rng.randomize(seed.data(), seed.size());
-    signer.blinding_rng_ = std::make_unique<Botan::ChaCha_RNG>(seed);
+    signer.key_id_ = PublicKeyId(*key);
+    signer.salt_secret_ = PrivateKeySecret(*key, "shakedown signature salts");
   } catch (const std::exception& e) {
     return InternalError(std::string("Signer: ") + e.what());
   }
@@ -188,37 +209,86 @@ Signer::Signer(Signer&&) noexcept = default;
 Signer& Signer::operator=(Signer&&) noexcept = default;
 Signer::~Signer() = default;
 
-Result<Bytes> Signer::Sign(SignatureScheme scheme, ByteView message,
-                           Botan::RandomNumberGenerator& rng) {
+Result<Bytes> Signer::Sign(SignatureScheme scheme, ByteView message) const {
   const SchemeSpec* spec = nullptr;
   Status usable = CheckSchemeForKey(scheme, *key_, &spec);
   if (!usable.ok()) return InternalError("Signer: " + usable.message());
+  const uint16_t code = static_cast<uint16_t>(scheme);
+  const MemoKey memo_key = MemoKeyBuilder("sign").Add(key_id_).Add(code).Add(message).Finish();
+  if (std::optional<Bytes> known = Signatures().Find(memo_key)) return *known;
   try {
-    std::unique_ptr<Botan::PK_Signer>& signer = signers_[scheme];
-    if (signer == nullptr) {
-      signer = std::make_unique<Botan::PK_Signer>(*key_, *blinding_rng_, spec->emsa,
-                                                  FormatFor(spec->kind));
-    }
-    return signer->sign_message(message.data(), message.size(), rng);
+    const MemoKey operation_key = MemoKeyBuilder("signer").Add(key_id_).Add(code).Finish();
+    // Salts (PSS) from the private key's secret and the message: a pure function of the inputs.
+    Botan::ChaCha_RNG salt_rng(Botan::secure_vector<uint8_t>(memo_key.begin(), memo_key.end()));
+    salt_rng.add_entropy(salt_secret_.data(), salt_secret_.size());
+    std::vector<uint8_t> signature = SigningOperations().With(
+        operation_key,
+        [&] {
+          auto op = std::make_unique<SigningOperation>();
+          op->key = key_;
+          // Blinding never changes a signature; seed it from the key so runs stay reproducible.
+          op->blinding_rng = std::make_unique<Botan::ChaCha_RNG>(
+              Botan::secure_vector<uint8_t>(salt_secret_.begin(), salt_secret_.end()));
+          op->signer = std::make_unique<Botan::PK_Signer>(*op->key, *op->blinding_rng,
+                                                          spec->emsa, FormatFor(spec->kind));
+          return op;
+        },
+        [&](SigningOperation& op) {
+          try {
+            return op.signer->sign_message(message.data(), message.size(), salt_rng);
+          } catch (...) {
+            // A failed signer may hold a partial message: start the next one afresh.
+            op.signer = std::make_unique<Botan::PK_Signer>(*op.key, *op.blinding_rng, spec->emsa,
+                                                           FormatFor(spec->kind));
+            throw;
+          }
+        });
+    Bytes out(signature.begin(), signature.end());
+    Signatures().Keep(memo_key, out);
+    return out;
   } catch (const std::exception& e) {
-    signers_.erase(scheme);  // a failed signer may hold a partial message
     return InternalError("signing with " + SchemeLabel(scheme) + " failed: " + e.what());
   }
 }
 
 // ---- Verification ----
 
+namespace {
+
+// Signatures known to verify: (key, scheme, message, signature) -> true. Failures are not kept.
+Memo<bool>& VerifiedSignatures() {
+  static auto* memo = new Memo<bool>(8192);
+  return *memo;
+}
+
+MemoKey VerifiedKey(const Bytes& key_id, SignatureScheme scheme, ByteView message,
+                    ByteView signature) {
+  return MemoKeyBuilder("verify")
+      .Add(key_id)
+      .Add(static_cast<uint16_t>(scheme))
+      .Add(message)
+      .Add(signature)
+      .Finish();
+}
+
+}  // namespace
+
 Status VerifySignature(const Botan::Public_Key& key, SignatureScheme scheme, ByteView message,
                        ByteView signature) {
   const SchemeSpec* spec = nullptr;
   SD_RETURN_IF_ERROR(CheckSchemeForKey(scheme, key, &spec));
+  MemoKey memo_key;
   std::unique_ptr<Botan::PK_Verifier> verifier;
   try {
+    memo_key = VerifiedKey(PublicKeyId(key), scheme, message, signature);
+    if (VerifiedSignatures().Find(memo_key)) return Status::Ok();
     verifier = std::make_unique<Botan::PK_Verifier>(key, spec->emsa, FormatFor(spec->kind));
   } catch (const std::exception& e) {
     return InternalError("cannot verify " + SchemeLabel(scheme) + ": " + e.what());
   }
-  return VerifyWith(*verifier, scheme, message, signature);
+  Status status = VerifyWith(*verifier, scheme, message, signature);
+  if (status.ok()) VerifiedSignatures().Keep(memo_key, true);
+  return status;
 }
 
 Verifier::Verifier(std::shared_ptr<const Botan::Public_Key> key) : key_(std::move(key)) {}
@@ -230,6 +300,14 @@ Status Verifier::Verify(SignatureScheme scheme, ByteView message, ByteView signa
   if (key_ == nullptr) return InternalError("Verifier: no key");
   const SchemeSpec* spec = nullptr;
   SD_RETURN_IF_ERROR(CheckSchemeForKey(scheme, *key_, &spec));
+  MemoKey memo_key;
+  try {
+    if (key_id_.empty()) key_id_ = PublicKeyId(*key_);
+    memo_key = VerifiedKey(key_id_, scheme, message, signature);
+  } catch (const std::exception& e) {
+    return InternalError("cannot verify " + SchemeLabel(scheme) + ": " + e.what());
+  }
+  if (VerifiedSignatures().Find(memo_key)) return Status::Ok();
   std::unique_ptr<Botan::PK_Verifier>& verifier = verifiers_[scheme];
   if (verifier == nullptr) {
     try {
@@ -242,7 +320,11 @@ Status Verifier::Verify(SignatureScheme scheme, ByteView message, ByteView signa
   Status status = VerifyWith(*verifier, scheme, message, signature);
   // Botan 2's PK_Verifier keeps the hashed message when a DER signature fails to decode, which
   // would poison the next verification: start afresh after any failure.
-  if (!status.ok()) verifiers_.erase(scheme);
+  if (!status.ok()) {
+    verifiers_.erase(scheme);
+    return status;
+  }
+  VerifiedSignatures().Keep(memo_key, true);
   return status;
 }
 

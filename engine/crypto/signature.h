@@ -47,24 +47,25 @@ Result<SignatureScheme> ChooseSignatureScheme(
     const Botan::Public_Key& key, const std::optional<std::vector<SignatureScheme>>& peer_offered,
     const std::vector<SignatureScheme>* preference = nullptr);
 
-// Signs with one private key, for any number of messages and schemes. Each scheme's Botan
-// signer is built on first use and kept. Not thread-safe.
+// Signs with one private key, for any number of messages and schemes. A signature is a pure
+// function of (key, scheme, message), so results are remembered (engine/crypto/memo.h) and the
+// costly Botan signer of each key and scheme is built once per process: RSA PKCS#1 v1.5 is
+// deterministic (RFC 8017 8.2), ECDSA takes RFC 6979 nonces, and the RSA-PSS salt comes from a
+// generator seeded with a secret derived from the private key and the message (as RFC 6979
+// does for ECDSA nonces): unpredictable without the key, equal for equal inputs.
 class Signer {
  public:
-  // Draws 32 bytes from `rng` to seed the blinding generator Botan's RSA signer keeps.
   // Errors: a key type other than RSA, ECDSA or Ed25519 -> internal_error.
-  static Result<Signer> Create(std::shared_ptr<const Botan::Private_Key> key,
-                               Botan::RandomNumberGenerator& rng);
+  static Result<Signer> Create(std::shared_ptr<const Botan::Private_Key> key);
 
   Signer(Signer&&) noexcept;
   Signer& operator=(Signer&&) noexcept;
   ~Signer();
 
-  // The signature field's contents (without the 2-byte length). `rng` supplies the PSS salt;
-  // RSA PKCS#1 v1.5, ECDSA (RFC 6979 nonces in Botan) and Ed25519 are deterministic.
+  // The signature field's contents (without the 2-byte length).
   // Errors: an unsupported scheme, or one that does not match the key -> internal_error
   // (a local mistake: the choice should come from ChooseSignatureScheme).
-  Result<Bytes> Sign(SignatureScheme scheme, ByteView message, Botan::RandomNumberGenerator& rng);
+  Result<Bytes> Sign(SignatureScheme scheme, ByteView message) const;
 
   const Botan::Private_Key& key() const { return *key_; }
 
@@ -72,8 +73,8 @@ class Signer {
   Signer() = default;
 
   std::shared_ptr<const Botan::Private_Key> key_;
-  std::unique_ptr<Botan::RandomNumberGenerator> blinding_rng_;
-  std::map<SignatureScheme, std::unique_ptr<Botan::PK_Signer>> signers_;
+  Bytes key_id_;       // SHA-256 of the public key: names the key in memo keys
+  Bytes salt_secret_;  // SHA-256 of the private key, seeds PSS salts
 };
 
 // Verifies a peer's signature.
@@ -85,7 +86,8 @@ Status VerifySignature(const Botan::Public_Key& key, SignatureScheme scheme, Byt
                        ByteView signature);
 
 // VerifySignature for many signatures by one key, keeping each scheme's Botan verifier.
-// Not thread-safe.
+// Verifications that succeed are remembered per (key, scheme, message, signature): the same
+// certificate's signatures arrive again and again. Not thread-safe.
 class Verifier {
  public:
   explicit Verifier(std::shared_ptr<const Botan::Public_Key> key);
@@ -97,6 +99,7 @@ class Verifier {
 
  private:
   std::shared_ptr<const Botan::Public_Key> key_;
+  Bytes key_id_;
   std::map<SignatureScheme, std::unique_ptr<Botan::PK_Verifier>> verifiers_;
 };
 

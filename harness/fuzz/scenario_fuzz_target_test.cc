@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/crypto/memo.h"
 #include "harness/scenario/loader.h"
 
 namespace shakedown {
@@ -69,6 +70,44 @@ TEST(ScenarioFuzzTarget, SeedsAndTheirMutationsFindNothingInTheReference) {
     }
   }
   EXPECT_GT(ran, 300);
+}
+
+// Public-key results are remembered across runs (engine/crypto/memo.h) on the promise that
+// they are pure functions of their inputs. Then every vector gives byte-identical traces with
+// the memo cold, warm, and turned off: the fuzzers' findings replay exactly in a fresh process.
+TEST(ScenarioFuzzTarget, RememberedCryptoChangesNoByte) {
+  TreeLoad tree = LoadScenarioTree({"vectors/conformance"});
+  Result<std::shared_ptr<const TestPki>> pki = MakeRunPki(1);
+  ASSERT_TRUE(pki.ok());
+  TargetResources resources;
+  resources.pki = *pki;
+  RunOptions options;
+  options.pki = *pki;
+  options.max_trace_hex_bytes = 1 << 20;
+  auto run_all = [&] {
+    std::vector<std::string> traces;
+    Result<std::unique_ptr<Target>> target = MakeTarget(TargetSpec(), resources);
+    EXPECT_TRUE(target.ok());
+    for (size_t i = 0; i < tree.vectors.size(); i += 3) {
+      const VectorResult r = RunVector(*tree.vectors[i].scenario, **target, options);
+      std::string trace = r.id + " " + std::string(VerdictName(r.verdict)) + "\n";
+      for (const TraceEntry& e : r.trace) trace += e.summary + " " + e.hex + "\n";
+      traces.push_back(std::move(trace));
+    }
+    return traces;
+  };
+  SetMemosEnabled(false);
+  const std::vector<std::string> plain = run_all();
+  SetMemosEnabled(true);
+  const std::vector<std::string> cold = run_all();
+  const std::vector<std::string> warm = run_all();
+  ASSERT_EQ(plain.size(), cold.size());
+  ASSERT_GT(plain.size(), 400u);
+  for (size_t i = 0; i < plain.size(); ++i) {
+    EXPECT_EQ(plain[i], cold[i]);
+    EXPECT_EQ(plain[i], warm[i]);
+  }
+  EXPECT_GT(GetMemoStats().hits, 1000u);
 }
 
 // A target that breaks an invariant is a finding, with the rule.

@@ -308,10 +308,9 @@ Result<Bytes> MessageBuilder::SignServerKeyExchange(const ServerKeyExchange& ske
                                                     SignatureScheme scheme) {
   PeerConnection& c = state_.conn();
   const Credential* cred = state_.ServerCredential();
-  SD_ASSIGN_OR_RETURN(Signer signer, Signer::Create(cred->key, *c.rng));
+  SD_ASSIGN_OR_RETURN(Signer signer, Signer::Create(cred->key));
   // RFC 5246 7.4.3: client_random + server_random + params.
-  return signer.Sign(scheme, ske.SignedData(View(c.client_random), View(c.server_random)),
-                     *c.rng);
+  return signer.Sign(scheme, ske.SignedData(View(c.client_random), View(c.server_random)));
 }
 
 Result<ServerKeyExchange> MessageBuilder::BuildServerKeyExchange() {
@@ -458,9 +457,9 @@ Result<CertificateVerify> MessageBuilder::BuildCertificateVerify() {
   cv.algorithm = scheme.ok() ? *scheme
                              : (cred == &pki->ecdsa_client ? SignatureScheme::kEcdsaSecp256r1Sha256
                                                            : SignatureScheme::kRsaPkcs1Sha256);
-  SD_ASSIGN_OR_RETURN(Signer signer, Signer::Create(cred->key, *c.rng));
+  SD_ASSIGN_OR_RETURN(Signer signer, Signer::Create(cred->key));
   // RFC 5246 7.4.8: every handshake message so far, as sent and received.
-  SD_ASSIGN_OR_RETURN(cv.signature, signer.Sign(cv.algorithm, c.transcript.messages(), *c.rng));
+  SD_ASSIGN_OR_RETURN(cv.signature, signer.Sign(cv.algorithm, c.transcript.messages()));
   return cv;
 }
 

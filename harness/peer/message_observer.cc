@@ -413,7 +413,7 @@ std::string MessageObserver::AgreeKeyExchange(const ClientKeyExchange& cke) {
   if (cke.kind == KeyExchangeKind::kRsa) {
     if (!state_.rsa_transport) {
       Result<RsaKeyTransportServer> t =
-          RsaKeyTransportServer::Create(state_.setup.resources.pki->rsa_server.key, *c.rng);
+          RsaKeyTransportServer::Create(state_.setup.resources.pki->rsa_server.key);
       if (!t.ok()) return "RSA decryptor: " + t.status().ToString();
       state_.rsa_transport.emplace(std::move(t).value());
     }
@@ -421,7 +421,7 @@ std::string MessageObserver::AgreeKeyExchange(const ClientKeyExchange& cke) {
                                                             : ProtocolVersion::kTls12);
     // RFC 5246 7.4.7.1: a bad block silently becomes a random secret; the Finished tells.
     c.pre_master_secret =
-        state_.rsa_transport->DecryptPreMasterSecret(cke.exchange_keys, version, *c.rng);
+        state_.rsa_transport->DecryptPreMasterSecret(cke.exchange_keys, version);
   } else if (cke.kind == KeyExchangeKind::kEcdhe) {
     if (!c.own_ecdhe) return "no ServerKeyExchange was sent: no key to agree with";
     Result<Bytes> pms = c.own_ecdhe->Agree(cke.exchange_keys);
