@@ -150,5 +150,43 @@ TEST(ScenarioFuzzTarget, AnInvariantBrokenIsAFinding) {
   EXPECT_EQ(out.result.rule, "invariant: after fatal alert");
 }
 
+// A target that claims a completed handshake after a lone ClientHello: the completion
+// invariant (a handshake completes only along the table, both Finished verified) catches it
+// even though every message it sent (none) was legal.
+class ClaimsCompletion final : public Target {
+  class Conn final : public TargetConnection {
+   public:
+    Status Write(ByteView) override { return Status::Ok(); }
+    ReadResult Read(Deadline) override { return ReadResult(); }  // silent
+    void Close() override {}
+    bool instant() const override { return true; }
+    const Negotiated* negotiated() const override { return &negotiated_; }
+
+   private:
+    Negotiated negotiated_;
+  };
+
+ public:
+  Result<std::unique_ptr<TargetConnection>> Connect(const Scenario&, size_t) override {
+    return std::unique_ptr<TargetConnection>(new Conn());
+  }
+  std::string describe() const override { return "claims-completion"; }
+};
+
+TEST(ScenarioFuzzTarget, CompletingOffTheTableIsAFinding) {
+  ScenarioFuzzTarget::Options o;
+  Result<std::unique_ptr<ScenarioFuzzTarget>> t =
+      ScenarioFuzzTarget::Create(o, std::make_unique<ClaimsCompletion>());
+  ASSERT_TRUE(t.ok());
+  Scenario hello = (*t)->fallback();
+  hello.connections[0].steps.resize(1);  // send ClientHello, nothing more
+  FuzzOutcome out = (*t)->RunScenario(hello);
+  EXPECT_EQ(out.kind, FuzzOutcome::Kind::kFinding);
+  EXPECT_EQ(out.result.rule, kRuleCompletedIllegally) << out.result.message;
+  // The reference, given the same scenario, does not complete: no finding.
+  auto reference = Make(Side::kServer);
+  EXPECT_EQ(reference->RunScenario(hello).kind, FuzzOutcome::Kind::kPassed);
+}
+
 }  // namespace
 }  // namespace shakedown

@@ -198,7 +198,7 @@ WireItem MessageObserver::OnApplicationData(const Bytes& plain, Bytes wire) {
   if (!c.table_off && !c.tracker.Complete() && !c.target_finished_seen) {
     state_.AddViolation(ViolationRule::kIllegalOrder,
                         item.summary + " before the target's Finished");
-    c.table_off = true;
+    state_.LeaveTable("the target's " + item.summary + " before its Finished");
   }
   return item;
 }
@@ -499,7 +499,7 @@ void MessageObserver::CheckOrder(const FlowStep& step, const std::string& what) 
   }
   state_.AddViolation(ViolationRule::kIllegalOrder,
                       what + " after [" + history + "]; legal next: [" + legal + "]");
-  c.table_off = true;  // one violation per departure, not a cascade
+  state_.LeaveTable("the target's " + what);  // one violation per departure, not a cascade
 }
 
 }  // namespace peer

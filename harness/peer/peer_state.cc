@@ -178,34 +178,42 @@ void PeerState::AddOwnStep(OwnStep step) {
 void PeerState::TrackOwn(const OwnStep& o) {
   PeerConnection& c = conn();
   if (c.table_off || c.tracker.Complete()) return;
+  const std::string what = std::string(MessageNameString(o.name));
   if (o.record_type != o.content_type || o.restructured) {
-    c.table_off = true;
+    LeaveTable(what + (o.restructured ? " with its framing corrupted" : " in a foreign record"));
     return;
   }
   const Side own = setup.own_side;
   if (std::optional<HandshakeType> t = HandshakeTypeOf(o.name)) {
     // RFC 5246 7.4.1.1: a server may send HelloRequest at any time; it is not a table step.
     if (*t == HandshakeType::kHelloRequest && own == Side::kServer) return;
-    if (!c.tracker.Advance(FlowStep::Handshake(own, *t))) c.table_off = true;
+    if (!c.tracker.Advance(FlowStep::Handshake(own, *t))) LeaveTable(what + " out of order");
     return;
   }
   switch (o.name) {
     case MessageName::kChangeCipherSpec:
-      if (!c.tracker.Advance(FlowStep::Ccs(own))) c.table_off = true;
+      if (!c.tracker.Advance(FlowStep::Ccs(own))) LeaveTable(what + " out of order");
       break;
     case MessageName::kAlert:
       // A fatal alert or a close ends the exchange; a warning (e.g. no_renegotiation) does not.
       if (o.payload.size() != 2 || o.payload[0] != static_cast<uint8_t>(AlertLevel::kWarning) ||
           o.payload[1] == static_cast<uint8_t>(AlertDescription::kCloseNotify)) {
-        c.table_off = true;
+        LeaveTable("an alert that ends the exchange");
       }
       break;
     case MessageName::kApplicationData:
-      c.table_off = true;  // before the handshake completed: a deviation
+      LeaveTable("application data before the handshake completed");
       break;
     default:
       break;
   }
+}
+
+void PeerState::LeaveTable(std::string what) {
+  PeerConnection& c = conn();
+  if (c.table_off) return;
+  c.table_off = true;
+  c.table_off_at = std::move(what);
 }
 
 void PeerState::AddTargetMessage(ByteView encoded) {
@@ -283,6 +291,10 @@ void PeerState::RefreshView() {
   if (c.client_hello) view.client_random = ToBytes(c.client_random);
   view.extended_master_secret = c.ems;
   view.master_secret = c.master_secret;
+  view.left_table = c.table_off;
+  view.left_table_at = c.table_off_at;
+  view.own_finished_tampered = c.own_finished_tampered;
+  view.transcript_unsure = c.transcript_unsure;
 }
 
 }  // namespace peer

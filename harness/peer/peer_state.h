@@ -87,7 +87,8 @@ struct PeerConnection {
   std::unique_ptr<RecordProtection> read;
   Transcript transcript;
   HandshakeTracker tracker;
-  bool table_off = false;  // the exchange left the legal table (the peer deviated)
+  bool table_off = false;  // the exchange left the legal table (see PeerState::LeaveTable)
+  std::string table_off_at;  // what left it
   RecordReader reader;
   HandshakeFramer framer;
   // The peer's own handshake bytes, framed as the target frames them: what enters the
@@ -161,6 +162,8 @@ struct PeerState {
   bool TargetsTurn() const;
   // One own step through the legal table (leaving it on a deviation).
   void TrackOwn(const OwnStep& step);
+  // The exchange left the legal table here (`what` left it): order is no longer judged.
+  void LeaveTable(std::string what);
   // Resumes `session` (either side): its master secret, and keys from the new randoms.
   void Resume(const PeerSession& session);
 

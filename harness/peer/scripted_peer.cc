@@ -69,7 +69,7 @@ Result<Bytes> ScriptedPeerImpl::Send(const SendStep& step, const SendStep* next)
     SD_RETURN_IF_ERROR(ApplyCorruption(step.corrupt, &raw));
     SD_RETURN_IF_ERROR(FlushPending(&out));
     for (int i = 0; i < repeat; ++i) Append(out, raw);
-    c.table_off = true;  // bytes the table cannot follow
+    state_.LeaveTable("raw bytes");  // bytes the table cannot follow
     c.transcript_unsure = true;  // nor the transcript: they may hold handshake records
     state_.RefreshView();
     return out;

@@ -81,6 +81,13 @@ struct PeerView {
   Bytes client_random;
   Bytes server_random;
   std::optional<PeerSession> session;  // to resume in a later connection of the vector
+  // Why a correct target could not have completed (the runner's completion invariant): the
+  // peer left the legal table (what it sent when it did), or tampered its own Finished. And
+  // whether the peer cannot mirror its transcript (then no Finished claim is made).
+  bool left_table = false;
+  std::string left_table_at;
+  bool own_finished_tampered = false;
+  bool transcript_unsure = false;
 };
 
 class ScriptedPeer {

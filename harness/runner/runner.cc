@@ -611,10 +611,13 @@ class VectorRun {
     return CheckAgreement();
   }
 
-  // The agreement oracle: when both sides completed, they agree on what they negotiated.
+  // The agreement oracle: a target that says it completed did so along a path of the legal
+  // table with both Finished correct, and when both sides completed, they agree on what they
+  // negotiated. (Only in-process targets say whether they completed.)
   bool CheckAgreement() {
     const PeerView& v = peer_->view();
     const Negotiated* n = conn_->negotiated();
+    if (n != nullptr && !CheckCompletion(v)) return false;
     if (!v.handshake_complete || n == nullptr) return true;
     std::vector<std::string> diff;
     auto hex = [](const Bytes& b) { return b.empty() ? std::string("(none)") : ToHex(b); };
@@ -639,6 +642,30 @@ class VectorRun {
     }
     return Fail(kRuleAgreement, "the peer and the target completed but disagree on " +
                                     Join(diff, ", "));
+  }
+
+  // RFC 5246 7.3 / 7.4.9: a handshake completes only after the flow of the table, each side
+  // having verified the other's Finished. A peer that left the table (skipped, repeated or
+  // reordered a message, sent application data early, broke a record's framing) or tampered
+  // its own Finished has made completion impossible for a correct target; so has a peer that
+  // never verified the target's Finished. The exception is a deviation the peer cannot mirror
+  // in its own transcript (WireItem::peer_unsure): then nothing is claimed.
+  bool CheckCompletion(const PeerView& v) {
+    std::string why;
+    if (v.left_table) {
+      why = "after the peer left the legal table (" + v.left_table_at + ")";
+    } else if (v.own_finished_tampered) {
+      why = "although the peer's Finished was tampered";
+    } else if (!v.handshake_complete) {
+      why = "but the peer never completed (it did not verify a Finished from the target)";
+    } else {
+      return true;
+    }
+    if (v.transcript_unsure) {
+      Note("the target completed " + why + "; not judged: the peer's transcript is unsure");
+      return true;
+    }
+    return Fail(kRuleCompletedIllegally, "the target reports a completed handshake " + why);
   }
 
   const Scenario& s_;

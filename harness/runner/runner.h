@@ -40,6 +40,9 @@ inline constexpr char kRuleUndecodable[] = "target: undecodable data";
 inline constexpr char kRuleFlood[] = "target: flood";
 inline constexpr char kRuleCloseAfterFatal[] = "invariant: close after fatal alert";
 inline constexpr char kRuleAgreement[] = "invariant: both sides agree";
+// An in-process target reports a completed handshake that was not a legal one: the peer left
+// the table (RFC 5246 7.3), tampered its own Finished, or never verified the target's (7.4.9).
+inline constexpr char kRuleCompletedIllegally[] = "invariant: completed only along the table";
 inline constexpr char kRuleDied[] = "target: died";
 inline constexpr char kRuleVector[] = "vector: cannot be played";
 inline constexpr char kRuleLoad[] = "vector: load error";
