@@ -136,7 +136,9 @@ Result<Outgoing> MessageBuilder::BuildHandshake(const SendStep& step) {
       break;
     case MessageName::kCertificateVerify:
     case MessageName::kServerKeyExchange:
-      o.tampered = signature_edited;
+      // An edit that changes no byte (an all-zero xor mask, a value set to itself) leaves the
+      // signature valid: not a tampering the target must reject.
+      o.tampered = signature_edited && o.payload != reference;
       break;
     default:
       break;

@@ -475,6 +475,13 @@ void MessageObserver::CheckAfterFatal(const WireItem& item) {
 
 void MessageObserver::CheckTamperAccepted(const std::string& what) {
   PeerConnection& c = state_.conn();
+  if (!c.pending_out_of_order.empty()) {
+    state_.AddViolation(ViolationRule::kAcceptedOutOfOrder,
+                        "the peer sent " + c.pending_out_of_order +
+                            " out of order and the target continued with " + what +
+                            " instead of a fatal alert (RFC 5246 7.4)");
+    c.pending_out_of_order.clear();
+  }
   if (!c.pending_tamper) return;
   std::string tampered(MessageNameString(*c.pending_tamper));
   state_.AddViolation(TamperRule(*c.pending_tamper),

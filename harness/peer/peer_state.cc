@@ -187,12 +187,18 @@ void PeerState::TrackOwn(const OwnStep& o) {
   if (std::optional<HandshakeType> t = HandshakeTypeOf(o.name)) {
     // RFC 5246 7.4.1.1: a server may send HelloRequest at any time; it is not a table step.
     if (*t == HandshakeType::kHelloRequest && own == Side::kServer) return;
-    if (!c.tracker.Advance(FlowStep::Handshake(own, *t))) LeaveTable(what + " out of order");
+    if (!c.tracker.Advance(FlowStep::Handshake(own, *t))) {
+      LeaveTable(what + " out of order");
+      c.pending_out_of_order = what;
+    }
     return;
   }
   switch (o.name) {
     case MessageName::kChangeCipherSpec:
-      if (!c.tracker.Advance(FlowStep::Ccs(own))) LeaveTable(what + " out of order");
+      if (!c.tracker.Advance(FlowStep::Ccs(own))) {
+        LeaveTable(what + " out of order");
+        c.pending_out_of_order = what;
+      }
       break;
     case MessageName::kAlert:
       // A fatal alert or a close ends the exchange; a warning (e.g. no_renegotiation) does not.

@@ -105,6 +105,7 @@ struct PeerConnection {
   bool target_finished_seen = false;
   bool target_finished_verified = false;
   std::optional<MessageName> pending_tamper;  // tampered; the target has not yet reacted
+  std::string pending_out_of_order;  // the peer's out-of-order message the target has not met
   std::string pending_resumption_mismatch;  // server peer: an abbreviated hello it forged
   Bytes ticket;                             // received (client peer) or issued (server peer)
   bool completed = false;

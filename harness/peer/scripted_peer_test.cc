@@ -550,6 +550,52 @@ TEST(ScriptedPeerDuo, TamperedFinishedIsDetectedAndAcceptanceReported) {
   EXPECT_FALSE(d.client->view().handshake_complete);
 }
 
+// An edit that changes no byte of a signature (an all-zero xor) is no tampering: the server
+// peer carrying on is fine. A real change is one.
+TEST(ScriptedPeerDuo, OnlyAChangedSignatureIsTampered) {
+  for (uint8_t mask : {0x00, 0x01}) {
+    Duo d = MakeDuo(Suite(kEcdheRsa));
+    ClientSends(d, {M::kClientHello});
+    ServerSends(d, {M::kServerHello, M::kCertificate});
+    SendStep ske = Step(M::kServerKeyExchange);
+    ske.set = {Xor("signature", {mask}, 0)};
+    d.client->Receive(SendOk(*d.server, ske));
+    ServerSends(d, {M::kServerHelloDone});
+    ClientSends(d, {M::kClientKeyExchange});  // the "target" carries on
+    std::vector<Violation> server_saw = d.server->TakeViolations();
+    EXPECT_EQ(HasRule(server_saw, ViolationRule::kAcceptedTamperedServerKeyExchange), mask != 0)
+        << "mask " << int(mask) << ": " << Rules(server_saw);
+  }
+}
+
+// RFC 5246 7.4: a handshake message out of order is a fatal error. A "target" (the client
+// peer) that answers a ServerHelloDone with no ServerKeyExchange (ECDHE) with its next flight
+// is reported; one that answers with a fatal alert is not.
+TEST(ScriptedPeerDuo, ContinuingAfterAnOutOfOrderMessageIsReported) {
+  Duo d = MakeDuo(Suite(kEcdheRsa));
+  ClientSends(d, {M::kClientHello});
+  ServerSends(d, {M::kServerHello, M::kCertificate, M::kServerHelloDone});  // no SKE
+  SendStep cke = Step(M::kClientKeyExchange);
+  Result<Bytes> wire = d.client->Send(cke, nullptr);
+  if (wire.ok()) {  // the client peer may refuse to build a CKE without the server's params
+    d.server->Receive(*wire);
+    EXPECT_TRUE(HasRule(d.server->TakeViolations(), ViolationRule::kAcceptedOutOfOrder));
+  }
+  Duo e = MakeDuo(Suite(kEcdheRsa));
+  ClientSends(e, {M::kClientHello});
+  ServerSends(e, {M::kServerHello, M::kCertificate, M::kServerHelloDone});
+  SendStep alert = Step(M::kRaw);
+  alert.raw = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x0a};  // fatal unexpected_message
+  e.server->Receive(SendOk(*e.client, alert));
+  EXPECT_FALSE(HasRule(e.server->TakeViolations(), ViolationRule::kAcceptedOutOfOrder));
+  // And the application data case: the client peer sends data instead of rejecting.
+  Duo f = MakeDuo(Suite(kEcdheRsa));
+  ClientSends(f, {M::kClientHello});
+  ServerSends(f, {M::kServerHello, M::kCertificate, M::kServerHelloDone});
+  ClientSends(f, {M::kChangeCipherSpec});
+  EXPECT_TRUE(HasRule(f.server->TakeViolations(), ViolationRule::kAcceptedOutOfOrder));
+}
+
 TEST(ScriptedPeerDuo, OrderViolationsSeenByTheClient) {
   // RFC 5246 7.4.3: no ServerKeyExchange with RSA key transport.
   Duo d = MakeDuo(Suite(kRsa));

@@ -16,6 +16,8 @@ std::string_view ViolationRuleName(ViolationRule rule) {
       return "accepted: tampered CertificateVerify";
     case ViolationRule::kAcceptedTamperedServerKeyExchange:
       return "accepted: tampered ServerKeyExchange";
+    case ViolationRule::kAcceptedOutOfOrder:
+      return "accepted: out-of-order message";
     case ViolationRule::kAfterFatalAlert:
       return "after fatal alert";
     case ViolationRule::kResumptionMismatch:

@@ -23,6 +23,10 @@ enum class ViolationRule {
   kAcceptedTamperedFinished,
   kAcceptedTamperedCertificateVerify,
   kAcceptedTamperedServerKeyExchange,
+  // The peer sent a handshake message or ChangeCipherSpec out of the table's order and the
+  // target went on with the handshake (or application data) instead of a fatal alert: RFC 5246
+  // 7.4, "sending handshake messages in an unexpected order results in a fatal error".
+  kAcceptedOutOfOrder,
   // Anything received after the target's fatal alert (RFC 5246 7.2.2).
   kAfterFatalAlert,
   // Resumed with another suite or EMS state, or resumed what was not offered.
@@ -50,6 +54,7 @@ inline constexpr ViolationRule kAllViolationRules[] = {
     ViolationRule::kAcceptedTamperedFinished,
     ViolationRule::kAcceptedTamperedCertificateVerify,
     ViolationRule::kAcceptedTamperedServerKeyExchange,
+    ViolationRule::kAcceptedOutOfOrder,
     ViolationRule::kAfterFatalAlert,
     ViolationRule::kResumptionMismatch,
     ViolationRule::kEmsNotEchoed,
