@@ -146,8 +146,9 @@ int RunExport(const ExportOptions& options, Target& target) {
     s.refs = std::move(refs);
   }
   s.notes = "Exported by `shakedown export` from " + options.file + " (" +
-            (fuzz_input ? std::string("a fuzz input") : "the vector " + input->id) +
-            ", mutated from \"" + original_title + "\"). Judged by the invariants alone "
+            (fuzz_input ? std::string("a fuzz input, mutated from a vector titled")
+                        : "the vector " + input->id + ", titled") +
+            " \"" + original_title + "\"). Judged by the invariants alone "
             "(\"judge\": \"invariants\"): its expect steps were mutated with the rest and only "
             "mark where the target speaks. When exported (seed " + std::to_string(options.seed) +
             ") it " +
