@@ -25,8 +25,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The requirement each rule an invariants-judged run can fail with stands for: the first ref of
-// an exported finding (the input's own refs are those of the vector it was mutated from).
+// The requirement each rule an invariants-judged run can fail with stands for: the ref of an
+// exported finding (the input's own refs are those of the vector it was mutated from).
 std::string RefForRule(const std::string& rule) {
   static const std::vector<std::pair<ViolationRule, const char*>> kInvariantRefs = {
       {ViolationRule::kFinishedVerifyData, "RFC5246 7.4.9"},
@@ -135,16 +135,12 @@ int RunExport(const ExportOptions& options, Target& target) {
 
   const std::string original_title = s.title;
   s.id = id;
-  s.title = "Fuzz finding " + *hash + ": a " + side + " target must " +
-            (failed ? "not fail " + found.rule : "keep every invariant");
+  s.title = "Fuzz finding " + *hash + ": a " + side + " target keeps every invariant" +
+            (failed ? " (found failing " + found.rule + ")" : "");
+  // The input's refs are those of the vector the fuzzer mutated: the broken rule's section
+  // says what this vector is about, when there is one.
   const std::string ref = failed ? RefForRule(found.rule) : "";
-  if (!ref.empty()) {
-    std::vector<std::string> refs = {ref};
-    for (const std::string& r : s.refs) {
-      if (r != ref) refs.push_back(r);
-    }
-    s.refs = std::move(refs);
-  }
+  if (!ref.empty()) s.refs = {ref};
   s.notes = "Exported by `shakedown export` from " + options.file + " (" +
             (fuzz_input ? std::string("a fuzz input, mutated from a vector titled")
                         : "the vector " + input->id + ", titled") +
@@ -224,9 +220,10 @@ Command AddExportCommand(CLI::App& app) {
       "\"invariants\": its expect steps came from the fuzzer's mutations, so the suite judges "
       "it as the fuzzer did, by the invariants alone. Its id is "
       "regressions.<role>.<rule>-<8 hex of the scenario's SHA-256> (<rule>: the invariant it "
-      "fails against the reference engine when exported, or no-finding), its first ref the "
-      "failed rule's RFC section, its notes where it came from. The vector is run once "
-      "against the reference engine (with --seed, as the fuzzer's) and the command says "
+      "fails against the reference engine when exported, or no-finding), its ref the "
+      "failed rule's RFC section (else the input's refs), its notes where it came from. The "
+      "vector is run once against the reference engine (with --seed, as the fuzzer's) and "
+      "the command says "
       "whether it fails there now (the bug is still in this build) or passes (fixed, or it "
       "does not reproduce); it is written either way. Exit codes: 0 written, 2 the input "
       "does not load or cannot be played, a bad --id, an existing file without --force, or a "

@@ -432,7 +432,7 @@ TEST(RunnerJudge, InvariantsJudgedVectorWithWrongExpectationsPassesAgainstTheRef
   EXPECT_EQ(Contains(r.trace.front().summary, "judged by the invariants alone (the vector says"),
             "");
   bool agreed = false;
-  for (const TraceEntry& t : r.trace) agreed = agreed || t.summary.rfind("both sides agree", 0) == 0;
+  for (const TraceEntry& t : r.trace) agreed |= t.summary.rfind("both sides agree", 0) == 0;
   EXPECT_TRUE(agreed) << "the handshake still ran to the end through the peer";
   // A vector judged by its expectations carries no such note.
   VectorResult full = RunVector(Parse(FullHandshake("f")), *target, Options());
