@@ -51,7 +51,8 @@ std::string RefForRule(const std::string& rule) {
   }
   if (rule == kRuleCloseAfterFatal) return "RFC5246 7.2.2";
   if (rule == kRuleAgreement) return "RFC5246 8.1";
-  if (rule == kRuleUndecodable || rule == kRuleFlood) return "RFC5246 6.2.1";
+  if (rule == kRuleUndecodable) return "RFC5246 6.2";  // framing, or a record that won't open
+  if (rule == kRuleFlood) return "RFC5246 6.2.1";
   return "";  // a death: no RFC section; the input's refs stay
 }
 
@@ -79,7 +80,7 @@ Result<std::string> ContentHash(Scenario s) {
   s.title = "x";
   s.refs = {"RFC5246"};
   s.notes.clear();
-  s.judge = Judge::kInvariants;
+  s.judge = JudgedBy::kInvariants;
   SD_ASSIGN_OR_RETURN(Bytes digest,
                       HandshakeHash(PrfAlgorithm::kSha256, SerializeScenarioCbor(s)));
   return ToHex(ByteView(digest).subview(0, 4));
@@ -110,7 +111,7 @@ int RunExport(const ExportOptions& options, Target& target) {
 
   // First as the fuzzer ran it (its own id seeds the peer's randomness): the rule it breaks.
   Scenario s = *input;
-  s.judge = Judge::kInvariants;
+  s.judge = JudgedBy::kInvariants;
   const VectorResult found = RunVector(s, target, run);
   const std::string side(SideName(s.role));
   std::cout << options.file << ": " << (fuzz_input ? "a fuzz input" : "the vector " + s.id)

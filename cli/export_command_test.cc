@@ -152,7 +152,7 @@ TEST_F(ExportTest, AFindingBecomesARegressionTheSuiteFailsOnTheBugAndPassesOnThe
 
   Result<Scenario> v = LoadScenarioFile(path);
   ASSERT_TRUE(v.ok()) << v.status().message();
-  EXPECT_EQ(v->judge, Judge::kInvariants);
+  EXPECT_EQ(v->judge, JudgedBy::kInvariants);
   EXPECT_EQ(v->id, "regressions.server." + name.substr(0, name.size() - 5));
   EXPECT_EQ(v->refs, std::vector<std::string>{"RFC5246 7.2.2"}) << "the broken rule's section";
   EXPECT_EQ(v->title, "Fuzz finding " + name.substr(name.size() - 13, 8) +

@@ -189,7 +189,7 @@ class VectorRun {
       : s_(scenario),
         target_(target),
         options_(options),
-        judge_expectations_(options.judge_expectations && s_.judge == Judge::kExpectations),
+        judge_expectations_(options.judge_expectations && s_.judge == JudgedBy::kExpectations),
         start_(Clock::now()) {
     r_.id = s_.id;
     r_.title = s_.title;
@@ -201,7 +201,7 @@ class VectorRun {
 
   VectorResult Run() {
     if (!judge_expectations_) {
-      Note(s_.judge == Judge::kInvariants
+      Note(s_.judge == JudgedBy::kInvariants
                ? "judged by the invariants alone (the vector says \"judge\": \"invariants\")"
                : "judged by the invariants alone (this run's option: fuzzing or "
                  "--invariants-only)");

@@ -418,13 +418,13 @@ constexpr char kWrongExpectations[] = R"({"expect": ["ServerHello", "ServerHello
 TEST(RunnerJudge, InvariantsJudgedVectorWithWrongExpectationsPassesAgainstTheReference) {
   auto target = Reference();
   Scenario plain = Parse(ServerVector("w", kWrongExpectations));
-  ASSERT_EQ(plain.judge, Judge::kExpectations);
+  ASSERT_EQ(plain.judge, JudgedBy::kExpectations);
   VectorResult strict = RunVector(plain, *target, Options());
   EXPECT_EQ(strict.verdict, Verdict::kFail);
   EXPECT_EQ(strict.rule, kRuleExpectMessages);
 
   Scenario judged = Parse(JudgedByInvariants(ServerVector("w", kWrongExpectations)));
-  ASSERT_EQ(judged.judge, Judge::kInvariants);
+  ASSERT_EQ(judged.judge, JudgedBy::kInvariants);
   VectorResult r = RunVector(judged, *target, Options());
   EXPECT_EQ(r.verdict, Verdict::kPass) << r.rule << ": " << r.message;
   ASSERT_FALSE(r.trace.empty());

@@ -601,7 +601,7 @@ std::optional<Scenario> VectorParser::Parse(const Json& doc) {
   role_ = s.role;
   if (doc.contains("notes") && !GetString(doc["notes"], "/notes", &s.notes)) return std::nullopt;
   if (doc.contains("judge") &&
-      !GetConfigChoice(doc["judge"], "/judge", {Judge::kExpectations, Judge::kInvariants},
+      !GetConfigChoice(doc["judge"], "/judge", {JudgedBy::kExpectations, JudgedBy::kInvariants},
                        &s.judge)) {
     return std::nullopt;
   }

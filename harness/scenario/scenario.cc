@@ -351,11 +351,11 @@ std::string_view ConfigName(EmsPolicy policy) {
   return "?";
 }
 
-std::string_view ConfigName(Judge judge) {
+std::string_view ConfigName(JudgedBy judge) {
   switch (judge) {
-    case Judge::kExpectations:
+    case JudgedBy::kExpectations:
       return "expectations";
-    case Judge::kInvariants:
+    case JudgedBy::kInvariants:
       return "invariants";
   }
   return "?";

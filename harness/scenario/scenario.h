@@ -193,7 +193,7 @@ bool operator==(const ConnectionScript& a, const ConnectionScript& b);
 inline bool operator!=(const ConnectionScript& a, const ConnectionScript& b) { return !(a == b); }
 
 // How a vector's run is judged (the vector's "judge" key).
-enum class Judge {
+enum class JudgedBy {
   // Each expect step must hold, and the invariants too: what a conformance vector says.
   kExpectations,
   // Expect steps only let the target speak; the verdict comes from the peer's invariants,
@@ -215,7 +215,7 @@ std::string_view ConfigName(CertificateKey key);
 std::string_view ConfigName(ClientAuthMode mode);
 std::string_view ConfigName(EmsPolicy policy);
 // "expectations" | "invariants" (the vector's "judge" key).
-std::string_view ConfigName(Judge judge);
+std::string_view ConfigName(JudgedBy judge);
 
 // The scripted peer's own settings (it plays the role the target does not).
 struct PeerConfig {
@@ -261,7 +261,7 @@ struct Scenario {
   PeerConfig peer;
   TargetConfig target;
   std::vector<ConnectionScript> connections;
-  Judge judge = Judge::kExpectations;
+  JudgedBy judge = JudgedBy::kExpectations;
   std::string source;  // the file it came from
 };
 // Everything but `source` and the steps' json_path.

@@ -66,7 +66,7 @@ TEST(SerializeTest, CanonicalForm) {
 TEST(SerializeTest, JudgeRoundTripsAndDefaultIsLeftOut) {
   Result<Scenario> s = Load(ServerVector());
   ASSERT_TRUE(s.ok()) << s.status().message();
-  EXPECT_EQ(s->judge, Judge::kExpectations) << "a vector without \"judge\" is judged as before";
+  EXPECT_EQ(s->judge, JudgedBy::kExpectations) << "a vector without \"judge\" is judged as before";
   EXPECT_EQ(SerializeScenarioJson(*s).find("\"judge\""), std::string::npos);
   ExpectRoundTrip(*s);
 
@@ -74,7 +74,7 @@ TEST(SerializeTest, JudgeRoundTripsAndDefaultIsLeftOut) {
   v["judge"] = "invariants";
   Result<Scenario> judged = Load(v);
   ASSERT_TRUE(judged.ok()) << judged.status().message();
-  EXPECT_EQ(judged->judge, Judge::kInvariants);
+  EXPECT_EQ(judged->judge, JudgedBy::kInvariants);
   EXPECT_NE(SerializeScenarioJson(*judged).find("  \"judge\": \"invariants\",\n"),
             std::string::npos)
       << SerializeScenarioJson(*judged);

@@ -42,7 +42,7 @@ TEST(RegressionVectors, LiveAtThePathTheirIdNamesAndAreJudgedByInvariants) {
     }
     Status status = CheckVectorPath(v.file, *v.scenario);
     EXPECT_TRUE(status.ok()) << status.message();
-    EXPECT_EQ(v.scenario->judge, Judge::kInvariants)
+    EXPECT_EQ(v.scenario->judge, JudgedBy::kInvariants)
         << v.file << ": a regression says \"judge\": \"invariants\"";
   }
 }
