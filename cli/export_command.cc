@@ -216,19 +216,21 @@ Command AddExportCommand(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "export",
       "Write a fuzz finding (a crash-* reproducer, a .cbor input, or the .min.json of "
-      "`shakedown minimize`) as a regression vector, vectors/regressions/<role>/<what>.json, "
-      "which `shakedown run` runs with the conformance suite. The vector says \"judge\": "
-      "\"invariants\": its expect steps came from the fuzzer's mutations, so the suite judges "
-      "it as the fuzzer did, by the invariants alone. Its id is "
-      "regressions.<role>.<rule>-<8 hex of the scenario's SHA-256> (<rule>: the invariant it "
-      "fails against the reference engine when exported, or no-finding), its ref the "
-      "failed rule's RFC section (else the input's refs), its notes where it came from. The "
-      "vector is run once against the reference engine (with --seed, as the fuzzer's) and "
-      "the command says "
-      "whether it fails there now (the bug is still in this build) or passes (fixed, or it "
-      "does not reproduce); it is written either way. Exit codes: 0 written, 2 the input "
-      "does not load or cannot be played, a bad --id, an existing file without --force, or a "
-      "write that fails.");
+      "`shakedown minimize`) as a regression vector under vectors/regressions/, which "
+      "`shakedown run` runs with the conformance suite, judged by the invariants. Exit codes: "
+      "0 written, 2 the input does not load or cannot be played, a bad --id, an existing file "
+      "without --force, or a write that fails.");
+  cmd->footer(
+      "The vector goes to DIR/<role>/<what>.json with the id regressions.<role>.<what>, and "
+      "says \"judge\": \"invariants\": its expect steps came from the fuzzer's mutations, so "
+      "the suite judges it as the fuzzer did, by the invariants alone. <what> is the rule it "
+      "fails against the reference engine when exported (or no-finding) and 8 hex digits of "
+      "the scenario's SHA-256, unless --id; its ref is the failed rule's RFC section (else the "
+      "input's refs); its notes say which file it came from and which rule it failed, plus "
+      "--note. It is run once against the reference engine (--seed, as the fuzzer's) and the "
+      "command says whether it fails there now (the bug is still in this build: run export in "
+      "the build that has it) or passes (fixed, or it does not reproduce); it is written "
+      "either way, then loaded back and compared. See docs/FUZZING.md.");
   cmd->add_option("file", options->file, "The finding")->required();
   cmd->add_option("--out", options->out,
                   "The regressions directory (default: the repository's vectors/regressions); "
