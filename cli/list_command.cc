@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/run_setup.h"
 #include "harness/scenario/loader.h"
 #include "reports/text_util.h"
 
@@ -14,7 +15,7 @@ namespace shakedown {
 
 int RunList(const ListOptions& options) {
   std::vector<std::string> p = options.paths;
-  if (p.empty()) p = {RepoPath("vectors/conformance")};
+  if (p.empty()) p = DefaultVectorPaths();
   TreeLoad load = LoadScenarioTree(p);
   for (const LoadedVector& v : load.vectors) {
     if (!v.ok()) {
@@ -42,7 +43,8 @@ Command AddListCommand(CLI::App& app) {
       "List vectors: id, target role, topic and references, one line each; files that do not "
       "load are listed with the reason. Exit codes: 0 all load, 2 some do not.");
   cmd->add_option("paths", options->paths,
-                  "Vector files or directories. Default: vectors/conformance");
+                  "Vector files or directories. Default: vectors/conformance and "
+                  "vectors/regressions (exported fuzz findings; left out when empty)");
   return {cmd, [options] { return RunList(*options); }};
 }
 

@@ -11,7 +11,7 @@
 namespace shakedown {
 
 struct ListOptions {
-  std::vector<std::string> paths;  // files or directories; empty: vectors/conformance
+  std::vector<std::string> paths;  // files or directories; empty: DefaultVectorPaths()
 };
 
 int RunList(const ListOptions& options);

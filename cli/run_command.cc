@@ -83,7 +83,7 @@ int RunSuite(const SuiteRunOptions& options) {
     return kExitUsage;
   }
   std::vector<std::string> paths = options.paths;
-  if (paths.empty()) paths = {RepoPath("vectors/conformance")};
+  if (paths.empty()) paths = DefaultVectorPaths();
   TreeLoad load = LoadScenarioTree(paths);
   if (!options.role.empty()) {
     Side keep = options.role == "server" ? Side::kServer : Side::kClient;
@@ -167,7 +167,8 @@ Command AddRunCommand(CLI::App& app) {
                   "implements one profile; see docs/TARGETS.md")
       ->allow_extra_args(false);
   cmd->add_option("paths", options->paths,
-                  "Vector files or directories (walked for *.json). Default: vectors/conformance");
+                  "Vector files or directories (walked for *.json). Default: vectors/conformance "
+                  "and vectors/regressions (exported fuzz findings; left out when empty)");
 
   return {cmd, [options] { return RunSuite(*options); }};
 }

@@ -18,7 +18,7 @@ struct SuiteRunOptions {
   bool no_progress = false;
   std::string role;  // "server" or "client": only the vectors where the target plays it
   std::vector<std::string> profile;  // KEY=VALUE constraints on the vectors' target block
-  std::vector<std::string> paths;    // files or directories; empty: vectors/conformance
+  std::vector<std::string> paths;    // files or directories; empty: DefaultVectorPaths()
 };
 
 int RunSuite(const SuiteRunOptions& options);

@@ -3,15 +3,34 @@
 #include <CLI/CLI.hpp>
 
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <memory>
 #include <string>
+#include <system_error>
+#include <vector>
+
+#include "cli/command.h"
 
 #include "harness/scenario/loader.h"
 #include "platform/subprocess.h"
 
 namespace shakedown {
+
+std::vector<std::string> DefaultVectorPaths() {
+  std::vector<std::string> paths = {RepoPath("vectors/conformance")};
+  const std::string regressions = RepoPath("vectors/regressions");
+  std::error_code ec;
+  for (std::filesystem::recursive_directory_iterator it(regressions, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    if (it->is_regular_file(ec) && it->path().extension() == ".json") {
+      paths.push_back(regressions);
+      break;
+    }
+  }
+  return paths;
+}
 
 void AddTargetOptions(CLI::App* app, TargetOptions* o) {
   app->add_option("--target", o->target,

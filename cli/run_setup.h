@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "engine/base/status.h"
 #include "harness/runner/runner.h"
@@ -25,6 +26,11 @@ struct TargetOptions {
 // A vector (JSON text) or a fuzz input (anything else: canonical CBOR, as a .cbor seed or a
 // crash-<sha1> reproducer libFuzzer wrote); `*fuzz_input` says which.
 Result<Scenario> LoadVectorOrFuzzInput(const std::string& path, bool* fuzz_input);
+
+// What `run` and `list` read when given no paths: vectors/conformance, and vectors/regressions
+// (exported fuzz findings) when it holds any vector file; a missing or empty regressions
+// directory is left out, not an error. Paths via RepoPath.
+std::vector<std::string> DefaultVectorPaths();
 
 // Registers --target, --timeout-ms and --seed on `app`, filling `o`.
 void AddTargetOptions(CLI::App* app, TargetOptions* o);

@@ -6,6 +6,7 @@
 #include "cli/bench_command.h"
 #include "cli/command.h"
 #include "cli/connect_command.h"
+#include "cli/export_command.h"
 #include "cli/fuzz_command.h"
 #include "cli/kat_command.h"
 #include "cli/list_command.h"
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
       shakedown::AddConnectCommand(app),
       shakedown::AddFuzzCommand(app),
       shakedown::AddMinimizeCommand(app),
+      shakedown::AddExportCommand(app),
       shakedown::AddBenchCommand(app),
   };
 

@@ -186,7 +186,11 @@ std::optional<FlowStep> FlowOf(Side sender, MessageName name) {
 class VectorRun {
  public:
   VectorRun(const Scenario& scenario, Target& target, const RunOptions& options)
-      : s_(scenario), target_(target), options_(options), start_(Clock::now()) {
+      : s_(scenario),
+        target_(target),
+        options_(options),
+        judge_expectations_(options.judge_expectations && s_.judge == JudgedBy::kExpectations),
+        start_(Clock::now()) {
     r_.id = s_.id;
     r_.title = s_.title;
     r_.topic = s_.topic;
@@ -196,6 +200,12 @@ class VectorRun {
   }
 
   VectorResult Run() {
+    if (!judge_expectations_) {
+      Note(s_.judge == JudgedBy::kInvariants
+               ? "judged by the invariants alone (the vector says \"judge\": \"invariants\")"
+               : "judged by the invariants alone (this run's option: fuzzing or "
+                 "--invariants-only)");
+    }
     PeerResources resources;
     resources.pki = options_.pki;
     resources.seed = options_.seed;
@@ -458,7 +468,7 @@ class VectorRun {
 
   bool DoExpect(const Expectation& e) {
     Deadline deadline = Deadline::AfterMs(options_.timeout_ms);
-    if (!options_.judge_expectations) return Observe(deadline);
+    if (!judge_expectations_) return Observe(deadline);
     if (!e.messages.empty()) return ExpectMessages(e, deadline);
     if (!e.alerts.empty()) return ExpectAlert(e, deadline);
     if (e.silence_ms) return ExpectSilence(*e.silence_ms);
@@ -596,7 +606,7 @@ class VectorRun {
   bool FinishConnection(const std::vector<Step>& steps) {
     if (!Drain()) return false;
     // A fatal alert nobody expected (the script ended with a send) is still a failure.
-    bool ends_with_send = options_.judge_expectations && !steps.empty() &&
+    bool ends_with_send = judge_expectations_ && !steps.empty() &&
                           std::holds_alternative<SendStep>(steps.back().action);
     for (const WireItem& item : pending_) {
       if (ends_with_send && item.kind == WireItem::Kind::kAlert &&
@@ -671,6 +681,8 @@ class VectorRun {
   const Scenario& s_;
   Target& target_;
   const RunOptions& options_;
+  // The run's option and the vector's "judge" both ask for the expectations.
+  const bool judge_expectations_;
   Clock::time_point start_;
   VectorResult r_;
   std::unique_ptr<ScriptedPeer> peer_;

@@ -64,7 +64,9 @@ struct RunOptions {
   int jobs = 1;
   // False for fuzzing: expect steps only let the target speak, and the verdict comes from
   // the invariants alone (the peer's, agreement, a death), since a mutated scenario's
-  // expectations no longer say what the RFC requires.
+  // expectations no longer say what the RFC requires. A vector that says "judge":
+  // "invariants" (Scenario::judge: regressions exported from fuzz findings) is judged so
+  // whatever this says.
   bool judge_expectations = true;
 };
 

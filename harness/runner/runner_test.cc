@@ -405,6 +405,57 @@ TEST(RunnerOracleOnly, InvariantsStillFail) {
   }
 }
 
+// A vector's "judge": "invariants" (a regression exported from a fuzz finding) is judged as an
+// oracle-only run even in a normal run, and says so in its trace.
+std::string JudgedByInvariants(std::string vector_json) {
+  return vector_json.insert(1, R"("judge": "invariants", )");
+}
+
+constexpr char kWrongExpectations[] = R"({"expect": ["ServerHello", "ServerHelloDone"]},
+      {"send": "ClientKeyExchange"}, {"send": "ChangeCipherSpec"}, {"send": "Finished"},
+      {"expect": {"alert": ["close_notify"], "level": "warning"}})";
+
+TEST(RunnerJudge, InvariantsJudgedVectorWithWrongExpectationsPassesAgainstTheReference) {
+  auto target = Reference();
+  Scenario plain = Parse(ServerVector("w", kWrongExpectations));
+  ASSERT_EQ(plain.judge, JudgedBy::kExpectations);
+  VectorResult strict = RunVector(plain, *target, Options());
+  EXPECT_EQ(strict.verdict, Verdict::kFail);
+  EXPECT_EQ(strict.rule, kRuleExpectMessages);
+
+  Scenario judged = Parse(JudgedByInvariants(ServerVector("w", kWrongExpectations)));
+  ASSERT_EQ(judged.judge, JudgedBy::kInvariants);
+  VectorResult r = RunVector(judged, *target, Options());
+  EXPECT_EQ(r.verdict, Verdict::kPass) << r.rule << ": " << r.message;
+  ASSERT_FALSE(r.trace.empty());
+  EXPECT_EQ(r.trace.front().kind, TraceEntry::Kind::kNote);
+  EXPECT_EQ(Contains(r.trace.front().summary, "judged by the invariants alone (the vector says"),
+            "");
+  bool agreed = false;
+  for (const TraceEntry& t : r.trace) agreed |= t.summary.rfind("both sides agree", 0) == 0;
+  EXPECT_TRUE(agreed) << "the handshake still ran to the end through the peer";
+  // A vector judged by its expectations carries no such note.
+  VectorResult full = RunVector(Parse(FullHandshake("f")), *target, Options());
+  for (const TraceEntry& t : full.trace) EXPECT_EQ(t.summary.find("judged by"), std::string::npos);
+}
+
+TEST(RunnerJudge, InvariantsJudgedVectorStillFailsWhenAnInvariantBreaks) {
+  for (Misbehaviour m : {Misbehaviour::kDataAfterFatal, Misbehaviour::kCrash}) {
+    int hangs = 0;
+    FakeTarget target(m, &hangs);
+    RunOptions options = Options();
+    options.timeout_ms = 100;
+    // Judged by this expectation, the data-after-fatal target would fail "expect: messages".
+    Scenario s =
+        Parse(JudgedByInvariants(ServerVector("bad-1", R"({"expect": ["ServerHelloDone"]})")));
+    VectorResult r = RunVector(s, target, options);
+    EXPECT_EQ(r.verdict, Verdict::kFail) << static_cast<int>(m);
+    EXPECT_EQ(r.rule, m == Misbehaviour::kCrash ? std::string(kRuleDied)
+                                                : InvariantRule(ViolationRule::kAfterFatalAlert))
+        << r.message;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Cases, RunnerMisbehaviour,
     ::testing::Values(

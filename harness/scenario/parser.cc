@@ -600,6 +600,11 @@ std::optional<Scenario> VectorParser::Parse(const Json& doc) {
   s.role = role == "server" ? Side::kServer : Side::kClient;
   role_ = s.role;
   if (doc.contains("notes") && !GetString(doc["notes"], "/notes", &s.notes)) return std::nullopt;
+  if (doc.contains("judge") &&
+      !GetConfigChoice(doc["judge"], "/judge", {JudgedBy::kExpectations, JudgedBy::kInvariants},
+                       &s.judge)) {
+    return std::nullopt;
+  }
   if (doc.contains("peer") && !ParsePeer(doc["peer"], "/peer", &s.peer)) return std::nullopt;
   if (doc.contains("target") && !ParseTarget(doc["target"], "/target", &s.target)) {
     return std::nullopt;

@@ -48,6 +48,21 @@ TEST(LoaderErrorTest, TopLevel) {
   EXPECT_TRUE(Load(v).ok()) << "editors may name the schema";
 }
 
+TEST(LoaderErrorTest, Judge) {
+  Json v = ServerVector();
+  v["judge"] = "invariant";
+  ExpectError(v, "/judge",
+              "unknown value \"invariant\" (did you mean \"invariants\"?); allowed: "
+              "expectations, invariants");
+  v["judge"] = "oracle";
+  ExpectError(v, "/judge", "unknown value \"oracle\"; allowed: expectations, invariants");
+  v["judge"] = true;
+  ExpectError(v, "/judge", "expected a string, got a boolean");
+  v["jugde"] = "invariants";
+  v.erase("judge");
+  ExpectError(v, "/jugde", "unknown key \"jugde\" in the vector (did you mean \"judge\"?)");
+}
+
 TEST(LoaderErrorTest, Refs) {
   Json v = ServerVector();
   v["refs"] = Json::array();

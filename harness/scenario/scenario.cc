@@ -310,8 +310,9 @@ bool operator==(const TargetConfig& a, const TargetConfig& b) {
 
 bool operator==(const Scenario& a, const Scenario& b) {
   return std::tie(a.id, a.title, a.refs, a.topic, a.notes, a.role, a.peer, a.target,
-                  a.connections) ==
-         std::tie(b.id, b.title, b.refs, b.topic, b.notes, b.role, b.peer, b.target, b.connections);
+                  a.connections, a.judge) == std::tie(b.id, b.title, b.refs, b.topic, b.notes,
+                                                      b.role, b.peer, b.target, b.connections,
+                                                      b.judge);
 }
 
 std::string_view ConfigName(CertificateKey key) {
@@ -346,6 +347,16 @@ std::string_view ConfigName(EmsPolicy policy) {
       return "required";
     case EmsPolicy::kDisabled:
       return "disabled";
+  }
+  return "?";
+}
+
+std::string_view ConfigName(JudgedBy judge) {
+  switch (judge) {
+    case JudgedBy::kExpectations:
+      return "expectations";
+    case JudgedBy::kInvariants:
+      return "invariants";
   }
   return "?";
 }

@@ -192,6 +192,17 @@ struct ConnectionScript {
 bool operator==(const ConnectionScript& a, const ConnectionScript& b);
 inline bool operator!=(const ConnectionScript& a, const ConnectionScript& b) { return !(a == b); }
 
+// How a vector's run is judged (the vector's "judge" key).
+enum class JudgedBy {
+  // Each expect step must hold, and the invariants too: what a conformance vector says.
+  kExpectations,
+  // Expect steps only let the target speak; the verdict comes from the peer's invariants,
+  // agreement of both sides and a target that dies (RunOptions::judge_expectations = false).
+  // For regressions exported from fuzz findings, whose expectations were mutated with the
+  // rest and no longer say what the RFC requires.
+  kInvariants,
+};
+
 // Which certificate of the test PKI (engine/crypto/pki.h) an endpoint presents: the RSA or
 // the ECDSA one for its role; or none (a client that answers CertificateRequest with an
 // empty Certificate). The engine's CertKeyType describes a loaded key and has no "none".
@@ -203,6 +214,8 @@ enum class CertificateKey { kRsa, kEcdsa, kNone };
 std::string_view ConfigName(CertificateKey key);
 std::string_view ConfigName(ClientAuthMode mode);
 std::string_view ConfigName(EmsPolicy policy);
+// "expectations" | "invariants" (the vector's "judge" key).
+std::string_view ConfigName(JudgedBy judge);
 
 // The scripted peer's own settings (it plays the role the target does not).
 struct PeerConfig {
@@ -248,6 +261,7 @@ struct Scenario {
   PeerConfig peer;
   TargetConfig target;
   std::vector<ConnectionScript> connections;
+  JudgedBy judge = JudgedBy::kExpectations;
   std::string source;  // the file it came from
 };
 // Everything but `source` and the steps' json_path.

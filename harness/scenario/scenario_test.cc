@@ -202,6 +202,7 @@ TEST(EqualityTest, EveryPartCounts) {
   EXPECT_TRUE(differs([](Scenario& s) { s.id = "b"; }));
   EXPECT_TRUE(differs([](Scenario& s) { s.topic = "ccs"; }));
   EXPECT_TRUE(differs([](Scenario& s) { s.role = Side::kClient; }));
+  EXPECT_TRUE(differs([](Scenario& s) { s.judge = JudgedBy::kInvariants; }));
   EXPECT_TRUE(differs([](Scenario& s) { s.peer.session_ticket = true; }));
   EXPECT_TRUE(differs([](Scenario& s) { s.target.client_auth = ClientAuthMode::kRequired; }));
   EXPECT_TRUE(differs([](Scenario& s) { s.connections[0].resume = true; }));

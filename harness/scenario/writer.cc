@@ -235,6 +235,7 @@ OJson ScenarioJson(const Scenario& s) {
   j["refs"] = s.refs;
   j["target_role"] = std::string(SideName(s.role));
   if (!s.notes.empty()) j["notes"] = s.notes;
+  if (s.judge != JudgedBy::kExpectations) j["judge"] = std::string(ConfigName(s.judge));
   OJson peer = PeerJson(s.peer);
   if (!peer.empty()) j["peer"] = peer;
   OJson target = TargetJson(s.target);

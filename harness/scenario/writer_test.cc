@@ -62,6 +62,30 @@ TEST(SerializeTest, CanonicalForm) {
 )");
 }
 
+// "judge" is written only when it is not the default, and survives JSON and CBOR.
+TEST(SerializeTest, JudgeRoundTripsAndDefaultIsLeftOut) {
+  Result<Scenario> s = Load(ServerVector());
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->judge, JudgedBy::kExpectations) << "a vector without \"judge\" is judged as before";
+  EXPECT_EQ(SerializeScenarioJson(*s).find("\"judge\""), std::string::npos);
+  ExpectRoundTrip(*s);
+
+  Json v = ServerVector();
+  v["judge"] = "invariants";
+  Result<Scenario> judged = Load(v);
+  ASSERT_TRUE(judged.ok()) << judged.status().message();
+  EXPECT_EQ(judged->judge, JudgedBy::kInvariants);
+  EXPECT_NE(SerializeScenarioJson(*judged).find("  \"judge\": \"invariants\",\n"),
+            std::string::npos)
+      << SerializeScenarioJson(*judged);
+  ExpectRoundTrip(*judged);
+
+  v["judge"] = "expectations";  // the default, spelt out: loads, and is left out again
+  Result<Scenario> spelt = Load(v);
+  ASSERT_TRUE(spelt.ok()) << spelt.status().message();
+  EXPECT_EQ(*spelt, *s);
+}
+
 TEST(SerializeTest, UnregisteredValuesRoundTrip) {
   Scenario s;
   s.id = "hand.built";
