@@ -6,15 +6,20 @@
 // each other's data unchanged, or whatever a side accepted is what its peer sent; nothing after
 // a fatal alert; untampered connections always complete. A broken rule prints the input and
 // both sides' end states, then aborts, so libFuzzer keeps the input as a reproducer; running
-// this binary on that file (`mitm_fuzzer crash-...`) replays it with the same output.
+// this binary on that file (`mitm_fuzzer crash-...`) replays it: given files (not a corpus
+// directory), it prints every input's description and end states, and says when an input
+// breaks no rule (a reproducer that no longer reproduces).
 //
 // Feedback: code edges, plus one extra counter per end state (connection, side, completed,
 // resumed, fatal alert sent), so reaching a new way for a handshake to end is new coverage.
+#include <sys/stat.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <set>
 
 #include "engine/base/bytes.h"
 #include "harness/fuzz/mitm_fuzz_target.h"
@@ -25,6 +30,8 @@ using namespace shakedown;
 
 constexpr size_t kEndStates = 2 * 2 * 2 * 2 * 257;
 __attribute__((used, section("__libfuzzer_extra_counters"))) uint8_t g_end_states[kEndStates];
+
+bool g_replay = false;  // run on files: describe every input, not only findings
 
 MitmFuzzTarget& Target() {
   static MitmFuzzTarget* target = [] {
@@ -46,7 +53,13 @@ void CountEndState(size_t connection, bool client, const MitmSideRecord& s) {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
+extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
+  for (int i = 1; i < *argc; ++i) {
+    struct stat st;
+    if ((*argv)[i][0] != '-' && stat((*argv)[i], &st) == 0 && S_ISREG(st.st_mode)) {
+      g_replay = true;
+    }
+  }
   Target();
   return 0;
 }
@@ -57,12 +70,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     CountEndState(n, true, r.connections[n].client);
     CountEndState(n, false, r.connections[n].server);
   }
-  if (r.findings.empty()) return 0;
+  if (r.findings.empty()) {
+    // libFuzzer may run a file twice (its leak check): describe each input once.
+    static std::set<Bytes>* described = new std::set<Bytes>();
+    if (g_replay && described->insert(Bytes(data, data + size)).second) {
+      std::fprintf(stderr, "mitm input:\n  %s%sno rule broken (this input does not reproduce)\n",
+                   DescribeMitmInput(r.input).c_str(), r.summary.c_str());
+    }
+    return 0;
+  }
   std::fprintf(stderr,
                "\nFINDING: %s\n  the input:\n  %s  what happened:\n%s"
                "  replay it with: bazel-out/k8-opt-fuzz/bin/fuzzers/mitm_fuzzer <the crash- file "
                "libFuzzer names below>\n",
-               r.findings[0].rule.c_str(), DescribeMitmInput(r.input).c_str(),
-               r.summary.c_str());
+               r.findings[0].rule.c_str(), DescribeMitmInput(r.input).c_str(), r.summary.c_str());
   std::abort();
 }

@@ -73,13 +73,11 @@ struct Endpoint {
     bool fatal_now = fatal_sent;
     for (const Event& e : events) {
       if (fatal_now && after.empty() && e.type != EventType::kClosed) {
-        after = "reported event " + std::to_string(static_cast<int>(e.type)) +
-                " after its fatal alert";
+        after =
+            "reported event " + std::to_string(static_cast<int>(e.type)) + " after its fatal alert";
       }
       switch (e.type) {
-        case EventType::kHandshakeComplete:
-          record->completed = true;
-          break;
+        case EventType::kHandshakeComplete: record->completed = true; break;
         case EventType::kApplicationData:
           if (!record->completed) record->application_data_before_complete = true;
           Append(record->application_data_received, e.data);
@@ -95,8 +93,7 @@ struct Endpoint {
         case EventType::kAlertReceived:
           if (e.level == AlertLevel::kFatal) record->fatal_alert_received = true;
           break;
-        case EventType::kClosed:
-          break;
+        case EventType::kClosed: break;
       }
     }
     fatal_sent = fatal_now;
@@ -115,8 +112,8 @@ struct Piece {
 // and what was delivered.
 class Stream {
  public:
-  Stream(std::vector<const TamperOp*> ops, size_t* applied) : ops_(std::move(ops)),
-                                                              applied_(applied) {}
+  Stream(std::vector<const TamperOp*> ops, size_t* applied)
+      : ops_(std::move(ops)), applied_(applied) {}
 
   // The records of `output`, tampered, ready to deliver (a record per element).
   std::vector<Bytes> Process(const Bytes& output) {
@@ -197,18 +194,14 @@ class Stream {
   static Bytes Injected(const TamperOp& op, const Bytes& like) {
     const uint8_t v0 = like.size() > 2 ? like[1] : 3, v1 = like.size() > 2 ? like[2] : 3;
     switch (static_cast<Injection>(op.value % kInjectionCount)) {
-      case Injection::kChangeCipherSpec:
-        return Record(kTypeCcs, v0, v1, Bytes{1});
+      case Injection::kChangeCipherSpec: return Record(kTypeCcs, v0, v1, Bytes{1});
       case Injection::kAlert:
         return Record(kTypeAlert, v0, v1,
                       Bytes{op.payload.size() > 0 ? op.payload[0] : uint8_t{2},
                             op.payload.size() > 1 ? op.payload[1] : uint8_t{40}});
-      case Injection::kApplicationData:
-        return Record(kTypeAppData, v0, v1, op.payload);
-      case Injection::kHelloRequest:
-        return Record(kTypeHandshake, v0, v1, Bytes{0, 0, 0, 0});
-      case Injection::kRaw:
-        return op.payload;
+      case Injection::kApplicationData: return Record(kTypeAppData, v0, v1, op.payload);
+      case Injection::kHelloRequest: return Record(kTypeHandshake, v0, v1, Bytes{0, 0, 0, 0});
+      case Injection::kRaw: return op.payload;
     }
     return op.payload;
   }
@@ -228,37 +221,29 @@ class Stream {
       case OpKind::kInsert:
         b->insert(b->begin() + op.offset % (b->size() + 1), op.payload.begin(), op.payload.end());
         break;
-      default:
-        break;
+      default: break;
     }
   }
 
   static void ApplyRecordOp(const TamperOp& op, const Bytes& original, std::vector<Bytes>* units,
                             bool* swap, bool* coalesce) {
     switch (op.kind) {
-      case OpKind::kDrop:
-        units->clear();
-        break;
+      case OpKind::kDrop: units->clear(); break;
       case OpKind::kDuplicate: {
         std::vector<Bytes> copy = *units;
         units->insert(units->end(), copy.begin(), copy.end());
         break;
       }
-      case OpKind::kSwapWithNext:
-        *swap = true;
-        break;
-      case OpKind::kCoalesce:
-        *coalesce = true;
-        break;
-      case OpKind::kInject:
-        units->insert(units->begin(), Injected(op, original));
-        break;
+      case OpKind::kSwapWithNext: *swap = true; break;
+      case OpKind::kCoalesce: *coalesce = true; break;
+      case OpKind::kInject: units->insert(units->begin(), Injected(op, original)); break;
       case OpKind::kSplit: {
         if (units->empty() || (*units)[0].size() < kRecordHeader + 2) break;
         const Bytes r = (*units)[0];
         const size_t body = r.size() - kRecordHeader;
         const size_t at = kRecordHeader + 1 + op.offset % (body - 1);
-        (*units)[0] = Record(r[0], r[1], r[2], ByteView(r.data() + kRecordHeader, at - kRecordHeader));
+        (*units)[0] =
+            Record(r[0], r[1], r[2], ByteView(r.data() + kRecordHeader, at - kRecordHeader));
         units->insert(units->begin() + 1,
                       Record(r[0], r[1], r[2], ByteView(r.data() + at, r.size() - at)));
         break;
@@ -324,9 +309,7 @@ class Stream {
       }
     }
     switch (op.kind) {
-      case OpKind::kDrop:
-        slot.clear();
-        break;
+      case OpKind::kDrop: slot.clear(); break;
       case OpKind::kDuplicate: {
         std::vector<Piece> copy = slot;
         slot.insert(slot.end(), copy.begin(), copy.end());
@@ -442,8 +425,8 @@ std::string DescribeSide(const char* who, const MitmSideRecord& s) {
   std::string out = std::string(who) + (s.completed ? " completed" : " did not complete");
   if (s.completed) out += s.resumed ? " (resumed)" : " (full)";
   if (s.fatal_alert_sent) {
-    out += ", sent fatal " + std::string(AlertName(static_cast<uint8_t>(*s.fatal_alert_sent))
-                                             .value_or("alert"));
+    out += ", sent fatal " +
+           std::string(AlertName(static_cast<uint8_t>(*s.fatal_alert_sent)).value_or("alert"));
   }
   if (s.fatal_alert_received) out += ", received a fatal alert";
   if (!s.application_data_received.empty()) {
@@ -525,8 +508,8 @@ MitmRunResult MitmFuzzTarget::Run(const MitmInput& input) {
     auto s = Connection::Create(ServerConfig(config), senv);
     if (!c.ok() || !s.ok()) {
       // Every MitmConfig maps to a valid pair of configurations; say so loudly if not.
-      result.findings.push_back({"mitm_configuration_rejected", n,
-                                 (c.ok() ? s.status() : c.status()).ToString()});
+      result.findings.push_back(
+          {"mitm_configuration_rejected", n, (c.ok() ? s.status() : c.status()).ToString()});
       break;
     }
     client.connection = std::move(c).value();
@@ -574,8 +557,8 @@ MitmRunResult MitmFuzzTarget::Run(const MitmInput& input) {
         session = client.connection->session();
         if (session && session->session_id.empty() && session->ticket.empty()) session.reset();
       }
-      first_unbroken = session.has_value() && sr.completed && !sr.fatal_alert_sent &&
-                       !sr.fatal_alert_received;
+      first_unbroken =
+          session.has_value() && sr.completed && !sr.fatal_alert_sent && !sr.fatal_alert_received;
     }
     result.connections.push_back(std::move(record));
   }

@@ -1,12 +1,12 @@
 #include "harness/fuzz/mitm_fuzz_target.h"
 
+#include <gtest/gtest.h>
+
 #include <cstring>
 #include <random>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace shakedown {
 namespace {
@@ -377,8 +377,8 @@ TEST(MitmFuzzTarget, AChangedServerNameFailsTheFinishedCheckWithoutEms) {
 }
 
 TEST(MitmFuzzTarget, ReorderedRecordsAndHeldCoalescesAreJudged) {
-  for (OpKind kind : {OpKind::kSwapWithNext, OpKind::kCoalesce, OpKind::kSplit,
-                      OpKind::kDuplicate}) {
+  for (OpKind kind :
+       {OpKind::kSwapWithNext, OpKind::kCoalesce, OpKind::kSplit, OpKind::kDuplicate}) {
     for (Side sender : {Side::kClient, Side::kServer}) {
       for (uint8_t index = 0; index < 5; ++index) {
         TamperOp op;

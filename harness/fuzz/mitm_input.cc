@@ -176,9 +176,7 @@ std::string DescribeOp(const TamperOp& op) {
       s += " " + std::to_string(op.offset) + " (mod size) to " + std::to_string(op.value);
       break;
     case OpKind::kTruncate:
-    case OpKind::kSplit:
-      s += " at " + std::to_string(op.offset) + " (mod size)";
-      break;
+    case OpKind::kSplit: s += " at " + std::to_string(op.offset) + " (mod size)"; break;
     case OpKind::kInsert:
       s += " " + std::to_string(op.payload.size()) + " bytes at " + std::to_string(op.offset) +
            " (mod size): " + ToHex(op.payload);
@@ -187,8 +185,7 @@ std::string DescribeOp(const TamperOp& op) {
       s += std::string(" ") + InjectionName(op.value) + " before it" +
            (op.payload.empty() ? "" : ", payload " + ToHex(op.payload));
       break;
-    default:
-      break;
+    default: break;
   }
   if (op.fix_length && op.by_message &&
       (op.kind == OpKind::kTruncate || op.kind == OpKind::kInsert)) {
@@ -246,11 +243,9 @@ std::vector<MitmInput> MitmSeedInputs() {
         op.fix_length = true;
         op.index = static_cast<uint8_t>(variant);
         op.offset = static_cast<uint16_t>(7 + 13 * variant);
-        op.value = static_cast<uint8_t>(kind == static_cast<uint8_t>(OpKind::kInject)
-                                            ? variant % kInjectionCount
-                                            : kind == static_cast<uint8_t>(OpKind::kFlipBit)
-                                                  ? variant
-                                                  : 0xff);
+        op.value = 0xff;
+        if (op.kind == OpKind::kInject) op.value = static_cast<uint8_t>(variant % kInjectionCount);
+        if (op.kind == OpKind::kFlipBit) op.value = static_cast<uint8_t>(variant);
         if (HasPayload(op.kind)) op.payload = {0x01, 0x00, 0x16, 0x03, 0x03};
         in.ops.push_back(op);
         seeds.push_back(in);

@@ -75,12 +75,12 @@ enum class OpKind : uint8_t {
                       // flight's); a message: swapped with the next message of the same record
   kFlipBit = 3,       // bit value%8 of the byte at offset
   kSetByte = 4,
-  kTruncate = 5,      // the unit keeps its first `offset % size` bytes
-  kInsert = 6,        // the payload at offset
-  kInject = 7,        // a record (or handshake message) of kind `value` before the unit
-  kSplit = 8,         // a record: two records split at the body offset; a message: a record
-                      // boundary inside the message (fragmentation)
-  kCoalesce = 9,      // the record and the next record of that sender as one record
+  kTruncate = 5,  // the unit keeps its first `offset % size` bytes
+  kInsert = 6,    // the payload at offset
+  kInject = 7,    // a record (or handshake message) of kind `value` before the unit
+  kSplit = 8,     // a record: two records split at the body offset; a message: a record
+                  // boundary inside the message (fragmentation)
+  kCoalesce = 9,  // the record and the next record of that sender as one record
 };
 inline constexpr uint8_t kOpKindCount = 10;
 
@@ -96,9 +96,9 @@ inline constexpr uint8_t kInjectionCount = 5;
 struct TamperOp {
   OpKind kind = OpKind::kDrop;
   Side sender = Side::kClient;
-  uint8_t connection = 0;     // 0 or 1
-  bool by_message = false;    // index counts plaintext handshake messages, not records
-  bool fix_length = false;    // truncate/insert inside a message rewrite its uint24 length
+  uint8_t connection = 0;   // 0 or 1
+  bool by_message = false;  // index counts plaintext handshake messages, not records
+  bool fix_length = false;  // truncate/insert inside a message rewrite its uint24 length
   uint8_t index = 0;
   uint16_t offset = 0;
   uint8_t value = 0;

@@ -17,8 +17,8 @@ Bytes MessageOf(bool client) {
 }
 
 // The rules for side `x` (the client when `x_is_client`), whose peer is `y`.
-void JudgeSide(const MitmSideRecord& x, const MitmSideRecord& y, bool x_is_client,
-               int connection, std::vector<MitmFinding>* out) {
+void JudgeSide(const MitmSideRecord& x, const MitmSideRecord& y, bool x_is_client, int connection,
+               std::vector<MitmFinding>* out) {
   const std::string who = Name(x_is_client);
   const std::string peer = Name(!x_is_client);
   auto add = [&](const char* rule, std::string message) {
@@ -33,14 +33,13 @@ void JudgeSide(const MitmSideRecord& x, const MitmSideRecord& y, bool x_is_clien
   }
   if (!x.application_data_received.empty()) {
     if (!y.sent_application_data) {
-      add("mitm_application_data_altered", "delivered " +
-                                               std::to_string(x.application_data_received.size()) +
-                                               " bytes of application data the " + peer +
-                                               " never sent");
-    } else if (x.application_data_received != MessageOf(!x_is_client)) {
       add("mitm_application_data_altered",
-          "delivered application data " + ToHex(x.application_data_received) + ", the " + peer +
-              " sent " + ToHex(MessageOf(!x_is_client)));
+          "delivered " + std::to_string(x.application_data_received.size()) +
+              " bytes of application data the " + peer + " never sent");
+    } else if (x.application_data_received != MessageOf(!x_is_client)) {
+      add("mitm_application_data_altered", "delivered application data " +
+                                               ToHex(x.application_data_received) + ", the " +
+                                               peer + " sent " + ToHex(MessageOf(!x_is_client)));
     }
   }
   if (!x.completed) return;
@@ -57,23 +56,23 @@ void JudgeSide(const MitmSideRecord& x, const MitmSideRecord& y, bool x_is_clien
   const Bytes mine = Prefix(x.transcript, x.transcript_before_finished_received);
   const Bytes theirs = Prefix(y.transcript, y.transcript_before_finished_sent);
   if (mine != theirs) {
-    add("mitm_transcripts_differ",
-        "completed on the " + peer + "'s Finished, but its transcript before it (" +
-            std::to_string(mine.size()) + " bytes) differs from the " + peer + "'s (" +
-            std::to_string(theirs.size()) + " bytes)");
+    add("mitm_transcripts_differ", "completed on the " + peer +
+                                       "'s Finished, but its transcript before it (" +
+                                       std::to_string(mine.size()) + " bytes) differs from the " +
+                                       peer + "'s (" + std::to_string(theirs.size()) + " bytes)");
   }
   if (x.master_secret != y.master_secret) {
-    add("mitm_secrets_differ", "completed with master secret " + ToHex(x.master_secret) +
-                                   ", the " + peer + " has " + ToHex(y.master_secret));
+    add("mitm_secrets_differ", "completed with master secret " + ToHex(x.master_secret) + ", the " +
+                                   peer + " has " + ToHex(y.master_secret));
   }
   if (x.cipher_suite != y.cipher_suite || x.version != y.version ||
       x.extended_master_secret != y.extended_master_secret || x.resumed != y.resumed) {
     auto describe = [](const MitmSideRecord& s) {
-      return "suite " + ToHex(Bytes{static_cast<uint8_t>(s.cipher_suite >> 8),
-                                    static_cast<uint8_t>(s.cipher_suite)}) +
+      return "suite " +
+             ToHex(Bytes{static_cast<uint8_t>(s.cipher_suite >> 8),
+                         static_cast<uint8_t>(s.cipher_suite)}) +
              ", version " + std::to_string(s.version) + ", EMS " +
-             (s.extended_master_secret ? "on" : "off") + ", " +
-             (s.resumed ? "resumed" : "full");
+             (s.extended_master_secret ? "on" : "off") + ", " + (s.resumed ? "resumed" : "full");
     };
     add("mitm_parameters_differ",
         "completed with " + describe(x) + "; the " + peer + " has " + describe(y));

@@ -70,13 +70,13 @@ inline constexpr char kMitmServerMessage[] = "shakedown mitm: server to client";
 
 // What one side did in one connection, as the MITM recorded it.
 struct MitmSideRecord {
-  bool completed = false;                // kHandshakeComplete reported
+  bool completed = false;  // kHandshakeComplete reported
   std::optional<AlertDescription> fatal_alert_sent;
   bool fatal_alert_received = false;
   bool warning_alert_sent = false;
   // The handshake messages it hashed, in order (HelloRequest and ChangeCipherSpec excluded).
   Bytes transcript;
-  Bytes finished_sent;      // its own Finished, whole; empty if none
+  Bytes finished_sent;  // its own Finished, whole; empty if none
   size_t transcript_before_finished_sent = 0;
   Bytes finished_received;  // the peer's Finished as it received it; empty if none
   size_t transcript_before_finished_received = 0;
@@ -95,9 +95,9 @@ struct MitmSideRecord {
 struct MitmConnectionRecord {
   MitmSideRecord client;
   MitmSideRecord server;
-  bool tampered = false;          // the bytes delivered differ from those sent, either way
-  bool offered_session = false;   // the client offered a session
-  Bytes offered_master_secret;    // that session's master secret
+  bool tampered = false;             // the bytes delivered differ from those sent, either way
+  bool offered_session = false;      // the client offered a session
+  Bytes offered_master_secret;       // that session's master secret
   bool resumption_expected = false;  // the session came from an unbroken connection
 };
 
