@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bench/handshake_bench.h"
+#include "cli/fuzz_command.h"
 
 namespace shakedown {
 namespace {
@@ -131,7 +132,26 @@ Command AddBenchCommand(CLI::App& app) {
       ->capture_default_str();
   handshake->add_option("--json", options->json, "Also write the results as JSON to this file");
 
-  return {handshake, [options] { return RunBench(*options); }};
+  auto fuzz_options = std::make_shared<FuzzOptions>();
+  fuzz_options->bench = true;
+  fuzz_options->targets = {"reference-server", "reference-client", "mitm", "connection"};
+  CLI::App* fuzz = bench->add_subcommand(
+      "fuzz",
+      "Fuzzing throughput: the scenario fuzzers (reference-server, reference-client), mitm and "
+      "the byte-level connection fuzzer, each on one core for --seconds from its generated "
+      "seeds (fresh corpora), under ASan+UBSan as CI fuzzes; a table of execs/s with each "
+      "target's ratio to connection (runs tools/fuzz --bench, building the fuzz configuration "
+      "if needed). Exit codes as for `fuzz`: 1 if a target found something.");
+  fuzz->add_option("--seconds", fuzz_options->seconds, "How long each target runs")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  fuzz->add_option("--targets", fuzz_options->targets, "Which targets (default: the four above)")
+      ->delimiter(',');
+
+  return {bench, [options, fuzz_options, fuzz] {
+            if (fuzz->parsed()) return RunFuzz(*fuzz_options);
+            return RunBench(*options);
+          }};
 }
 
 }  // namespace shakedown

@@ -15,9 +15,10 @@ namespace shakedown {
 int RunFuzz(const FuzzOptions& options) {
   const std::string script = RepoPath("tools/fuzz");
   std::vector<std::string> args = {script};
+  if (options.bench) args.push_back("--bench");
   for (const std::string& t : options.targets) args.push_back(t);
-  args.insert(args.end(), {"--seconds", std::to_string(options.seconds), "--jobs",
-                           std::to_string(options.jobs)});
+  args.insert(args.end(), {"--seconds", std::to_string(options.seconds)});
+  if (!options.bench) args.insert(args.end(), {"--jobs", std::to_string(options.jobs)});
   if (!options.corpus.empty()) args.insert(args.end(), {"--corpus", options.corpus});
   if (!options.findings.empty()) args.insert(args.end(), {"--findings", options.findings});
   std::vector<char*> argv;
@@ -43,8 +44,9 @@ Command AddFuzzCommand(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "fuzz",
       "Run the fuzzers: reference-server and reference-client (mutated scenarios against the "
-      "reference engine, judged by the invariants, with table-pair coverage) or a byte-level "
-      "target (record, handshake, extensions, connection, scenario-loader, report), or all. "
+      "reference engine, judged by the invariants, with table-pair coverage), mitm (reference "
+      "client and server through a tampering man in the middle) or a byte-level target "
+      "(record, handshake, extensions, connection, scenario-loader, report), or all. "
       "Builds the fuzz configuration, seeds from the conformance vectors, shows progress, and "
       "ends with every finding and the command that replays it. Exit codes: 0 no finding, 1 "
       "findings, 2 usage or build error.");

@@ -16,6 +16,7 @@ struct FuzzOptions {
   int jobs = 1;
   std::string corpus;    // empty: out/fuzz/<target>/corpus
   std::string findings;  // empty: out/fuzz/<target>/findings
+  bool bench = false;    // a throughput table (`shakedown bench fuzz`, tools/fuzz --bench)
 };
 
 // Runs tools/fuzz with the options and returns its exit code (0 no finding, 1 findings,
