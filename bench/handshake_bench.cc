@@ -1,5 +1,7 @@
 #include "bench/handshake_bench.h"
 
+#include "engine/crypto/memo.h"
+
 #include <openssl/crypto.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -188,6 +190,15 @@ bool BenchReport::any_error() const {
 
 BenchReport RunHandshakeBench(const BenchFixture& fixture, const BenchRequest& request,
                               std::ostream* progress) {
+  // The memo of public-key results (engine/crypto/memo.h) exists for the suite and the
+  // fuzzers, which repeat identical operations; here it would let the reference skip work
+  // (chain validation, repeated certificates) that the other stacks do per handshake.
+  const bool memos_were_enabled = MemosEnabled();
+  SetMemosEnabled(false);
+  struct RestoreMemos {
+    bool enabled;
+    ~RestoreMemos() { SetMemosEnabled(enabled); }
+  } restore{memos_were_enabled};
   BenchReport report;
   report.request = request;
   report.machine = DescribeMachine();
