@@ -53,7 +53,9 @@ Result<Outgoing> MessageBuilder::BuildMessage(const SendStep& step) {
 
 Result<Outgoing> MessageBuilder::Build(const SendStep& step) {
   SD_ASSIGN_OR_RETURN(Outgoing o, BuildMessage(step));
-  if (HasCorruption(step.corrupt)) {
+  if (!HasCorruption(step.corrupt)) {
+    if (o.message) CommitSent(*o.message);
+  } else {
     Bytes before = o.payload;
     SD_RETURN_IF_ERROR(ApplyCorruption(step.corrupt, &o.payload));
     constexpr uint8_t kHandshakeRecord = static_cast<uint8_t>(ContentType::kHandshake);
@@ -61,11 +63,39 @@ Result<Outgoing> MessageBuilder::Build(const SendStep& step) {
         step.corrupt.xor_bytes.has_value() && o.content_type == kHandshakeRecord &&
         before.size() >= kHandshakeHeaderLength &&
         !std::equal(before.begin(), before.begin() + kHandshakeHeaderLength, o.payload.begin());
-    o.restructured =
-        step.corrupt.truncate.has_value() || !step.corrupt.append.empty() || header_xor;
-    if (IsIntegrityChecked(step.message)) o.tampered = o.tampered || o.payload != before;
+    // Framing changed only if bytes were cut or added (a truncation at or past the end cuts
+    // nothing) or a handshake header changed.
+    const bool intact = o.payload.size() >= before.size() &&
+                        std::equal(before.begin(), before.end(), o.payload.begin());
+    o.appended = intact && o.payload.size() > before.size();
+    o.restructured = !o.appended && (o.payload.size() != before.size() || header_xor);
+    // Tampered only if the message's own bytes changed: bytes appended after it leave it
+    // intact (they start the next message as the target frames them).
+    if (IsIntegrityChecked(step.message)) {
+      o.tampered = o.tampered || !intact;
+    }
+    if (o.message) CommitSent(AsTheTargetReadsIt(*o.message, o.payload));
   }
   return o;
+}
+
+// The target reads the corrupted bytes: what the peer believes it sent (the hellos' EMS,
+// renegotiation_info, session id, suite) must come from them, not from the typed message the
+// corruption was applied to. Bytes that do not parse as one message of the same type leave the
+// typed one: the target must reject them anyway.
+TypedHandshake MessageBuilder::AsTheTargetReadsIt(const TypedHandshake& built, ByteView payload) {
+  if (payload.size() < kHandshakeHeaderLength) return built;
+  const auto type = static_cast<HandshakeType>(payload[0]);
+  const size_t length = (size_t{payload[1]} << 16) | (size_t{payload[2]} << 8) | payload[3];
+  if (type != TypeOf(built) || payload.size() != kHandshakeHeaderLength + length) return built;
+  ParseContext context;
+  if (const CipherSuiteInfo* suite = state_.conn().suite) {
+    context.key_exchange = suite->key_exchange == KeyExchange::kRsa ? KeyExchangeKind::kRsa
+                                                                    : KeyExchangeKind::kEcdhe;
+  }
+  Result<TypedHandshake> parsed =
+      ParseHandshakeMessage(type, payload.subview(kHandshakeHeaderLength), context);
+  return parsed.ok() ? std::move(parsed).value() : built;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -129,7 +159,7 @@ Result<Outgoing> MessageBuilder::BuildHandshake(const SendStep& step) {
     }
   }
   SD_ASSIGN_OR_RETURN(o.payload, SerializeHandshakeMessage(message));
-  CommitSent(message);
+  o.message = message;  // committed by Build() once `corrupt` is applied
   switch (step.message) {
     case MessageName::kFinished:
       o.tampered = o.payload != reference;

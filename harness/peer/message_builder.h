@@ -26,7 +26,9 @@ struct Outgoing {
   uint8_t content_type = static_cast<uint8_t>(ContentType::kHandshake);
   Bytes payload;
   bool tampered = false;      // Finished / CertificateVerify / SKE signature no longer valid
-  bool restructured = false;  // corruption changed the framing (truncate, append, header xor)
+  bool restructured = false;  // corruption changed the framing (truncate, header xor)
+  bool appended = false;      // bytes appended after the intact message
+  std::optional<TypedHandshake> message;  // handshake messages: as built, before `corrupt`
 };
 
 class MessageBuilder {
@@ -47,6 +49,7 @@ class MessageBuilder {
   Result<Outgoing> BuildApplicationData(const SendStep& step);
   // A handshake message: the default, then `set`, then the bookkeeping of CommitSent.
   Result<Outgoing> BuildHandshake(const SendStep& step);
+  TypedHandshake AsTheTargetReadsIt(const TypedHandshake& built, ByteView payload);
   Result<TypedHandshake> BuildDefault(const SendStep& step, std::vector<FieldEdit>* edits);
 
   // One per handshake message, its correct default (RFC 5246 7.4).

@@ -171,31 +171,50 @@ void PeerState::AddOwnStep(OwnStep step) {
     c.deferred.push_back(std::move(step));
     return;
   }
-  for (const Bytes& m : step.messages) c.transcript.Add(m);
+  AddToTranscript(step);
   TrackOwn(step);
+}
+
+void PeerState::AddToTranscript(const OwnStep& o) {
+  // RFC 5246 7.4.9: every handshake message but HelloRequest (7.4.1.1).
+  for (const Bytes& m : o.messages) {
+    if (m[0] != static_cast<uint8_t>(HandshakeType::kHelloRequest)) conn().transcript.Add(m);
+  }
 }
 
 void PeerState::TrackOwn(const OwnStep& o) {
   PeerConnection& c = conn();
   if (c.table_off || c.tracker.Complete()) return;
   const std::string what = std::string(MessageNameString(o.name));
-  if (o.record_type != o.content_type || o.restructured) {
-    LeaveTable(what + (o.restructured ? " with its framing corrupted" : " in a foreign record"));
+  const Side own = setup.own_side;
+  constexpr uint8_t kHandshakeRecord = static_cast<uint8_t>(ContentType::kHandshake);
+  if (o.record_type == kHandshakeRecord) {
+    // What the target reads: the whole handshake messages these bytes complete, framed as it
+    // frames them (OwnStep::messages). A truncated message is none yet (the target waits);
+    // appended bytes may start the next; a corrupted header may make it another message.
+    for (const Bytes& m : o.messages) {
+      if (c.table_off || c.tracker.Complete()) return;
+      const auto type = static_cast<HandshakeType>(m[0]);
+      // RFC 5246 7.4.1.1: a server may send HelloRequest at any time; it is not a table step.
+      if (type == HandshakeType::kHelloRequest && own == Side::kServer) continue;
+      if (!c.tracker.Advance(FlowStep::Handshake(own, type))) {
+        const std::string name = Describe(type);
+        LeaveTable(name + " out of order");
+        c.pending_out_of_order = name;
+      }
+    }
     return;
   }
-  const Side own = setup.own_side;
-  if (std::optional<HandshakeType> t = HandshakeTypeOf(o.name)) {
-    // RFC 5246 7.4.1.1: a server may send HelloRequest at any time; it is not a table step.
-    if (*t == HandshakeType::kHelloRequest && own == Side::kServer) return;
-    if (!c.tracker.Advance(FlowStep::Handshake(own, *t))) {
-      LeaveTable(what + " out of order");
-      c.pending_out_of_order = what;
-    }
+  if (o.record_type != o.content_type) {
+    LeaveTable(what + " in a foreign record");
     return;
   }
   switch (o.name) {
     case MessageName::kChangeCipherSpec:
-      if (!c.tracker.Advance(FlowStep::Ccs(own))) {
+      // RFC 5246 7.1: one byte of value 1; a cut or lengthened one is no ChangeCipherSpec.
+      if (o.restructured || o.appended) {
+        LeaveTable(what + " with its framing corrupted");
+      } else if (!c.tracker.Advance(FlowStep::Ccs(own))) {
         LeaveTable(what + " out of order");
         c.pending_out_of_order = what;
       }
@@ -230,7 +249,7 @@ void PeerState::AddTargetMessage(ByteView encoded) {
   while (!c.deferred.empty() && !TargetsTurn()) {
     OwnStep next = std::move(c.deferred.front());
     c.deferred.erase(c.deferred.begin());
-    for (const Bytes& m : next.messages) c.transcript.Add(m);
+    AddToTranscript(next);
     TrackOwn(next);
   }
 }

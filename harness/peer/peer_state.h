@@ -59,8 +59,9 @@ struct OwnStep {
   uint8_t content_type = 0;  // the message's own
   uint8_t record_type = 0;   // the records it went out in
   bool restructured = false;
+  bool appended = false;  // the message is intact, followed by appended bytes
   Bytes payload;
-  std::vector<Bytes> messages;  // whole handshake messages for the transcript
+  std::vector<Bytes> messages;  // whole handshake messages, as the target frames them
 };
 
 struct PeerConnection {
@@ -163,6 +164,7 @@ struct PeerState {
   bool TargetsTurn() const;
   // One own step through the legal table (leaving it on a deviation).
   void TrackOwn(const OwnStep& step);
+  void AddToTranscript(const OwnStep& step);
   // The exchange left the legal table here (`what` left it): order is no longer judged.
   void LeaveTable(std::string what);
   // Resumes `session` (either side): its master secret, and keys from the new randoms.
