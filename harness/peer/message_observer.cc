@@ -274,7 +274,7 @@ void MessageObserver::Handle(const ClientHello& ch, const HandshakeMessage& m, W
   }
 }
 
-void MessageObserver::Handle(const ServerHello& sh, const HandshakeMessage& m, WireItem*) {
+void MessageObserver::Handle(const ServerHello& sh, const HandshakeMessage& m, WireItem* item) {
   PeerConnection& c = state_.conn();
   state_.AddTargetMessage(m.encoded);
   c.server_hello = sh;
@@ -286,9 +286,18 @@ void MessageObserver::Handle(const ServerHello& sh, const HandshakeMessage& m, W
     return;
   }
   const ClientHello& ch = *c.client_hello;
+  // Violations that compare with the ClientHello are claimed only when the peer knows what the
+  // target read (see PeerConnection::client_hello_unsure).
+  auto violation = [&](ViolationRule rule, std::string detail) {
+    if (c.client_hello_unsure) {
+      item->summary += " (not judged, the ClientHello was corrupted in its record: " + detail + ")";
+    } else {
+      state_.AddViolation(rule, std::move(detail));
+    }
+  };
   // RFC 5246 7.4.1.3 (checklist 34).
   if (!Contains(ch.cipher_suites, sh.cipher_suite)) {
-    state_.AddViolation(ViolationRule::kSuiteNotOffered,
+    violation(ViolationRule::kSuiteNotOffered,
                         "the target selected " +
                             Describe(Registry::kCipherSuite, sh.cipher_suite) +
                             ", which the peer did not offer");
@@ -306,7 +315,7 @@ void MessageObserver::Handle(const ServerHello& sh, const HandshakeMessage& m, W
       // not (the engine's extension registry says which).
       const KnownExtension* known = FindKnownExtension(e.type);
       if (known != nullptr && !known->AllowedIn(HandshakeType::kServerHello)) {
-        state_.AddViolation(ViolationRule::kExtensionUnsolicited,
+        violation(ViolationRule::kExtensionUnsolicited,
                             "the ServerHello carries " +
                                 Describe(Registry::kExtensionType, e.type) +
                                 ", which only a client sends (" + known->reference + ")");
@@ -314,7 +323,7 @@ void MessageObserver::Handle(const ServerHello& sh, const HandshakeMessage& m, W
       }
       if (offered) continue;
       bool ems = e.type == static_cast<uint16_t>(ExtensionType::kExtendedMasterSecret);
-      state_.AddViolation(
+      violation(
           ems ? ViolationRule::kEmsUnsolicited : ViolationRule::kExtensionUnsolicited,
           "the ServerHello carries " + Describe(Registry::kExtensionType, e.type) +
               ", which the ClientHello did not offer");
@@ -327,7 +336,7 @@ void MessageObserver::Handle(const ServerHello& sh, const HandshakeMessage& m, W
   if (c.resumed) {
     // RFC 5246 7.4.1.2, RFC 7627 5.3 (checklist 25, 34, 56; CVE-2010-4180).
     if (sh.cipher_suite != c.offer->cipher_suite || c.ems != c.offer->extended_master_secret) {
-      state_.AddViolation(ViolationRule::kResumptionMismatch,
+      violation(ViolationRule::kResumptionMismatch,
                           "the target resumed a session cached with suite " +
                               Describe(Registry::kCipherSuite, c.offer->cipher_suite) +
                               ", EMS " + (c.offer->extended_master_secret ? "on" : "off") +
@@ -338,7 +347,7 @@ void MessageObserver::Handle(const ServerHello& sh, const HandshakeMessage& m, W
   } else if (ch_ems && !sh_ems &&
              state_.setup.scenario.target.extended_master_secret != EmsPolicy::kDisabled) {
     // RFC 7627 5.2 (checklist 55): a server implementing EMS MUST echo it.
-    state_.AddViolation(
+    violation(
         ViolationRule::kEmsNotEchoed,
         "the ClientHello offered extended_master_secret and the ServerHello omits it");
   }

@@ -97,6 +97,9 @@ struct PeerConnection {
   HandshakeFramer sent_framer;
   // The peer deviated in a way it cannot mirror in its transcript (see WireItem::peer_unsure).
   bool transcript_unsure = false;
+  // A record-level corruption hit the peer's ClientHello: the ServerHello rules that compare
+  // with what it offered (suites, extensions, EMS) are not judged.
+  bool client_hello_unsure = false;
   // The peer's own steps sent while it was the target's turn (see AddOwnStep).
   std::vector<OwnStep> deferred;
   bool reader_failed = false;

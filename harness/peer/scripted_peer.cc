@@ -225,7 +225,12 @@ Status ScriptedPeerImpl::Frame(uint8_t type, ByteView payload, const RecordOptio
     }
     if (options.corrupt_record) {
       // A flipped plaintext handshake byte enters the target's transcript, not the peer's.
-      if (!protect && type == kHandshakeRecord) c.transcript_unsure = true;
+      if (!protect && type == kHandshakeRecord) {
+        c.transcript_unsure = true;
+        // And, before the target's ServerHello, into the ClientHello the target judges:
+        // what the peer believes it offered is no longer sure.
+        if (state_.setup.is_client() && !c.server_hello) c.client_hello_unsure = true;
+      }
       // After protection: the bytes the target must authenticate are what is damaged.
       SD_RETURN_IF_ERROR(ApplyXor(*options.corrupt_record, &r.fragment, "corrupt_record"));
     }
