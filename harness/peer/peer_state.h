@@ -60,6 +60,7 @@ struct OwnStep {
   uint8_t record_type = 0;   // the records it went out in
   bool restructured = false;
   bool appended = false;  // the message is intact, followed by appended bytes
+  bool tampered = false;  // a Finished / signature the target must reject
   Bytes payload;
   std::vector<Bytes> messages;  // whole handshake messages, as the target frames them
 };
@@ -108,7 +109,9 @@ struct PeerConnection {
   bool own_finished_tampered = false;
   bool target_finished_seen = false;
   bool target_finished_verified = false;
-  std::optional<MessageName> pending_tamper;  // tampered; the target has not yet reacted
+  // Tampered, read by the target (a step sent during the target's turn counts once the target
+  // reads it, after its flight), and not yet reacted to.
+  std::optional<MessageName> pending_tamper;
   std::string pending_out_of_order;  // the peer's out-of-order message the target has not met
   std::string pending_resumption_mismatch;  // server peer: an abbreviated hello it forged
   Bytes ticket;                             // received (client peer) or issued (server peer)

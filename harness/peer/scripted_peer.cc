@@ -102,6 +102,7 @@ Result<Bytes> ScriptedPeerImpl::Send(const SendStep& step, const SendStep* next)
     own.record_type = record_type;
     own.restructured = o.restructured;
     own.appended = o.appended;
+    own.tampered = o.tampered;
     own.payload = o.payload;
     if (record_type == kHandshakeRecord) own.messages = FrameSent(o.payload);
     state_.AddOwnStep(std::move(own));
@@ -169,7 +170,6 @@ Status ScriptedPeerImpl::AfterFirstSend(const Outgoing& o) {
     default:
       break;
   }
-  if (o.tampered) c.pending_tamper = o.name;
   return Status::Ok();
 }
 
