@@ -1,7 +1,5 @@
 #include "bench/handshake_bench.h"
 
-#include "engine/crypto/memo.h"
-
 #include <openssl/crypto.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -17,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "engine/crypto/memo.h"
 #include "engine/crypto/rng.h"
 
 namespace shakedown {
