@@ -148,8 +148,25 @@ Command AddBenchCommand(CLI::App& app) {
   fuzz->add_option("--targets", fuzz_options->targets, "Which targets (default: the four above)")
       ->delimiter(',');
 
-  return {bench, [options, fuzz_options, fuzz] {
+  CLI::App* bugs = bench->add_subcommand(
+      "bugs",
+      "Seeded bugs (bench/mutants/NN-name.patch): builds each mutant of the reference engine in "
+      "a temporary work tree and reports whether the conformance suite catches it (which "
+      "vectors) and the scenario fuzzer's time to first detection from the generated seeds "
+      "(median of --fuzz-seeds runs, each capped at --fuzz-cap seconds). Runs tools/mutants "
+      "--fuzz; results in out/mutants/results.json. Exit code 1 if a mutant escapes either.");
+  bugs->prefix_command();
+  bugs->footer(
+      "Every option goes to tools/mutants, e.g. shakedown bench bugs --only 02 --fuzz-cap 60 "
+      "--fuzz-seeds 5 --no-suite; tools/mutants --help lists them.");
+
+  return {bench, [options, fuzz_options, fuzz, bugs] {
             if (fuzz->parsed()) return RunFuzz(*fuzz_options);
+            if (bugs->parsed()) {
+              std::vector<std::string> args = {"--fuzz"};
+              for (const std::string& extra : bugs->remaining()) args.push_back(extra);
+              return RunRepoScript("tools/mutants", args);
+            }
             return RunBench(*options);
           }};
 }

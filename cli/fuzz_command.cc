@@ -13,25 +13,30 @@
 namespace shakedown {
 
 int RunFuzz(const FuzzOptions& options) {
-  const std::string script = RepoPath("tools/fuzz");
-  std::vector<std::string> args = {script};
+  std::vector<std::string> args;
   if (options.bench) args.push_back("--bench");
   for (const std::string& t : options.targets) args.push_back(t);
   args.insert(args.end(), {"--seconds", std::to_string(options.seconds)});
   if (!options.bench) args.insert(args.end(), {"--jobs", std::to_string(options.jobs)});
   if (!options.corpus.empty()) args.insert(args.end(), {"--corpus", options.corpus});
   if (!options.findings.empty()) args.insert(args.end(), {"--findings", options.findings});
+  return RunRepoScript("tools/fuzz", args);
+}
+
+int RunRepoScript(const std::string& relative_path, std::vector<std::string> args) {
+  const std::string script = RepoPath(relative_path);
+  args.insert(args.begin(), script);
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   const pid_t pid = fork();
   if (pid < 0) {
-    std::perror("shakedown fuzz: fork");
+    std::perror(("shakedown: fork for " + script).c_str());
     return kExitUsage;
   }
   if (pid == 0) {
     execv(script.c_str(), argv.data());
-    std::perror(("shakedown fuzz: " + script).c_str());
+    std::perror(("shakedown: " + script).c_str());
     _exit(kExitUsage);
   }
   int status = 0;

@@ -21,6 +21,9 @@ struct FuzzOptions {
 
 // Runs tools/fuzz with the options and returns its exit code (0 no finding, 1 findings,
 // 2 usage or build error).
+// Runs a script of the repository (tools/...) with `args`, waits, and returns its exit code
+// (2 if it cannot be started or does not exit normally).
+int RunRepoScript(const std::string& relative_path, std::vector<std::string> args);
 int RunFuzz(const FuzzOptions& options);
 Command AddFuzzCommand(CLI::App& app);
 

@@ -91,7 +91,6 @@ Result<Bytes> ScriptedPeerImpl::Send(const SendStep& step, const SendStep* next)
                                            o.name == MessageName::kClientKeyExchange)) {
     c.transcript_unsure = true;
   }
-  std::optional<HandshakeType> htype = HandshakeTypeOf(o.name);
   for (int rep = 0; rep < repeat; ++rep) {
     // RFC 5246 7.4.9: the transcript is every handshake message as sent, HelloRequest
     // excepted (7.4.1.1); a message sent in a record of another type is not one.
