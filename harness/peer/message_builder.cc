@@ -54,7 +54,10 @@ Result<Outgoing> MessageBuilder::BuildMessage(const SendStep& step) {
 Result<Outgoing> MessageBuilder::Build(const SendStep& step) {
   SD_ASSIGN_OR_RETURN(Outgoing o, BuildMessage(step));
   if (!HasCorruption(step.corrupt)) {
-    if (o.message) CommitSent(*o.message);
+    if (o.message) {
+      o.unsolicited = UnsolicitedExtension(*o.message);
+      CommitSent(*o.message);
+    }
   } else {
     Bytes before = o.payload;
     SD_RETURN_IF_ERROR(ApplyCorruption(step.corrupt, &o.payload));
@@ -74,9 +77,31 @@ Result<Outgoing> MessageBuilder::Build(const SendStep& step) {
     if (IsIntegrityChecked(step.message)) {
       o.tampered = o.tampered || !intact;
     }
-    if (o.message) CommitSent(AsTheTargetReadsIt(*o.message, o.payload));
+    if (o.message) {
+      const TypedHandshake read = AsTheTargetReadsIt(*o.message, o.payload);
+      if (o.payload.size() == before.size()) o.unsolicited = UnsolicitedExtension(read);
+      CommitSent(read);
+    }
   }
   return o;
+}
+
+// A ServerHello extension the target's ClientHello did not offer (renegotiation_info answers
+// the SCSV too, RFC 5746 3.6), or "" (also for other messages, or no ClientHello yet).
+std::string MessageBuilder::UnsolicitedExtension(const TypedHandshake& message) const {
+  const auto* sh = std::get_if<ServerHello>(&message);
+  const PeerConnection& c = state_.conn();
+  if (sh == nullptr || !sh->extensions || !c.client_hello || c.completed) return "";
+  const ClientHello& ch = *c.client_hello;
+  for (const Extension& e : sh->extensions->list()) {
+    if (ch.extensions && ch.extensions->FindRaw(e.type) != nullptr) continue;
+    if (e.type == static_cast<uint16_t>(ExtensionType::kRenegotiationInfo) &&
+        Contains(ch.cipher_suites, kEmptyRenegotiationInfoScsv)) {
+      continue;
+    }
+    return Describe(Registry::kExtensionType, e.type);
+  }
+  return "";
 }
 
 // The target reads the corrupted bytes: what the peer believes it sent (the hellos' EMS,

@@ -29,6 +29,7 @@ struct Outgoing {
   bool restructured = false;  // corruption changed the framing (truncate, header xor)
   bool appended = false;      // bytes appended after the intact message
   std::optional<TypedHandshake> message;  // handshake messages: as built, before `corrupt`
+  std::string unsolicited;  // ServerHello: an extension the target's ClientHello did not offer
 };
 
 class MessageBuilder {
@@ -50,6 +51,7 @@ class MessageBuilder {
   // A handshake message: the default, then `set`, then the bookkeeping of CommitSent.
   Result<Outgoing> BuildHandshake(const SendStep& step);
   TypedHandshake AsTheTargetReadsIt(const TypedHandshake& built, ByteView payload);
+  std::string UnsolicitedExtension(const TypedHandshake& message) const;
   Result<TypedHandshake> BuildDefault(const SendStep& step, std::vector<FieldEdit>* edits);
 
   // One per handshake message, its correct default (RFC 5246 7.4).

@@ -491,6 +491,14 @@ void MessageObserver::CheckTamperAccepted(const std::string& what) {
                             " instead of a fatal alert (RFC 5246 7.4)");
     c.pending_out_of_order.clear();
   }
+  if (!c.pending_unsolicited.empty()) {
+    state_.AddViolation(ViolationRule::kAcceptedUnsolicitedExtension,
+                        "the peer's ServerHello carried " + c.pending_unsolicited +
+                            ", which the target's ClientHello did not offer, and the target "
+                            "continued with " + what +
+                            " instead of an unsupported_extension alert (RFC 5246 7.4.1.4)");
+    c.pending_unsolicited.clear();
+  }
   if (!c.pending_tamper) return;
   std::string tampered(MessageNameString(*c.pending_tamper));
   state_.AddViolation(TamperRule(*c.pending_tamper),

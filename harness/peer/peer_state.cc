@@ -185,6 +185,7 @@ void PeerState::AddToTranscript(const OwnStep& o) {
 void PeerState::TrackOwn(const OwnStep& o) {
   PeerConnection& c = conn();
   if (o.tampered) c.pending_tamper = o.name;
+  if (!o.unsolicited.empty()) c.pending_unsolicited = o.unsolicited;
   if (c.table_off || c.tracker.Complete()) return;
   const std::string what = std::string(MessageNameString(o.name));
   const Side own = setup.own_side;

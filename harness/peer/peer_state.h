@@ -61,6 +61,7 @@ struct OwnStep {
   bool restructured = false;
   bool appended = false;  // the message is intact, followed by appended bytes
   bool tampered = false;  // a Finished / signature the target must reject
+  std::string unsolicited;  // a ServerHello extension the target did not offer (it must abort)
   Bytes payload;
   std::vector<Bytes> messages;  // whole handshake messages, as the target frames them
 };
@@ -113,6 +114,7 @@ struct PeerConnection {
   // reads it, after its flight), and not yet reacted to.
   std::optional<MessageName> pending_tamper;
   std::string pending_out_of_order;  // the peer's out-of-order message the target has not met
+  std::string pending_unsolicited;   // likewise, an unsolicited ServerHello extension
   std::string pending_resumption_mismatch;  // server peer: an abbreviated hello it forged
   Bytes ticket;                             // received (client peer) or issued (server peer)
   bool completed = false;

@@ -102,6 +102,7 @@ Result<Bytes> ScriptedPeerImpl::Send(const SendStep& step, const SendStep* next)
     own.restructured = o.restructured;
     own.appended = o.appended;
     own.tampered = o.tampered;
+    own.unsolicited = o.unsolicited;
     own.payload = o.payload;
     if (record_type == kHandshakeRecord) own.messages = FrameSent(o.payload);
     state_.AddOwnStep(std::move(own));

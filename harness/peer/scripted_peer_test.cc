@@ -660,6 +660,22 @@ TEST(ScriptedPeerDuo, UnsolicitedEmsAndMissingEcho) {
   EXPECT_TRUE(HasRule(e.client->TakeViolations(), ViolationRule::kEmsNotEchoed));
 }
 
+// RFC 5246 7.4.1.4: a client that receives a ServerHello extension it did not offer MUST
+// abort. A "target" (the client peer) that goes on is reported; an offered one is fine.
+TEST(ScriptedPeerDuo, ContinuingAfterAnUnsolicitedExtensionIsReported) {
+  for (bool unsolicited : {true, false}) {
+    Duo d = MakeDuo(Suite(kEcdheRsa));
+    ClientSends(d, {M::kClientHello});
+    SendStep sh = Step(M::kServerHello);
+    if (unsolicited) sh.set = {SetBytes("extensions.0x1234", {0xab})};
+    d.client->Receive(SendOk(*d.server, sh));
+    ServerSends(d, {M::kCertificate, M::kServerKeyExchange, M::kServerHelloDone});
+    ClientSends(d, {M::kClientKeyExchange});  // the "target" goes on
+    EXPECT_EQ(HasRule(d.server->TakeViolations(), ViolationRule::kAcceptedUnsolicitedExtension),
+              unsolicited);
+  }
+}
+
 // RFC 5246 7.4.1.4.1 / RFC 8422 5.1.1: signature_algorithms and supported_groups are
 // client-only in TLS 1.2; a ServerHello carrying one breaks the rule although it was offered.
 TEST(ScriptedPeerDuo, ClientOnlyExtensionInServerHello) {

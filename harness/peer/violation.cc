@@ -18,6 +18,8 @@ std::string_view ViolationRuleName(ViolationRule rule) {
       return "accepted: tampered ServerKeyExchange";
     case ViolationRule::kAcceptedOutOfOrder:
       return "accepted: out-of-order message";
+    case ViolationRule::kAcceptedUnsolicitedExtension:
+      return "accepted: unsolicited extension";
     case ViolationRule::kAfterFatalAlert:
       return "after fatal alert";
     case ViolationRule::kResumptionMismatch:

@@ -27,6 +27,10 @@ enum class ViolationRule {
   // target went on with the handshake (or application data) instead of a fatal alert: RFC 5246
   // 7.4, "sending handshake messages in an unexpected order results in a fatal error".
   kAcceptedOutOfOrder,
+  // The peer (server) sent a ServerHello extension the target's ClientHello did not offer and
+  // the target went on: RFC 5246 7.4.1.4, the client "MUST abort the handshake with an
+  // unsupported_extension fatal alert".
+  kAcceptedUnsolicitedExtension,
   // Anything received after the target's fatal alert (RFC 5246 7.2.2).
   kAfterFatalAlert,
   // Resumed with another suite or EMS state, or resumed what was not offered.
@@ -55,6 +59,7 @@ inline constexpr ViolationRule kAllViolationRules[] = {
     ViolationRule::kAcceptedTamperedCertificateVerify,
     ViolationRule::kAcceptedTamperedServerKeyExchange,
     ViolationRule::kAcceptedOutOfOrder,
+    ViolationRule::kAcceptedUnsolicitedExtension,
     ViolationRule::kAfterFatalAlert,
     ViolationRule::kResumptionMismatch,
     ViolationRule::kEmsNotEchoed,
