@@ -1,3 +1,6 @@
+// Tests of the scripted peer, alone and as a duo (two peers playing against each other, one
+// standing in for a target). Over 800 lines on purpose: the duo fixtures serve every test here,
+// and splitting the file would copy them.
 #include "harness/peer/scripted_peer.h"
 
 #include <botan/pk_keys.h>
