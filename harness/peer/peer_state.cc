@@ -127,7 +127,9 @@ Status PeerState::DeriveKeys() {
 
 void PeerState::InstallWriteProtection() {
   PeerConnection& c = conn();
-  if (c.write || !DeriveKeys().ok()) return;
+  // No suite (a later hello named one the registry does not know): nothing to protect with,
+  // even if keys were derived before.
+  if (c.write || c.suite == nullptr || !DeriveKeys().ok()) return;
   const TrafficKeys& keys = setup.is_client() ? c.keys->client_write : c.keys->server_write;
   Result<std::unique_ptr<RecordProtection>> p =
       RecordProtection::Create(*c.suite, keys, c.rng.get());
@@ -136,7 +138,7 @@ void PeerState::InstallWriteProtection() {
 
 void PeerState::InstallReadProtection() {
   PeerConnection& c = conn();
-  if (c.read || !DeriveKeys().ok()) return;
+  if (c.read || c.suite == nullptr || !DeriveKeys().ok()) return;
   const TrafficKeys& keys = setup.is_client() ? c.keys->server_write : c.keys->client_write;
   Result<std::unique_ptr<RecordProtection>> p =
       RecordProtection::Create(*c.suite, keys, c.rng.get());
