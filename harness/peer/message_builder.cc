@@ -112,14 +112,16 @@ TypedHandshake MessageBuilder::AsTheTargetReadsIt(const TypedHandshake& built, B
   if (payload.size() < kHandshakeHeaderLength) return built;
   const auto type = static_cast<HandshakeType>(payload[0]);
   const size_t length = (size_t{payload[1]} << 16) | (size_t{payload[2]} << 8) | payload[3];
-  if (type != TypeOf(built) || payload.size() != kHandshakeHeaderLength + length) return built;
+  // Bytes past the declared length start the next message (an `append`); fewer are not a
+  // message yet (the target waits).
+  if (type != TypeOf(built) || payload.size() < kHandshakeHeaderLength + length) return built;
   ParseContext context;
   if (const CipherSuiteInfo* suite = state_.conn().suite) {
     context.key_exchange = suite->key_exchange == KeyExchange::kRsa ? KeyExchangeKind::kRsa
                                                                     : KeyExchangeKind::kEcdhe;
   }
   Result<TypedHandshake> parsed =
-      ParseHandshakeMessage(type, payload.subview(kHandshakeHeaderLength), context);
+      ParseHandshakeMessage(type, payload.subview(kHandshakeHeaderLength, length), context);
   return parsed.ok() ? std::move(parsed).value() : built;
 }
 
