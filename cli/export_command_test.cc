@@ -17,43 +17,13 @@
 #include "harness/fuzz/minimizer.h"
 #include "harness/fuzz/scenario_fuzz_target.h"
 #include "harness/runner/runner.h"
+#include "harness/runner/fake_targets.h"
 #include "harness/scenario/loader.h"
 
 namespace shakedown {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A server that answers whatever it is sent first with two fatal alerts: it breaks "nothing
-// after a fatal alert" (RFC 5246 7.2.2) on every scenario.
-class TwoFatalAlerts final : public Target {
-  class Conn final : public TargetConnection {
-   public:
-    Status Write(ByteView) override {
-      written_ = true;
-      return Status::Ok();
-    }
-    ReadResult Read(Deadline) override {
-      ReadResult r;
-      if (!written_ || sent_) return r;  // silent
-      sent_ = true;
-      r.kind = ReadResult::Kind::kData;
-      r.data = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28, 0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28};
-      return r;
-    }
-    void Close() override {}
-    bool instant() const override { return true; }
-
-   private:
-    bool written_ = false, sent_ = false;
-  };
-
- public:
-  Result<std::unique_ptr<TargetConnection>> Connect(const Scenario&, size_t) override {
-    return std::unique_ptr<TargetConnection>(new Conn());
-  }
-  std::string describe() const override { return "two-fatal-alerts"; }
-};
 
 // A full handshake with noise around it, as a fuzzer leaves a finding: a repeated ClientHello
 // fragment, application data, a second connection.
@@ -135,7 +105,7 @@ RunResult RunSuite(const std::string& path, const TargetFactory& factory) {
 }
 
 TEST_F(ExportTest, AFindingBecomesARegressionTheSuiteFailsOnTheBugAndPassesOnTheReference) {
-  TwoFatalAlerts broken;
+  TwoFatalAlertsTarget broken;
   testing::internal::CaptureStdout();
   ASSERT_EQ(RunExport(options_, broken), kExitOk);
   const std::string out = testing::internal::GetCapturedStdout();
@@ -166,7 +136,7 @@ TEST_F(ExportTest, AFindingBecomesARegressionTheSuiteFailsOnTheBugAndPassesOnThe
   EXPECT_EQ(v->peer, finding_.peer);
 
   RunResult on_bug = RunSuite(path, [](int) -> Result<std::unique_ptr<Target>> {
-    return std::unique_ptr<Target>(new TwoFatalAlerts());
+    return std::unique_ptr<Target>(new TwoFatalAlertsTarget());
   });
   ASSERT_EQ(on_bug.vectors.size(), 1u);
   EXPECT_EQ(on_bug.vectors[0].verdict, Verdict::kFail);
@@ -200,7 +170,7 @@ TEST_F(ExportTest, AgainstTheReferenceAPassingInputIsWrittenAsNoFinding) {
 }
 
 TEST_F(ExportTest, RefusesToOverwriteWithoutForce) {
-  TwoFatalAlerts broken;
+  TwoFatalAlertsTarget broken;
   testing::internal::CaptureStdout();
   ASSERT_EQ(RunExport(options_, broken), kExitOk);
   ASSERT_EQ(Written().size(), 1u);
@@ -218,7 +188,7 @@ TEST_F(ExportTest, RefusesToOverwriteWithoutForce) {
 }
 
 TEST_F(ExportTest, BadInputIsAUsageErrorNamingTheFile) {
-  TwoFatalAlerts broken;
+  TwoFatalAlertsTarget broken;
   struct Case {
     std::string file;
     Bytes content;  // empty: the file does not exist
@@ -245,7 +215,7 @@ TEST_F(ExportTest, BadInputIsAUsageErrorNamingTheFile) {
 }
 
 TEST_F(ExportTest, AnIdMustFollowTheRegressionPathRule) {
-  TwoFatalAlerts broken;
+  TwoFatalAlertsTarget broken;
   for (const char* id : {"server.regressions.x", "regressions.client.x", "regressions.server",
                          "regressions.server.Has Space"}) {
     options_.id = id;
@@ -265,7 +235,7 @@ TEST_F(ExportTest, MinimizeKeepsTheRuleOfAKnownFinding) {
   ScenarioFuzzTarget::Options o;
   o.limits = MutatorLimits::Loose();
   Result<std::unique_ptr<ScenarioFuzzTarget>> target =
-      ScenarioFuzzTarget::Create(o, std::make_unique<TwoFatalAlerts>());
+      ScenarioFuzzTarget::Create(o, std::make_unique<TwoFatalAlertsTarget>());
   ASSERT_TRUE(target.ok());
   FuzzOutcome first = (*target)->RunScenario(finding_);
   ASSERT_EQ(first.kind, FuzzOutcome::Kind::kFinding);
@@ -289,7 +259,7 @@ TEST_F(ExportTest, MinimizeKeepsTheRuleOfAKnownFinding) {
   const std::string text = SerializeScenarioJson(small);
   Write(min_json, Bytes(text.begin(), text.end()));
   options_.file = min_json;
-  TwoFatalAlerts broken;
+  TwoFatalAlertsTarget broken;
   testing::internal::CaptureStdout();
   ASSERT_EQ(RunExport(options_, broken), kExitOk);
   testing::internal::GetCapturedStdout();

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/crypto/memo.h"
+#include "harness/runner/fake_targets.h"
 #include "harness/scenario/loader.h"
 
 namespace shakedown {
@@ -111,39 +112,10 @@ TEST(ScenarioFuzzTarget, RememberedCryptoChangesNoByte) {
 }
 
 // A target that breaks an invariant is a finding, with the rule.
-class TwoFatalAlerts final : public Target {
-  class Conn final : public TargetConnection {
-   public:
-    Status Write(ByteView) override {
-      written_ = true;
-      return Status::Ok();
-    }
-    ReadResult Read(Deadline) override {
-      ReadResult r;
-      if (!written_ || sent_) return r;  // silent
-      sent_ = true;
-      r.kind = ReadResult::Kind::kData;
-      r.data = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28, 0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28};
-      return r;
-    }
-    void Close() override {}
-    bool instant() const override { return true; }
-
-   private:
-    bool written_ = false, sent_ = false;
-  };
-
- public:
-  Result<std::unique_ptr<TargetConnection>> Connect(const Scenario&, size_t) override {
-    return std::unique_ptr<TargetConnection>(new Conn());
-  }
-  std::string describe() const override { return "two-fatal-alerts"; }
-};
-
 TEST(ScenarioFuzzTarget, AnInvariantBrokenIsAFinding) {
   ScenarioFuzzTarget::Options o;
   Result<std::unique_ptr<ScenarioFuzzTarget>> t =
-      ScenarioFuzzTarget::Create(o, std::make_unique<TwoFatalAlerts>());
+      ScenarioFuzzTarget::Create(o, std::make_unique<TwoFatalAlertsTarget>());
   ASSERT_TRUE(t.ok());
   FuzzOutcome out = (*t)->RunScenario((*t)->fallback());
   EXPECT_EQ(out.kind, FuzzOutcome::Kind::kFinding);
@@ -151,32 +123,11 @@ TEST(ScenarioFuzzTarget, AnInvariantBrokenIsAFinding) {
 }
 
 // A target that claims a completed handshake after a lone ClientHello: the completion
-// invariant (a handshake completes only along the table, both Finished verified) catches it
-// even though every message it sent (none) was legal.
-class ClaimsCompletion final : public Target {
-  class Conn final : public TargetConnection {
-   public:
-    Status Write(ByteView) override { return Status::Ok(); }
-    ReadResult Read(Deadline) override { return ReadResult(); }  // silent
-    void Close() override {}
-    bool instant() const override { return true; }
-    const Negotiated* negotiated() const override { return &negotiated_; }
-
-   private:
-    Negotiated negotiated_;
-  };
-
- public:
-  Result<std::unique_ptr<TargetConnection>> Connect(const Scenario&, size_t) override {
-    return std::unique_ptr<TargetConnection>(new Conn());
-  }
-  std::string describe() const override { return "claims-completion"; }
-};
-
+// invariant catches it although every message it sent (none) was legal.
 TEST(ScenarioFuzzTarget, CompletingOffTheTableIsAFinding) {
   ScenarioFuzzTarget::Options o;
   Result<std::unique_ptr<ScenarioFuzzTarget>> t =
-      ScenarioFuzzTarget::Create(o, std::make_unique<ClaimsCompletion>());
+      ScenarioFuzzTarget::Create(o, std::make_unique<ClaimsCompletionTarget>());
   ASSERT_TRUE(t.ok());
   Scenario hello = (*t)->fallback();
   hello.connections[0].steps.resize(1);  // send ClientHello, nothing more
