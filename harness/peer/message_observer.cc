@@ -14,21 +14,6 @@
 
 namespace shakedown {
 namespace peer {
-namespace {
-
-// The rule for a tampered message the target accepted.
-ViolationRule TamperRule(MessageName name) {
-  switch (name) {
-    case MessageName::kCertificateVerify:
-      return ViolationRule::kAcceptedTamperedCertificateVerify;
-    case MessageName::kServerKeyExchange:
-      return ViolationRule::kAcceptedTamperedServerKeyExchange;
-    default:
-      return ViolationRule::kAcceptedTamperedFinished;  // the only other one the peer tampers
-  }
-}
-
-}  // namespace
 
 std::vector<WireItem> MessageObserver::Receive(ByteView bytes) {
   std::vector<WireItem> items;
@@ -142,7 +127,7 @@ WireItem MessageObserver::OnChangeCipherSpec(const Bytes& plain, Bytes wire) {
   item.kind = WireItem::Kind::kChangeCipherSpec;
   item.summary = "ChangeCipherSpec";
   CheckAfterFatal(item);
-  CheckTamperAccepted("ChangeCipherSpec");
+  CheckRejectionsPending("ChangeCipherSpec");
   if (is_client && !c.resumed && !c.key_exchange_done && c.server_hello &&
       !c.tracker.history().empty() &&
       c.tracker.history().back() ==
@@ -193,7 +178,7 @@ WireItem MessageObserver::OnApplicationData(const Bytes& plain, Bytes wire) {
   item.bytes = plain;
   item.wire = std::move(wire);
   CheckAfterFatal(item);
-  CheckTamperAccepted(item.summary);
+  CheckRejectionsPending(item.summary);
   // RFC 5246 7.4.9 / Figure 1: application data only after the sender's Finished.
   if (!c.table_off && !c.tracker.Complete() && !c.target_finished_seen) {
     state_.AddViolation(ViolationRule::kIllegalOrder,
@@ -234,7 +219,7 @@ void MessageObserver::OnHandshake(const HandshakeMessage& m, Bytes wire,
     item.summary = label + ": " + parsed.status().ToString();
   }
   CheckAfterFatal(item);
-  CheckTamperAccepted(label);
+  CheckRejectionsPending(label);
   // RFC 5246 7.4.1.1: a server may send HelloRequest at any time; it is not a table step.
   bool hello_request = type == HandshakeType::kHelloRequest;
   if (!(hello_request && state_.setup.target_side == Side::kServer)) {
@@ -482,29 +467,13 @@ void MessageObserver::CheckAfterFatal(const WireItem& item) {
   }
 }
 
-void MessageObserver::CheckTamperAccepted(const std::string& what) {
+void MessageObserver::CheckRejectionsPending(const std::string& what) {
   PeerConnection& c = state_.conn();
-  if (!c.pending_out_of_order.empty()) {
-    state_.AddViolation(ViolationRule::kAcceptedOutOfOrder,
-                        "the peer sent " + c.pending_out_of_order +
-                            " out of order and the target continued with " + what +
-                            " instead of a fatal alert (RFC 5246 7.4)");
-    c.pending_out_of_order.clear();
+  for (const PendingRejection& p : c.pending_rejections) {
+    state_.AddViolation(p.rule, "the peer sent " + p.sent + " and the target continued with " +
+                                    what + " instead of " + p.instead);
   }
-  if (!c.pending_unsolicited.empty()) {
-    state_.AddViolation(ViolationRule::kAcceptedUnsolicitedExtension,
-                        "the peer's ServerHello carried " + c.pending_unsolicited +
-                            ", which the target's ClientHello did not offer, and the target "
-                            "continued with " + what +
-                            " instead of an unsupported_extension alert (RFC 5246 7.4.1.4)");
-    c.pending_unsolicited.clear();
-  }
-  if (!c.pending_tamper) return;
-  std::string tampered(MessageNameString(*c.pending_tamper));
-  state_.AddViolation(TamperRule(*c.pending_tamper),
-                      "the peer sent a tampered " + tampered + " and the target continued with " +
-                          what + " instead of a fatal alert");
-  c.pending_tamper.reset();
+  c.pending_rejections.clear();
 }
 
 void MessageObserver::CheckOrder(const FlowStep& step, const std::string& what) {

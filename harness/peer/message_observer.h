@@ -57,8 +57,8 @@ class MessageObserver {
   // ---- Checks every item gets ----
   // RFC 5246 7.2.2: after a fatal alert nothing else is sent.
   void CheckAfterFatal(const WireItem& item);
-  // The target went on after a message the peer tampered with or sent out of order.
-  void CheckTamperAccepted(const std::string& what);
+  // The target went on after something of the peer's it must reject (pending_rejections).
+  void CheckRejectionsPending(const std::string& what);
   // Legal per the handshake table, until the exchange leaves it.
   void CheckOrder(const FlowStep& step, const std::string& what);
 

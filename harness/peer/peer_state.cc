@@ -184,10 +184,40 @@ void PeerState::AddToTranscript(const OwnStep& o) {
   }
 }
 
+namespace {
+
+// The rule for a tampered message the target accepted.
+ViolationRule TamperRule(MessageName name) {
+  switch (name) {
+    case MessageName::kCertificateVerify:
+      return ViolationRule::kAcceptedTamperedCertificateVerify;
+    case MessageName::kServerKeyExchange:
+      return ViolationRule::kAcceptedTamperedServerKeyExchange;
+    default:
+      return ViolationRule::kAcceptedTamperedFinished;  // the only other one the peer tampers
+  }
+}
+
+}  // namespace
+
+void PeerState::PendOutOfOrder(const std::string& what) {
+  conn().pending_rejections.push_back({ViolationRule::kAcceptedOutOfOrder, what + " out of order",
+                                       "a fatal alert (RFC 5246 7.4)"});
+}
+
 void PeerState::TrackOwn(const OwnStep& o) {
   PeerConnection& c = conn();
-  if (o.tampered) c.pending_tamper = o.name;
-  if (!o.unsolicited.empty()) c.pending_unsolicited = o.unsolicited;
+  if (o.tampered) {
+    c.pending_rejections.push_back({TamperRule(o.name),
+                                    "a tampered " + std::string(MessageNameString(o.name)),
+                                    "a fatal alert"});
+  }
+  if (!o.unsolicited.empty()) {
+    c.pending_rejections.push_back(
+        {ViolationRule::kAcceptedUnsolicitedExtension,
+         "a ServerHello with " + o.unsolicited + ", which the target's ClientHello did not offer",
+         "an unsupported_extension alert (RFC 5246 7.4.1.4)"});
+  }
   if (c.table_off || c.tracker.Complete()) return;
   const std::string what = std::string(MessageNameString(o.name));
   const Side own = setup.own_side;
@@ -204,7 +234,7 @@ void PeerState::TrackOwn(const OwnStep& o) {
       if (!c.tracker.Advance(FlowStep::Handshake(own, type))) {
         const std::string name = Describe(type);
         LeaveTable(name + " out of order");
-        c.pending_out_of_order = name;
+        PendOutOfOrder(name);
       }
     }
     return;
@@ -220,7 +250,7 @@ void PeerState::TrackOwn(const OwnStep& o) {
         LeaveTable(what + " with its framing corrupted");
       } else if (!c.tracker.Advance(FlowStep::Ccs(own))) {
         LeaveTable(what + " out of order");
-        c.pending_out_of_order = what;
+        PendOutOfOrder(what);
       }
       break;
     case MessageName::kAlert:

@@ -51,6 +51,15 @@ struct PeerSetup {
   std::vector<SignatureScheme> schemes;
 };
 
+// Something the peer sent that a correct target rejects with a fatal alert: going on instead
+// breaks `rule`. `sent` and `instead` complete "the peer sent <sent> and the target continued
+// with ... instead of <instead>".
+struct PendingRejection {
+  ViolationRule rule;
+  std::string sent;
+  std::string instead;
+};
+
 // Everything that lives for one connection.
 // One of the peer's own sends as the target will read it: the handshake messages it carries
 // (framed as the target frames them) and what the legal table sees of it.
@@ -110,11 +119,9 @@ struct PeerConnection {
   bool own_finished_tampered = false;
   bool target_finished_seen = false;
   bool target_finished_verified = false;
-  // Tampered, read by the target (a step sent during the target's turn counts once the target
-  // reads it, after its flight), and not yet reacted to.
-  std::optional<MessageName> pending_tamper;
-  std::string pending_out_of_order;  // the peer's out-of-order message the target has not met
-  std::string pending_unsolicited;   // likewise, an unsolicited ServerHello extension
+  // What the peer sent that the target must reject, read by it (a step sent during the
+  // target's turn counts once the target reads it, after its flight), and not yet answered.
+  std::vector<PendingRejection> pending_rejections;
   std::string pending_resumption_mismatch;  // server peer: an abbreviated hello it forged
   Bytes ticket;                             // received (client peer) or issued (server peer)
   bool completed = false;
@@ -175,6 +182,8 @@ struct PeerState {
   void AddToTranscript(const OwnStep& step);
   // The exchange left the legal table here (`what` left it): order is no longer judged.
   void LeaveTable(std::string what);
+  // The peer's `what` came out of order: a correct target answers it with a fatal alert.
+  void PendOutOfOrder(const std::string& what);
   // Resumes `session` (either side): its master secret, and keys from the new randoms.
   void Resume(const PeerSession& session);
 
