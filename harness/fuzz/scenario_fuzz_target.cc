@@ -47,7 +47,10 @@ bool WithinLimits(const Scenario& s, const MutatorLimits& limits, std::string* w
     }
     for (const Step& step : c.steps) {
       const auto* send = std::get_if<SendStep>(&step.action);
-      if (send != nullptr && send->repeat > limits.max_repeat) {
+      const bool small_raw =
+          send != nullptr && send->message == MessageName::kRaw &&
+          send->raw.size() * static_cast<size_t>(send->repeat) <= limits.max_repeated_raw_bytes;
+      if (send != nullptr && send->repeat > limits.max_repeat && !small_raw) {
         *why = "a step repeated more than " + std::to_string(limits.max_repeat) + " times";
         return false;
       }

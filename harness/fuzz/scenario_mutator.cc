@@ -456,11 +456,49 @@ bool ScenarioMutator::Apply(Mutation kind, Scenario* s, Rng& rng) {
   return false;
 }
 
+namespace {
+
+// `mine` up to its last send, then `theirs` after its first send of the same message: a
+// deviation (most seeds stop at the alert they expect) followed by the rest of a normal
+// flight, without which a target that accepts the deviation and waits shows nothing.
+bool ContinueAfterLastSend(std::vector<Step>* mine, const std::vector<Step>& theirs,
+                           size_t max_steps) {
+  size_t last = mine->size();
+  for (size_t i = mine->size(); i-- > 0;) {
+    if (std::holds_alternative<SendStep>((*mine)[i].action)) {
+      last = i;
+      break;
+    }
+  }
+  if (last == mine->size()) return false;
+  const MessageName name = std::get<SendStep>((*mine)[last].action).message;
+  for (size_t j = 0; j < theirs.size(); ++j) {
+    const auto* send = std::get_if<SendStep>(&theirs[j].action);
+    if (send == nullptr || send->message != name) continue;
+    mine->resize(last + 1);
+    for (size_t k = j + 1; k < theirs.size() && mine->size() < max_steps; ++k) {
+      mine->push_back(theirs[k]);
+    }
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 Scenario ScenarioMutator::CrossOver(const Scenario& a, const Scenario& b, uint64_t seed) {
   Rng rng(seed);
   for (int attempt = 0; attempt < kTries; ++attempt) {
     Scenario out = a;
-    if (a.role == b.role && !out.connections.empty() && !b.connections.empty() && Coin(rng)) {
+    const bool same_role = a.role == b.role && !out.connections.empty() && !b.connections.empty();
+    if (same_role && Coin(rng)) {
+      // The last connection (where a seed's deviation is) goes on as b's same-numbered one.
+      const size_t i = out.connections.size() - 1;
+      const ConnectionScript& theirs = b.connections[std::min(i, b.connections.size() - 1)];
+      if (!ContinueAfterLastSend(&out.connections[i].steps, theirs.steps, limits_.max_steps)) {
+        continue;
+      }
+    } else if (same_role && Coin(rng)) {
       std::vector<Step>& mine = out.connections[Below(rng, out.connections.size())].steps;
       const std::vector<Step>& theirs = b.connections[Below(rng, b.connections.size())].steps;
       const size_t keep = Below(rng, mine.size() + 1);

@@ -35,6 +35,9 @@ struct MutatorLimits {
   size_t max_list = 16;     // one list field (suites, schemes, ...)
   int max_repeat = 4;
   size_t max_encoded = 16384;  // the whole scenario, CBOR-encoded
+  // A raw step may repeat past max_repeat while its bytes stay under this: the record-size
+  // vectors send 2^14 + 1 bytes as one byte repeated.
+  size_t max_repeated_raw_bytes = 1 << 15;
 
   // Far above any vector's: for tools that only shrink or replay what they are given.
   static MutatorLimits Loose() { return {64, 4096, 1 << 20, 4096, 1 << 16, 1 << 26}; }
@@ -70,8 +73,10 @@ class ScenarioMutator {
   // kind applied, or false (scenario unchanged) when none succeeded in a few tries.
   bool Mutate(Scenario* scenario, uint64_t seed, Mutation* applied = nullptr);
 
-  // Steps of `b` spliced into `a` (a prefix of one connection of `a`, then a suffix of one of
-  // `b`'s), or `b`'s connections appended as resumptions; the result is loadable, else `a`.
+  // Steps of `b` spliced into `a`: `a`'s last connection up to its last send, then `b`'s
+  // steps after its send of the same message (a seed's deviation, then the rest of a normal
+  // flight); or a prefix of one connection of `a`, then a suffix of one of `b`'s; or `b`'s
+  // connections appended as resumptions. The result is loadable, else `a`.
   Scenario CrossOver(const Scenario& a, const Scenario& b, uint64_t seed);
 
   // libFuzzer glue: CBOR in, CBOR out. An undecodable input is replaced by `fallback`.

@@ -90,6 +90,37 @@ TEST(ScenarioMutatorTest, CrossOverIsLoadable) {
   EXPECT_GT(changed, 0);
 }
 
+const Scenario& VectorById(const std::string& id) {
+  for (const Scenario& v : Vectors()) {
+    if (v.id == id) return v;
+  }
+  ADD_FAILURE() << "no vector " << id;
+  return Vectors()[0];
+}
+
+// A seed that stops at the alert it expects goes on, in some cross-overs, with the rest of a
+// normal flight after its deviating message (the edited ServerHello, here).
+TEST(ScenarioMutatorTest, CrossOverContinuesTheFlightAfterTheDeviation) {
+  ScenarioMutator mutator;
+  const Scenario& negative = VectorById("client.handshake.unsolicited-unknown-extension");
+  const Scenario& positive = VectorById("client.handshake.full-ecdhe-rsa");
+  const std::vector<Step>& before = negative.connections.back().steps;
+  int continued = 0;
+  for (uint64_t seed = 0; seed < 64; ++seed) {
+    Scenario mixed = mutator.CrossOver(negative, positive, seed);
+    const std::vector<Step>& steps = mixed.connections.back().steps;
+    if (steps.size() < 3) continue;
+    const auto* sh = std::get_if<SendStep>(&steps[1].action);
+    const auto* next = std::get_if<SendStep>(&steps[2].action);
+    if (sh != nullptr && sh->message == MessageName::kServerHello && !sh->set.empty() &&
+        next != nullptr && next->message == MessageName::kCertificate) {
+      EXPECT_EQ(steps[1], before[1]);  // the deviation is kept as it was
+      ++continued;
+    }
+  }
+  EXPECT_GT(continued, 8);
+}
+
 // libFuzzer may hand in anything: garbage becomes the fallback, mutated; the output decodes.
 TEST(ScenarioMutatorTest, CborGlueSurvivesGarbage) {
   ScenarioMutator mutator;

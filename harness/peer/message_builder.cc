@@ -187,6 +187,8 @@ Result<Outgoing> MessageBuilder::BuildHandshake(const SendStep& step) {
   }
   SD_ASSIGN_OR_RETURN(o.payload, SerializeHandshakeMessage(message));
   o.message = message;  // committed by Build() once `corrupt` is applied
+  o.bad_premaster = std::move(premaster_flaw_);
+  premaster_flaw_.clear();
   switch (step.message) {
     case MessageName::kFinished:
       o.tampered = o.payload != reference;
@@ -478,8 +480,34 @@ Result<ClientKeyExchange> MessageBuilder::BuildClientKeyExchange(std::vector<Fie
   }
   c.pre_master_secret = pms;
   SD_ASSIGN_OR_RETURN(cke.exchange_keys, EncryptRsaPreMasterSecret(pms, padding));
+  // RFC 5246 7.4.7.1: a server that cannot recover this secret goes on with a random one, so
+  // the handshake must fail at the Finished. It must check the version when client_version is
+  // TLS 1.1 or later ("MAY have a configuration option to disable the check" before).
+  const uint16_t carried = pms.size() >= 2 ? static_cast<uint16_t>(pms[0] << 8 | pms[1]) : 0;
+  if (pms.size() != kRsaPreMasterSecretLength) {
+    premaster_flaw_ = "a pre-master secret of " + std::to_string(pms.size()) + " bytes, not 48";
+  } else if (version >= 0x0302 && carried != version) {
+    premaster_flaw_ = "version " + Describe(Registry::kProtocolVersion, carried) +
+                      " in the pre-master secret, " + Describe(Registry::kProtocolVersion, version) +
+                      " in the ClientHello";
+  }
   return cke;
 }
+
+namespace {
+
+// RFC 8017 7.2.2 step 3: the message an EME-PKCS1-v1_5 block decodes to, or nothing.
+std::optional<Bytes> DecodePkcs1Block(const Bytes& block) {
+  if (block.size() < 11 || block[0] != 0x00 || block[1] != 0x02) return std::nullopt;
+  for (size_t i = 2; i < block.size(); ++i) {
+    if (block[i] != 0x00) continue;
+    if (i < 10) return std::nullopt;  // fewer than 8 bytes of padding
+    return Bytes(block.begin() + i + 1, block.end());
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 Result<Bytes> MessageBuilder::EncryptRsaPreMasterSecret(const Bytes& pms,
                                                         const FieldEdit* padding) {
@@ -500,6 +528,7 @@ Result<Bytes> MessageBuilder::EncryptRsaPreMasterSecret(const Bytes& pms,
   block.push_back(0x00);
   Append(block, pms);
   SD_ASSIGN_OR_RETURN(block, EditBytes(*padding, block));
+  if (DecodePkcs1Block(block) != pms) premaster_flaw_ = "a PKCS#1 block that does not decode to it";
   return EncryptRsaRaw(*c.target_key, block);
 }
 
@@ -565,11 +594,16 @@ void MessageBuilder::CommitSent(const TypedHandshake& message) {
     if (c.resumed) {
       if (sh->cipher_suite != c.candidate->cipher_suite ||
           c.ems != c.candidate->extended_master_secret) {
-        c.pending_resumption_mismatch =
-            "the peer resumed session " + ToHex(sh->session_id) + " (suite " +
-            Describe(Registry::kCipherSuite, c.candidate->cipher_suite) + ", EMS " +
-            (c.candidate->extended_master_secret ? "on" : "off") + ") with suite " +
-            Describe(Registry::kCipherSuite, sh->cipher_suite) + ", EMS " + (c.ems ? "on" : "off");
+        // RFC 5246 7.4.1.3: a resumed session keeps its suite; RFC 7627 5.3: the client
+        // "MUST abort the handshake" when the EMS state differs.
+        c.pending_rejections.push_back(
+            {ViolationRule::kResumptionMismatch,
+             "an abbreviated ServerHello resuming session " + ToHex(sh->session_id) + " (suite " +
+                 Describe(Registry::kCipherSuite, c.candidate->cipher_suite) + ", EMS " +
+                 (c.candidate->extended_master_secret ? "on" : "off") + ") with suite " +
+                 Describe(Registry::kCipherSuite, sh->cipher_suite) + ", EMS " +
+                 (c.ems ? "on" : "off"),
+             "a fatal alert (RFC 5246 7.4.1.3, RFC 7627 5.3)"});
       }
       state_.Resume(*c.candidate);
     }

@@ -30,6 +30,8 @@ struct Outgoing {
   bool appended = false;      // bytes appended after the intact message
   std::optional<TypedHandshake> message;  // handshake messages: as built, before `corrupt`
   std::string unsolicited;  // ServerHello: an extension the target's ClientHello did not offer
+  // RSA ClientKeyExchange: why the target cannot recover the pre-master secret, or "".
+  std::string bad_premaster;
 };
 
 class MessageBuilder {
@@ -76,6 +78,8 @@ class MessageBuilder {
   void CommitSent(const TypedHandshake& message);
 
   PeerState& state_;
+  // Set by BuildClientKeyExchange, moved into Outgoing::bad_premaster.
+  std::string premaster_flaw_;
 };
 
 }  // namespace peer

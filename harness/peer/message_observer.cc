@@ -30,7 +30,12 @@ std::vector<WireItem> MessageObserver::Receive(ByteView bytes) {
       break;
     }
     bytes = bytes.subview(*n);
-    while (std::optional<Record> r = c.reader.Next()) OnRecord(*r, &items);
+    while (std::optional<Record> r = c.reader.Next()) {
+      OnRecord(*r, &items);
+      // The target spoke: what the peer sends next is read after this record.
+      c.read_since_target_spoke = 0;
+      c.read_only_rsa_key_exchange = false;
+    }
   }
   return items;
 }
@@ -166,6 +171,7 @@ WireItem MessageObserver::OnAlert(const Bytes& plain, Bytes wire) {
   item.alert = alert->description;
   item.summary = alert->Describe();
   CheckAfterFatal(item);
+  CheckAlert(*alert);
   if (alert->level == AlertLevel::kFatal) state_.conn().fatal_alert_received = true;
   return item;
 }
@@ -465,6 +471,33 @@ void MessageObserver::CheckAfterFatal(const WireItem& item) {
     state_.AddViolation(ViolationRule::kAfterFatalAlert,
                         "the target sent " + item.summary + " after its fatal alert");
   }
+}
+
+void MessageObserver::CheckAlert(const Alert& alert) {
+  PeerConnection& c = state_.conn();
+  const std::string name = alert.Describe();
+  if (alert.description == AlertDescription::kInternalError) {
+    state_.AddViolation(ViolationRule::kInternalError,
+                        "the target sent " + name + " in answer to what the peer sent");
+  }
+  if (c.read_only_rsa_key_exchange) {
+    state_.AddViolation(ViolationRule::kAlertAtRsaKeyExchange,
+                        "the target answered a well-formed RSA ClientKeyExchange with " + name +
+                            " before the peer's Finished (RFC 5246 7.4.7.1: \"MUST NOT generate "
+                            "an alert\"; a padding oracle)");
+  }
+  // A warning is no refusal: a message that must be refused at once stays accepted.
+  if (alert.level != AlertLevel::kWarning) return;
+  std::vector<PendingRejection> later;
+  for (PendingRejection& p : c.pending_rejections) {
+    if (!p.at_once) {
+      later.push_back(std::move(p));
+      continue;
+    }
+    state_.AddViolation(p.rule, "the peer sent " + p.sent + " and the target answered with " +
+                                    name + " instead of " + p.instead);
+  }
+  c.pending_rejections = std::move(later);
 }
 
 void MessageObserver::CheckRejectionsPending(const std::string& what) {

@@ -59,6 +59,9 @@ class MessageObserver {
   void CheckAfterFatal(const WireItem& item);
   // The target went on after something of the peer's it must reject (pending_rejections).
   void CheckRejectionsPending(const std::string& what);
+  // What an alert of the target's may break: internal_error (RFC 5246 7.2.2), an alert at an
+  // RSA ClientKeyExchange (7.4.7.1), a warning where a fatal alert is due.
+  void CheckAlert(const Alert& alert);
   // Legal per the handshake table, until the exchange leaves it.
   void CheckOrder(const FlowStep& step, const std::string& what);
 

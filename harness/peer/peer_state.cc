@@ -200,6 +200,70 @@ ViolationRule TamperRule(MessageName name) {
 
 }  // namespace
 
+bool PeerState::IsSoundRsaKeyExchange(const OwnStep& o) const {
+  const PeerConnection& c = conn();
+  if (o.record_type != static_cast<uint8_t>(ContentType::kHandshake) || o.messages.size() != 1 ||
+      o.tampered || c.suite == nullptr || c.suite->key_exchange != KeyExchange::kRsa ||
+      c.target_key == nullptr || c.target_key->algo_name() != "RSA") {
+    return false;
+  }
+  const Bytes& m = o.messages[0];
+  if (m[0] != static_cast<uint8_t>(HandshakeType::kClientKeyExchange)) return false;
+  ParseContext ctx;
+  ctx.key_exchange = KeyExchangeKind::kRsa;
+  Result<TypedHandshake> parsed = ParseHandshakeMessage(
+      HandshakeType::kClientKeyExchange, ByteView(m).subview(kHandshakeHeaderLength), ctx);
+  if (!parsed.ok()) return false;
+  const auto* cke = std::get_if<ClientKeyExchange>(&*parsed);
+  // As long as the modulus: what an RSA decryption takes (RFC 8017 7.2.2 step 1).
+  return cke != nullptr && cke->exchange_keys.size() == (c.target_key->key_length() + 7) / 8;
+}
+
+void PeerState::ScanOwnRecords(ByteView wire, bool judged) {
+  PeerConnection& c = conn();
+  while (!wire.empty()) {
+    if (c.own_record_left > 0) {
+      const size_t n = std::min(c.own_record_left, wire.size());
+      c.own_record_left -= n;
+      wire = wire.subview(n);
+      continue;
+    }
+    const size_t need = kRecordHeaderLength - c.own_record_header.size();
+    const size_t n = std::min(need, wire.size());
+    c.own_record_header.insert(c.own_record_header.end(), wire.data(), wire.data() + n);
+    wire = wire.subview(n);
+    if (c.own_record_header.size() < kRecordHeaderLength) return;
+    const uint8_t type = c.own_record_header[0];
+    const size_t length = (size_t{c.own_record_header[3]} << 8) | c.own_record_header[4];
+    c.own_record_header.clear();
+    // RFC 5246 6.2.1: "The length MUST NOT exceed 2^14"; 6.2.3: a protected record's, 2^14 +
+    // 2048. Whether the target reads this one protected the peer knows only from its own
+    // ChangeCipherSpec records, so before one the plaintext limit applies, after, the other.
+    const size_t limit = c.own_ccs_on_wire ? kMaxCiphertextLength : kMaxPlaintextLength;
+    if (type == static_cast<uint8_t>(ContentType::kChangeCipherSpec)) c.own_ccs_on_wire = true;
+    if (length > limit && judged) {
+      c.pending_rejections.push_back(
+          {ViolationRule::kAcceptedOversizedRecord,
+           "a record of " + std::to_string(length) + " bytes (at most " + std::to_string(limit) +
+               ")",
+           "a fatal record_overflow alert (RFC 5246 6.2.1, 6.2.3)"});
+    }
+    c.own_record_left = length;
+  }
+}
+
+void PeerState::CheckUnanswered(bool target_closed) {
+  PeerConnection& c = conn();
+  if (target_closed || c.fatal_alert_received) return;
+  for (const PendingRejection& p : c.pending_rejections) {
+    if (!p.at_once) continue;
+    AddViolation(p.rule, "the peer sent " + p.sent +
+                             ", and the target read it and waits for more input instead of " +
+                             p.instead);
+  }
+  c.pending_rejections.clear();
+}
+
 void PeerState::PendOutOfOrder(const std::string& what) {
   conn().pending_rejections.push_back({ViolationRule::kAcceptedOutOfOrder, what + " out of order",
                                        "a fatal alert (RFC 5246 7.4)"});
@@ -207,6 +271,24 @@ void PeerState::PendOutOfOrder(const std::string& what) {
 
 void PeerState::TrackOwn(const OwnStep& o) {
   PeerConnection& c = conn();
+  const size_t read = o.record_type == static_cast<uint8_t>(ContentType::kHandshake)
+                          ? o.messages.size()
+                          : 1;
+  c.read_only_rsa_key_exchange = setup.is_client() && c.read_since_target_spoke == 0 &&
+                                 read == 1 &&
+                                 IsSoundRsaKeyExchange(o) && !c.table_off &&
+                                 !c.tracker.Complete() &&
+                                 c.tracker.IsLegal(FlowStep::Handshake(
+                                     Side::kClient, HandshakeType::kClientKeyExchange));
+  c.read_since_target_spoke += read;
+  if (!o.bad_premaster.empty()) {
+    c.pending_rejections.push_back(
+        {ViolationRule::kAcceptedBadPreMasterSecret,
+         "an RSA ClientKeyExchange whose pre-master secret it cannot recover (" +
+             o.bad_premaster + ")",
+         "a failed Finished (RFC 5246 7.4.7.1: go on with a random pre-master secret)",
+         /*at_once=*/false});
+  }
   if (o.tampered) {
     c.pending_rejections.push_back({TamperRule(o.name),
                                     "a tampered " + std::string(MessageNameString(o.name)),
@@ -261,7 +343,10 @@ void PeerState::TrackOwn(const OwnStep& o) {
       }
       break;
     case MessageName::kApplicationData:
+      // RFC 5246 7.4.9: the Finished is "the first [message] protected with the just
+      // negotiated algorithms"; application data comes only once both are verified (7.3).
       LeaveTable("application data before the handshake completed");
+      PendOutOfOrder(what);
       break;
     default:
       break;
@@ -308,11 +393,6 @@ void PeerState::Learn(const ServerHello& sh) {
 
 void PeerState::MaybeComplete() {
   PeerConnection& c = conn();
-  if (!c.pending_resumption_mismatch.empty() && c.target_finished_seen) {
-    AddViolation(ViolationRule::kResumptionMismatch,
-                 "the target accepted an abbreviated handshake: " + c.pending_resumption_mismatch);
-    c.pending_resumption_mismatch.clear();
-  }
   if (c.completed || !c.own_finished_sent || c.own_finished_tampered ||
       !c.target_finished_verified || c.suite == nullptr || !c.server_hello) {
     return;

@@ -58,6 +58,11 @@ struct PendingRejection {
   ViolationRule rule;
   std::string sent;
   std::string instead;
+  // The target must answer this very message with a fatal alert (an out-of-order message, a
+  // tampered Finished): so a warning alert, or nothing at all once it has read everything,
+  // breaks the rule too. Not so for a bad RSA pre-master secret: the target must go on
+  // until the Finished fails (RFC 5246 7.4.7.1).
+  bool at_once = true;
 };
 
 // Everything that lives for one connection.
@@ -71,6 +76,8 @@ struct OwnStep {
   bool appended = false;  // the message is intact, followed by appended bytes
   bool tampered = false;  // a Finished / signature the target must reject
   std::string unsolicited;  // a ServerHello extension the target did not offer (it must abort)
+  // An RSA ClientKeyExchange whose pre-master secret the target cannot recover: why.
+  std::string bad_premaster;
   Bytes payload;
   std::vector<Bytes> messages;  // whole handshake messages, as the target frames them
 };
@@ -122,7 +129,15 @@ struct PeerConnection {
   // What the peer sent that the target must reject, read by it (a step sent during the
   // target's turn counts once the target reads it, after its flight), and not yet answered.
   std::vector<PendingRejection> pending_rejections;
-  std::string pending_resumption_mismatch;  // server peer: an abbreviated hello it forged
+  // The peer's messages the target read since it last sent a record, and whether they were
+  // exactly one well-formed RSA ClientKeyExchange in order (RFC 5246 7.4.7.1: no alert then).
+  size_t read_since_target_spoke = 0;
+  bool read_only_rsa_key_exchange = false;
+  // The peer's bytes as records on the wire (OwnRecordScanner): the header being read and the
+  // body bytes still to come of the current record; a ChangeCipherSpec record among them.
+  Bytes own_record_header;
+  size_t own_record_left = 0;
+  bool own_ccs_on_wire = false;
   Bytes ticket;                             // received (client peer) or issued (server peer)
   bool completed = false;
   // Coalescing: a payload held for the next send, and records framed before a key change.
@@ -179,11 +194,22 @@ struct PeerState {
   bool TargetsTurn() const;
   // One own step through the legal table (leaving it on a deviation).
   void TrackOwn(const OwnStep& step);
+  // A well-formed RSA ClientKeyExchange (its encrypted secret as long as the modulus).
+  bool IsSoundRsaKeyExchange(const OwnStep& step) const;
   void AddToTranscript(const OwnStep& step);
   // The exchange left the legal table here (`what` left it): order is no longer judged.
   void LeaveTable(std::string what);
   // The peer's `what` came out of order: a correct target answers it with a fatal alert.
   void PendOutOfOrder(const std::string& what);
+  // The records in `wire`, which the peer is about to write, as the target reads them: one
+  // longer than RFC 5246 6.2 allows must be refused. `judged`: the bytes go out on the
+  // peer's turn, so the target reads them at once (not after a flight of its own).
+  void ScanOwnRecords(ByteView wire, bool judged);
+  // The peer's turn, with nothing of its own held back (see AddOwnStep).
+  bool PeersTurn() const { return !TargetsTurn() && conn().deferred.empty(); }
+  // The connection ends: a target that read a message it must refuse at once and neither
+  // alerted nor closed has accepted it silently. Only for targets that answer at once.
+  void CheckUnanswered(bool target_closed);
   // Resumes `session` (either side): its master secret, and keys from the new randoms.
   void Resume(const PeerSession& session);
 

@@ -40,8 +40,13 @@ class ScriptedPeerImpl final : public ScriptedPeer {
     return out;
   }
   const PeerView& view() const override { return state_.view; }
+  void CheckUnanswered(bool target_closed) override {
+    if (state_.connection) state_.CheckUnanswered(target_closed);
+  }
 
  private:
+  // Send without the bookkeeping over the whole step's bytes.
+  Result<Bytes> SendRecords(const SendStep& step, const SendStep* next);
   // The legal-order table follows the peer's own steps too, until the peer deviates.
   // The whole handshake messages `bytes` completes, as the target's framer cuts them.
   std::vector<Bytes> FrameSent(ByteView bytes);
@@ -59,6 +64,14 @@ class ScriptedPeerImpl final : public ScriptedPeer {
 
 Result<Bytes> ScriptedPeerImpl::Send(const SendStep& step, const SendStep* next) {
   if (!state_.connection) return InternalError("Send before StartConnection");
+  const bool peers_turn = state_.PeersTurn();
+  SD_ASSIGN_OR_RETURN(Bytes out, SendRecords(step, next));
+  state_.ScanOwnRecords(out, peers_turn);
+  state_.RefreshView();
+  return out;
+}
+
+Result<Bytes> ScriptedPeerImpl::SendRecords(const SendStep& step, const SendStep* next) {
   PeerConnection& c = state_.conn();
   Bytes out = std::move(c.carry);
   c.carry.clear();
@@ -71,7 +84,6 @@ Result<Bytes> ScriptedPeerImpl::Send(const SendStep& step, const SendStep* next)
     for (int i = 0; i < repeat; ++i) Append(out, raw);
     state_.LeaveTable("raw bytes");  // bytes the table cannot follow
     c.transcript_unsure = true;  // nor the transcript: they may hold handshake records
-    state_.RefreshView();
     return out;
   }
 
@@ -103,6 +115,7 @@ Result<Bytes> ScriptedPeerImpl::Send(const SendStep& step, const SendStep* next)
     own.appended = o.appended;
     own.tampered = o.tampered;
     own.unsolicited = o.unsolicited;
+    own.bad_premaster = o.bad_premaster;
     own.payload = o.payload;
     if (record_type == kHandshakeRecord) own.messages = FrameSent(o.payload);
     state_.AddOwnStep(std::move(own));
@@ -110,7 +123,6 @@ Result<Bytes> ScriptedPeerImpl::Send(const SendStep& step, const SendStep* next)
     SD_RETURN_IF_ERROR(Emit(record_type, o.payload, step.record, hold, &out));
     if (rep == 0) SD_RETURN_IF_ERROR(AfterFirstSend(o));
   }
-  state_.RefreshView();
   return out;
 }
 

@@ -118,6 +118,13 @@ class ScriptedPeer {
   // Violations found since the last call.
   virtual std::vector<Violation> TakeViolations() = 0;
 
+  // The connection ends, and everything the target sent was received: a message the target
+  // must answer at once with a fatal alert (one out of order, a tampered Finished, ...) that
+  // it read without alerting or closing (`target_closed`) was accepted silently. Call only
+  // for targets that answer before Receive is next called (in-process ones), where silence
+  // is conclusive.
+  virtual void CheckUnanswered(bool target_closed) = 0;
+
   virtual const PeerView& view() const = 0;
 };
 

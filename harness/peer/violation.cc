@@ -20,6 +20,14 @@ std::string_view ViolationRuleName(ViolationRule rule) {
       return "accepted: out-of-order message";
     case ViolationRule::kAcceptedUnsolicitedExtension:
       return "accepted: unsolicited extension";
+    case ViolationRule::kAcceptedBadPreMasterSecret:
+      return "accepted: bad RSA pre-master secret";
+    case ViolationRule::kAcceptedOversizedRecord:
+      return "accepted: oversized record";
+    case ViolationRule::kAlertAtRsaKeyExchange:
+      return "alert: at RSA ClientKeyExchange";
+    case ViolationRule::kInternalError:
+      return "alert: internal_error";
     case ViolationRule::kAfterFatalAlert:
       return "after fatal alert";
     case ViolationRule::kResumptionMismatch:

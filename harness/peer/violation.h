@@ -31,6 +31,24 @@ enum class ViolationRule {
   // the target went on: RFC 5246 7.4.1.4, the client "MUST abort the handshake with an
   // unsupported_extension fatal alert".
   kAcceptedUnsolicitedExtension,
+  // The peer (client) sent an RSA ClientKeyExchange whose pre-master secret the target cannot
+  // recover (bad PKCS#1 block, wrong length, or a version other than the ClientHello's
+  // client_version of TLS 1.1 or later) and the target completed the handshake: RFC 5246
+  // 7.4.7.1, it "MUST continue the handshake with a randomly generated premaster secret", so
+  // the Finished cannot verify.
+  kAcceptedBadPreMasterSecret,
+  // The peer sent a record longer than RFC 5246 6.2.1-6.2.3 allow (2^14 plaintext, 2^14 +
+  // 2048 protected) and the target did not answer it with a fatal alert (record_overflow).
+  kAcceptedOversizedRecord,
+  // An alert right after an RSA ClientKeyExchange that was well formed and in order: RFC 5246
+  // 7.4.7.1, "a TLS server MUST NOT generate an alert if processing an RSA-encrypted premaster
+  // secret message fails" (a padding oracle, Bleichenbacher / ROBOT).
+  kAlertAtRsaKeyExchange,
+  // The target sent internal_error, which RFC 5246 7.2.2 reserves for "an internal error
+  // unrelated to the peer or the correctness of the protocol (such as a memory allocation
+  // failure)": in a run the peer's messages decide, it shows a state the target did not
+  // expect to reach.
+  kInternalError,
   // Anything received after the target's fatal alert (RFC 5246 7.2.2).
   kAfterFatalAlert,
   // Resumed with another suite or EMS state, or resumed what was not offered.
@@ -60,6 +78,10 @@ inline constexpr ViolationRule kAllViolationRules[] = {
     ViolationRule::kAcceptedTamperedServerKeyExchange,
     ViolationRule::kAcceptedOutOfOrder,
     ViolationRule::kAcceptedUnsolicitedExtension,
+    ViolationRule::kAcceptedBadPreMasterSecret,
+    ViolationRule::kAcceptedOversizedRecord,
+    ViolationRule::kAlertAtRsaKeyExchange,
+    ViolationRule::kInternalError,
     ViolationRule::kAfterFatalAlert,
     ViolationRule::kResumptionMismatch,
     ViolationRule::kEmsNotEchoed,

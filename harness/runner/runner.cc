@@ -614,6 +614,12 @@ class VectorRun {
       Note("not examined by any step: " + item.summary);
     }
     if (std::optional<std::string> death = conn_->Died()) return Fail(kRuleDied, *death);
+    // An in-process target has answered everything it read: silence after a message it must
+    // refuse at once is acceptance (over a network it may only be slow).
+    if (conn_->instant()) {
+      peer_->CheckUnanswered(eof_);
+      if (!CheckViolations()) return false;
+    }
     return CheckAgreement();
   }
 
