@@ -109,7 +109,9 @@ int RunSuite(const SuiteRunOptions& options) {
   ConsoleReporter console(std::cout, std::cerr,
                           ConsoleOptions::FromEnvironment(options.no_progress));
   console.OnRunStart(load.vectors.size());
-  RunResult result = RunAll(load, setup.factory(), setup.options(),
+  RunOptions run = setup.options();
+  run.judge_expectations = !options.invariants_only;
+  RunResult result = RunAll(load, setup.factory(), run,
                             [&console](const VectorResult& v) { console.OnVectorDone(v); });
   result.target = setup.spec().ToString();
   result.started_at = IsoNowUtc();
@@ -117,6 +119,7 @@ int RunSuite(const SuiteRunOptions& options) {
   if (options.jobs != 1) line += " --jobs " + std::to_string(options.jobs);
   if (!options.role.empty()) line += " --role " + options.role;
   for (const std::string& p : options.profile) line += " --profile " + p;
+  if (options.invariants_only) line += " --invariants-only";
   for (const std::string& p : paths) line += " " + p;
   result.command_line = line;
   console.OnRunDone(result);
@@ -156,6 +159,9 @@ Command AddRunCommand(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
   cmd->add_flag("--no-progress", options->no_progress, "No progress bar on stderr");
+  cmd->add_flag("--invariants-only", options->invariants_only,
+                "Judge every vector by the invariants alone, as the fuzzers judge their inputs "
+                "(the expect steps only let the target speak): what the seeds catch unmutated");
   cmd->add_option("--role", options->role,
                   "Run only the vectors where the target plays this role (an external target "
                   "usually implements one)")

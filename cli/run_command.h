@@ -19,6 +19,7 @@ struct SuiteRunOptions {
   std::string role;  // "server" or "client": only the vectors where the target plays it
   std::vector<std::string> profile;  // KEY=VALUE constraints on the vectors' target block
   std::vector<std::string> paths;    // files or directories; empty: DefaultVectorPaths()
+  bool invariants_only = false;      // judge as the fuzzers do: the invariants, not the steps
 };
 
 int RunSuite(const SuiteRunOptions& options);
