@@ -488,16 +488,10 @@ void MessageObserver::CheckAlert(const Alert& alert) {
   }
   // A warning is no refusal: a message that must be refused at once stays accepted.
   if (alert.level != AlertLevel::kWarning) return;
-  std::vector<PendingRejection> later;
-  for (PendingRejection& p : c.pending_rejections) {
-    if (!p.at_once) {
-      later.push_back(std::move(p));
-      continue;
-    }
+  for (const PendingRejection& p : state_.TakeAtOnceRejections()) {
     state_.AddViolation(p.rule, "the peer sent " + p.sent + " and the target answered with " +
                                     name + " instead of " + p.instead);
   }
-  c.pending_rejections = std::move(later);
 }
 
 void MessageObserver::CheckRejectionsPending(const std::string& what) {

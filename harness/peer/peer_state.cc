@@ -208,7 +208,11 @@ bool PeerState::IsSoundRsaKeyExchange(const OwnStep& o) const {
     return false;
   }
   const Bytes& m = o.messages[0];
-  if (m[0] != static_cast<uint8_t>(HandshakeType::kClientKeyExchange)) return false;
+  // Exactly this message: bytes appended after it (a header the target may refuse) or a
+  // piece of an earlier one would be read with it.
+  if (m != o.payload || m[0] != static_cast<uint8_t>(HandshakeType::kClientKeyExchange)) {
+    return false;
+  }
   ParseContext ctx;
   ctx.key_exchange = KeyExchangeKind::kRsa;
   Result<TypedHandshake> parsed = ParseHandshakeMessage(
@@ -255,13 +259,21 @@ void PeerState::ScanOwnRecords(ByteView wire, bool judged) {
 void PeerState::CheckUnanswered(bool target_closed) {
   PeerConnection& c = conn();
   if (target_closed || c.fatal_alert_received) return;
-  for (const PendingRejection& p : c.pending_rejections) {
-    if (!p.at_once) continue;
+  for (const PendingRejection& p : TakeAtOnceRejections()) {
     AddViolation(p.rule, "the peer sent " + p.sent +
                              ", and the target read it and waits for more input instead of " +
                              p.instead);
   }
-  c.pending_rejections.clear();
+}
+
+std::vector<PendingRejection> PeerState::TakeAtOnceRejections() {
+  std::vector<PendingRejection> at_once;
+  std::vector<PendingRejection> later;
+  for (PendingRejection& p : conn().pending_rejections) {
+    (p.at_once ? at_once : later).push_back(std::move(p));
+  }
+  conn().pending_rejections = std::move(later);
+  return at_once;
 }
 
 void PeerState::PendOutOfOrder(const std::string& what) {
@@ -290,9 +302,13 @@ void PeerState::TrackOwn(const OwnStep& o) {
          /*at_once=*/false});
   }
   if (o.tampered) {
+    // When a client checks the ServerKeyExchange signature (at once, or with the
+    // ServerHelloDone) RFC 5246 7.4.3 leaves open; a Finished or CertificateVerify is checked
+    // as it is read.
     c.pending_rejections.push_back({TamperRule(o.name),
                                     "a tampered " + std::string(MessageNameString(o.name)),
-                                    "a fatal alert"});
+                                    "a fatal alert",
+                                    /*at_once=*/o.name != MessageName::kServerKeyExchange});
   }
   if (!o.unsolicited.empty()) {
     c.pending_rejections.push_back(

@@ -210,6 +210,8 @@ struct PeerState {
   // The connection ends: a target that read a message it must refuse at once and neither
   // alerted nor closed has accepted it silently. Only for targets that answer at once.
   void CheckUnanswered(bool target_closed);
+  // Removes and returns the pending rejections the target must answer at once.
+  std::vector<PendingRejection> TakeAtOnceRejections();
   // Resumes `session` (either side): its master secret, and keys from the new randoms.
   void Resume(const PeerSession& session);
 

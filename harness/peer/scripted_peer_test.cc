@@ -20,124 +20,13 @@
 #include "engine/wire/handshake_framer.h"
 #include "engine/wire/record.h"
 #include "harness/peer/field_edits.h"
+#include "harness/peer/peer_duo_test_util.h"
 #include "harness/peer/peer_test_util.h"
 
 namespace shakedown {
 namespace {
 
-using ::shakedown::testing::Pki;
-using ::shakedown::testing::Suite;
-
-PeerResources Resources(uint64_t seed = 7) {
-  PeerResources r;
-  r.pki = std::shared_ptr<const TestPki>(&Pki(), [](const TestPki*) {});
-  r.seed = seed;
-  return r;
-}
-
-
-const char* kEcdheRsa = "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256";
-const char* kRsa = "TLS_RSA_WITH_AES_128_CBC_SHA256";
-
-// role: the target's role; the peer plays the other one.
-Scenario MakeScenario(Side role, std::vector<uint16_t> suites, size_t connections = 1,
-                      std::string id = "test.peer") {
-  Scenario s;
-  s.id = std::move(id);
-  s.role = role;
-  s.peer.cipher_suites = std::move(suites);
-  s.connections.resize(connections);
-  return s;
-}
-
-std::unique_ptr<ScriptedPeer> MakePeer(const Scenario& s, uint64_t seed = 7) {
-  Result<std::unique_ptr<ScriptedPeer>> p = ScriptedPeer::Create(s, Resources(seed));
-  EXPECT_TRUE(p.ok()) << p.status().ToString();
-  std::unique_ptr<ScriptedPeer> peer = std::move(p).value();
-  EXPECT_TRUE(peer->StartConnection(0).ok());
-  return peer;
-}
-
-SendStep Step(MessageName m) {
-  SendStep s;
-  s.message = m;
-  return s;
-}
-
-FieldEdit SetBytes(std::string field, Bytes b) { return {std::move(field), {std::move(b)}}; }
-FieldEdit SetNumber(std::string field, uint64_t v) { return {std::move(field), {v}}; }
-FieldEdit SetList(std::string field, std::vector<uint64_t> v) {
-  return {std::move(field), {std::move(v)}};
-}
-FieldEdit Delete(std::string field) { return {std::move(field), {std::monostate()}}; }
-FieldEdit Xor(std::string field, Bytes mask, int64_t at) {
-  return {std::move(field), {BytesXor{std::move(mask), at}}};
-}
-
-Bytes SendOk(ScriptedPeer& peer, const SendStep& step, const SendStep* next = nullptr) {
-  Result<Bytes> r = peer.Send(step, next);
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return r.ok() ? *r : Bytes();
-}
-
-Bytes SendAll(ScriptedPeer& peer, const std::vector<MessageName>& names) {
-  Bytes out;
-  for (MessageName m : names) Append(out, SendOk(peer, Step(m)));
-  return out;
-}
-
-std::vector<Record> Records(ByteView bytes) {
-  Result<std::vector<Record>> r = ParseRecords(bytes, /*is_protected=*/true);
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return r.ok() ? *r : std::vector<Record>();
-}
-
-// The single handshake message in plaintext `bytes`.
-Bytes OnlyMessage(ByteView bytes) {
-  std::vector<Record> records = Records(bytes);
-  Bytes stream;
-  for (const Record& r : records) Append(stream, r.fragment);
-  return stream;
-}
-
-ClientHello ParseClientHello(ByteView bytes) {
-  Bytes m = OnlyMessage(bytes);
-  Result<SplitHandshake> split = SplitHandshakeMessage(m);
-  EXPECT_TRUE(split.ok()) << split.status().ToString();
-  EXPECT_EQ(split->header.type, HandshakeType::kClientHello);
-  Result<ClientHello> ch = ClientHello::Parse(split->body);
-  EXPECT_TRUE(ch.ok()) << ch.status().ToString();
-  return ch.ok() ? *ch : ClientHello();
-}
-
-std::vector<MessageName> Kinds(const std::vector<WireItem>& items) {
-  std::vector<MessageName> out;
-  for (const WireItem& i : items) {
-    if (i.kind == WireItem::Kind::kHandshake) out.push_back(i.message);
-    if (i.kind == WireItem::Kind::kChangeCipherSpec) out.push_back(MessageName::kChangeCipherSpec);
-    if (i.kind == WireItem::Kind::kAlert) out.push_back(MessageName::kAlert);
-    if (i.kind == WireItem::Kind::kApplicationData) out.push_back(MessageName::kApplicationData);
-    if (i.kind == WireItem::Kind::kUndecodable) {
-      ADD_FAILURE() << "undecodable: " << i.summary;
-    }
-  }
-  return out;
-}
-
-std::string Rules(const std::vector<Violation>& v) {
-  std::string out;
-  for (const Violation& x : v) {
-    out += std::string(ViolationRuleName(x.rule)) + " (" + x.detail + "); ";
-  }
-  return out;
-}
-
-bool HasRule(const std::vector<Violation>& v, ViolationRule rule) {
-  for (const Violation& x : v) {
-    if (x.rule == rule) return true;
-  }
-  return false;
-}
+using namespace ::shakedown::testing;  // NOLINT: the peer's test helpers (peer_duo_test_util.h)
 
 using M = MessageName;
 
@@ -149,7 +38,7 @@ TEST(ScriptedPeerClientHello, FollowsThePeerConfiguration) {
   s.peer.signature_schemes = {SignatureScheme::kRsaPkcs1Sha256};
   s.peer.server_name = "example.test";
   auto peer = MakePeer(s);
-  Bytes wire = SendOk(*peer, Step(M::kClientHello));
+  Bytes wire = SendOk(*peer, SendOf(M::kClientHello));
   std::vector<Record> records = Records(wire);
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(records[0].type, 22);
@@ -181,7 +70,7 @@ TEST(ScriptedPeerClientHello, ConfigSwitchesOffExtensions) {
   s.peer.renegotiation_info = false;
   s.peer.session_ticket = true;
   s.peer.server_name = "";
-  ClientHello ch = ParseClientHello(SendOk(*MakePeer(s), Step(M::kClientHello)));
+  ClientHello ch = ParseClientHello(SendOk(*MakePeer(s), SendOf(M::kClientHello)));
   EXPECT_FALSE(ch.extensions->Has(ExtensionType::kExtendedMasterSecret));
   EXPECT_FALSE(ch.extensions->Has(ExtensionType::kRenegotiationInfo));
   EXPECT_FALSE(ch.extensions->Has(ExtensionType::kServerName));
@@ -191,20 +80,20 @@ TEST(ScriptedPeerClientHello, ConfigSwitchesOffExtensions) {
 
 TEST(ScriptedPeerClientHello, DeterministicPerSeedAndScenario) {
   Scenario s = MakeScenario(Side::kServer, {Suite(kEcdheRsa)});
-  Bytes a = SendOk(*MakePeer(s, 5), Step(M::kClientHello));
-  Bytes b = SendOk(*MakePeer(s, 5), Step(M::kClientHello));
+  Bytes a = SendOk(*MakePeer(s, 5), SendOf(M::kClientHello));
+  Bytes b = SendOk(*MakePeer(s, 5), SendOf(M::kClientHello));
   EXPECT_EQ(a, b);
-  Bytes c = SendOk(*MakePeer(s, 6), Step(M::kClientHello));
+  Bytes c = SendOk(*MakePeer(s, 6), SendOf(M::kClientHello));
   EXPECT_NE(a, c);
   Scenario other = MakeScenario(Side::kServer, {Suite(kEcdheRsa)}, 1, "test.other");
-  EXPECT_NE(a, SendOk(*MakePeer(other, 5), Step(M::kClientHello)));
+  EXPECT_NE(a, SendOk(*MakePeer(other, 5), SendOf(M::kClientHello)));
 }
 
 // ---- Deviations, byte by byte ----
 
 TEST(ScriptedPeerDeviations, SetFieldsOnClientHello) {
   Scenario s = MakeScenario(Side::kServer, {Suite(kEcdheRsa)});
-  SendStep step = Step(M::kClientHello);
+  SendStep step = SendOf(M::kClientHello);
   step.set = {SetList("cipher_suites", {0x0a0a, Suite(kRsa)}), SetNumber("client_version", 0x0304),
               Delete("extensions.extended_master_secret"), SetBytes("extensions.0x1234", {0xab}),
               SetBytes("session_id", Bytes(32, 0x11))};
@@ -219,7 +108,7 @@ TEST(ScriptedPeerDeviations, SetFieldsOnClientHello) {
 
 TEST(ScriptedPeerDeviations, DropTheExtensionBlock) {
   Scenario s = MakeScenario(Side::kServer, {Suite(kEcdheRsa)});
-  SendStep step = Step(M::kClientHello);
+  SendStep step = SendOf(M::kClientHello);
   step.set = {Delete("extensions")};
   ClientHello ch = ParseClientHello(SendOk(*MakePeer(s), step));
   EXPECT_FALSE(ch.extensions.has_value());
@@ -227,7 +116,7 @@ TEST(ScriptedPeerDeviations, DropTheExtensionBlock) {
 
 TEST(ScriptedPeerDeviations, ExtensionListAsHex) {
   Scenario s = MakeScenario(Side::kServer, {Suite(kEcdheRsa)});
-  SendStep step = Step(M::kClientHello);
+  SendStep step = SendOf(M::kClientHello);
   // Two extended_master_secret extensions: a duplicate Extensions::Parse would refuse.
   step.set = {SetBytes("extensions", {0x00, 0x17, 0x00, 0x00, 0x00, 0x17, 0x00, 0x00})};
   Bytes m = OnlyMessage(SendOk(*MakePeer(s), step));
@@ -238,7 +127,7 @@ TEST(ScriptedPeerDeviations, ExtensionListAsHex) {
 TEST(ScriptedPeerDeviations, BadEditsAreErrors) {
   Scenario s = MakeScenario(Side::kServer, {Suite(kEcdheRsa)});
   auto peer = MakePeer(s);
-  SendStep step = Step(M::kClientHello);
+  SendStep step = SendOf(M::kClientHello);
   step.set = {SetNumber("no_such_field", 1)};
   EXPECT_FALSE(peer->Send(step, nullptr).ok());
   step.set = {Xor("random", {0xff}, 32)};  // one past the end
@@ -249,8 +138,8 @@ TEST(ScriptedPeerDeviations, BadEditsAreErrors) {
 
 TEST(ScriptedPeerDeviations, FragmentIntoOneByteRecords) {
   Scenario s = MakeScenario(Side::kServer, {Suite(kEcdheRsa)});
-  Bytes whole = OnlyMessage(SendOk(*MakePeer(s), Step(M::kClientHello)));
-  SendStep step = Step(M::kClientHello);
+  Bytes whole = OnlyMessage(SendOk(*MakePeer(s), SendOf(M::kClientHello)));
+  SendStep step = SendOf(M::kClientHello);
   step.record.fragment = 1;
   std::vector<Record> records = Records(SendOk(*MakePeer(s), step));
   ASSERT_EQ(records.size(), whole.size());
@@ -265,8 +154,8 @@ TEST(ScriptedPeerDeviations, FragmentIntoOneByteRecords) {
 
 TEST(ScriptedPeerDeviations, RecordTypeAndVersionOverride) {
   Scenario s = MakeScenario(Side::kServer, {Suite(kEcdheRsa)});
-  Bytes whole = OnlyMessage(SendOk(*MakePeer(s), Step(M::kClientHello)));
-  SendStep step = Step(M::kClientHello);
+  Bytes whole = OnlyMessage(SendOk(*MakePeer(s), SendOf(M::kClientHello)));
+  SendStep step = SendOf(M::kClientHello);
   step.record.content_type = 0x19;
   step.record.version = 0x0301;
   Bytes wire = SendOk(*MakePeer(s), step);
@@ -279,8 +168,8 @@ TEST(ScriptedPeerDeviations, RecordTypeAndVersionOverride) {
 
 TEST(ScriptedPeerDeviations, CorruptXorTruncateAppend) {
   Scenario s = MakeScenario(Side::kServer, {Suite(kEcdheRsa)});
-  Bytes whole = OnlyMessage(SendOk(*MakePeer(s), Step(M::kClientHello)));
-  SendStep step = Step(M::kClientHello);
+  Bytes whole = OnlyMessage(SendOk(*MakePeer(s), SendOf(M::kClientHello)));
+  SendStep step = SendOf(M::kClientHello);
   step.corrupt.xor_bytes = BytesXor{{0xff}, -1};
   step.corrupt.truncate = 10;
   step.corrupt.append = {0xde, 0xad};
@@ -300,7 +189,7 @@ TEST(ScriptedPeerDeviations, CorruptXorTruncateAppend) {
 
 TEST(ScriptedPeerDeviations, RepeatSendsIdenticalCopies) {
   Scenario s = MakeScenario(Side::kServer, {Suite(kEcdheRsa)});
-  SendStep step = Step(M::kClientHello);
+  SendStep step = SendOf(M::kClientHello);
   step.repeat = 3;
   std::vector<Record> records = Records(SendOk(*MakePeer(s), step));
   ASSERT_EQ(records.size(), 3u);
@@ -311,22 +200,22 @@ TEST(ScriptedPeerDeviations, RepeatSendsIdenticalCopies) {
 TEST(ScriptedPeerDeviations, CcsAlertAppDataAndRaw) {
   Scenario s = MakeScenario(Side::kServer, {Suite(kEcdheRsa)});
   auto peer = MakePeer(s);
-  EXPECT_EQ(SendOk(*peer, Step(M::kChangeCipherSpec)), (Bytes{20, 3, 3, 0, 1, 1}));
-  SendStep ccs = Step(M::kChangeCipherSpec);
+  EXPECT_EQ(SendOk(*peer, SendOf(M::kChangeCipherSpec)), (Bytes{20, 3, 3, 0, 1, 1}));
+  SendStep ccs = SendOf(M::kChangeCipherSpec);
   ccs.set = {SetBytes("value", {1, 1})};  // checklist 16: a 2-byte CCS
   EXPECT_EQ(SendOk(*peer, ccs), (Bytes{20, 3, 3, 0, 2, 1, 1}));
-  SendStep alert = Step(M::kAlert);
+  SendStep alert = SendOf(M::kAlert);
   alert.set = {SetNumber("level", 2), SetNumber("description", 40)};
   EXPECT_EQ(SendOk(*peer, alert), (Bytes{21, 3, 3, 0, 2, 2, 40}));
-  EXPECT_EQ(SendOk(*peer, Step(M::kAlert)), (Bytes{21, 3, 3, 0, 2, 1, 0}));
-  SendStep data = Step(M::kApplicationData);
+  EXPECT_EQ(SendOk(*peer, SendOf(M::kAlert)), (Bytes{21, 3, 3, 0, 2, 1, 0}));
+  SendStep data = SendOf(M::kApplicationData);
   data.raw = {'h', 'i'};
   EXPECT_EQ(SendOk(*peer, data), (Bytes{23, 3, 3, 0, 2, 'h', 'i'}));
-  SendStep raw = Step(M::kRaw);
+  SendStep raw = SendOf(M::kRaw);
   raw.raw = {0x80, 0x2e, 0x01};
   EXPECT_EQ(SendOk(*peer, raw), (Bytes{0x80, 0x2e, 0x01}));
   // No keys yet: forcing protection is a scenario error, not silent plaintext.
-  SendStep forced = Step(M::kApplicationData);
+  SendStep forced = SendOf(M::kApplicationData);
   forced.record.protect = true;
   EXPECT_FALSE(peer->Send(forced, nullptr).ok());
 }
@@ -366,7 +255,7 @@ TEST(ScriptedPeerServer, AnswersAHandBuiltClientHello) {
   ASSERT_EQ(Kinds(items), std::vector<MessageName>{M::kClientHello});
   EXPECT_EQ(items[0].summary.rfind("ClientHello(", 0), 0u) << items[0].summary;
 
-  Bytes sh_wire = SendOk(*peer, Step(M::kServerHello));
+  Bytes sh_wire = SendOk(*peer, SendOf(M::kServerHello));
   Bytes sh_msg = OnlyMessage(sh_wire);
   ServerHello sh = *ServerHello::Parse(ByteView(sh_msg).subview(4));
   EXPECT_EQ(sh.cipher_suite, Suite(kEcdheRsa));
@@ -377,11 +266,11 @@ TEST(ScriptedPeerServer, AnswersAHandBuiltClientHello) {
   EXPECT_EQ(sh.extensions->FindRaw(0xff01)->body, Bytes{0x00});
   EXPECT_FALSE(sh.extensions->Has(ExtensionType::kSessionTicket));  // not offered
 
-  Bytes cert_msg = OnlyMessage(SendOk(*peer, Step(M::kCertificate)));
+  Bytes cert_msg = OnlyMessage(SendOk(*peer, SendOf(M::kCertificate)));
   Certificate cert = *Certificate::Parse(ByteView(cert_msg).subview(4));
   EXPECT_EQ(cert.certificate_list, Pki().rsa_server.chain_der);
 
-  Bytes ske_msg = OnlyMessage(SendOk(*peer, Step(M::kServerKeyExchange)));
+  Bytes ske_msg = OnlyMessage(SendOk(*peer, SendOf(M::kServerKeyExchange)));
   ServerKeyExchange ske =
       *ServerKeyExchange::Parse(ByteView(ske_msg).subview(4), KeyExchangeKind::kEcdhe);
   // The peer's group order (x25519 first) among the client's groups; the client's
@@ -403,10 +292,10 @@ TEST(ScriptedPeerServer, CoalescedFlightSharesOneRecord) {
   Scenario s = MakeScenario(Side::kClient, {Suite(kRsa)});
   auto peer = MakePeer(s);
   peer->Receive(HandBuiltClientHello({Suite(kRsa)}));
-  Bytes sh = OnlyMessage(SendOk(*peer, Step(M::kServerHello)));
-  SendStep cert = Step(M::kCertificate);
+  Bytes sh = OnlyMessage(SendOk(*peer, SendOf(M::kServerHello)));
+  SendStep cert = SendOf(M::kCertificate);
   cert.record.coalesce_with_next = true;
-  SendStep done = Step(M::kServerHelloDone);
+  SendStep done = SendOf(M::kServerHelloDone);
   EXPECT_TRUE(SendOk(*peer, cert, &done).empty());
   std::vector<Record> records = Records(SendOk(*peer, done));
   ASSERT_EQ(records.size(), 1u);
@@ -418,31 +307,6 @@ TEST(ScriptedPeerServer, CoalescedFlightSharesOneRecord) {
 }
 
 // ---- Two peers against each other: every byte from the engine's codecs and crypto ----
-
-struct Duo {
-  std::unique_ptr<ScriptedPeer> client;  // plays against a "server target"
-  std::unique_ptr<ScriptedPeer> server;
-  Bytes client_wire;  // everything the client sent
-  Bytes server_wire;
-};
-
-Duo MakeDuo(uint16_t suite) {
-  Duo d;
-  d.client = MakePeer(MakeScenario(Side::kServer, {suite}), 1);
-  d.server = MakePeer(MakeScenario(Side::kClient, {suite}), 2);
-  return d;
-}
-
-std::vector<WireItem> ClientSends(Duo& d, const std::vector<MessageName>& names) {
-  Bytes b = SendAll(*d.client, names);
-  Append(d.client_wire, b);
-  return d.server->Receive(b);
-}
-std::vector<WireItem> ServerSends(Duo& d, const std::vector<MessageName>& names) {
-  Bytes b = SendAll(*d.server, names);
-  Append(d.server_wire, b);
-  return d.client->Receive(b);
-}
 
 TEST(ScriptedPeerDuo, FullEcdheHandshakeAgrees) {
   Duo d = MakeDuo(Suite(kEcdheRsa));
@@ -468,7 +332,7 @@ TEST(ScriptedPeerDuo, FullEcdheHandshakeAgrees) {
   EXPECT_EQ(c.cipher_suite, Suite(kEcdheRsa));
 
   // Application data both ways, protected.
-  SendStep data = Step(M::kApplicationData);
+  SendStep data = SendOf(M::kApplicationData);
   data.raw = {'p', 'i', 'n', 'g'};
   std::vector<WireItem> got = d.server->Receive(SendOk(*d.client, data));
   ASSERT_EQ(got.size(), 1u);
@@ -541,7 +405,7 @@ TEST(ScriptedPeerDuo, TamperedFinishedIsDetectedAndAcceptanceReported) {
   ClientSends(d, {M::kClientHello});
   ServerSends(d, {M::kServerHello, M::kCertificate, M::kServerKeyExchange, M::kServerHelloDone});
   ClientSends(d, {M::kClientKeyExchange, M::kChangeCipherSpec});
-  SendStep fin = Step(M::kFinished);
+  SendStep fin = SendOf(M::kFinished);
   fin.set = {Xor("verify_data", {0x01}, 0)};
   d.server->Receive(SendOk(*d.client, fin));
   std::vector<Violation> server_saw = d.server->TakeViolations();
@@ -560,7 +424,7 @@ TEST(ScriptedPeerDuo, OnlyAChangedSignatureIsTampered) {
     Duo d = MakeDuo(Suite(kEcdheRsa));
     ClientSends(d, {M::kClientHello});
     ServerSends(d, {M::kServerHello, M::kCertificate});
-    SendStep ske = Step(M::kServerKeyExchange);
+    SendStep ske = SendOf(M::kServerKeyExchange);
     ske.set = {Xor("signature", {mask}, 0)};
     d.client->Receive(SendOk(*d.server, ske));
     ServerSends(d, {M::kServerHelloDone});
@@ -578,7 +442,7 @@ TEST(ScriptedPeerDuo, ContinuingAfterAnOutOfOrderMessageIsReported) {
   Duo d = MakeDuo(Suite(kEcdheRsa));
   ClientSends(d, {M::kClientHello});
   ServerSends(d, {M::kServerHello, M::kCertificate, M::kServerHelloDone});  // no SKE
-  SendStep cke = Step(M::kClientKeyExchange);
+  SendStep cke = SendOf(M::kClientKeyExchange);
   Result<Bytes> wire = d.client->Send(cke, nullptr);
   if (wire.ok()) {  // the client peer may refuse to build a CKE without the server's params
     d.server->Receive(*wire);
@@ -587,7 +451,7 @@ TEST(ScriptedPeerDuo, ContinuingAfterAnOutOfOrderMessageIsReported) {
   Duo e = MakeDuo(Suite(kEcdheRsa));
   ClientSends(e, {M::kClientHello});
   ServerSends(e, {M::kServerHello, M::kCertificate, M::kServerHelloDone});
-  SendStep alert = Step(M::kRaw);
+  SendStep alert = SendOf(M::kRaw);
   alert.raw = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x0a};  // fatal unexpected_message
   e.server->Receive(SendOk(*e.client, alert));
   EXPECT_FALSE(HasRule(e.server->TakeViolations(), ViolationRule::kAcceptedOutOfOrder));
@@ -611,7 +475,7 @@ TEST(ScriptedPeerDuo, OrderViolationsSeenByTheClient) {
     Duo e = MakeDuo(Suite(kEcdheRsa));
     ClientSends(e, {M::kClientHello});
     SendAll(*e.server, {M::kServerHello, M::kCertificate});
-    ske = SendOk(*e.server, Step(M::kServerKeyExchange));
+    ske = SendOk(*e.server, SendOf(M::kServerKeyExchange));
   }
   d.client->Receive(ske);
   std::vector<Violation> v = d.client->TakeViolations();
@@ -631,7 +495,7 @@ TEST(ScriptedPeerDuo, EarlyCcsFromTheServerIsReported) {
 TEST(ScriptedPeerDuo, AnythingAfterAFatalAlertIsReported) {
   Duo d = MakeDuo(Suite(kEcdheRsa));
   ClientSends(d, {M::kClientHello});
-  SendStep alert = Step(M::kAlert);
+  SendStep alert = SendOf(M::kAlert);
   alert.set = {SetNumber("level", 2), SetNumber("description", 40)};
   std::vector<WireItem> items = d.client->Receive(SendOk(*d.server, alert));
   ASSERT_EQ(items.size(), 1u);
@@ -651,7 +515,7 @@ TEST(ScriptedPeerDuo, UnsolicitedEmsAndMissingEcho) {
   d.server = MakePeer(MakeScenario(Side::kClient, {Suite(kEcdheRsa)}), 2);
   ClientSends(d, {M::kClientHello});
   EXPECT_TRUE(HasRule(d.server->TakeViolations(), ViolationRule::kEmsNotOffered));
-  SendStep sh = Step(M::kServerHello);
+  SendStep sh = SendOf(M::kServerHello);
   sh.set = {SetBytes("extensions.extended_master_secret", {})};
   d.client->Receive(SendOk(*d.server, sh));
   EXPECT_TRUE(HasRule(d.client->TakeViolations(), ViolationRule::kEmsUnsolicited));
@@ -669,7 +533,7 @@ TEST(ScriptedPeerDuo, ContinuingAfterAnUnsolicitedExtensionIsReported) {
   for (bool unsolicited : {true, false}) {
     Duo d = MakeDuo(Suite(kEcdheRsa));
     ClientSends(d, {M::kClientHello});
-    SendStep sh = Step(M::kServerHello);
+    SendStep sh = SendOf(M::kServerHello);
     if (unsolicited) sh.set = {SetBytes("extensions.0x1234", {0xab})};
     d.client->Receive(SendOk(*d.server, sh));
     ServerSends(d, {M::kCertificate, M::kServerKeyExchange, M::kServerHelloDone});
@@ -686,7 +550,7 @@ TEST(ScriptedPeerDuo, ClientOnlyExtensionInServerHello) {
     SCOPED_TRACE(field);
     Duo d = MakeDuo(Suite(kEcdheRsa));
     ClientSends(d, {M::kClientHello});
-    SendStep sh = Step(M::kServerHello);
+    SendStep sh = SendOf(M::kServerHello);
     sh.set = {SetBytes(field, {0x00, 0x02, 0x04, 0x01})};
     d.client->Receive(SendOk(*d.server, sh));
     EXPECT_TRUE(HasRule(d.client->TakeViolations(), ViolationRule::kExtensionUnsolicited));
@@ -742,7 +606,7 @@ TEST(ScriptedPeerDuo, ResumptionWithAnotherSuiteIsReported) {
   ASSERT_TRUE(d.client->StartConnection(1).ok());
   ASSERT_TRUE(d.server->StartConnection(1).ok());
   ClientSends(d, {M::kClientHello});
-  SendStep sh = Step(M::kServerHello);
+  SendStep sh = SendOf(M::kServerHello);
   sh.set = {SetNumber("cipher_suite", b)};  // CVE-2010-4180 class
   d.client->Receive(SendOk(*d.server, sh));
   std::vector<Violation> v = d.client->TakeViolations();
