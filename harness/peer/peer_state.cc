@@ -283,9 +283,12 @@ void PeerState::PendOutOfOrder(const std::string& what) {
 
 void PeerState::TrackOwn(const OwnStep& o) {
   PeerConnection& c = conn();
-  const size_t read = o.record_type == static_cast<uint8_t>(ContentType::kHandshake)
-                          ? o.messages.size()
-                          : 1;
+  if (c.framing_unsure) return;
+  const bool handshake_record = o.record_type == static_cast<uint8_t>(ContentType::kHandshake);
+  const size_t read = handshake_record ? o.messages.size() : 1;
+  // A message the target has not read whole yet (cut short, waiting for the rest) is nothing
+  // it could refuse.
+  const bool read_whole = !handshake_record || !o.messages.empty();
   c.read_only_rsa_key_exchange = setup.is_client() && c.read_since_target_spoke == 0 &&
                                  read == 1 &&
                                  IsSoundRsaKeyExchange(o) && !c.table_off &&
@@ -293,7 +296,7 @@ void PeerState::TrackOwn(const OwnStep& o) {
                                  c.tracker.IsLegal(FlowStep::Handshake(
                                      Side::kClient, HandshakeType::kClientKeyExchange));
   c.read_since_target_spoke += read;
-  if (!o.bad_premaster.empty()) {
+  if (!o.bad_premaster.empty() && read_whole) {
     c.pending_rejections.push_back(
         {ViolationRule::kAcceptedBadPreMasterSecret,
          "an RSA ClientKeyExchange whose pre-master secret it cannot recover (" +
@@ -301,7 +304,7 @@ void PeerState::TrackOwn(const OwnStep& o) {
          "a failed Finished (RFC 5246 7.4.7.1: go on with a random pre-master secret)",
          /*at_once=*/false});
   }
-  if (o.tampered) {
+  if (o.tampered && read_whole) {
     // When a client checks the ServerKeyExchange signature (at once, or with the
     // ServerHelloDone) RFC 5246 7.4.3 leaves open; a Finished or CertificateVerify is checked
     // as it is read.
@@ -310,7 +313,7 @@ void PeerState::TrackOwn(const OwnStep& o) {
                                     "a fatal alert",
                                     /*at_once=*/o.name != MessageName::kServerKeyExchange});
   }
-  if (!o.unsolicited.empty()) {
+  if (!o.unsolicited.empty() && read_whole) {
     c.pending_rejections.push_back(
         {ViolationRule::kAcceptedUnsolicitedExtension,
          "a ServerHello with " + o.unsolicited + ", which the target's ClientHello did not offer",

@@ -117,7 +117,17 @@ Result<Bytes> ScriptedPeerImpl::SendRecords(const SendStep& step, const SendStep
     own.unsolicited = o.unsolicited;
     own.bad_premaster = o.bad_premaster;
     own.payload = o.payload;
-    if (record_type == kHandshakeRecord) own.messages = FrameSent(o.payload);
+    // A flipped byte in a plaintext handshake record reframes what the target reads (a
+    // length that makes it wait for more, say) in ways the peer does not follow: from here
+    // on it claims nothing about what the target read.
+    const bool plaintext = !step.record.protect.value_or(c.write != nullptr);
+    if (record_type == kHandshakeRecord && plaintext && step.record.corrupt_record) {
+      c.framing_unsure = true;
+      state_.LeaveTable(std::string(MessageNameString(o.name)) + " in a corrupted record");
+    }
+    if (record_type == kHandshakeRecord && !c.framing_unsure) {
+      own.messages = FrameSent(o.payload);
+    }
     state_.AddOwnStep(std::move(own));
     bool hold = rep + 1 == repeat && step.record.coalesce_with_next && next != nullptr;
     SD_RETURN_IF_ERROR(Emit(record_type, o.payload, step.record, hold, &out));
