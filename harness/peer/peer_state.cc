@@ -283,7 +283,11 @@ void PeerState::PendOutOfOrder(const std::string& what) {
 
 void PeerState::TrackOwn(const OwnStep& o) {
   PeerConnection& c = conn();
-  if (c.framing_unsure) return;
+  if (c.framing_unsure) {
+    c.read_only_rsa_key_exchange = false;
+    ++c.read_since_target_spoke;
+    return;
+  }
   const bool handshake_record = o.record_type == static_cast<uint8_t>(ContentType::kHandshake);
   const size_t read = handshake_record ? o.messages.size() : 1;
   // A message the target has not read whole yet (cut short, waiting for the rest) is nothing

@@ -83,6 +83,7 @@ Result<Bytes> ScriptedPeerImpl::SendRecords(const SendStep& step, const SendStep
     SD_RETURN_IF_ERROR(FlushPending(&out));
     for (int i = 0; i < repeat; ++i) Append(out, raw);
     state_.LeaveTable("raw bytes");  // bytes the table cannot follow
+    c.read_only_rsa_key_exchange = false;  // they are read after it
     c.transcript_unsure = true;  // nor the transcript: they may hold handshake records
     return out;
   }
@@ -119,15 +120,14 @@ Result<Bytes> ScriptedPeerImpl::SendRecords(const SendStep& step, const SendStep
     own.payload = o.payload;
     // A flipped byte in a plaintext handshake record reframes what the target reads (a
     // length that makes it wait for more, say) in ways the peer does not follow: from here
-    // on it claims nothing about what the target read.
+    // on it claims nothing about what the target read (its transcript, if the flip happens,
+    // is marked unsure by Frame).
     const bool plaintext = !step.record.protect.value_or(c.write != nullptr);
     if (record_type == kHandshakeRecord && plaintext && step.record.corrupt_record) {
       c.framing_unsure = true;
       state_.LeaveTable(std::string(MessageNameString(o.name)) + " in a corrupted record");
     }
-    if (record_type == kHandshakeRecord && !c.framing_unsure) {
-      own.messages = FrameSent(o.payload);
-    }
+    if (record_type == kHandshakeRecord) own.messages = FrameSent(o.payload);
     state_.AddOwnStep(std::move(own));
     bool hold = rep + 1 == repeat && step.record.coalesce_with_next && next != nullptr;
     SD_RETURN_IF_ERROR(Emit(record_type, o.payload, step.record, hold, &out));
