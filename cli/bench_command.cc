@@ -147,6 +147,8 @@ Command AddBenchCommand(CLI::App& app) {
       ->capture_default_str();
   fuzz->add_option("--targets", fuzz_options->targets, "Which targets (default: the four above)")
       ->delimiter(',');
+  fuzz->add_flag("--no-sanitizers", fuzz_options->no_sanitizers,
+                 "Measure the fuzz-fast configuration (no ASan/UBSan, -O2) instead");
 
   CLI::App* bugs = bench->add_subcommand(
       "bugs",

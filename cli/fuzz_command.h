@@ -17,6 +17,7 @@ struct FuzzOptions {
   std::string corpus;    // empty: out/fuzz/<target>/corpus
   std::string findings;  // empty: out/fuzz/<target>/findings
   bool bench = false;    // a throughput table (`shakedown bench fuzz`, tools/fuzz --bench)
+  bool no_sanitizers = false;  // the fuzz-fast configuration (tools/fuzz --no-sanitizers)
 };
 
 // Runs tools/fuzz with the options and returns its exit code (0 no finding, 1 findings,

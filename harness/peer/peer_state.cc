@@ -203,7 +203,7 @@ ViolationRule TamperRule(MessageName name) {
 bool PeerState::IsSoundRsaKeyExchange(const OwnStep& o) const {
   const PeerConnection& c = conn();
   if (o.record_type != static_cast<uint8_t>(ContentType::kHandshake) || o.messages.size() != 1 ||
-      o.tampered || c.suite == nullptr || c.suite->key_exchange != KeyExchange::kRsa ||
+      o.tampered || o.own_record_options || c.suite == nullptr || c.suite->key_exchange != KeyExchange::kRsa ||
       c.target_key == nullptr || c.target_key->algo_name() != "RSA") {
     return false;
   }
@@ -293,12 +293,13 @@ void PeerState::TrackOwn(const OwnStep& o) {
   // A message the target has not read whole yet (cut short, waiting for the rest) is nothing
   // it could refuse.
   const bool read_whole = !handshake_record || !o.messages.empty();
-  c.read_only_rsa_key_exchange = setup.is_client() && c.read_since_target_spoke == 0 &&
-                                 read == 1 &&
-                                 IsSoundRsaKeyExchange(o) && !c.table_off &&
-                                 !c.tracker.Complete() &&
-                                 c.tracker.IsLegal(FlowStep::Handshake(
-                                     Side::kClient, HandshakeType::kClientKeyExchange));
+  // Right after the server's ServerHelloDone: no client Certificate whose check the server
+  // may leave until later in the flight.
+  c.read_only_rsa_key_exchange =
+      setup.is_client() && c.read_since_target_spoke == 0 && read == 1 &&
+      IsSoundRsaKeyExchange(o) && !c.table_off && !c.tracker.history().empty() &&
+      c.tracker.history().back() ==
+          FlowStep::Handshake(Side::kServer, HandshakeType::kServerHelloDone);
   c.read_since_target_spoke += read;
   if (!o.bad_premaster.empty() && read_whole) {
     c.pending_rejections.push_back(

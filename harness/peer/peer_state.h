@@ -75,6 +75,9 @@ struct OwnStep {
   bool restructured = false;
   bool appended = false;  // the message is intact, followed by appended bytes
   bool tampered = false;  // a Finished / signature the target must reject
+  // Records of the step's own choosing (a version, type, protection or corruption) that the
+  // target may refuse for what they are, before reading the message.
+  bool own_record_options = false;
   std::string unsolicited;  // a ServerHello extension the target did not offer (it must abort)
   // An RSA ClientKeyExchange whose pre-master secret the target cannot recover: why.
   std::string bad_premaster;
@@ -197,7 +200,8 @@ struct PeerState {
   bool TargetsTurn() const;
   // One own step through the legal table (leaving it on a deviation).
   void TrackOwn(const OwnStep& step);
-  // A well-formed RSA ClientKeyExchange (its encrypted secret as long as the modulus).
+  // A well-formed RSA ClientKeyExchange (its encrypted secret as long as the modulus) in
+  // ordinary records.
   bool IsSoundRsaKeyExchange(const OwnStep& step) const;
   void AddToTranscript(const OwnStep& step);
   // The exchange left the legal table here (`what` left it): order is no longer judged.

@@ -115,6 +115,8 @@ Result<Bytes> ScriptedPeerImpl::SendRecords(const SendStep& step, const SendStep
     own.restructured = o.restructured;
     own.appended = o.appended;
     own.tampered = o.tampered;
+    own.own_record_options = step.record.version || step.record.content_type ||
+                             step.record.protect || step.record.corrupt_record;
     own.unsolicited = o.unsolicited;
     own.bad_premaster = o.bad_premaster;
     own.payload = o.payload;
