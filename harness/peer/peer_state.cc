@@ -299,7 +299,8 @@ void PeerState::TrackOwn(const OwnStep& o) {
       setup.is_client() && c.read_since_target_spoke == 0 && read == 1 &&
       IsSoundRsaKeyExchange(o) && !c.table_off && !c.tracker.history().empty() &&
       c.tracker.history().back() ==
-          FlowStep::Handshake(Side::kServer, HandshakeType::kServerHelloDone);
+          FlowStep::Handshake(Side::kServer, HandshakeType::kServerHelloDone) &&
+      c.tracker.IsLegal(FlowStep::Handshake(Side::kClient, HandshakeType::kClientKeyExchange));
   c.read_since_target_spoke += read;
   if (!o.bad_premaster.empty() && read_whole) {
     c.pending_rejections.push_back(
