@@ -118,7 +118,7 @@ struct PeerConnection {
   HandshakeFramer sent_framer;
   // The peer deviated in a way it cannot mirror in its transcript (see WireItem::peer_unsure).
   bool transcript_unsure = false;
-  // Nor in how the target frames its handshake bytes (a corrupted plaintext handshake
+  // Nor in how the target frames its bytes (raw bytes, a corrupted plaintext handshake
   // record): its own steps no longer say what the target read (see TrackOwn).
   bool framing_unsure = false;
   // A record-level corruption hit the peer's ClientHello: the ServerHello rules that compare

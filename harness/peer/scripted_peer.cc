@@ -85,6 +85,8 @@ Result<Bytes> ScriptedPeerImpl::SendRecords(const SendStep& step, const SendStep
     state_.LeaveTable("raw bytes");  // bytes the table cannot follow
     c.read_only_rsa_key_exchange = false;  // they are read after it
     c.transcript_unsure = true;  // nor the transcript: they may hold handshake records
+    // Nor what the target reads after them: a header may make it wait for a long record.
+    c.framing_unsure = true;
     return out;
   }
 
@@ -127,6 +129,7 @@ Result<Bytes> ScriptedPeerImpl::SendRecords(const SendStep& step, const SendStep
     const bool plaintext = !step.record.protect.value_or(c.write != nullptr);
     if (record_type == kHandshakeRecord && plaintext && step.record.corrupt_record) {
       c.framing_unsure = true;
+      c.transcript_unsure = true;  // whether the flip happens (coalescing may drop it) or not
       state_.LeaveTable(std::string(MessageNameString(o.name)) + " in a corrupted record");
     }
     if (record_type == kHandshakeRecord) own.messages = FrameSent(o.payload);
