@@ -173,6 +173,29 @@ void PeerState::AddOwnStep(OwnStep step) {
     c.deferred.push_back(std::move(step));
     return;
   }
+  ReadOwnStep(std::move(step));
+}
+
+void PeerState::ReadOwnStep(OwnStep step) {
+  PeerConnection& c = conn();
+  // A step may carry several messages (bytes appended to one start the next): once one makes
+  // it the target's turn, the target writes its flight before it reads the others.
+  if (step.messages.size() > 1) {
+    OwnStep rest = step;
+    rest.messages.erase(rest.messages.begin());
+    rest.tampered = false;  // what the step did to its own message stays with the first
+    rest.unsolicited.clear();
+    rest.bad_premaster.clear();
+    step.messages.resize(1);
+    AddToTranscript(step);
+    TrackOwn(step);
+    if (TargetsTurn()) {
+      c.deferred.insert(c.deferred.begin(), std::move(rest));
+    } else {
+      ReadOwnStep(std::move(rest));
+    }
+    return;
+  }
   AddToTranscript(step);
   TrackOwn(step);
 }
@@ -393,8 +416,7 @@ void PeerState::AddTargetMessage(ByteView encoded) {
   while (!c.deferred.empty() && !TargetsTurn()) {
     OwnStep next = std::move(c.deferred.front());
     c.deferred.erase(c.deferred.begin());
-    AddToTranscript(next);
-    TrackOwn(next);
+    ReadOwnStep(std::move(next));
   }
 }
 

@@ -195,6 +195,9 @@ struct PeerState {
   // enter the transcript, and the legal-table tracking, after the target's flight, as the
   // target hashes and judges them.
   void AddOwnStep(OwnStep step);
+  // The target reads `step` now (see AddOwnStep): message by message, the rest deferred again
+  // once one makes it the target's turn.
+  void ReadOwnStep(OwnStep step);
   void AddTargetMessage(ByteView encoded);
   // Following the table, the target speaks next (and has not finished its flight).
   bool TargetsTurn() const;
