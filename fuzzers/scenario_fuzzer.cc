@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "engine/base/bytes.h"
+#include "engine/crypto/memo.h"
+#include "harness/fuzz/decoded_scenarios.h"
 #include "harness/fuzz/scenario_fuzz_target.h"
 #include "harness/fuzz/scenario_mutator.h"
 #include "harness/scenario/loader.h"
@@ -28,10 +30,17 @@ using namespace shakedown;
 constexpr size_t kMaxPairs = 8192;
 __attribute__((used, section("__libfuzzer_extra_counters"))) uint8_t g_pair_counters[kMaxPairs];
 
+// One decoding of each input for the mutator and the target (decoded_scenarios.h).
+DecodedScenarios& Decoded() {
+  static DecodedScenarios* decoded = new DecodedScenarios();
+  return *decoded;
+}
+
 ScenarioFuzzTarget& FuzzTarget() {
   static ScenarioFuzzTarget* target = [] {
     ScenarioFuzzTarget::Options options;
     options.role = Side::SHAKEDOWN_FUZZ_ROLE;
+    options.decoded = &Decoded();
     Result<std::unique_ptr<ScenarioFuzzTarget>> t = ScenarioFuzzTarget::Create(options);
     if (!t.ok()) {
       std::fprintf(stderr, "scenario fuzzer: %s\n", t.status().ToString().c_str());
@@ -43,7 +52,7 @@ ScenarioFuzzTarget& FuzzTarget() {
 }
 
 ScenarioMutator& Mutator() {
-  static ScenarioMutator* mutator = new ScenarioMutator(LLVMFuzzerMutate, FuzzTarget().limits());
+  static ScenarioMutator* mutator = new ScenarioMutator(LLVMFuzzerMutate, FuzzTarget().limits(), &Decoded());
   return *mutator;
 }
 
@@ -67,7 +76,16 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
                  FuzzTarget().pairs().size(), kMaxPairs);
     std::abort();
   }
-  std::atexit([] { PrintPairs("at exit"); });
+  std::atexit([] {
+    PrintPairs("at exit");
+    const MemoStats memo = GetMemoStats();
+    std::fprintf(stderr,
+                 "#reuse at exit: public-key results %llu reused, %llu computed; "
+                 "decodings %zu reused, %zu done\n",
+                 static_cast<unsigned long long>(memo.hits),
+                 static_cast<unsigned long long>(memo.misses), Decoded().hits(),
+                 Decoded().misses());
+  });
   return 0;
 }
 

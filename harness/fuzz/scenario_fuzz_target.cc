@@ -103,7 +103,15 @@ ScenarioFuzzTarget::ScenarioFuzzTarget(const Options& options, RunOptions run,
       pairs_(options.role) {}
 
 FuzzOutcome ScenarioFuzzTarget::RunInput(ByteView cbor) {
-  Result<Scenario> scenario = ParseScenarioCbor(cbor, "fuzz-input");
+  if (options_.decoded != nullptr) {
+    std::string why;
+    std::shared_ptr<const Scenario> scenario = options_.decoded->Decode(cbor, &why);
+    if (scenario != nullptr) return RunScenario(*scenario);
+    FuzzOutcome out;
+    out.why_skipped = "not a scenario: " + why;
+    return out;
+  }
+  Result<Scenario> scenario = ParseScenarioCbor(cbor, DecodedScenarios::kSourceName);
   if (!scenario.ok()) {
     FuzzOutcome out;
     out.why_skipped = "not a scenario: " + scenario.status().message();

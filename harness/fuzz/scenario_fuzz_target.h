@@ -19,6 +19,7 @@
 #include "engine/base/bytes.h"
 #include "engine/base/side.h"
 #include "engine/base/status.h"
+#include "harness/fuzz/decoded_scenarios.h"
 #include "harness/fuzz/scenario_mutator.h"
 #include "harness/fuzz/table_pairs.h"
 #include "harness/runner/runner.h"
@@ -48,6 +49,9 @@ class ScenarioFuzzTarget {
     uint64_t seed = 1;          // PKI and peer randomness
     int timeout_ms = 200;       // network targets only
     MutatorLimits limits;
+    // Where RunInput looks its input up before decoding it (optional, not owned): the
+    // mutator's outputs are already decoded there (harness/fuzz/decoded_scenarios.h).
+    DecodedScenarios* decoded = nullptr;
   };
 
   static Result<std::unique_ptr<ScenarioFuzzTarget>> Create(const Options& options);

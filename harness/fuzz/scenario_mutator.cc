@@ -136,18 +136,28 @@ std::string_view MutationName(Mutation m) {
   return "?";
 }
 
-ScenarioMutator::ScenarioMutator(ByteMutator bytes, MutatorLimits limits)
-    : bytes_(std::move(bytes)), limits_(limits) {}
+ScenarioMutator::ScenarioMutator(ByteMutator bytes, MutatorLimits limits,
+                                 DecodedScenarios* decoded)
+    : bytes_(std::move(bytes)), limits_(limits), decoded_(decoded) {}
 
 bool ScenarioMutator::Loadable(const Scenario& scenario) const {
+  Bytes encoding;
+  return Encodes(scenario, &encoding);
+}
+
+bool ScenarioMutator::Encodes(const Scenario& scenario, Bytes* encoding) const {
   if (scenario.connections.size() > limits_.max_connections) return false;
   for (const ConnectionScript& c : scenario.connections) {
     if (c.steps.size() > limits_.max_steps) return false;
   }
-  const Bytes cbor = SerializeScenarioCbor(scenario);
+  Bytes cbor = SerializeScenarioCbor(scenario);
   if (cbor.size() > limits_.max_encoded) return false;
   Result<Scenario> back = ParseScenarioCbor(cbor, scenario.source);
-  return back.ok() && *back == scenario;
+  if (!back.ok() || *back != scenario) return false;
+  // What was decoded, not `scenario`: equal, but the steps' json_path come from the decoder.
+  if (decoded_ != nullptr) decoded_->Remember(cbor, std::move(back).value());
+  *encoding = std::move(cbor);
+  return true;
 }
 
 void ScenarioMutator::MutateBytes(Bytes* bytes, Rng& rng, size_t min_size) {
@@ -182,11 +192,20 @@ void ScenarioMutator::MutateBytes(Bytes* bytes, Rng& rng, size_t min_size) {
 }
 
 bool ScenarioMutator::Mutate(Scenario* scenario, uint64_t seed, Mutation* applied) {
+  Bytes encoding;
+  return MutateEncoded(scenario, seed, applied, &encoding);
+}
+
+bool ScenarioMutator::MutateEncoded(Scenario* scenario, uint64_t seed, Mutation* applied,
+                                    Bytes* encoding) {
+  encoding->clear();
   Rng rng(seed);
   for (int attempt = 0; attempt < kTries; ++attempt) {
     Scenario candidate = *scenario;
     const auto kind = static_cast<Mutation>(Below(rng, kMutationKinds));
-    if (!Apply(kind, &candidate, rng) || candidate == *scenario || !Loadable(candidate)) continue;
+    if (!Apply(kind, &candidate, rng) || candidate == *scenario || !Encodes(candidate, encoding)) {
+      continue;
+    }
     *scenario = std::move(candidate);
     if (applied != nullptr) *applied = kind;
     return true;
@@ -487,6 +506,13 @@ bool ContinueAfterLastSend(std::vector<Step>* mine, const std::vector<Step>& the
 }  // namespace
 
 Scenario ScenarioMutator::CrossOver(const Scenario& a, const Scenario& b, uint64_t seed) {
+  Bytes encoding;
+  return CrossOverEncoded(a, b, seed, &encoding);
+}
+
+Scenario ScenarioMutator::CrossOverEncoded(const Scenario& a, const Scenario& b, uint64_t seed,
+                                           Bytes* encoding) {
+  encoding->clear();
   Rng rng(seed);
   for (int attempt = 0; attempt < kTries; ++attempt) {
     Scenario out = a;
@@ -515,17 +541,27 @@ Scenario ScenarioMutator::CrossOver(const Scenario& a, const Scenario& b, uint64
     } else {
       out.peer = b.peer;  // roles differ: take the other's peer settings only
     }
-    if (out != a && Loadable(out)) return out;
+    if (out != a && Encodes(out, encoding)) return out;
   }
   return a;
 }
 
+std::shared_ptr<const Scenario> ScenarioMutator::DecodeOr(ByteView cbor,
+                                                          const Scenario& fallback) {
+  if (decoded_ != nullptr) {
+    std::shared_ptr<const Scenario> scenario = decoded_->Decode(cbor);
+    return scenario != nullptr ? scenario : std::make_shared<const Scenario>(fallback);
+  }
+  Result<Scenario> parsed = ParseScenarioCbor(cbor, DecodedScenarios::kSourceName);
+  return std::make_shared<const Scenario>(parsed.ok() ? std::move(parsed).value() : fallback);
+}
+
 size_t ScenarioMutator::MutateCbor(uint8_t* data, size_t size, size_t max_size, unsigned seed,
                                    const Scenario& fallback) {
-  Result<Scenario> parsed = ParseScenarioCbor(ByteView(data, size), "fuzz-input");
-  Scenario scenario = parsed.ok() ? std::move(parsed).value() : fallback;
-  Mutate(&scenario, seed);
-  const Bytes out = SerializeScenarioCbor(scenario);
+  std::shared_ptr<const Scenario> input = DecodeOr(ByteView(data, size), fallback);
+  Scenario scenario = *input;
+  Bytes out;
+  if (!MutateEncoded(&scenario, seed, nullptr, &out)) out = SerializeScenarioCbor(scenario);
   if (out.size() > max_size) return size;  // too large for libFuzzer's buffer: keep the input
   std::copy(out.begin(), out.end(), data);
   return out.size();
@@ -534,10 +570,11 @@ size_t ScenarioMutator::MutateCbor(uint8_t* data, size_t size, size_t max_size, 
 size_t ScenarioMutator::CrossOverCbor(const uint8_t* a, size_t a_size, const uint8_t* b,
                                       size_t b_size, uint8_t* out, size_t max_out, unsigned seed,
                                       const Scenario& fallback) {
-  Result<Scenario> sa = ParseScenarioCbor(ByteView(a, a_size), "fuzz-input");
-  Result<Scenario> sb = ParseScenarioCbor(ByteView(b, b_size), "fuzz-input");
-  const Scenario mixed = CrossOver(sa.ok() ? *sa : fallback, sb.ok() ? *sb : fallback, seed);
-  const Bytes encoded = SerializeScenarioCbor(mixed);
+  std::shared_ptr<const Scenario> sa = DecodeOr(ByteView(a, a_size), fallback);
+  std::shared_ptr<const Scenario> sb = DecodeOr(ByteView(b, b_size), fallback);
+  Bytes encoded;
+  const Scenario mixed = CrossOverEncoded(*sa, *sb, seed, &encoded);
+  if (encoded.empty()) encoded = SerializeScenarioCbor(mixed);  // `a` unchanged
   if (encoded.size() > max_out) return 0;
   std::copy(encoded.begin(), encoded.end(), out);
   return encoded.size();

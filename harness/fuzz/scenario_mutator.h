@@ -15,10 +15,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <random>
 #include <string_view>
 
 #include "engine/base/bytes.h"
+#include "harness/fuzz/decoded_scenarios.h"
 #include "harness/scenario/scenario.h"
 
 namespace shakedown {
@@ -67,7 +69,10 @@ std::string_view MutationName(Mutation m);
 
 class ScenarioMutator {
  public:
-  explicit ScenarioMutator(ByteMutator bytes = nullptr, MutatorLimits limits = {});
+  // `decoded` (optional, not owned): where the CBOR glue looks inputs up and records what its
+  // outputs decode to, so that neither it nor the fuzz target decodes the same bytes twice.
+  explicit ScenarioMutator(ByteMutator bytes = nullptr, MutatorLimits limits = {},
+                           DecodedScenarios* decoded = nullptr);
 
   // Applies one mutation that keeps `scenario` loadable and within the limits; returns the
   // kind applied, or false (scenario unchanged) when none succeeded in a few tries.
@@ -79,7 +84,8 @@ class ScenarioMutator {
   // connections appended as resumptions. The result is loadable, else `a`.
   Scenario CrossOver(const Scenario& a, const Scenario& b, uint64_t seed);
 
-  // libFuzzer glue: CBOR in, CBOR out. An undecodable input is replaced by `fallback`.
+  // libFuzzer glue: CBOR in, CBOR out. An undecodable input is replaced by `fallback`. The
+  // output is the encoding the round-trip check decoded (no second encoding).
   size_t MutateCbor(uint8_t* data, size_t size, size_t max_size, unsigned seed,
                     const Scenario& fallback);
   size_t CrossOverCbor(const uint8_t* a, size_t a_size, const uint8_t* b, size_t b_size,
@@ -89,11 +95,21 @@ class ScenarioMutator {
   bool Loadable(const Scenario& scenario) const;
 
  private:
+  // Mutate and CrossOver; `encoding` receives the result's canonical CBOR when they return a
+  // changed scenario, and is left empty when they do not.
+  bool MutateEncoded(Scenario* scenario, uint64_t seed, Mutation* applied, Bytes* encoding);
+  Scenario CrossOverEncoded(const Scenario& a, const Scenario& b, uint64_t seed,
+                            Bytes* encoding);
+  // Loadable, with the encoding that was checked.
+  bool Encodes(const Scenario& scenario, Bytes* encoding) const;
+  // The scenario `cbor` decodes to, or `fallback`.
+  std::shared_ptr<const Scenario> DecodeOr(ByteView cbor, const Scenario& fallback);
   bool Apply(Mutation kind, Scenario* s, std::mt19937_64& rng);
   void MutateBytes(Bytes* bytes, std::mt19937_64& rng, size_t min_size);
 
   ByteMutator bytes_;
   MutatorLimits limits_;
+  DecodedScenarios* decoded_;
 };
 
 }  // namespace shakedown

@@ -192,6 +192,7 @@ Result<Outgoing> MessageBuilder::BuildHandshake(const SendStep& step) {
   switch (step.message) {
     case MessageName::kFinished:
       o.tampered = o.payload != reference;
+      o.correct = reference;
       break;
     case MessageName::kCertificateVerify:
     case MessageName::kServerKeyExchange:
@@ -578,6 +579,11 @@ void MessageBuilder::CommitSent(const TypedHandshake& message) {
   // Nor does a hello sent during the target's turn: the target answers the one it has read
   // (see PeerState::AddOwnStep) and reads this one after its flight.
   if (state_.TargetsTurn() || !c.deferred.empty()) return;
+  // A hello of the other role (a client peer sending a ServerHello) is a message the target
+  // must refuse, never its view of the handshake: the peer's record stays the real one.
+  const bool own_role = state_.setup.is_client() ? std::holds_alternative<ClientHello>(message)
+                                                 : std::holds_alternative<ServerHello>(message);
+  if (!own_role) return;
   if (const auto* ch = std::get_if<ClientHello>(&message)) {
     c.client_hello = *ch;
     c.client_random = ch->random;

@@ -26,6 +26,7 @@ struct Outgoing {
   uint8_t content_type = static_cast<uint8_t>(ContentType::kHandshake);
   Bytes payload;
   bool tampered = false;      // Finished / CertificateVerify / SKE signature no longer valid
+  Bytes correct;              // Finished: the correct encoding (a cut one is judged by it)
   bool restructured = false;  // corruption changed the framing (truncate, header xor)
   bool appended = false;      // bytes appended after the intact message
   std::optional<TypedHandshake> message;  // handshake messages: as built, before `corrupt`

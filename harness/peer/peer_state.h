@@ -130,6 +130,10 @@ struct PeerConnection {
   bool fatal_alert_received = false;
   bool own_finished_sent = false;
   bool own_finished_tampered = false;
+  // The correct encoding of the peer's Finished while it was sent restructured (cut short, its
+  // header edited): whether it is tampered is decided by the message the target frames from
+  // it and what follows (the next step's bytes may complete it exactly).
+  Bytes own_finished_cut;
   bool target_finished_seen = false;
   bool target_finished_verified = false;
   // What the peer sent that the target must reject, read by it (a step sent during the

@@ -52,6 +52,7 @@ class ScriptedPeerImpl final : public ScriptedPeer {
   std::vector<Bytes> FrameSent(ByteView bytes);
   // What sending a message changes once it is out: keys, completion, a pending tamper.
   Status AfterFirstSend(const Outgoing& out);
+  void JudgeCutFinished(const std::vector<Bytes>& framed);
   // Records: `hold` keeps the payload to coalesce with the next send.
   Status Emit(uint8_t type, Bytes payload, const RecordOptions& options, bool hold, Bytes* out);
   Status Frame(uint8_t type, ByteView payload, const RecordOptions& options, Bytes* out);
@@ -133,10 +134,18 @@ Result<Bytes> ScriptedPeerImpl::SendRecords(const SendStep& step, const SendStep
       state_.LeaveTable(std::string(MessageNameString(o.name)) + " in a corrupted record");
     }
     if (record_type == kHandshakeRecord) own.messages = FrameSent(o.payload);
+    if (rep == 0 && o.name == MessageName::kFinished && o.restructured &&
+        record_type == o.content_type) {
+      c.own_finished_cut = o.correct;
+    }
+    const std::vector<Bytes> framed = own.messages;
     state_.AddOwnStep(std::move(own));
     bool hold = rep + 1 == repeat && step.record.coalesce_with_next && next != nullptr;
     SD_RETURN_IF_ERROR(Emit(record_type, o.payload, step.record, hold, &out));
-    if (rep == 0) SD_RETURN_IF_ERROR(AfterFirstSend(o));
+    // Sent in records of another type, the message is not one to the target (a CCS in a
+    // handshake record is a handshake byte): the peer's state does not move on either.
+    if (rep == 0 && record_type == o.content_type) SD_RETURN_IF_ERROR(AfterFirstSend(o));
+    JudgeCutFinished(framed);
   }
   return out;
 }
@@ -170,11 +179,28 @@ std::vector<WireItem> ScriptedPeerImpl::Receive(ByteView bytes) {
   return items;
 }
 
+// A Finished sent restructured is tampered unless the message the target frames from it (with
+// what followed) is the correct one.
+void ScriptedPeerImpl::JudgeCutFinished(const std::vector<Bytes>& framed) {
+  PeerConnection& c = state_.conn();
+  if (c.own_finished_cut.empty() || !c.own_finished_sent) return;
+  for (const Bytes& m : framed) {
+    if (m.empty() || m[0] != static_cast<uint8_t>(HandshakeType::kFinished)) continue;
+    c.own_finished_tampered = m != c.own_finished_cut;
+    c.own_finished_cut.clear();
+    state_.MaybeComplete();
+    return;
+  }
+}
+
 Status ScriptedPeerImpl::AfterFirstSend(const Outgoing& o) {
   PeerConnection& c = state_.conn();
   switch (o.name) {
     case MessageName::kClientKeyExchange:
-      // RFC 7627 4: the session hash ends with this message, as sent.
+      // RFC 7627 4: the session hash ends with this message, as sent. Only the first one of
+      // the handshake: a second (which the target must refuse) changes nothing the target
+      // computed, and its Finished may still be on its way under the first one's keys.
+      if (c.key_exchange_done) break;
       c.key_exchange_done = true;
       state_.ComputeMasterSecret();
       break;
