@@ -66,7 +66,8 @@ Command AddFuzzCommand(CLI::App& app) {
   cmd->add_flag("--no-sanitizers", options->no_sanitizers,
                 "Build without ASan/UBSan (--config=fuzz-fast, -O2): several times the inputs "
                 "per second for long state-machine campaigns; memory bugs then show only as "
-                "crashes");
+                "crashes. Only engine/ is coverage-instrumented there, so the scenario-loader "
+                "and report targets (harness code) refuse it and `all` leaves them out");
   return {cmd, [options] { return RunFuzz(*options); }};
 }
 

@@ -56,7 +56,7 @@ Result<Outgoing> MessageBuilder::Build(const SendStep& step) {
   if (!HasCorruption(step.corrupt)) {
     if (o.message) {
       o.unsolicited = UnsolicitedExtension(*o.message);
-      CommitSent(*o.message);
+      o.resumption_mismatch = CommitSent(*o.message);
     }
   } else {
     Bytes before = o.payload;
@@ -80,7 +80,7 @@ Result<Outgoing> MessageBuilder::Build(const SendStep& step) {
     if (o.message) {
       const TypedHandshake read = AsTheTargetReadsIt(*o.message, o.payload);
       if (o.payload.size() == before.size()) o.unsolicited = UnsolicitedExtension(read);
-      CommitSent(read);
+      o.resumption_mismatch = CommitSent(read);
     }
   }
   return o;
@@ -571,19 +571,20 @@ Result<Finished> MessageBuilder::BuildFinished() {
 
 // An edited ServerHello suite is the suite the target sees, so it is the one the peer
 // must follow.
-void MessageBuilder::CommitSent(const TypedHandshake& message) {
+std::string MessageBuilder::CommitSent(const TypedHandshake& message) {
   PeerConnection& c = state_.conn();
   // A hello after the handshake (a renegotiation attempt) starts no new handshake here: the
   // negotiated randoms and hellos stay those of the completed one.
-  if (c.completed) return;
+  if (c.completed) return "";
   // Nor does a hello sent during the target's turn: the target answers the one it has read
   // (see PeerState::AddOwnStep) and reads this one after its flight.
-  if (state_.TargetsTurn() || !c.deferred.empty()) return;
+  if (state_.TargetsTurn() || !c.deferred.empty()) return "";
   // A hello of the other role (a client peer sending a ServerHello) is a message the target
   // must refuse, never its view of the handshake: the peer's record stays the real one.
   const bool own_role = state_.setup.is_client() ? std::holds_alternative<ClientHello>(message)
                                                  : std::holds_alternative<ServerHello>(message);
-  if (!own_role) return;
+  if (!own_role) return "";
+  std::string mismatch;
   if (const auto* ch = std::get_if<ClientHello>(&message)) {
     c.client_hello = *ch;
     c.client_random = ch->random;
@@ -602,14 +603,12 @@ void MessageBuilder::CommitSent(const TypedHandshake& message) {
           c.ems != c.candidate->extended_master_secret) {
         // RFC 5246 7.4.1.3: a resumed session keeps its suite; RFC 7627 5.3: the client
         // "MUST abort the handshake" when the EMS state differs.
-        c.pending_rejections.push_back(
-            {ViolationRule::kResumptionMismatch,
-             "an abbreviated ServerHello resuming session " + ToHex(sh->session_id) + " (suite " +
-                 Describe(Registry::kCipherSuite, c.candidate->cipher_suite) + ", EMS " +
-                 (c.candidate->extended_master_secret ? "on" : "off") + ") with suite " +
-                 Describe(Registry::kCipherSuite, sh->cipher_suite) + ", EMS " +
-                 (c.ems ? "on" : "off"),
-             "a fatal alert (RFC 5246 7.4.1.3, RFC 7627 5.3)"});
+        // Pending once the target has read it whole (PeerState::TrackOwn).
+        mismatch = "an abbreviated ServerHello resuming session " + ToHex(sh->session_id) +
+                   " (suite " + Describe(Registry::kCipherSuite, c.candidate->cipher_suite) +
+                   ", EMS " + (c.candidate->extended_master_secret ? "on" : "off") +
+                   ") with suite " + Describe(Registry::kCipherSuite, sh->cipher_suite) +
+                   ", EMS " + (c.ems ? "on" : "off");
       }
       state_.Resume(*c.candidate);
     }
@@ -621,6 +620,7 @@ void MessageBuilder::CommitSent(const TypedHandshake& message) {
   } else if (const auto* nst = std::get_if<NewSessionTicket>(&message)) {
     c.ticket = nst->ticket;
   }
+  return mismatch;
 }
 
 }  // namespace peer

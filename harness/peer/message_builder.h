@@ -33,6 +33,9 @@ struct Outgoing {
   std::string unsolicited;  // ServerHello: an extension the target's ClientHello did not offer
   // RSA ClientKeyExchange: why the target cannot recover the pre-master secret, or "".
   std::string bad_premaster;
+  // ServerHello: an abbreviated handshake with another suite or EMS state than the session's
+  // (the target must abort), described; or "".
+  std::string resumption_mismatch;
 };
 
 class MessageBuilder {
@@ -76,7 +79,8 @@ class MessageBuilder {
   // by `padding` (ROBOT vectors).
   Result<Bytes> EncryptRsaPreMasterSecret(const Bytes& pms, const FieldEdit* padding);
   // State from a message the peer sends, taken from the message as edited.
-  void CommitSent(const TypedHandshake& message);
+  // Returns a resumption mismatch the message makes (Outgoing::resumption_mismatch), or "".
+  std::string CommitSent(const TypedHandshake& message);
 
   PeerState& state_;
   // Set by BuildClientKeyExchange, moved into Outgoing::bad_premaster.

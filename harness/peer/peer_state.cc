@@ -348,6 +348,10 @@ void PeerState::TrackOwn(const OwnStep& o) {
          "a ServerHello with " + o.unsolicited + ", which the target's ClientHello did not offer",
          "an unsupported_extension alert (RFC 5246 7.4.1.4)"});
   }
+  if (!o.resumption_mismatch.empty() && read_whole) {
+    c.pending_rejections.push_back({ViolationRule::kResumptionMismatch, o.resumption_mismatch,
+                                    "a fatal alert (RFC 5246 7.4.1.3, RFC 7627 5.3)"});
+  }
   if (c.table_off || c.tracker.Complete()) return;
   const std::string what = std::string(MessageNameString(o.name));
   const Side own = setup.own_side;

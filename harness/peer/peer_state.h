@@ -81,6 +81,7 @@ struct OwnStep {
   std::string unsolicited;  // a ServerHello extension the target did not offer (it must abort)
   // An RSA ClientKeyExchange whose pre-master secret the target cannot recover: why.
   std::string bad_premaster;
+  std::string resumption_mismatch;  // see Outgoing::resumption_mismatch
   Bytes payload;
   std::vector<Bytes> messages;  // whole handshake messages, as the target frames them
 };

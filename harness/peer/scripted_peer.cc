@@ -122,6 +122,7 @@ Result<Bytes> ScriptedPeerImpl::SendRecords(const SendStep& step, const SendStep
                              step.record.protect || step.record.corrupt_record;
     own.unsolicited = o.unsolicited;
     own.bad_premaster = o.bad_premaster;
+    own.resumption_mismatch = o.resumption_mismatch;
     own.payload = o.payload;
     // A flipped byte in a plaintext handshake record reframes what the target reads (a
     // length that makes it wait for more, say) in ways the peer does not follow: from here
