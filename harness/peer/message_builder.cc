@@ -398,7 +398,9 @@ Result<ServerKeyExchange> MessageBuilder::BuildServerKeyExchange() {
   SD_ASSIGN_OR_RETURN(EcdheKeyPair pair, EcdheKeyPair::Generate(*group, *c.rng));
   ServerKeyExchange ske;
   ske.params = EcdhServerParams{*group, pair.public_value()};
-  c.own_ecdhe = std::move(pair);
+  // The key the target agrees with is that of the ServerKeyExchange it answers: a second one
+  // sent behind the peer's ServerHelloDone, say, must not replace it.
+  if (InHandshake()) c.own_ecdhe = std::move(pair);
 
   std::optional<std::vector<SignatureScheme>> peer_offered;
   if (c.client_hello && c.client_hello->extensions) {
@@ -571,19 +573,23 @@ Result<Finished> MessageBuilder::BuildFinished() {
 
 // An edited ServerHello suite is the suite the target sees, so it is the one the peer
 // must follow.
+bool MessageBuilder::InHandshake() const {
+  // A message after the handshake (a renegotiation attempt) starts no new handshake here: the
+  // negotiated randoms, hellos and keys stay those of the completed one. Nor does one sent
+  // during the target's turn: the target answers what it has read (see PeerState::AddOwnStep)
+  // and reads this one after its flight, where a correct target refuses it.
+  return !state_.conn().completed && state_.PeersTurn();
+}
+
 std::string MessageBuilder::CommitSent(const TypedHandshake& message) {
   PeerConnection& c = state_.conn();
-  // A hello after the handshake (a renegotiation attempt) starts no new handshake here: the
-  // negotiated randoms and hellos stay those of the completed one.
-  if (c.completed) return "";
-  // Nor does a hello sent during the target's turn: the target answers the one it has read
-  // (see PeerState::AddOwnStep) and reads this one after its flight.
-  if (state_.TargetsTurn() || !c.deferred.empty()) return "";
+  if (!InHandshake()) return "";
   // A hello of the other role (a client peer sending a ServerHello) is a message the target
   // must refuse, never its view of the handshake: the peer's record stays the real one.
-  const bool own_role = state_.setup.is_client() ? std::holds_alternative<ClientHello>(message)
-                                                 : std::holds_alternative<ServerHello>(message);
-  if (!own_role) return "";
+  const bool other_roles_hello = state_.setup.is_client()
+                                     ? std::holds_alternative<ServerHello>(message)
+                                     : std::holds_alternative<ClientHello>(message);
+  if (other_roles_hello) return "";
   std::string mismatch;
   if (const auto* ch = std::get_if<ClientHello>(&message)) {
     c.client_hello = *ch;

@@ -81,6 +81,9 @@ class MessageBuilder {
   // State from a message the peer sends, taken from the message as edited.
   // Returns a resumption mismatch the message makes (Outgoing::resumption_mismatch), or "".
   std::string CommitSent(const TypedHandshake& message);
+  // Whether a message built now belongs to the handshake the target is in (not after it, not
+  // during the target's turn): only then does it change the peer's record of that handshake.
+  bool InHandshake() const;
 
   PeerState& state_;
   // Set by BuildClientKeyExchange, moved into Outgoing::bad_premaster.

@@ -221,6 +221,23 @@ ViolationRule TamperRule(MessageName name) {
   }
 }
 
+// Whether the target reads the step's own message, not only bytes of it: one of the messages
+// it frames from the step is the message as sent. A message cut short before it takes its first
+// bytes instead (the rest then makes some other message). A restructured message (its own
+// framing changed) is judged by whatever the target frames from it.
+bool ReadsOwnMessage(const OwnStep& o) {
+  if (o.record_type != static_cast<uint8_t>(ContentType::kHandshake)) return true;
+  if (o.restructured) return !o.messages.empty();
+  if (o.payload.size() < kHandshakeHeaderLength) return false;
+  const size_t length = kHandshakeHeaderLength + ((size_t{o.payload[1]} << 16) |
+                                                  (size_t{o.payload[2]} << 8) | o.payload[3]);
+  if (length > o.payload.size()) return !o.messages.empty();
+  for (const Bytes& m : o.messages) {
+    if (m.size() == length && std::equal(m.begin(), m.end(), o.payload.begin())) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool PeerState::IsSoundRsaKeyExchange(const OwnStep& o) const {
@@ -313,9 +330,9 @@ void PeerState::TrackOwn(const OwnStep& o) {
   }
   const bool handshake_record = o.record_type == static_cast<uint8_t>(ContentType::kHandshake);
   const size_t read = handshake_record ? o.messages.size() : 1;
-  // A message the target has not read whole yet (cut short, waiting for the rest) is nothing
-  // it could refuse.
-  const bool read_whole = !handshake_record || !o.messages.empty();
+  // A message the target has not read whole yet (cut short, waiting for the rest; or cut into by
+  // an earlier message's rest) is nothing it could refuse.
+  const bool read_whole = ReadsOwnMessage(o);
   // Right after the server's ServerHelloDone: no client Certificate whose check the server
   // may leave until later in the flight.
   c.read_only_rsa_key_exchange =
