@@ -619,10 +619,6 @@ std::string MessageBuilder::CommitSent(const TypedHandshake& message) {
       state_.Resume(*c.candidate);
     }
     state_.Learn(*sh);
-  } else if (const auto* cert = std::get_if<Certificate>(&message)) {
-    if (state_.setup.is_client()) {
-      c.tracker.Learn(kFlagClientCert, !cert->certificate_list.empty());
-    }
   } else if (const auto* nst = std::get_if<NewSessionTicket>(&message)) {
     c.ticket = nst->ticket;
   }

@@ -386,6 +386,12 @@ void PeerState::TrackOwn(const OwnStep& o) {
         const std::string name = Describe(type);
         LeaveTable(name + " out of order");
         PendOutOfOrder(name);
+      } else if (own == Side::kClient && type == HandshakeType::kCertificate) {
+        // Whether a CertificateVerify must follow: learned from the certificate list the
+        // target reads (3-byte length after the header), when it reads it, as the target
+        // learns it.
+        c.tracker.Learn(kFlagClientCert, m.size() >= kHandshakeHeaderLength + 3 &&
+                                             (m[4] | m[5] | m[6]) != 0);
       }
     }
     return;
