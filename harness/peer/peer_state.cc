@@ -224,10 +224,10 @@ ViolationRule TamperRule(MessageName name) {
 // Whether the target reads the step's own message, not only bytes of it: one of the messages
 // it frames from the step is the message as sent. A message cut short before it takes its first
 // bytes instead (the rest then makes some other message). A restructured message (its own
-// framing changed) is judged by whatever the target frames from it.
+// framing changed) is judged by what the target frames from its first byte on, if anything.
 bool ReadsOwnMessage(const OwnStep& o) {
   if (o.record_type != static_cast<uint8_t>(ContentType::kHandshake)) return true;
-  if (o.restructured) return !o.messages.empty();
+  if (o.restructured) return !o.completes_earlier && !o.messages.empty();
   if (o.payload.size() < kHandshakeHeaderLength) return false;
   const size_t length = kHandshakeHeaderLength + ((size_t{o.payload[1]} << 16) |
                                                   (size_t{o.payload[2]} << 8) | o.payload[3]);

@@ -84,6 +84,8 @@ struct OwnStep {
   std::string resumption_mismatch;  // see Outgoing::resumption_mismatch
   Bytes payload;
   std::vector<Bytes> messages;  // whole handshake messages, as the target frames them
+  // The target had part of an earlier message: this step's first bytes complete that one.
+  bool completes_earlier = false;
 };
 
 struct PeerConnection {

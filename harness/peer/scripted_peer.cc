@@ -134,7 +134,10 @@ Result<Bytes> ScriptedPeerImpl::SendRecords(const SendStep& step, const SendStep
       c.transcript_unsure = true;  // whether the flip happens (coalescing may drop it) or not
       state_.LeaveTable(std::string(MessageNameString(o.name)) + " in a corrupted record");
     }
-    if (record_type == kHandshakeRecord) own.messages = FrameSent(o.payload);
+    if (record_type == kHandshakeRecord) {
+      own.completes_earlier = state_.conn().sent_framer.has_partial_message();
+      own.messages = FrameSent(o.payload);
+    }
     if (rep == 0 && o.name == MessageName::kFinished && o.restructured &&
         record_type == o.content_type) {
       c.own_finished_cut = o.correct;
