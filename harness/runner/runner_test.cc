@@ -163,6 +163,20 @@ TEST(RunnerReference, OptionalMessagesMayBeLeftOutButNotReplaced) {
   EXPECT_EQ(wrong.verdict, Verdict::kFail);
   EXPECT_EQ(Contains(wrong.message, "expected ServerHelloDone (message 3 of"), "");
   EXPECT_EQ(Contains(wrong.message, "got Certificate("), "");
+  // The first message may be optional too, when a required one follows.
+  VectorResult first = RunVector(
+      Parse(ServerVector("q", R"({"expect": {"messages": ["CertificateRequest", "ServerHello",
+          "Certificate", "ServerKeyExchange", "ServerHelloDone"],
+          "optional": ["CertificateRequest"]}})")),
+      *target, Options());
+  EXPECT_EQ(first.verdict, Verdict::kPass) << first.rule << ": " << first.message;
+  VectorResult first_missing = RunVector(
+      Parse(ServerVector("r", R"({"expect": {"messages": ["CertificateRequest", "Certificate"],
+          "optional": ["CertificateRequest"]}})")),
+      *target, Options());
+  EXPECT_EQ(first_missing.verdict, Verdict::kFail);
+  EXPECT_EQ(Contains(first_missing.message, "expected Certificate (message 2 of"), "");
+  EXPECT_EQ(Contains(first_missing.message, "got ServerHello("), "");
 }
 
 TEST(RunnerReference, FieldCheckFailsNamingTheField) {

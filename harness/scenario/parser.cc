@@ -410,11 +410,20 @@ bool VectorParser::ParseExpect(const Json& j, const std::string& path, Expectati
           return Fail(Child(opath, i), Quote(MessageNameString(names[i])) +
                                            " is not one of the expected \"messages\"");
         }
-        if (at == m.begin() || at + 1 == m.end()) {
+        // A required message must follow, so that leaving this one out is seen as the next
+        // message arriving; the first may be optional (a ticket-less server's flight, RFC
+        // 5077 3.4) unless a check reads its fields.
+        if (at + 1 == m.end()) {
           return Fail(Child(opath, i),
                       Quote(MessageNameString(names[i])) +
-                          " is the first or the last expected message: only a message "
-                          "between two required ones can be optional");
+                          " is the last expected message: only a message a required one "
+                          "follows can be optional");
+        }
+        if (at == m.begin() && j.contains("check")) {
+          return Fail(Child(opath, i),
+                      Quote(MessageNameString(names[i])) +
+                          " is the first expected message, whose fields \"check\" reads: it "
+                          "cannot be optional");
         }
         if (!out->optional.insert(names[i]).second) {
           return Fail(Child(opath, i), Quote(MessageNameString(names[i])) + " is listed twice");

@@ -362,9 +362,10 @@ TEST(LoaderErrorTest, Expectations) {
   expect(R"({"messages": ["ServerHello", "Certificate"], "optional": ["ServerHelloDone"]})");
   ExpectError(v, "/steps/1/expect/optional/0", "is not one of the expected \"messages\"");
   expect(R"({"messages": ["ServerHello", "Certificate"], "optional": ["Certificate"]})");
-  ExpectError(v, "/steps/1/expect/optional/0", "only a message between two required ones");
-  expect(R"({"messages": ["ServerHello", "Certificate"], "optional": ["ServerHello"]})");
-  ExpectError(v, "/steps/1/expect/optional/0", "the first or the last");
+  ExpectError(v, "/steps/1/expect/optional/0", "only a message a required one follows");
+  expect(R"({"messages": ["ServerHello", "Certificate"], "optional": ["ServerHello"],
+             "check": {"cipher_suite": "TLS_RSA_WITH_AES_128_GCM_SHA256"}})");
+  ExpectError(v, "/steps/1/expect/optional/0", "whose fields \"check\" reads");
   expect(R"({"alert": ["decode_error"], "optional": ["ServerHello"]})");
   ExpectError(v, "/steps/1/expect/optional", "names some of \"messages\"");
 
