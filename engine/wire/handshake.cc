@@ -331,16 +331,20 @@ Result<ServerKeyExchange> ServerKeyExchange::Parse(ByteView body, KeyExchangeKin
 
 namespace {
 
-void WriteParams(Writer& out, const std::variant<EcdhServerParams, DhServerParams>& params) {
+void WriteParams(Writer& out,
+                 const std::variant<EcdhServerParams, DhServerParams, RsaServerParams>& params) {
   if (const auto* ec = std::get_if<EcdhServerParams>(&params)) {
     out.U8(EcdhServerParams::kNamedCurve);
     out.U16(static_cast<uint16_t>(ec->named_curve));
     out.VectorBytes(1, ec->public_key);
+  } else if (const auto* dh = std::get_if<DhServerParams>(&params)) {
+    out.VectorBytes(2, dh->dh_p);
+    out.VectorBytes(2, dh->dh_g);
+    out.VectorBytes(2, dh->dh_ys);
   } else {
-    const auto& dh = std::get<DhServerParams>(params);
-    out.VectorBytes(2, dh.dh_p);
-    out.VectorBytes(2, dh.dh_g);
-    out.VectorBytes(2, dh.dh_ys);
+    const auto& rsa = std::get<RsaServerParams>(params);
+    out.VectorBytes(2, rsa.rsa_modulus);
+    out.VectorBytes(2, rsa.rsa_exponent);
   }
 }
 
@@ -372,10 +376,13 @@ std::string ServerKeyExchange::Describe() const {
     out += "ECDHE, curve=" +
            ::shakedown::Describe(Registry::kNamedGroup, static_cast<uint16_t>(ec->named_curve)) +
            ", public=" + Sized(ec->public_key.size());
+  } else if (const auto* dh = std::get_if<DhServerParams>(&params)) {
+    out += "DHE, p=" + Sized(dh->dh_p.size()) + ", g=" + Sized(dh->dh_g.size()) +
+           ", Ys=" + Sized(dh->dh_ys.size());
   } else {
-    const auto& dh = std::get<DhServerParams>(params);
-    out += "DHE, p=" + Sized(dh.dh_p.size()) + ", g=" + Sized(dh.dh_g.size()) +
-           ", Ys=" + Sized(dh.dh_ys.size());
+    const auto& rsa = std::get<RsaServerParams>(params);
+    out += "RSA (export), modulus=" + Sized(rsa.rsa_modulus.size()) +
+           ", exponent=" + Sized(rsa.rsa_exponent.size());
   }
   return out + ", sig=" +
          ::shakedown::Describe(Registry::kSignatureScheme, static_cast<uint16_t>(algorithm)) +

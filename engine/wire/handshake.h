@@ -176,12 +176,26 @@ struct DhServerParams {
   bool operator!=(const DhServerParams& o) const { return !(*this == o); }
 };
 
+// RFC 4346 / RFC 2246 7.4.3: ServerRSAParams, the temporary RSA key of the RSA_EXPORT
+// suites (rsa_modulus<1..2^16-1>, rsa_exponent<1..2^16-1>). TLS 1.2 has no such key exchange
+// (RFC 5246 7.4.3: a ServerKeyExchange is not legal for RSA), so nothing parses it: it is here
+// so that a scripted server can send the FREAK message (CVE-2015-0204), a signed 512-bit key.
+struct RsaServerParams {
+  Bytes rsa_modulus;
+  Bytes rsa_exponent;
+
+  bool operator==(const RsaServerParams& o) const {
+    return rsa_modulus == o.rsa_modulus && rsa_exponent == o.rsa_exponent;
+  }
+  bool operator!=(const RsaServerParams& o) const { return !(*this == o); }
+};
+
 // RFC 5246 7.4.3 and RFC 8422 5.4: params followed by a TLS 1.2 digitally-signed struct
 // (RFC 5246 4.7: SignatureAndHashAlgorithm + opaque signature<0..2^16-1>).
 struct ServerKeyExchange {
   static constexpr HandshakeType kType = HandshakeType::kServerKeyExchange;
 
-  std::variant<EcdhServerParams, DhServerParams> params;
+  std::variant<EcdhServerParams, DhServerParams, RsaServerParams> params;
   SignatureScheme algorithm = SignatureScheme::kRsaPkcs1Sha256;
   Bytes signature;
 
@@ -189,8 +203,9 @@ struct ServerKeyExchange {
   static Result<ServerKeyExchange> Parse(ByteView body, KeyExchangeKind kind);
   void Serialize(Writer& out) const;
   KeyExchangeKind kind() const {
-    return std::holds_alternative<EcdhServerParams>(params) ? KeyExchangeKind::kEcdhe
-                                                            : KeyExchangeKind::kDhe;
+    if (std::holds_alternative<EcdhServerParams>(params)) return KeyExchangeKind::kEcdhe;
+    if (std::holds_alternative<DhServerParams>(params)) return KeyExchangeKind::kDhe;
+    return KeyExchangeKind::kRsa;
   }
   // The encoded params: exactly the bytes of the body before the signature (the params
   // encoding is canonical, so this equals what was parsed). RFC 5246 7.4.3 signs

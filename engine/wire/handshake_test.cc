@@ -535,6 +535,27 @@ TEST(ServerKeyExchangeTest, DheNegatives) {
   ExpectDecodeError(ParseSkeDhe, H(std::string(kDheSke) + "00"), "trailing byte");
 }
 
+// RSA_EXPORT's ServerRSAParams (the FREAK message): written for a scripted server to send, never
+// parsed: RFC 5246 7.4.3 makes any ServerKeyExchange illegal for RSA key exchange.
+TEST(ServerKeyExchangeTest, RsaExportParamsAreWrittenNeverParsed) {
+  ServerKeyExchange ske;
+  ske.params = RsaServerParams{H("c0ffee"), H("010001")};
+  ske.algorithm = SignatureScheme::kRsaPkcs1Sha256;
+  ske.signature = H("abcd");
+  EXPECT_EQ(ske.kind(), KeyExchangeKind::kRsa);
+  EXPECT_EQ(ToHex(ske.ParamsBytes()), "0003c0ffee0003010001");
+  Writer w;
+  ske.Serialize(w);
+  const Bytes body = w.Take();
+  EXPECT_EQ(ToHex(body), "0003c0ffee0003010001" "0401" "0002abcd");
+  EXPECT_EQ(ske.Describe(),
+            "ServerKeyExchange(RSA (export), modulus=<3 bytes>, exponent=<3 bytes>, "
+            "sig=rsa_pkcs1_sha256 <2 bytes>)");
+  Result<ServerKeyExchange> parsed = ServerKeyExchange::Parse(body, KeyExchangeKind::kRsa);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.status().alert(), AlertDescription::kUnexpectedMessage);
+}
+
 TEST(ServerKeyExchangeTest, EcdheEmptySignatureIsWellFormed) {
   // signature<0..2^16-1>: an empty signature is an encoding the verifier rejects later.
   ServerKeyExchange ske = ExpectBytesRoundTrip<ServerKeyExchange>(

@@ -153,6 +153,12 @@ Status Edit(const FieldEdit& e, ServerKeyExchange* m) {
     if (dh == nullptr) return FieldError(e.field, "not a DHE ServerKeyExchange");
     Bytes* target = e.field == "dh_p" ? &dh->dh_p : e.field == "dh_g" ? &dh->dh_g : &dh->dh_ys;
     SD_ASSIGN_OR_RETURN(*target, EditBytes(e, *target));
+  } else if (e.field == "rsa_modulus" || e.field == "rsa_exponent") {
+    // The params become a temporary RSA key (RSA_EXPORT's ServerRSAParams; the FREAK message).
+    if (!std::holds_alternative<RsaServerParams>(m->params)) m->params = RsaServerParams{};
+    auto& rsa = std::get<RsaServerParams>(m->params);
+    Bytes* target = e.field == "rsa_modulus" ? &rsa.rsa_modulus : &rsa.rsa_exponent;
+    SD_ASSIGN_OR_RETURN(*target, EditBytes(e, *target));
   } else {
     return UnknownField("ServerKeyExchange", e.field);
   }

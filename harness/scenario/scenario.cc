@@ -76,6 +76,11 @@ constexpr StaticField kOtherFields[] = {
     {M::kServerKeyExchange, "dh_p", T::kBytes, "DHE: the prime, <1..2^16-1>"},
     {M::kServerKeyExchange, "dh_g", T::kBytes, "DHE: the generator, <1..2^16-1>"},
     {M::kServerKeyExchange, "dh_ys", T::kBytes, "DHE: the server's public value, <1..2^16-1>"},
+    {M::kServerKeyExchange, "rsa_modulus", T::kBytes,
+     "RSA_EXPORT's temporary key (RFC 4346 7.4.3; setting it makes the params ServerRSAParams, "
+     "the FREAK message): the modulus, <1..2^16-1>"},
+    {M::kServerKeyExchange, "rsa_exponent", T::kBytes,
+     "RSA_EXPORT's temporary key: the public exponent, <1..2^16-1>"},
     {M::kServerKeyExchange, "signature_algorithm", T::kScheme,
      "SignatureAndHashAlgorithm of the params signature (RFC 5246 7.4.3)"},
     {M::kServerKeyExchange, "signature", T::kBytes,
