@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cli/run_setup.h"
+#include "engine/wire/registry.h"
 #include "harness/runner/runner.h"
 #include "harness/scenario/loader.h"
 #include "reports/console.h"
@@ -30,9 +31,24 @@ std::string IsoNowUtc() {
   return buffer;
 }
 
+// A list of registry values as a profile value: IANA names joined by '+' ("default" when the
+// vector leaves the target its defaults), as docs/TARGETS.md's profiles.py names profiles.
+template <typename T>
+std::string ProfileList(Registry registry, const std::vector<T>& values) {
+  if (values.empty()) return "default";
+  std::string out;
+  for (const T& v : values) {
+    if (!out.empty()) out += "+";
+    out += Describe(registry, static_cast<uint16_t>(v));
+  }
+  return out;
+}
+
 // The value of a target-profile key for one vector.
 std::optional<std::string> ProfileValue(const TargetConfig& t, const std::string& key) {
   if (key == "certificate") return std::string(ConfigName(t.certificate));
+  if (key == "cipher_suites") return ProfileList(Registry::kCipherSuite, t.cipher_suites);
+  if (key == "groups") return ProfileList(Registry::kNamedGroup, t.groups);
   if (key == "client_auth") return std::string(ConfigName(t.client_auth));
   if (key == "session_tickets") return std::string(t.session_tickets ? "true" : "false");
   if (key == "extended_master_secret") return std::string(ConfigName(t.extended_master_secret));
@@ -53,8 +69,8 @@ Result<size_t> FilterByProfile(const std::vector<std::string>& constraints, Tree
     if (!ProfileValue(TargetConfig(), key)) {
       return Status::Error(AlertDescription::kInternalError,
                            "--profile " + c + ": unknown key \"" + key +
-                               "\" (certificate, client_auth, session_tickets, "
-                               "extended_master_secret)");
+                               "\" (certificate, client_auth, cipher_suites, groups, "
+                               "session_tickets, extended_master_secret)");
     }
     wanted.emplace_back(key, c.substr(eq + 1));
   }
@@ -169,8 +185,9 @@ Command AddRunCommand(CLI::App& app) {
   cmd->add_option("--profile", options->profile,
                   "Run only the vectors whose `target` block matches, e.g. --profile "
                   "certificate=rsa --profile client_auth=none (keys: certificate, client_auth, "
-                  "session_tickets, extended_master_secret). An external target's command line "
-                  "implements one profile; see docs/TARGETS.md")
+                  "cipher_suites, groups, session_tickets, extended_master_secret; the two lists "
+                  "as IANA names joined by '+', or \"default\" for vectors that name none). An "
+                  "external target's command line implements one profile; see docs/TARGETS.md")
       ->allow_extra_args(false);
   cmd->add_option("paths", options->paths,
                   "Vector files or directories (walked for *.json). Default: vectors/conformance "

@@ -26,6 +26,8 @@ std::string ContextKey(const Scenario& s) {
          std::string(ConfigName(s.target.extended_master_secret)) +
          (s.target.session_tickets ? "|t|" : "|-|");
   for (uint16_t suite : s.target.cipher_suites) key += std::to_string(suite) + ",";
+  key += "|";
+  for (NamedGroup g : s.target.groups) key += std::to_string(static_cast<uint16_t>(g)) + ",";
   return key;
 }
 
@@ -164,6 +166,7 @@ Result<Config> ReferenceConfig(const Scenario& scenario, const TestPki& pki) {
   Config c;
   c.role = scenario.role == Side::kServer ? Side::kServer : Side::kClient;
   c.cipher_suites = t.cipher_suites.empty() ? DefaultCipherSuites() : t.cipher_suites;
+  if (!t.groups.empty()) c.groups = t.groups;
   if (c.role == Side::kServer) {
     if (t.certificate == CertificateKey::kRsa) {
       c.credentials = {pki.rsa_server};

@@ -179,6 +179,23 @@ TEST(RunnerReference, OptionalMessagesMayBeLeftOutButNotReplaced) {
   EXPECT_EQ(Contains(first_missing.message, "got ServerHello("), "");
 }
 
+// The target block's groups configure the reference target: a client offers exactly them.
+TEST(RunnerReference, TargetGroupsAreWhatTheClientOffers) {
+  auto target = Reference();
+  auto vector = [](const std::string& groups_hex) {
+    return Parse(R"({"id": "g", "title": "t", "refs": ["RFC8422 5.1.1"], "target_role": "client",
+        "target": {"groups": ["secp256r1"]},
+        "steps": [{"expect": {"messages": ["ClientHello"],
+                              "check": {"extensions.supported_groups": ")" +
+                 groups_hex + R"("}}}]})");
+  };
+  VectorResult only = RunVector(vector("00020017"), *target, Options());
+  EXPECT_EQ(only.verdict, Verdict::kPass) << only.rule << ": " << only.message;
+  VectorResult both = RunVector(vector("0004001d0017"), *target, Options());
+  EXPECT_EQ(both.verdict, Verdict::kFail);
+  EXPECT_EQ(both.rule, kRuleExpectCheck);
+}
+
 TEST(RunnerReference, FieldCheckFailsNamingTheField) {
   auto target = Reference();
   Scenario s = Parse(ServerVector("f", R"({"expect": {"messages": ["ServerHello"],

@@ -14,7 +14,7 @@ const std::vector<KeySet>& ScenarioKeySets() {
        {"cipher_suites", "groups", "signature_schemes", "certificate", "extended_master_secret",
         "renegotiation_info", "session_ticket", "server_name", "version"}},
       {"target",
-       {"certificate", "client_auth", "cipher_suites", "session_tickets",
+       {"certificate", "client_auth", "cipher_suites", "groups", "session_tickets",
         "extended_master_secret"}},
       {"connection", {"resume", "steps"}},
       {"send_step",

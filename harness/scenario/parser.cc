@@ -198,6 +198,14 @@ bool VectorParser::ParseTarget(const Json& j, const std::string& path, TargetCon
     }
     out->cipher_suites.assign(list.begin(), list.end());
   }
+  if (j.contains("groups")) {
+    std::vector<uint64_t> list;
+    if (!GetRegistryList(j["groups"], Child(path, "groups"), Registry::kNamedGroup, false,
+                         &list)) {
+      return false;
+    }
+    for (uint64_t v : list) out->groups.push_back(static_cast<NamedGroup>(v));
+  }
   if (j.contains("session_tickets") &&
       !GetBool(j["session_tickets"], Child(path, "session_tickets"), &out->session_tickets)) {
     return false;

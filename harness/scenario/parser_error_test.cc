@@ -137,6 +137,12 @@ TEST(LoaderErrorTest, Config) {
   v["target"]["certificate"] = "rsa2";
   ExpectError(v, "/target/certificate",
               "unknown value \"rsa2\" (did you mean \"rsa\"?); allowed: rsa, ecdsa, none");
+  v = ClientVector();
+  v["target"]["groups"] = {"secp384"};
+  ExpectError(v, "/target/groups/0", "unknown named group \"secp384\"");
+  v = ClientVector();
+  v["target"]["groups"] = Json::array();
+  ExpectError(v, "/target/groups", "the list is empty");
   v = ServerVector();
   v["target"]["client_auth"] = true;
   ExpectError(v, "/target/client_auth", "expected a string, got a boolean");

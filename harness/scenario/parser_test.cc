@@ -115,6 +115,21 @@ TEST(LoaderTest, TargetConfigurationIsTyped) {
     const std::string written = SerializeScenarioJson(*s);
     EXPECT_EQ(written.find(spelled) == std::string::npos, c.is_default) << written;
   }
+  // The target's groups: read, applied by the reference target, written back.
+  {
+    Json v = ClientVector();
+    v["target"]["groups"] = {"secp256r1", "0x0018"};
+    Result<Scenario> s = Load(v);
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    EXPECT_EQ(s->target.groups,
+              (std::vector<NamedGroup>{NamedGroup::kSecp256r1, NamedGroup::kSecp384r1}));
+    const std::string written = SerializeScenarioJson(*s);
+    EXPECT_NE(written.find("\"groups\": [\"secp256r1\", \"secp384r1\"]"), std::string::npos)
+        << written;
+    Result<Scenario> back = ParseScenarioJson(written, kFile);
+    ASSERT_TRUE(back.ok()) << back.status().message();
+    EXPECT_EQ(back->target, s->target);
+  }
   // The peer's certificate is the same choice.
   for (CertificateKey key : {CertificateKey::kRsa, CertificateKey::kEcdsa, CertificateKey::kNone}) {
     Json v = ServerVector();

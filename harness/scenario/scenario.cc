@@ -307,9 +307,10 @@ bool operator==(const PeerConfig& a, const PeerConfig& b) {
 }
 
 bool operator==(const TargetConfig& a, const TargetConfig& b) {
-  return std::tie(a.certificate, a.client_auth, a.cipher_suites, a.session_tickets,
+  return std::tie(a.certificate, a.client_auth, a.cipher_suites, a.groups, a.session_tickets,
                   a.extended_master_secret) == std::tie(b.certificate, b.client_auth,
-                                                        b.cipher_suites, b.session_tickets,
+                                                        b.cipher_suites, b.groups,
+                                                        b.session_tickets,
                                                         b.extended_master_secret);
 }
 

@@ -239,6 +239,8 @@ struct TargetConfig {
   CertificateKey certificate = CertificateKey::kRsa;   // kNone: client targets only
   ClientAuthMode client_auth = ClientAuthMode::kNone;  // server targets only
   std::vector<uint16_t> cipher_suites;                 // empty: the target's defaults
+  // The groups a client target offers and a server target accepts; empty: its defaults.
+  std::vector<NamedGroup> groups;
   bool session_tickets = false;
   EmsPolicy extended_master_secret = EmsPolicy::kEnabled;
 };

@@ -186,17 +186,19 @@ OJson SuitesJson(const std::vector<uint16_t>& suites) {
   return list;
 }
 
+OJson GroupsJson(const std::vector<NamedGroup>& groups) {
+  OJson list = OJson::array();
+  for (NamedGroup g : groups) {
+    list.push_back(RegistryJson(Registry::kNamedGroup, static_cast<uint16_t>(g), false));
+  }
+  return list;
+}
+
 OJson PeerJson(const PeerConfig& p) {
   const PeerConfig d;
   OJson j = OJson::object();
   if (!p.cipher_suites.empty()) j["cipher_suites"] = SuitesJson(p.cipher_suites);
-  if (!p.groups.empty()) {
-    OJson list = OJson::array();
-    for (NamedGroup g : p.groups) {
-      list.push_back(RegistryJson(Registry::kNamedGroup, static_cast<uint16_t>(g), false));
-    }
-    j["groups"] = list;
-  }
+  if (!p.groups.empty()) j["groups"] = GroupsJson(p.groups);
   if (!p.signature_schemes.empty()) {
     OJson list = OJson::array();
     for (SignatureScheme s : p.signature_schemes) {
@@ -221,6 +223,7 @@ OJson TargetJson(const TargetConfig& t) {
   if (t.certificate != d.certificate) j["certificate"] = std::string(ConfigName(t.certificate));
   if (t.client_auth != d.client_auth) j["client_auth"] = std::string(ConfigName(t.client_auth));
   if (!t.cipher_suites.empty()) j["cipher_suites"] = SuitesJson(t.cipher_suites);
+  if (!t.groups.empty()) j["groups"] = GroupsJson(t.groups);
   if (t.session_tickets != d.session_tickets) j["session_tickets"] = t.session_tickets;
   if (t.extended_master_secret != d.extended_master_secret) {
     j["extended_master_secret"] = std::string(ConfigName(t.extended_master_secret));
