@@ -655,6 +655,40 @@ TEST(SignatureTest, SignAndVerifyEveryScheme) {
   }
 }
 
+// SLOTH vectors carry genuine MD5 / SHA-224 signatures: the Signer makes them, Botan's own
+// verifier accepts them, and the engine's verifier refuses the schemes (never negotiated).
+TEST(SignatureTest, SigningOnlySchemesAreGenuineAndNeverVerified) {
+  const Bytes message = {1, 2, 3, 4};
+  struct Case {
+    std::shared_ptr<const Botan::Private_Key> key;
+    SignatureScheme scheme;
+    const char* emsa;
+  };
+  const Case cases[] = {
+      {RsaKey(), SignatureScheme::kRsaPkcs1Md5, "EMSA3(MD5)"},
+      {RsaKey(), SignatureScheme::kRsaPkcs1Sha224, "EMSA3(SHA-224)"},
+      {P256Key(), SignatureScheme::kEcdsaSha224, "EMSA1(SHA-224)"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.emsa);
+    Result<Signer> signer = Signer::Create(c.key);
+    ASSERT_TRUE(signer.ok());
+    Result<Bytes> signature = signer->Sign(c.scheme, message);
+    ASSERT_TRUE(signature.ok()) << signature.status().ToString();
+    Botan::PK_Verifier botan(*c.key, c.emsa, c.key->algo_name() == "ECDSA"
+                                                 ? Botan::DER_SEQUENCE
+                                                 : Botan::IEEE_1363);
+    EXPECT_TRUE(botan.verify_message(message.data(), message.size(), signature->data(),
+                                     signature->size()));
+    EXPECT_FALSE(IsSupportedSignatureScheme(c.scheme));
+    EXPECT_FALSE(VerifySignature(*c.key, c.scheme, message, *signature).ok());
+  }
+  // Not with a key of the other kind.
+  Result<Signer> ecdsa = Signer::Create(P256Key());
+  ASSERT_TRUE(ecdsa.ok());
+  EXPECT_FALSE(ecdsa->Sign(SignatureScheme::kRsaPkcs1Md5, message).ok());
+}
+
 TEST(SignatureTest, SignerIsReusable) {
   DeterministicRng rng(21);
   Result<Signer> signer = Signer::Create(RsaKey());

@@ -41,6 +41,15 @@ constexpr SchemeSpec kSchemes[] = {
     {SignatureScheme::kEd25519, KeyKind::kEd25519, "Pure"},
 };
 
+// Schemes this code signs with but never verifies: RFC 5246's MD5 and SHA-224 pairs, which no
+// stack should accept (SLOTH, CVE-2015-7575). A scripted peer signs with them so that a vector
+// labelled rsa_pkcs1_md5 carries a genuine MD5 signature and fails only on the label.
+constexpr SchemeSpec kSigningOnlySchemes[] = {
+    {SignatureScheme::kRsaPkcs1Md5, KeyKind::kRsa, "EMSA3(MD5)"},
+    {SignatureScheme::kRsaPkcs1Sha224, KeyKind::kRsa, "EMSA3(SHA-224)"},
+    {SignatureScheme::kEcdsaSha224, KeyKind::kEcdsa, "EMSA1(SHA-224)"},
+};
+
 // Built-in preference: SHA-256 first, PKCS#1 v1.5 before PSS (the classic TLS 1.2 choice),
 // SHA-1 last.
 constexpr SignatureScheme kDefaultPreference[] = {
@@ -212,7 +221,12 @@ Signer::~Signer() = default;
 Result<Bytes> Signer::Sign(SignatureScheme scheme, ByteView message) const {
   const SchemeSpec* spec = nullptr;
   Status usable = CheckSchemeForKey(scheme, *key_, &spec);
-  if (!usable.ok()) return InternalError("Signer: " + usable.message());
+  if (!usable.ok()) {
+    for (const SchemeSpec& legacy : kSigningOnlySchemes) {
+      if (legacy.scheme == scheme && legacy.kind == KindOf(*key_)) spec = &legacy;
+    }
+    if (spec == nullptr) return InternalError("Signer: " + usable.message());
+  }
   const uint16_t code = static_cast<uint16_t>(scheme);
   const MemoKey memo_key = MemoKeyBuilder("sign").Add(key_id_).Add(code).Add(message).Finish();
   if (std::optional<Bytes> known = Signatures().Find(memo_key)) return *known;

@@ -62,7 +62,9 @@ class Signer {
   Signer& operator=(Signer&&) noexcept;
   ~Signer();
 
-  // The signature field's contents (without the 2-byte length).
+  // The signature field's contents (without the 2-byte length). Besides the schemes
+  // Verifier accepts, signs with rsa_pkcs1_md5, rsa_pkcs1_sha224 and ecdsa_sha224, which
+  // nothing here verifies (for vectors that must carry such a signature).
   // Errors: an unsupported scheme, or one that does not match the key -> internal_error
   // (a local mistake: the choice should come from ChooseSignatureScheme).
   Result<Bytes> Sign(SignatureScheme scheme, ByteView message) const;

@@ -176,15 +176,34 @@ Result<Outgoing> MessageBuilder::BuildHandshake(const SendStep& step) {
   SD_ASSIGN_OR_RETURN(Bytes reference, SerializeHandshakeMessage(message));
   SD_RETURN_IF_ERROR(ApplyFieldEdits(edits, &message)
                          .WithContext(std::string(MessageNameString(step.message))));
-  bool signature_edited =
-      EditsField(edits, "signature") || EditsField(edits, "signature_algorithm");
+  const bool signature_set = EditsField(edits, "signature");
+  const bool algorithm_set = EditsField(edits, "signature_algorithm");
+  // The scheme edited, the signature not: a genuine signature under the scheme named (an MD5
+  // one for SLOTH), so the vector tests the label and not the signature bytes. Keys that
+  // cannot sign with it keep the old signature, now mislabelled.
+  bool relabelled = false;
   if (auto* ske = std::get_if<ServerKeyExchange>(&message)) {
     // Params edited, signature not: sign the edited params, so the vector tests the
     // params (an invalid curve point, an unoffered group) and not the signature.
-    if (!signature_edited && !edits.empty()) {
-      SD_ASSIGN_OR_RETURN(ske->signature, SignServerKeyExchange(*ske, ske->algorithm));
+    if (!signature_set && !edits.empty()) {
+      Result<Bytes> signature = SignServerKeyExchange(*ske, ske->algorithm);
+      if (signature.ok()) {
+        ske->signature = std::move(signature).value();
+        relabelled = algorithm_set;
+      } else if (!algorithm_set) {
+        return signature.status();
+      }
+    }
+  } else if (auto* cv = std::get_if<CertificateVerify>(&message)) {
+    if (algorithm_set && !signature_set) {
+      Result<Bytes> signature = SignCertificateVerify(cv->algorithm);
+      if (signature.ok()) {
+        cv->signature = std::move(signature).value();
+        relabelled = true;
+      }
     }
   }
+  const bool signature_edited = signature_set || algorithm_set;
   SD_ASSIGN_OR_RETURN(o.payload, SerializeHandshakeMessage(message));
   o.message = message;  // committed by Build() once `corrupt` is applied
   o.bad_premaster = std::move(premaster_flaw_);
@@ -196,6 +215,15 @@ Result<Outgoing> MessageBuilder::BuildHandshake(const SendStep& step) {
       break;
     case MessageName::kCertificateVerify:
     case MessageName::kServerKeyExchange:
+      if (relabelled) {
+        // Validly signed: the target must refuse it only for a scheme it did not offer
+        // (RFC 5246 7.4.1.4.1, 7.4.8).
+        const auto* ske = std::get_if<ServerKeyExchange>(&message);
+        const SignatureScheme scheme =
+            ske != nullptr ? ske->algorithm : std::get<CertificateVerify>(message).algorithm;
+        o.tampered = !TargetOffers(step.message, scheme);
+        break;
+      }
       // An edit that changes no byte (an all-zero xor mask, a value set to itself) leaves the
       // signature valid: not a tampering the target must reject.
       o.tampered = signature_edited && o.payload != reference;
@@ -548,10 +576,35 @@ Result<CertificateVerify> MessageBuilder::BuildCertificateVerify() {
   cv.algorithm = scheme.ok() ? *scheme
                              : (cred == &pki->ecdsa_client ? SignatureScheme::kEcdsaSecp256r1Sha256
                                                            : SignatureScheme::kRsaPkcs1Sha256);
+  SD_ASSIGN_OR_RETURN(cv.signature, SignCertificateVerify(cv.algorithm));
+  return cv;
+}
+
+Result<Bytes> MessageBuilder::SignCertificateVerify(SignatureScheme scheme) {
+  PeerConnection& c = state_.conn();
+  const Credential* cred = state_.ClientCredential();
+  if (cred == nullptr) cred = &state_.setup.resources.pki->rsa_client;  // as BuildCertificateVerify
   SD_ASSIGN_OR_RETURN(Signer signer, Signer::Create(cred->key));
   // RFC 5246 7.4.8: every handshake message so far, as sent and received.
-  SD_ASSIGN_OR_RETURN(cv.signature, signer.Sign(cv.algorithm, c.transcript.messages()));
-  return cv;
+  return signer.Sign(scheme, c.transcript.messages());
+}
+
+bool MessageBuilder::TargetOffers(MessageName message, SignatureScheme scheme) const {
+  const PeerConnection& c = state_.conn();
+  if (message == MessageName::kCertificateVerify) {
+    if (!c.certificate_request) return false;
+    const auto& list = c.certificate_request->supported_signature_algorithms;
+    return std::find(list.begin(), list.end(), scheme) != list.end();
+  }
+  if (c.client_hello && c.client_hello->extensions) {
+    if (auto s = c.client_hello->extensions->Find<SignatureAlgorithmsExt>(); s && s->ok()) {
+      const auto& list = (*s)->schemes;
+      return std::find(list.begin(), list.end(), scheme) != list.end();
+    }
+  }
+  // RFC 5246 7.4.1.4.1: without the extension, the client supports {sha1} with the key's
+  // signature algorithm.
+  return scheme == SignatureScheme::kRsaPkcs1Sha1 || scheme == SignatureScheme::kEcdsaSha1;
 }
 
 NewSessionTicket MessageBuilder::BuildNewSessionTicket() {

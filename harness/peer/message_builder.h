@@ -75,6 +75,12 @@ class MessageBuilder {
   // Server peer: the cached session this ClientHello may resume, if the script resumes.
   std::optional<PeerSession> FindResumable(const ClientHello& ch, bool ch_ems) const;
   Result<Bytes> SignServerKeyExchange(const ServerKeyExchange& ske, SignatureScheme scheme);
+  // RFC 5246 7.4.8: the client credential's signature over the transcript so far.
+  Result<Bytes> SignCertificateVerify(SignatureScheme scheme);
+  // Whether the target offered `scheme` for what `message` signs: the ClientHello's
+  // signature_algorithms (RFC 5246 7.4.1.4.1: {sha1} when absent) for a ServerKeyExchange, the
+  // CertificateRequest's list for a CertificateVerify.
+  bool TargetOffers(MessageName message, SignatureScheme scheme) const;
   // RSA key transport: the encrypted pre-master secret, or a hand-made PKCS#1 block edited
   // by `padding` (ROBOT vectors).
   Result<Bytes> EncryptRsaPreMasterSecret(const Bytes& pms, const FieldEdit* padding);
