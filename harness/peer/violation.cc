@@ -32,6 +32,8 @@ std::string_view ViolationRuleName(ViolationRule rule) {
       return "after fatal alert";
     case ViolationRule::kResumptionMismatch:
       return "resumption: mismatch";
+    case ViolationRule::kResumptionSuiteNotOffered:
+      return "resumption: session's suite not offered";
     case ViolationRule::kEmsNotEchoed:
       return "ems: not echoed";
     case ViolationRule::kEmsUnsolicited:

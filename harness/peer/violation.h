@@ -53,6 +53,9 @@ enum class ViolationRule {
   kAfterFatalAlert,
   // Resumed with another suite or EMS state, or resumed what was not offered.
   kResumptionMismatch,
+  // A client's ClientHello offers a session (its id, or its ticket) but not that session's
+  // cipher suite or null compression: RFC 5246 7.4.1.2 (checklist 25).
+  kResumptionSuiteNotOffered,
   // RFC 7627 (checklist 55).
   kEmsNotEchoed,
   kEmsUnsolicited,
@@ -84,6 +87,7 @@ inline constexpr ViolationRule kAllViolationRules[] = {
     ViolationRule::kInternalError,
     ViolationRule::kAfterFatalAlert,
     ViolationRule::kResumptionMismatch,
+    ViolationRule::kResumptionSuiteNotOffered,
     ViolationRule::kEmsNotEchoed,
     ViolationRule::kEmsUnsolicited,
     ViolationRule::kEmsNotOffered,
