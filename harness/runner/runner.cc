@@ -163,6 +163,7 @@ std::string DescribeExpectation(const Expectation& e) {
   if (!e.alerts.empty()) {
     std::string out = "expect " + LevelName(e.alert_level) + " alert " + AlertSet(e.alerts);
     if (e.alert_level == AlertLevel::kFatal) out += " then close";
+    if (!e.warning_alerts.empty()) out += ", or warning alert " + AlertSet(e.warning_alerts);
     if (e.close) out += ", or a close";
     return out;
   }
@@ -520,7 +521,8 @@ class VectorRun {
   }
 
   bool ExpectAlert(const Expectation& e, Deadline deadline) {
-    const std::string wanted = LevelName(e.alert_level) + " alert " + AlertSet(e.alerts);
+    std::string wanted = LevelName(e.alert_level) + " alert " + AlertSet(e.alerts);
+    if (!e.warning_alerts.empty()) wanted += " or warning alert " + AlertSet(e.warning_alerts);
     WireItem item;
     ReadOutcome o = Next(deadline, &item);
     if (o == ReadOutcome::kFailed) return false;
@@ -532,6 +534,11 @@ class VectorRun {
     if (o == ReadOutcome::kSilent) {
       if (!conn_->instant()) hung_ = true;
       return FailQuiet(kRuleNoAnswer, "expected " + wanted + ", but " + Waited());
+    }
+    // or_warning: one of these at warning level, after which the connection may go on.
+    if (item.kind == WireItem::Kind::kAlert && item.level == AlertLevel::kWarning &&
+        e.warning_alerts.count(item.alert) != 0) {
+      return true;
     }
     if (item.kind == WireItem::Kind::kAlert && item.alert == AlertDescription::kCloseNotify &&
         e.close && e.alerts.count(AlertDescription::kCloseNotify) == 0) {

@@ -196,6 +196,32 @@ TEST(RunnerReference, TargetGroupsAreWhatTheClientOffers) {
   EXPECT_EQ(both.rule, kRuleExpectCheck);
 }
 
+// or_warning: a warning alert from that set is accepted instead of the fatal ones (and the
+// connection may go on); a fatal one from it, or a warning one outside it, is not.
+TEST(RunnerReference, OrWarningAcceptsThoseWarningsOnly) {
+  auto target = Reference();
+  auto run = [&](const std::string& expect) {
+    // After the server's flight, a close_notify: the reference answers with its own (RFC 5246
+    // 7.2.1), a warning alert.
+    return RunVector(Parse(ServerVector("w", std::string(kFullFlight) + R"(,
+        {"send": "Alert", "set": {"level": "warning", "description": "close_notify"}},
+        {"expect": )" + expect + "}")),
+                     *target, Options());
+  };
+  VectorResult ok = run(R"({"alert": ["decode_error"], "or_warning": ["close_notify"]})");
+  EXPECT_EQ(ok.verdict, Verdict::kPass) << ok.rule << ": " << ok.message;
+  VectorResult other = run(R"({"alert": ["decode_error"], "or_warning": ["no_renegotiation"]})");
+  EXPECT_EQ(other.verdict, Verdict::kFail);
+  EXPECT_EQ(Contains(other.message, "or warning alert {no_renegotiation}"), "");
+  VectorResult fatal_only = run(R"({"alert": ["close_notify"]})");
+  EXPECT_EQ(fatal_only.verdict, Verdict::kFail);  // the answer is a warning, not a fatal alert
+  // Written back as read.
+  Scenario s = Parse(ServerVector("x", R"({"expect": {"alert": ["decode_error"],
+      "or_warning": ["close_notify"]}})"));
+  EXPECT_NE(SerializeScenarioJson(s).find(R"("or_warning": ["close_notify"])"),
+            std::string::npos);
+}
+
 TEST(RunnerReference, FieldCheckFailsNamingTheField) {
   auto target = Reference();
   Scenario s = Parse(ServerVector("f", R"({"expect": {"messages": ["ServerHello"],

@@ -393,7 +393,7 @@ bool VectorParser::ParseExpect(const Json& j, const std::string& path, Expectati
     return Fail(Child(path, "check"), "\"check\" applies to the first of \"messages\"");
   }
   if (!alert) {
-    for (std::string_view key : {"or_close", "level"}) {
+    for (std::string_view key : {"or_close", "level", "or_warning"}) {
       if (j.contains(std::string(key))) {
         return Fail(Child(path, key), Quote(key) + " qualifies an \"alert\" expectation");
       }
@@ -446,26 +446,30 @@ bool VectorParser::ParseExpect(const Json& j, const std::string& path, Expectati
     out->silence_ms = static_cast<int>(ms);
     return true;
   }
-  const std::string apath = Child(path, "alert");
-  const Json& a = j["alert"];
-  if (!a.is_array()) {
-    return Fail(apath, "expected a list of alert names, got " + TypeName(a));
-  }
-  if (a.empty()) return Fail(apath, "no alert listed; for a bare close write \"close\"");
-  for (size_t i = 0; i < a.size(); ++i) {
-    uint64_t v = 0;
-    if (!GetRegistryValue(a[i], Child(apath, i), Registry::kAlertDescription, 0xff, &v)) {
-      return false;
+  auto alert_set = [&](const char* key, std::set<AlertDescription>* set) {
+    const std::string apath = Child(path, key);
+    const Json& a = j[key];
+    if (!a.is_array()) {
+      return Fail(apath, "expected a list of alert names, got " + TypeName(a));
     }
-    // RFC 5246 7.2.2: these MUST NOT be sent (checklist 11), so no vector may expect them.
-    if (v == 21 || v == 41 || v == 60) {
-      return Fail(Child(apath, i), std::string(*AlertName(static_cast<uint8_t>(v))) +
-                                       " must never be sent (RFC 5246 7.2.2, checklist:11)");
+    if (a.empty()) return Fail(apath, "no alert listed; for a bare close write \"close\"");
+    for (size_t i = 0; i < a.size(); ++i) {
+      uint64_t v = 0;
+      if (!GetRegistryValue(a[i], Child(apath, i), Registry::kAlertDescription, 0xff, &v)) {
+        return false;
+      }
+      // RFC 5246 7.2.2: these MUST NOT be sent (checklist 11), so no vector may expect them.
+      if (v == 21 || v == 41 || v == 60) {
+        return Fail(Child(apath, i), std::string(*AlertName(static_cast<uint8_t>(v))) +
+                                         " must never be sent (RFC 5246 7.2.2, checklist:11)");
+      }
+      if (!set->insert(static_cast<AlertDescription>(v)).second) {
+        return Fail(Child(apath, i), "alert listed twice");
+      }
     }
-    if (!out->alerts.insert(static_cast<AlertDescription>(v)).second) {
-      return Fail(Child(apath, i), "alert listed twice");
-    }
-  }
+    return true;
+  };
+  if (!alert_set("alert", &out->alerts)) return false;
   if (j.contains("or_close") && !GetBool(j["or_close"], Child(path, "or_close"), &out->close)) {
     return false;
   }
@@ -473,6 +477,14 @@ bool VectorParser::ParseExpect(const Json& j, const std::string& path, Expectati
     std::string level;
     if (!GetChoice(j["level"], Child(path, "level"), {"fatal", "warning"}, &level)) return false;
     out->alert_level = level == "fatal" ? AlertLevel::kFatal : AlertLevel::kWarning;
+  }
+  if (j.contains("or_warning")) {
+    if (out->alert_level != AlertLevel::kFatal) {
+      return Fail(Child(path, "or_warning"),
+                  "\"or_warning\" adds warning alerts to fatal ones; with \"level\": "
+                  "\"warning\" list them all in \"alert\"");
+    }
+    if (!alert_set("or_warning", &out->warning_alerts)) return false;
   }
   return true;
 }

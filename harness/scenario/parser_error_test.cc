@@ -362,6 +362,12 @@ TEST(LoaderErrorTest, Expectations) {
               "ServerHello");
   expect(R"({"messages": ["ServerHello"], "check": {"session_id": {"xor": {"hex": "01"}}}})");
   ExpectError(v, "/steps/1/expect/check/session_id", "a check compares values");
+  expect(R"({"alert": ["decode_error"], "level": "warning", "or_warning": ["close_notify"]})");
+  ExpectError(v, "/steps/1/expect/or_warning", "adds warning alerts to fatal ones");
+  expect(R"({"alert": ["decode_error"], "or_warning": ["close_notify", "close_notify"]})");
+  ExpectError(v, "/steps/1/expect/or_warning/1", "alert listed twice");
+  expect(R"({"messages": ["ServerHello"], "or_warning": ["close_notify"]})");
+  ExpectError(v, "/steps/1/expect/or_warning", "qualifies an \"alert\" expectation");
   expect(R"({"alert": ["decode_error"], "level": "Fatal"})");
   ExpectError(v, "/steps/1/expect/level", "unknown value \"Fatal\" (did you mean \"fatal\"?)");
 

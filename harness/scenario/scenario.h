@@ -153,7 +153,8 @@ struct Expectation {
   // ApplicationData). The peer decodes and processes them and checks the invariants.
   std::vector<MessageName> messages;
   // Messages of `messages` the target may leave out (an RFC "MAY", e.g. a renewed ticket,
-  // RFC 5077 3.2). Never the first or the last: a required message decides each gap.
+  // RFC 5077 3.2). Never the last: a required message decides each gap (the first only when
+  // no `check` reads it).
   std::set<MessageName> optional;
   // Or: an alert whose description is in this set (RFC 5246 names no single alert for
   // many conditions; the set says which the RFC and the checklist allow). A fatal alert is
@@ -162,6 +163,10 @@ struct Expectation {
   // With `alerts`: the level the alert must have. Warning is for the few alerts a stack
   // sends and goes on (no_renegotiation, RFC 5746 4.2) or answers (close_notify, 7.2.1).
   AlertLevel alert_level = AlertLevel::kFatal;
+  // With fatal `alerts`: warning alerts accepted instead, after which the connection may go on
+  // (a warning no_renegotiation or a fatal handshake_failure; a fragmented close_notify read
+  // whole or refused).
+  std::set<AlertDescription> warning_alerts;
   // With `alerts`: a close without an alert is also accepted (for conditions where the
   // checklist says real stacks just close). Alone (no messages, no alerts): expect a close.
   bool close = false;

@@ -167,6 +167,13 @@ OJson ExpectationJson(const Expectation& e) {
     j["level"] = e.alert_level == AlertLevel::kWarning ? OJson("warning")
                                                        : OJson(static_cast<int>(e.alert_level));
   }
+  if (!e.warning_alerts.empty()) {
+    OJson list = OJson::array();
+    for (AlertDescription a : e.warning_alerts) {
+      list.push_back(RegistryJson(Registry::kAlertDescription, static_cast<uint8_t>(a), true));
+    }
+    j["or_warning"] = list;
+  }
   if (e.close) j["or_close"] = true;
   if (e.silence_ms) j["silence_ms"] = *e.silence_ms;
   return j;
