@@ -588,24 +588,29 @@ TEST(ScriptedPeerDuo, ResumptionBySessionId) {
   EXPECT_EQ(d.client->view().master_secret, first_ms);
 }
 
-// RFC 5246 7.4.1.2 (checklist 25): a ClientHello offering a session must offer its suite.
-TEST(ScriptedPeerDuo, ResumptionOfferWithoutTheSessionsSuiteIsReported) {
-  const uint16_t a = Suite(kEcdheRsa);
-  const uint16_t b = Suite("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+// Both peers offer suites a and b; a full handshake on connection 0 settles on a, and
+// connection 1 (a resumption) is started on both sides.
+void StartResumption(uint16_t a, uint16_t b, Duo* d) {
   Scenario cs = MakeScenario(Side::kServer, {a, b}, 2);
   cs.connections[1].resume = true;
   Scenario ss = MakeScenario(Side::kClient, {a, b}, 2);
   ss.connections[1].resume = true;
+  d->client = MakePeer(cs, 1);
+  d->server = MakePeer(ss, 2);
+  ClientSends(*d, {M::kClientHello});
+  ServerSends(*d, {M::kServerHello, M::kCertificate, M::kServerKeyExchange, M::kServerHelloDone});
+  ClientSends(*d, {M::kClientKeyExchange, M::kChangeCipherSpec, M::kFinished});
+  ServerSends(*d, {M::kChangeCipherSpec, M::kFinished});
+  ASSERT_EQ(d->client->view().cipher_suite, a);
+  ASSERT_TRUE(d->client->StartConnection(1).ok());
+  ASSERT_TRUE(d->server->StartConnection(1).ok());
+}
+
+// RFC 5246 7.4.1.2 (checklist 25): a ClientHello offering a session must offer its suite.
+TEST(ScriptedPeerDuo, ResumptionOfferWithoutTheSessionsSuiteIsReported) {
+  const uint16_t b = Suite("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
   Duo d;
-  d.client = MakePeer(cs, 1);
-  d.server = MakePeer(ss, 2);
-  ClientSends(d, {M::kClientHello});
-  ServerSends(d, {M::kServerHello, M::kCertificate, M::kServerKeyExchange, M::kServerHelloDone});
-  ClientSends(d, {M::kClientKeyExchange, M::kChangeCipherSpec, M::kFinished});
-  ServerSends(d, {M::kChangeCipherSpec, M::kFinished});
-  ASSERT_EQ(d.client->view().cipher_suite, a);
-  ASSERT_TRUE(d.client->StartConnection(1).ok());
-  ASSERT_TRUE(d.server->StartConnection(1).ok());
+  ASSERT_NO_FATAL_FAILURE(StartResumption(Suite(kEcdheRsa), b, &d));
   SendStep ch = SendOf(M::kClientHello);
   ch.set = {SetList("cipher_suites", {b})};  // the session's suite left out
   d.server->Receive(SendOk(*d.client, ch));
@@ -614,22 +619,9 @@ TEST(ScriptedPeerDuo, ResumptionOfferWithoutTheSessionsSuiteIsReported) {
 }
 
 TEST(ScriptedPeerDuo, ResumptionWithAnotherSuiteIsReported) {
-  const uint16_t a = Suite(kEcdheRsa);
   const uint16_t b = Suite("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
-  Scenario cs = MakeScenario(Side::kServer, {a, b}, 2);
-  cs.connections[1].resume = true;
-  Scenario ss = MakeScenario(Side::kClient, {a, b}, 2);
-  ss.connections[1].resume = true;
   Duo d;
-  d.client = MakePeer(cs, 1);
-  d.server = MakePeer(ss, 2);
-  ClientSends(d, {M::kClientHello});
-  ServerSends(d, {M::kServerHello, M::kCertificate, M::kServerKeyExchange, M::kServerHelloDone});
-  ClientSends(d, {M::kClientKeyExchange, M::kChangeCipherSpec, M::kFinished});
-  ServerSends(d, {M::kChangeCipherSpec, M::kFinished});
-  ASSERT_EQ(d.client->view().cipher_suite, a);
-  ASSERT_TRUE(d.client->StartConnection(1).ok());
-  ASSERT_TRUE(d.server->StartConnection(1).ok());
+  ASSERT_NO_FATAL_FAILURE(StartResumption(Suite(kEcdheRsa), b, &d));
   ClientSends(d, {M::kClientHello});
   SendStep sh = SendOf(M::kServerHello);
   sh.set = {SetNumber("cipher_suite", b)};  // CVE-2010-4180 class
