@@ -624,8 +624,6 @@ Result<Finished> MessageBuilder::BuildFinished() {
 // ---------------------------------------------------------------------------------------
 // What the peer remembers of what it sent
 
-// An edited ServerHello suite is the suite the target sees, so it is the one the peer
-// must follow.
 bool MessageBuilder::InHandshake() const {
   // A message after the handshake (a renegotiation attempt) starts no new handshake here: the
   // negotiated randoms, hellos and keys stay those of the completed one. Nor does one sent
@@ -634,6 +632,8 @@ bool MessageBuilder::InHandshake() const {
   return !state_.conn().completed && state_.PeersTurn();
 }
 
+// An edited ServerHello suite is the suite the target sees, so it is the one the peer
+// must follow.
 std::string MessageBuilder::CommitSent(const TypedHandshake& message) {
   PeerConnection& c = state_.conn();
   if (!InHandshake()) return "";
