@@ -52,7 +52,8 @@ ScenarioFuzzTarget& FuzzTarget() {
 }
 
 ScenarioMutator& Mutator() {
-  static ScenarioMutator* mutator = new ScenarioMutator(LLVMFuzzerMutate, FuzzTarget().limits(), &Decoded());
+  static ScenarioMutator* mutator =
+      new ScenarioMutator(LLVMFuzzerMutate, FuzzTarget().limits(), &Decoded());
   return *mutator;
 }
 

@@ -22,6 +22,12 @@ namespace shakedown {
 inline constexpr size_t kHandshakeHeaderLength = 4;
 inline constexpr size_t kMaxHandshakeBodyLength = (1u << 24) - 1;
 
+// The body length a handshake header declares (its uint24); `header` holds at least
+// kHandshakeHeaderLength bytes.
+inline size_t DeclaredBodyLength(ByteView header) {
+  return (size_t{header[1]} << 16) | (size_t{header[2]} << 8) | header[3];
+}
+
 // One complete handshake message. `encoded` is exactly the bytes that go into the
 // transcript hash (header + body); the type stays a raw byte so unknown types reach the
 // state machine (unexpected_message there, RFC 5246 7.4).

@@ -111,7 +111,7 @@ std::string MessageBuilder::UnsolicitedExtension(const TypedHandshake& message) 
 TypedHandshake MessageBuilder::AsTheTargetReadsIt(const TypedHandshake& built, ByteView payload) {
   if (payload.size() < kHandshakeHeaderLength) return built;
   const auto type = static_cast<HandshakeType>(payload[0]);
-  const size_t length = (size_t{payload[1]} << 16) | (size_t{payload[2]} << 8) | payload[3];
+  const size_t length = DeclaredBodyLength(payload);
   // Bytes past the declared length start the next message (an `append`); fewer are not a
   // message yet (the target waits).
   if (type != TypeOf(built) || payload.size() < kHandshakeHeaderLength + length) return built;
@@ -316,21 +316,10 @@ std::optional<PeerSession> MessageBuilder::FindResumable(const ClientHello& ch,
   // the cached suite must be offered and the EMS state must match, else a full handshake.
   const PeerConnection& c = state_.conn();
   if (!state_.setup.scenario.connections[c.index].resume) return std::nullopt;
-  std::optional<PeerSession> found;
-  if (!ch.session_id.empty()) {
-    auto it = state_.cache_by_id.find(ch.session_id);
-    if (it != state_.cache_by_id.end()) found = it->second;
-  }
-  if (!found && ch.extensions) {
-    if (const Extension* t =
-            ch.extensions->FindRaw(static_cast<uint16_t>(ExtensionType::kSessionTicket))) {
-      auto it = state_.cache_by_ticket.find(t->body);
-      if (it != state_.cache_by_ticket.end()) found = it->second;
-    }
-  }
-  if (found && Contains(ch.cipher_suites, found->cipher_suite) &&
+  const PeerSession* found = state_.OfferedSession(ch);
+  if (found != nullptr && Contains(ch.cipher_suites, found->cipher_suite) &&
       found->extended_master_secret == ch_ems) {
-    return found;
+    return *found;
   }
   return std::nullopt;
 }
@@ -430,12 +419,7 @@ Result<ServerKeyExchange> MessageBuilder::BuildServerKeyExchange() {
   // sent behind the peer's ServerHelloDone, say, must not replace it.
   if (InHandshake()) c.own_ecdhe = std::move(pair);
 
-  std::optional<std::vector<SignatureScheme>> peer_offered;
-  if (c.client_hello && c.client_hello->extensions) {
-    if (auto s = c.client_hello->extensions->Find<SignatureAlgorithmsExt>(); s && s->ok()) {
-      peer_offered = (*s)->schemes;
-    }
-  }
+  const std::optional<std::vector<SignatureScheme>> peer_offered = ClientHelloSchemes();
   const Credential* cred = state_.ServerCredential();
   Result<SignatureScheme> scheme =
       ChooseSignatureScheme(*cred->key, peer_offered, &state_.setup.schemes);
@@ -589,6 +573,16 @@ Result<Bytes> MessageBuilder::SignCertificateVerify(SignatureScheme scheme) {
   return signer.Sign(scheme, c.transcript.messages());
 }
 
+std::optional<std::vector<SignatureScheme>> MessageBuilder::ClientHelloSchemes() const {
+  const PeerConnection& c = state_.conn();
+  if (c.client_hello && c.client_hello->extensions) {
+    if (auto s = c.client_hello->extensions->Find<SignatureAlgorithmsExt>(); s && s->ok()) {
+      return (*s)->schemes;
+    }
+  }
+  return std::nullopt;
+}
+
 bool MessageBuilder::TargetOffers(MessageName message, SignatureScheme scheme) const {
   const PeerConnection& c = state_.conn();
   if (message == MessageName::kCertificateVerify) {
@@ -596,11 +590,8 @@ bool MessageBuilder::TargetOffers(MessageName message, SignatureScheme scheme) c
     const auto& list = c.certificate_request->supported_signature_algorithms;
     return std::find(list.begin(), list.end(), scheme) != list.end();
   }
-  if (c.client_hello && c.client_hello->extensions) {
-    if (auto s = c.client_hello->extensions->Find<SignatureAlgorithmsExt>(); s && s->ok()) {
-      const auto& list = (*s)->schemes;
-      return std::find(list.begin(), list.end(), scheme) != list.end();
-    }
+  if (const std::optional<std::vector<SignatureScheme>> list = ClientHelloSchemes()) {
+    return std::find(list->begin(), list->end(), scheme) != list->end();
   }
   // RFC 5246 7.4.1.4.1: without the extension, the client supports {sha1} with the key's
   // signature algorithm.

@@ -81,6 +81,8 @@ class MessageBuilder {
   // signature_algorithms (RFC 5246 7.4.1.4.1: {sha1} when absent) for a ServerKeyExchange, the
   // CertificateRequest's list for a CertificateVerify.
   bool TargetOffers(MessageName message, SignatureScheme scheme) const;
+  // The signature_algorithms of the ClientHello received (server peer), if it had them.
+  std::optional<std::vector<SignatureScheme>> ClientHelloSchemes() const;
   // RSA key transport: the encrypted pre-master secret, or a hand-made PKCS#1 block edited
   // by `padding` (ROBOT vectors).
   Result<Bytes> EncryptRsaPreMasterSecret(const Bytes& pms, const FieldEdit* padding);

@@ -259,18 +259,7 @@ void MessageObserver::Handle(const ClientHello& ch, const HandshakeMessage& m, W
   // RFC 5246 7.4.1.2 (checklist 25): a ClientHello that resumes a session "MUST include at
   // least the cipher_suite from that session", and its compression method (null, the only one
   // a session here has).
-  const PeerSession* offered = nullptr;
-  if (auto it = state_.cache_by_id.find(ch.session_id);
-      !ch.session_id.empty() && it != state_.cache_by_id.end()) {
-    offered = &it->second;
-  } else if (ch.extensions) {
-    if (const Extension* t =
-            ch.extensions->FindRaw(static_cast<uint16_t>(ExtensionType::kSessionTicket))) {
-      if (auto tt = state_.cache_by_ticket.find(t->body); tt != state_.cache_by_ticket.end()) {
-        offered = &tt->second;
-      }
-    }
-  }
+  const PeerSession* offered = state_.OfferedSession(ch);
   if (offered != nullptr && (!Contains(ch.cipher_suites, offered->cipher_suite) ||
                              !Contains(ch.compression_methods, uint8_t{0}))) {
     state_.AddViolation(

@@ -229,8 +229,7 @@ bool ReadsOwnMessage(const OwnStep& o) {
   if (o.record_type != static_cast<uint8_t>(ContentType::kHandshake)) return true;
   if (o.restructured) return !o.completes_earlier && !o.messages.empty();
   if (o.payload.size() < kHandshakeHeaderLength) return false;
-  const size_t length = kHandshakeHeaderLength + ((size_t{o.payload[1]} << 16) |
-                                                  (size_t{o.payload[2]} << 8) | o.payload[3]);
+  const size_t length = kHandshakeHeaderLength + DeclaredBodyLength(o.payload);
   if (length > o.payload.size()) return !o.messages.empty();
   for (const Bytes& m : o.messages) {
     if (m.size() == length && std::equal(m.begin(), m.end(), o.payload.begin())) return true;
@@ -456,6 +455,19 @@ void PeerState::Resume(const PeerSession& session) {
 
 // ---------------------------------------------------------------------------------------
 // Completion
+
+const PeerSession* PeerState::OfferedSession(const ClientHello& ch) const {
+  if (!ch.session_id.empty()) {
+    if (auto it = cache_by_id.find(ch.session_id); it != cache_by_id.end()) return &it->second;
+  }
+  if (ch.extensions) {
+    if (const Extension* t =
+            ch.extensions->FindRaw(static_cast<uint16_t>(ExtensionType::kSessionTicket))) {
+      if (auto it = cache_by_ticket.find(t->body); it != cache_by_ticket.end()) return &it->second;
+    }
+  }
+  return nullptr;
+}
 
 void PeerState::Learn(const ServerHello& sh) {
   PeerConnection& c = conn();

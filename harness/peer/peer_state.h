@@ -184,6 +184,9 @@ struct PeerState {
   // The credentials the peer presents: the server's follows the negotiated suite's key
   // exchange; the client's is peer.certificate's (null for "none").
   const Credential* ServerCredential() const;
+  // Server peer: the session of its own that a ClientHello offers (by session id, else by
+  // ticket), or null.
+  const PeerSession* OfferedSession(const ClientHello& ch) const;
   const Credential* ClientCredential() const;
 
   // ---- Keys (RFC 5246 6.3, 8.1; RFC 7627) ----

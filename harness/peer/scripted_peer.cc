@@ -142,7 +142,9 @@ Result<Bytes> ScriptedPeerImpl::SendRecords(const SendStep& step, const SendStep
         record_type == o.content_type) {
       c.own_finished_cut = o.correct;
     }
-    const std::vector<Bytes> framed = own.messages;
+    // Kept past AddOwnStep only while a cut Finished awaits the bytes that complete it.
+    std::vector<Bytes> framed;
+    if (!c.own_finished_cut.empty()) framed = own.messages;
     state_.AddOwnStep(std::move(own));
     bool hold = rep + 1 == repeat && step.record.coalesce_with_next && next != nullptr;
     SD_RETURN_IF_ERROR(Emit(record_type, o.payload, step.record, hold, &out));
