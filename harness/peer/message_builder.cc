@@ -634,6 +634,13 @@ std::string MessageBuilder::CommitSent(const TypedHandshake& message) {
                                      ? std::holds_alternative<ServerHello>(message)
                                      : std::holds_alternative<ClientHello>(message);
   if (other_roles_hello) return "";
+  // Nor does a second hello of its own: the peer never renegotiates, so one sent later in the
+  // connection (behind a Finished cut short, say, while the table still waits for it) is a
+  // message the target must refuse, and the handshake stays the first hello's.
+  const bool later_hello = state_.setup.is_client()
+                               ? std::holds_alternative<ClientHello>(message) && c.client_hello
+                               : std::holds_alternative<ServerHello>(message) && c.server_hello;
+  if (later_hello) return "";
   std::string mismatch;
   if (const auto* ch = std::get_if<ClientHello>(&message)) {
     c.client_hello = *ch;
