@@ -43,6 +43,12 @@ void AddTargetOptions(CLI::App* app, TargetOptions* o) {
                   "How long each expectation waits for a network target")
       ->capture_default_str()
       ->check(CLI::Range(1, 600000));
+  app->add_option("--drain-ms", o->drain_ms,
+                  "After a connection's last step, how long to go on reading from a network "
+                  "target (until it closes) so that what it sends there is judged too; 0: only "
+                  "what has arrived")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 600000));
   app->add_option("--seed", o->seed, "Seed of the test PKI and every random byte")
       ->capture_default_str();
 }
@@ -73,6 +79,7 @@ Status RunSetup::Init(const TargetOptions& o, int jobs) {
     return InternalError("--jobs > 1 needs the reference or an exec: target");
   }
   options_.timeout_ms = o.timeout_ms;
+  options_.drain_ms = o.drain_ms;
   options_.seed = o.seed;
   options_.pki = *pki;
   options_.jobs = jobs;

@@ -130,6 +130,10 @@ std::string DescribeSend(const SendStep& s) {
     for (const FieldEdit& e : s.set) fields.push_back(e.field);
     out += " set{" + Join(fields, ", ") + "}";
   }
+  if (s.malform) {
+    out += " malform{" + (s.malform->field.empty() ? "" : s.malform->field + " ") +
+           std::string(MalformEditName(s.malform->edit)) + "}";
+  }
   std::vector<std::string> corrupt;
   if (s.corrupt.xor_bytes) corrupt.push_back("xor@" + std::to_string(s.corrupt.xor_bytes->at));
   if (s.corrupt.truncate) corrupt.push_back("truncate=" + std::to_string(*s.corrupt.truncate));
@@ -381,10 +385,11 @@ class VectorRun {
     return Fail(InvariantRule(v[0].rule), v[0].detail + where);
   }
 
-  // What has arrived already, without waiting.
-  bool Drain() {
+  // What has arrived already, or arrives within `ms` (until a close).
+  bool Drain(int ms = 0) {
+    Deadline deadline = Deadline::AfterMs(conn_->instant() ? 0 : ms);
     while (!eof_) {
-      ReadOutcome o = ReadMore(Deadline::AfterMs(0));
+      ReadOutcome o = ReadMore(deadline);
       if (o == ReadOutcome::kFailed) return false;
       if (o != ReadOutcome::kItems) break;
     }
@@ -607,16 +612,18 @@ class VectorRun {
   }
 
   bool FinishConnection(const std::vector<Step>& steps) {
-    if (!Drain()) return false;
-    // A fatal alert nobody expected (the script ended with a send) is still a failure.
-    bool ends_with_send = judge_expectations_ && !steps.empty() &&
-                          std::holds_alternative<SendStep>(steps.back().action);
+    // What the target sends after the last step is judged too: the peer's invariants read it
+    // as it arrives (ReadMore), and a fatal alert nobody expected is a failure.
+    if (!Drain(options_.drain_ms)) return false;
+    bool ends_with_send = !steps.empty() && std::holds_alternative<SendStep>(steps.back().action);
     for (const WireItem& item : pending_) {
-      if (ends_with_send && item.kind == WireItem::Kind::kAlert &&
+      if (judge_expectations_ && item.kind == WireItem::Kind::kAlert &&
           item.level == AlertLevel::kFatal) {
         step_ = static_cast<int>(steps.size()) - 1;
-        return Fail(kRuleExpectAlert, "the target answered the last step with " + item.summary +
-                                          ", which the vector does not expect");
+        return Fail(kRuleExpectAlert,
+                    "the target " + std::string(ends_with_send ? "answered the last step with "
+                                                               : "sent after the last step ") +
+                        item.summary + ", which the vector does not expect");
       }
       Note("not examined by any step: " + item.summary);
     }

@@ -55,6 +55,10 @@ struct RunOptions {
   // How long an expectation waits for the target (network targets; the reference target
   // decides at once).
   int timeout_ms = 2000;
+  // After a connection's last step, how long the runner goes on reading from a network target
+  // (until it closes) so that what the target sends there is judged too. The reference target
+  // has said everything at once.
+  int drain_ms = 50;
   uint64_t seed = 1;
   std::shared_ptr<const TestPki> pki;  // required
   // A connection that receives more than this fails as a flood.

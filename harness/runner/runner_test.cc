@@ -442,6 +442,44 @@ TEST_P(RunnerMisbehaviour, FailsTheVectorWithAClearRuleAndTheRunContinues) {
   EXPECT_EQ(hangs, c.m == Misbehaviour::kNeverAnswers ? 1 : 0);
 }
 
+// Answers the first step with nothing, then sends `late` (over a network, so a drain waits).
+class LateTarget final : public Target {
+ public:
+  explicit LateTarget(Bytes late) : late_(std::move(late)) {}
+  Result<std::unique_ptr<TargetConnection>> Connect(const Scenario&, size_t) override {
+    return std::unique_ptr<TargetConnection>(
+        new FakeConnection({Silent(), Data(late_)}, Eof(), false, std::nullopt));
+  }
+  std::string describe() const override { return "late"; }
+
+ private:
+  Bytes late_;
+};
+
+// Nothing after the last step goes unchecked: the runner drains the target and a fatal alert
+// there fails the vector even though the last step was an expectation that held.
+TEST(RunnerDrain, FatalAlertAfterTheLastStepFails) {
+  Scenario s = Parse(ServerVector("late", R"({"expect": {"silence_ms": 1}})"));
+  RunOptions options = Options();
+  options.timeout_ms = 100;
+  LateTarget fatal({0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28});  // fatal handshake_failure
+  VectorResult r = RunVector(s, fatal, options);
+  EXPECT_EQ(r.verdict, Verdict::kFail);
+  EXPECT_EQ(r.rule, kRuleExpectAlert);
+  EXPECT_EQ(Contains(r.message, "sent after the last step"), "");
+  EXPECT_EQ(r.failed_step, 1);
+
+  // A warning is no refusal: noted, not failed.
+  LateTarget warning({0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 0x64});  // warning no_renegotiation
+  r = RunVector(s, warning, options);
+  EXPECT_EQ(r.verdict, Verdict::kPass) << r.rule << ": " << r.message;
+  bool noted = false;
+  for (const TraceEntry& t : r.trace) {
+    noted = noted || t.summary.rfind("not examined by any step", 0) == 0;
+  }
+  EXPECT_TRUE(noted);
+}
+
 // The invariants still judge an oracle-only run: anything after a fatal alert, a death.
 TEST(RunnerOracleOnly, InvariantsStillFail) {
   for (Misbehaviour m : {Misbehaviour::kDataAfterFatal, Misbehaviour::kCrash,
