@@ -11,6 +11,7 @@
 #include "engine/crypto/signature.h"
 #include "engine/wire/extensions.h"
 #include "harness/peer/field_edits.h"
+#include "harness/scenario/message_shapes.h"
 
 namespace shakedown {
 namespace peer {
@@ -53,17 +54,26 @@ Result<Outgoing> MessageBuilder::BuildMessage(const SendStep& step) {
 
 Result<Outgoing> MessageBuilder::Build(const SendStep& step) {
   SD_ASSIGN_OR_RETURN(Outgoing o, BuildMessage(step));
-  if (!HasCorruption(step.corrupt)) {
+  if (!HasCorruption(step.corrupt) && !step.malform) {
     if (o.message) {
       o.unsolicited = UnsolicitedExtension(*o.message);
       o.resumption_mismatch = CommitSent(*o.message);
     }
   } else {
     Bytes before = o.payload;
-    SD_RETURN_IF_ERROR(ApplyCorruption(step.corrupt, &o.payload));
+    if (step.malform) {
+      const CipherSuiteInfo* suite = state_.conn().suite;
+      SD_ASSIGN_OR_RETURN(
+          o.payload, ApplyMalformation(step.message,
+                                       suite ? suite->key_exchange : KeyExchange::kEcdheRsa,
+                                       *step.malform, o.payload));
+    }
+    if (HasCorruption(step.corrupt)) SD_RETURN_IF_ERROR(ApplyCorruption(step.corrupt, &o.payload));
     constexpr uint8_t kHandshakeRecord = static_cast<uint8_t>(ContentType::kHandshake);
+    // A malformation rewrites the header's length to its new body.
     bool header_xor =
-        step.corrupt.xor_bytes.has_value() && o.content_type == kHandshakeRecord &&
+        (step.corrupt.xor_bytes.has_value() || step.malform.has_value()) &&
+        o.content_type == kHandshakeRecord &&
         before.size() >= kHandshakeHeaderLength &&
         !std::equal(before.begin(), before.begin() + kHandshakeHeaderLength, o.payload.begin());
     // Framing changed only if bytes were cut or added (a truncation at or past the end cuts

@@ -98,7 +98,8 @@ Result<Bytes> ScriptedPeerImpl::SendRecords(const SendStep& step, const SendStep
   // the target's. Integrity-checked messages are the exception: the target must refuse those
   // (the tamper invariant), and an `append` only starts the next message (FrameSent).
   if (HandshakeTypeOf(o.name) && !o.tampered &&
-      (step.corrupt.xor_bytes.has_value() || step.corrupt.truncate.has_value())) {
+      (step.corrupt.xor_bytes.has_value() || step.corrupt.truncate.has_value() ||
+       step.malform.has_value())) {
     c.transcript_unsure = true;
   }
   // So does an edited key share: the peer's private key no longer matches the public value

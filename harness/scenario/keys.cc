@@ -18,7 +18,7 @@ const std::vector<KeySet>& ScenarioKeySets() {
         "extended_master_secret"}},
       {"connection", {"resume", "steps"}},
       {"send_step",
-       {"send", "comment", "set", "corrupt", "fragment", "coalesce", "record_type",
+       {"send", "comment", "set", "malform", "corrupt", "fragment", "coalesce", "record_type",
         "record_version", "protect", "corrupt_record", "repeat", "hex", "data"}},
       {"expect_step", {"expect", "comment"}},
       {"expectation",
@@ -27,6 +27,7 @@ const std::vector<KeySet>& ScenarioKeySets() {
       {"corrupt", {"xor", "truncate", "append"}},
       {"bytes_xor", {"hex", "at"}},
       {"xor_value", {"xor"}},
+      {"malform", {"field", "edit"}},
   };
   return *sets;
 }

@@ -28,6 +28,7 @@ enum KeySetId : size_t {
   kCorruptKeys,
   kBytesXorKeys,
   kXorValueKeys,
+  kMalformKeys,
 };
 const std::vector<std::string_view>& Keys(KeySetId id);
 

@@ -9,6 +9,7 @@
 #include "harness/scenario/json_reader.h"
 #include "harness/scenario/json_text.h"
 #include "harness/scenario/keys.h"
+#include "harness/scenario/message_shapes.h"
 
 namespace shakedown {
 namespace {
@@ -227,7 +228,7 @@ bool VectorParser::ParseSend(const Json& j, const std::string& path, SendStep* o
 
   if (m == MessageName::kRaw) {
     // Raw bytes go to the wire as they are: nothing to edit, frame or protect.
-    for (std::string_view key : {"set", "corrupt", "fragment", "coalesce", "record_type",
+    for (std::string_view key : {"set", "malform", "corrupt", "fragment", "coalesce", "record_type",
                                  "record_version", "protect", "corrupt_record", "data"}) {
       if (j.contains(std::string(key))) {
         return Fail(Child(path, key), "Raw bytes are written to the wire as they are; " +
@@ -267,6 +268,33 @@ bool VectorParser::ParseSend(const Json& j, const std::string& path, SendStep* o
     return Fail(path,
                 "an Alert send needs \"set\": {\"description\": ...} (and \"level\", "
                 "fatal by default)");
+  }
+
+  if (j.contains("malform")) {
+    const std::string mpath = Child(path, "malform");
+    const Json& mj = j["malform"];
+    if (!CheckKeys(mj, mpath, kMalformKeys, "malform")) return false;
+    if (!Require(mj, mpath, "edit")) return false;
+    Malformation mal;
+    std::string edit;
+    if (!GetString(mj["edit"], Child(mpath, "edit"), &edit)) return false;
+    std::optional<MalformEdit> e = MalformEditFromName(edit);
+    if (!e) {
+      std::string names;
+      for (MalformEdit x : AllMalformEdits()) {
+        names += (names.empty() ? "" : ", ") + std::string(MalformEditName(x));
+      }
+      return Fail(Child(mpath, "edit"), "unknown edit " + Quote(edit) + "; edits: " + names);
+    }
+    mal.edit = *e;
+    if (mj.contains("field") && !GetString(mj["field"], Child(mpath, "field"), &mal.field)) {
+      return false;
+    }
+    Status valid = ValidateMalformation(m, mal);
+    if (!valid.ok()) {
+      return Fail(Child(mpath, mj.contains("field") ? "field" : "edit"), valid.message());
+    }
+    out->malform = std::move(mal);
   }
 
   if (j.contains("corrupt")) {

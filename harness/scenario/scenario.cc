@@ -268,6 +268,50 @@ bool operator==(const FieldEdit& a, const FieldEdit& b) {
   return a.field == b.field && a.value == b.value;
 }
 
+namespace {
+struct MalformEditEntry {
+  MalformEdit edit;
+  std::string_view name;
+};
+constexpr MalformEditEntry kMalformEdits[] = {
+    {MalformEdit::kTruncate, "truncate"},
+    {MalformEdit::kTruncateLength, "truncate_length"},
+    {MalformEdit::kTruncateContent, "truncate_content"},
+    {MalformEdit::kLengthPlusOne, "length_plus_one"},
+    {MalformEdit::kLengthMinusOne, "length_minus_one"},
+    {MalformEdit::kEmpty, "empty"},
+    {MalformEdit::kOversized, "oversized"},
+    {MalformEdit::kTrailing, "trailing"},
+};
+}  // namespace
+
+std::string_view MalformEditName(MalformEdit edit) {
+  for (const MalformEditEntry& e : kMalformEdits) {
+    if (e.edit == edit) return e.name;
+  }
+  return "?";
+}
+
+std::optional<MalformEdit> MalformEditFromName(std::string_view name) {
+  for (const MalformEditEntry& e : kMalformEdits) {
+    if (e.name == name) return e.edit;
+  }
+  return std::nullopt;
+}
+
+const std::vector<MalformEdit>& AllMalformEdits() {
+  static const std::vector<MalformEdit> all = [] {
+    std::vector<MalformEdit> v;
+    for (const MalformEditEntry& e : kMalformEdits) v.push_back(e.edit);
+    return v;
+  }();
+  return all;
+}
+
+bool operator==(const Malformation& a, const Malformation& b) {
+  return a.field == b.field && a.edit == b.edit;
+}
+
 bool operator==(const Corruption& a, const Corruption& b) {
   return a.xor_bytes == b.xor_bytes && a.truncate == b.truncate && a.append == b.append;
 }
@@ -279,8 +323,8 @@ bool operator==(const RecordOptions& a, const RecordOptions& b) {
 }
 
 bool operator==(const SendStep& a, const SendStep& b) {
-  return a.message == b.message && a.set == b.set && a.corrupt == b.corrupt &&
-         a.record == b.record && a.repeat == b.repeat && a.raw == b.raw;
+  return a.message == b.message && a.set == b.set && a.malform == b.malform &&
+         a.corrupt == b.corrupt && a.record == b.record && a.repeat == b.repeat && a.raw == b.raw;
 }
 
 bool operator==(const Expectation& a, const Expectation& b) {

@@ -122,6 +122,29 @@ struct Corruption {
 bool operator==(const Corruption& a, const Corruption& b);
 inline bool operator!=(const Corruption& a, const Corruption& b) { return !(a == b); }
 
+// A structural break of one field of the encoded message (docs/SCENARIOS.md, "malform"); the
+// handshake header's length follows the new body, nothing else is fixed up.
+enum class MalformEdit {
+  kTruncate,         // the body ends just before the field
+  kTruncateLength,   // the body ends inside the field's length prefix (after its first byte)
+  kTruncateContent,  // the body ends before the field's last byte
+  kLengthPlusOne,    // the field's length prefix says one byte more than the field holds
+  kLengthMinusOne,   // ... one byte less
+  kEmpty,            // the field holds nothing, its prefix says 0
+  kOversized,        // the field holds one byte more than its RFC ceiling
+  kTrailing,         // one byte after the last field (names no field)
+};
+std::string_view MalformEditName(MalformEdit edit);
+std::optional<MalformEdit> MalformEditFromName(std::string_view name);
+const std::vector<MalformEdit>& AllMalformEdits();
+
+struct Malformation {
+  std::string field;  // empty for kTrailing
+  MalformEdit edit = MalformEdit::kTrailing;
+};
+bool operator==(const Malformation& a, const Malformation& b);
+inline bool operator!=(const Malformation& a, const Malformation& b) { return !(a == b); }
+
 struct RecordOptions {
   std::optional<size_t> fragment;          // split into records of at most N bytes (>= 1)
   bool coalesce_with_next = false;         // share a record with the next send step
@@ -139,6 +162,7 @@ struct SendStep {
   MessageName message = MessageName::kRaw;
   // Applied to the typed message before it is encoded; sorted by field, each field once.
   std::vector<FieldEdit> set;
+  std::optional<Malformation> malform;  // applied to the encoding, before `corrupt`
   Corruption corrupt;          // applied to the encoding
   RecordOptions record;
   int repeat = 1;              // send it this many times (>= 1)

@@ -102,6 +102,12 @@ OJson SendJson(const SendStep& s, const std::string& comment) {
   j["send"] = std::string(MessageNameString(s.message));
   if (!comment.empty()) j["comment"] = comment;
   if (!s.set.empty()) j["set"] = EditsJson(s.message, s.set);
+  if (s.malform) {
+    OJson mj = OJson::object();
+    if (!s.malform->field.empty()) mj["field"] = s.malform->field;
+    mj["edit"] = std::string(MalformEditName(s.malform->edit));
+    j["malform"] = mj;
+  }
   const Corruption& c = s.corrupt;
   if (c.xor_bytes || c.truncate || !c.append.empty()) {
     OJson cj = OJson::object();

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <set>
@@ -21,13 +19,13 @@
 #include "harness/scenario/loader.h"
 #include "harness/scenario/scenario.h"
 #include "vectors/generator/order_rules.h"
+#include "vectors/generator/steps.h"
 
 namespace shakedown {
 namespace {
 
 using namespace order_rules;  // NOLINT: the generator is written in the rules' terms
 
-namespace fs = std::filesystem;
 using HT = HandshakeType;
 
 constexpr char kTopic[] = "order";
@@ -37,48 +35,10 @@ constexpr char kRegenerate[] =
 // One suite per key exchange, both in every default list of the peer and the reference target.
 constexpr uint16_t kEcdheSuite = 0xc02f;  // TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
 constexpr uint16_t kRsaSuite = 0x009c;    // TLS_RSA_WITH_AES_128_GCM_SHA256
-constexpr int kSilenceMs = 50;
 
 // ---- Steps ----
 
-Step SendOf(SendStep send, std::string comment = "") {
-  Step s;
-  s.action = std::move(send);
-  s.comment = std::move(comment);
-  return s;
-}
-
-Step Send(MessageName m, std::string comment = "") {
-  SendStep send;
-  send.message = m;
-  return SendOf(std::move(send), std::move(comment));
-}
-
-Step ExpectMessages(std::vector<MessageName> messages, std::string comment = "") {
-  Expectation e;
-  e.messages = std::move(messages);
-  Step s;
-  s.action = std::move(e);
-  s.comment = std::move(comment);
-  return s;
-}
-
-Step ExpectSilence(std::string comment) {
-  Expectation e;
-  e.silence_ms = kSilenceMs;
-  Step s;
-  s.action = std::move(e);
-  s.comment = std::move(comment);
-  return s;
-}
-
-Step ExpectUnexpectedMessage() {
-  Expectation e;
-  e.alerts = {AlertDescription::kUnexpectedMessage};
-  Step s;
-  s.action = std::move(e);
-  return s;
-}
+Step ExpectUnexpectedMessage() { return ExpectFatal({AlertDescription::kUnexpectedMessage}); }
 
 // The steps of flow.steps[begin, end) as `role`'s peer plays them: a send for each peer step,
 // one expect for each run of target steps.
@@ -141,25 +101,40 @@ void ApplySetup(const Known& k, Side role, Scenario* s) {
   }
 }
 
-// The client peer ends the first connection of a resumption with close_notify and waits for
-// the server's answer (or its close), so that the server has seen a proper close before the
-// resuming ClientHello arrives. RFC 5246 7.2.1 no longer requires a session closed without
-// close_notify to be dropped, but allows it: OpenSSL 3.0 drops the session of a connection
-// that ends in an unexpected EOF, and would then answer the resumption with a full handshake.
-void AppendCloseNotify(std::vector<Step>* steps) {
+// The peer ends a connection with close_notify and waits for the target's answer.
+//
+// A client target's answer is the proof that it accepted the handshake: RFC 5246 7.2.1 says
+// the other party "MUST respond with a close_notify alert of its own", and the peer reads that
+// alert under the keys both Finished were computed with. A client that rejected the server's
+// Finished answers with a fatal alert instead; silence proves nothing.
+//
+// A server target's acceptance is already proven by its own Finished. There the close_notify
+// makes the session resumable: RFC 5246 7.2.1 no longer requires a session closed without
+// close_notify to be dropped, but allows it (OpenSSL 3.0 drops the session of a connection that
+// ends in an unexpected EOF and would answer the resumption with a full handshake). A server
+// may answer the close_notify or just close.
+void AppendCloseNotify(Side role, std::vector<Step>* steps) {
   SendStep alert;
   alert.message = MessageName::kAlert;
   alert.set.push_back({"description", FieldValue{uint64_t{0}}});  // close_notify
   alert.set.push_back({"level", FieldValue{uint64_t{1}}});        // warning
   steps->push_back(SendOf(std::move(alert),
-                          "a proper close, so that the session stays resumable (RFC 5246 7.2.1)"));
+                          role == Side::kClient
+                              ? "the server closes: only a client that accepted the handshake "
+                                "answers under its keys"
+                              : "a proper close, so that the session stays resumable (RFC 5246 "
+                                "7.2.1)"));
   Expectation e;
   e.alerts = {AlertDescription::kCloseNotify};
   e.alert_level = AlertLevel::kWarning;
-  e.close = true;
+  e.close = role == Side::kServer;
   Step s;
   s.action = std::move(e);
-  s.comment = "the server has read the close_notify: it answers one (RFC 5246 7.2.1) or closes";
+  s.comment = role == Side::kClient
+                  ? "the client accepted the server's Finished: it answers close_notify under "
+                    "the negotiated keys (RFC 5246 7.2.1)"
+                  : "the server has read the close_notify: it answers one (RFC 5246 7.2.1) or "
+                    "closes";
   steps->push_back(std::move(s));
 }
 
@@ -170,12 +145,7 @@ void SetConnections(const Known& k, Side role, std::vector<Step> main, Scenario*
   if (k.full_known && !k.full) {
     ConnectionScript first;
     first.steps = Play(FullEcdheFlow(k.ticket), 0, FullEcdheFlow(k.ticket).steps.size(), role);
-    if (role == Side::kClient) {
-      first.steps.push_back(ExpectSilence(
-          "the client accepted the server's Finished: its session can be resumed"));
-    } else {
-      AppendCloseNotify(&first.steps);
-    }
+    AppendCloseNotify(role, &first.steps);
     s->connections.push_back(std::move(first));
   }
   ConnectionScript conn;
@@ -486,7 +456,7 @@ Status Generator::Positive(const HandshakeFlow& flow, size_t i) {
   std::vector<Step> rest = Play(flow, i, flow.steps.size(), role);
   steps.insert(steps.end(), rest.begin(), rest.end());
   if (flow.steps.back().sender == Side::kServer) {
-    steps.push_back(ExpectSilence("the client accepted the server's Finished: no alert"));
+    AppendCloseNotify(role, &steps);
   }
   SetConnections(all, role, std::move(steps), &s);
   Vector v{std::move(s), FileName(id)};
@@ -636,7 +606,14 @@ std::string Generator::Readme() const {
     << "connection 0 ends with a close_notify from the client peer, answered by the server's\n"
     << "close_notify or a close: RFC 5246 7.2.1 allows a server to drop the session of a\n"
     << "connection closed without close_notify (OpenSSL 3.0 does), so the resumption must not\n"
-    << "depend on it.\n";
+    << "depend on it. A client target's connection 0 ends the same way, but the client must\n"
+    << "answer the close_notify (RFC 5246 7.2.1): its answer, read under the negotiated keys, is\n"
+    << "the proof that it accepted the server's Finished.\n\n"
+    << "## Acceptance\n\n"
+    << "A client vector whose handshake must complete (a HelloRequest to be ignored) ends the same\n"
+    << "way: the server peer sends close_notify after its Finished and the client must answer with\n"
+    << "its own close_notify under the negotiated keys. Silence would not tell a client that\n"
+    << "accepted from one that stopped reading.\n";
   return o.str();
 }
 
@@ -678,28 +655,7 @@ Result<OrderVectors> GenerateOrderVectors() {
 
 Status WriteOrderVectors(const OrderVectors& vectors, const std::string& dir,
                          std::vector<std::string>* removed) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return InternalError("cannot create " + dir + ": " + ec.message());
-  std::set<std::string> keep;
-  for (const GeneratedFile& f : vectors.files) keep.insert(f.name);
-  for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
-    const std::string name = e.path().filename().string();
-    const bool ours = name == "README.md" || e.path().extension() == ".json";
-    if (!e.is_regular_file() || !ours || keep.count(name) != 0) continue;
-    fs::remove(e.path(), ec);
-    if (ec) return InternalError("cannot remove " + e.path().string() + ": " + ec.message());
-    if (removed != nullptr) removed->push_back(name);
-  }
-  if (ec) return InternalError("cannot list " + dir + ": " + ec.message());
-  for (const GeneratedFile& f : vectors.files) {
-    const fs::path path = fs::path(dir) / f.name;
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << f.content;
-    out.close();
-    if (!out) return InternalError("cannot write " + path.string());
-  }
-  return Status::Ok();
+  return WriteGeneratedFiles(vectors.files, dir, removed);
 }
 
 }  // namespace shakedown

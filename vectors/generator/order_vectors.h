@@ -15,13 +15,9 @@
 #include <vector>
 
 #include "engine/base/status.h"
+#include "vectors/generator/generated_files.h"
 
 namespace shakedown {
-
-struct GeneratedFile {
-  std::string name;     // "server-full-ecdhe-after-server-hello-done-finished.json", "README.md"
-  std::string content;  // canonical JSON (SerializeScenarioJson) or the README's markdown
-};
 
 struct OrderVectors {
   std::vector<GeneratedFile> files;  // sorted by name; README.md among them
@@ -32,9 +28,7 @@ struct OrderVectors {
 // vector the loader refuses, or two different vectors with one id (a generator bug).
 Result<OrderVectors> GenerateOrderVectors();
 
-// Writes `vectors` into `dir` (created if missing) and deletes every other *.json and
-// README.md there, so a vector the table no longer yields does not linger. `removed` (may be
-// null) receives the names deleted.
+// WriteGeneratedFiles of the vectors' files.
 Status WriteOrderVectors(const OrderVectors& vectors, const std::string& dir,
                          std::vector<std::string>* removed);
 

@@ -1,0 +1,381 @@
+#include "vectors/generator/malformed_vectors.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/base/alert.h"
+#include "engine/wire/registry.h"
+#include "harness/scenario/loader.h"
+#include "harness/scenario/message_shapes.h"
+#include "harness/scenario/scenario.h"
+#include "vectors/generator/steps.h"
+
+namespace shakedown {
+namespace {
+
+constexpr char kTopic[] = "malformed";
+constexpr char kDir[] = "vectors/conformance/malformed";
+constexpr char kRegenerate[] =
+    "bazel run //vectors/generator:malformed_vectors -- --out "
+    "$PWD/vectors/conformance/malformed";
+constexpr uint16_t kEcdheSuite = 0xc02f;  // TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+constexpr uint16_t kRsaSuite = 0x009c;    // TLS_RSA_WITH_AES_128_GCM_SHA256
+
+using M = MessageName;
+using A = AlertDescription;
+
+// Where a malformed message is sent: the handshake up to it, and what the peer's message
+// holds there.
+struct Context {
+  Side role;  // the target's
+  MessageName message;
+  std::string variant;  // "" or the key exchange ("rsa", "ecdhe") where it changes the layout
+  KeyExchange kex;
+  std::vector<Step> before;
+  std::function<void(Scenario*)> setup;
+  // The items the peer's message holds (extension entries, certificates) ...
+  std::vector<std::string> items;
+  // ... and its fields that are empty when sent (no byte to cut, no length to lower).
+  std::set<std::string> empty;
+  std::string section;  // the RFC section that defines the message
+};
+
+std::string Kebab(std::string s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '_' || c == '.') {
+      out += '-';
+    } else if (c >= 'A' && c <= 'Z') {
+      if (i > 0) out += '-';
+      out += static_cast<char>(c - 'A' + 'a');
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+void EcdheSuite(Scenario* s) { s->peer.cipher_suites = {kEcdheSuite}; }
+
+std::vector<Context> Contexts() {
+  const std::vector<std::string> ch_extensions = {
+      "extensions.server_name", "extensions.supported_groups", "extensions.ec_point_formats",
+      "extensions.signature_algorithms", "extensions.extended_master_secret",
+      "extensions.renegotiation_info"};
+  auto client_auth = [](Scenario* s) {
+    EcdheSuite(s);
+    // "optional": whatever the server does about a missing certificate (RFC 5246 7.4.6), a
+    // malformed one is refused.
+    s->target.client_auth = ClientAuthMode::kOptional;
+  };
+  std::vector<Context> c;
+  // ---- The server target reads these (the peer is the client) ----
+  c.push_back({Side::kServer, M::kClientHello, "", KeyExchange::kEcdheRsa, {}, EcdheSuite,
+               ch_extensions, {"session_id", "extensions.extended_master_secret"},
+               "RFC5246 7.4.1.2"});
+  c.push_back({Side::kServer, M::kCertificate, "", KeyExchange::kEcdheRsa,
+               {Send(M::kClientHello),
+                ExpectMessages({M::kServerHello, M::kCertificate, M::kServerKeyExchange,
+                                M::kCertificateRequest, M::kServerHelloDone})},
+               client_auth, {"certificate_list.0"}, {}, "RFC5246 7.4.6"});
+  c.push_back({Side::kServer, M::kClientKeyExchange, "ecdhe", KeyExchange::kEcdheRsa,
+               {Send(M::kClientHello),
+                ExpectMessages({M::kServerHello, M::kCertificate, M::kServerKeyExchange,
+                                M::kServerHelloDone})},
+               EcdheSuite, {}, {}, "RFC8422 5.7"});
+  c.push_back({Side::kServer, M::kClientKeyExchange, "rsa", KeyExchange::kRsa,
+               {Send(M::kClientHello),
+                ExpectMessages({M::kServerHello, M::kCertificate, M::kServerHelloDone})},
+               [](Scenario* s) { s->peer.cipher_suites = {kRsaSuite}; }, {}, {},
+               "RFC5246 7.4.7.1"});
+  c.push_back({Side::kServer, M::kCertificateVerify, "", KeyExchange::kEcdheRsa,
+               {Send(M::kClientHello),
+                ExpectMessages({M::kServerHello, M::kCertificate, M::kServerKeyExchange,
+                                M::kCertificateRequest, M::kServerHelloDone}),
+                Send(M::kCertificate), Send(M::kClientKeyExchange)},
+               client_auth, {}, {}, "RFC5246 7.4.8"});
+  // ---- The client target reads these (the peer is the server) ----
+  const std::vector<Step> hello = {ExpectMessages({M::kClientHello})};
+  auto then = [](std::vector<Step> steps, std::vector<MessageName> sends) {
+    for (MessageName m : sends) steps.push_back(Send(m));
+    return steps;
+  };
+  c.push_back({Side::kClient, M::kServerHello, "", KeyExchange::kEcdheRsa, hello, EcdheSuite,
+               {"extensions.extended_master_secret", "extensions.renegotiation_info",
+                "extensions.ec_point_formats"},
+               {"extensions.extended_master_secret"}, "RFC5246 7.4.1.3"});
+  c.push_back({Side::kClient, M::kCertificate, "", KeyExchange::kEcdheRsa,
+               then(hello, {M::kServerHello}), EcdheSuite, {"certificate_list.0"}, {},
+               "RFC5246 7.4.2"});
+  c.push_back({Side::kClient, M::kServerKeyExchange, "", KeyExchange::kEcdheRsa,
+               then(hello, {M::kServerHello, M::kCertificate}), EcdheSuite, {}, {},
+               "RFC8422 5.4"});
+  c.push_back({Side::kClient, M::kCertificateRequest, "", KeyExchange::kEcdheRsa,
+               then(hello, {M::kServerHello, M::kCertificate, M::kServerKeyExchange}), EcdheSuite,
+               {}, {"certificate_authorities"}, "RFC5246 7.4.4"});
+  c.push_back({Side::kClient, M::kServerHelloDone, "", KeyExchange::kEcdheRsa,
+               then(hello, {M::kServerHello, M::kCertificate, M::kServerKeyExchange}), EcdheSuite,
+               {}, {}, "RFC5246 7.4.5"});
+  std::vector<Step> to_ticket =
+      then(hello, {M::kServerHello, M::kCertificate, M::kServerKeyExchange, M::kServerHelloDone});
+  to_ticket.push_back(
+      ExpectMessages({M::kClientKeyExchange, M::kChangeCipherSpec, M::kFinished}));
+  c.push_back({Side::kClient, M::kNewSessionTicket, "", KeyExchange::kEcdheRsa, to_ticket,
+               [](Scenario* s) {
+                 EcdheSuite(s);
+                 s->peer.session_ticket = true;
+                 s->target.session_tickets = true;
+               },
+               {}, {}, "RFC5077 3.3"});
+  return c;
+}
+
+// How the edit breaks the message, which decides what the RFC lets the target answer.
+enum class Breakage {
+  kLength,      // the message ends early or late: its length is wrong
+  kMisaligned,  // an inner length is off by one: every later field moves
+  kRange,       // a vector outside its <floor..ceiling>
+};
+
+struct Edit {
+  std::string field;  // "" for trailing
+  MalformEdit edit;
+  Breakage breakage;
+  bool item;          // the field is one item of a vector of items
+};
+
+// Every edit that applies to the context's message as the peer sends it.
+std::vector<Edit> EditsOf(const Context& c) {
+  std::vector<Edit> out;
+  const std::vector<FieldShape> shape = MessageShape(c.message, c.kex);
+  for (size_t i = 0; i < shape.size(); ++i) {
+    const FieldShape& f = shape[i];
+    const bool last = i + 1 == shape.size();
+    const bool vector = f.length_bytes > 0;
+    const bool holds = vector ? c.empty.count(f.name) == 0 : f.fixed > 1;
+    // Cutting a hello before its optional extensions leaves a valid hello (RFC 5246 7.4.1.2).
+    if (!f.optional) out.push_back({f.name, MalformEdit::kTruncate, Breakage::kLength, false});
+    if (f.length_bytes >= 2) {
+      out.push_back({f.name, MalformEdit::kTruncateLength, Breakage::kLength, false});
+    }
+    if (holds) out.push_back({f.name, MalformEdit::kTruncateContent, Breakage::kLength, false});
+    if (!vector) continue;
+    const Breakage shift = last ? Breakage::kLength : Breakage::kMisaligned;
+    out.push_back({f.name, MalformEdit::kLengthPlusOne, shift, false});
+    if (holds) out.push_back({f.name, MalformEdit::kLengthMinusOne, shift, false});
+    if (f.floor > 0 && holds) out.push_back({f.name, MalformEdit::kEmpty, Breakage::kRange, false});
+    if (f.ceiling < 0x4000 && f.ceiling + 1 < (size_t{1} << (8 * f.length_bytes))) {
+      out.push_back({f.name, MalformEdit::kOversized, Breakage::kRange, false});
+    }
+  }
+  for (const std::string& item : c.items) {
+    const bool holds = c.empty.count(item) == 0;
+    out.push_back({item, MalformEdit::kTruncate, Breakage::kLength, true});
+    out.push_back({item, MalformEdit::kTruncateLength, Breakage::kLength, true});
+    if (holds) out.push_back({item, MalformEdit::kTruncateContent, Breakage::kLength, true});
+    out.push_back({item, MalformEdit::kLengthPlusOne, Breakage::kMisaligned, true});
+    if (holds) out.push_back({item, MalformEdit::kLengthMinusOne, Breakage::kMisaligned, true});
+  }
+  out.push_back({"", MalformEdit::kTrailing, Breakage::kLength, false});
+  return out;
+}
+
+bool IsCertificateItem(const Edit& e) { return e.field.rfind("certificate_list.", 0) == 0; }
+
+// RFC 5246 7.4.1.2 (ClientHello, "as for all other messages"): a message whose amount of data
+// does not precisely match its format is refused with decode_error. Checklist 21 holds the
+// ClientHello to exactly that, off-by-one inner lengths included.
+std::set<AlertDescription> AlertsFor(const Context& c, const Edit& e) {
+  std::set<AlertDescription> alerts = {A::kDecodeError};
+  const bool strict = c.message == M::kClientHello && e.breakage != Breakage::kRange;
+  if (!strict && e.breakage != Breakage::kLength) alerts.insert(A::kIllegalParameter);
+  if (IsCertificateItem(e) && e.breakage != Breakage::kLength) alerts.insert(A::kBadCertificate);
+  return alerts;
+}
+
+std::string Phrase(const Edit& e) {
+  const std::string f = e.field;
+  switch (e.edit) {
+    case MalformEdit::kTruncate: return "cut short just before its " + f;
+    case MalformEdit::kTruncateLength: return "cut short inside the length of its " + f;
+    case MalformEdit::kTruncateContent: return "cut short before the last byte of its " + f;
+    case MalformEdit::kLengthPlusOne: return "whose " + f + " length says one byte more than it holds";
+    case MalformEdit::kLengthMinusOne: return "whose " + f + " length says one byte less than it holds";
+    case MalformEdit::kEmpty: return "with an empty " + f;
+    case MalformEdit::kOversized: return "with a " + f + " one byte longer than its ceiling";
+    case MalformEdit::kTrailing: return "with a byte after its last field";
+  }
+  return "";
+}
+
+std::string AlertList(const std::set<AlertDescription>& alerts) {
+  std::string out;
+  size_t i = 0;
+  for (AlertDescription a : alerts) {
+    out += (i == 0 ? "" : i + 1 == alerts.size() ? " or " : ", ") +
+           std::string(*NameOf(Registry::kAlertDescription, static_cast<uint16_t>(a)));
+    ++i;
+  }
+  return out;
+}
+
+std::string Notes(const Context& c, const Edit& e) {
+  const std::string name(MessageNameString(c.message));
+  std::string n =
+      "Generated (" + std::string(kDir) + "/README.md). The peer encodes its " + name +
+      " as it would and breaks " + (e.field.empty() ? "its end" : e.field) +
+      " alone (`malform`, docs/SCENARIOS.md); the handshake header's length follows the new "
+      "body, so the target reads one whole message whose inside is wrong. RFC 5246 7.4.1.2: an "
+      "implementation \"MUST check that the amount of data in the message precisely matches "
+      "one of these formats; if not, then it MUST send a fatal 'decode_error' alert\" (said of "
+      "the ClientHello, \"as for all other messages\").";
+  switch (e.breakage) {
+    case Breakage::kLength:
+      n += " Here the message ends early or late, so decode_error is the only answer.";
+      break;
+    case Breakage::kMisaligned:
+      if (c.message == M::kClientHello) {
+        n += " An inner length off by one moves every later field; checklist 21: inner vector "
+             "lengths off by one are refused with decode_error.";
+      } else {
+        n += " An inner length off by one moves every later field, so the message no longer "
+             "matches its format (decode_error); a receiver that checks each field as it reads "
+             "it may first find one out of range, so illegal_parameter (RFC 5246 7.2.2: \"A "
+             "field in the handshake was out of range or inconsistent with other fields\") is "
+             "accepted too.";
+      }
+      break;
+    case Breakage::kRange:
+      n += " The field's length is outside the range its vector declares (RFC 5246 4.3); "
+           "decode_error (\"some field was out of the specified range\") and illegal_parameter "
+           "(\"out of range\") both fit by their definitions in RFC 5246 7.2.2 (checklist 22).";
+      break;
+  }
+  if (IsCertificateItem(e) && e.breakage != Breakage::kLength) {
+    n += " The certificate's own bytes no longer parse as DER: bad_certificate (RFC 5246 "
+         "7.2.2: \"A certificate was corrupt\") is accepted as well.";
+  }
+  return n;
+}
+
+Scenario Build(const Context& c, const Edit& e) {
+  Scenario s;
+  const std::string role = c.role == Side::kServer ? "server" : "client";
+  const std::string message =
+      Kebab(std::string(MessageNameString(c.message))) + (c.variant.empty() ? "" : "-" + c.variant);
+  const std::string what =
+      (e.field.empty() ? "" : Kebab(e.field) + "-") + Kebab(std::string(MalformEditName(e.edit)));
+  s.id = role + "." + kTopic + "." + message + "." + what;
+  s.topic = kTopic;
+  s.role = c.role;
+  const std::set<AlertDescription> alerts = AlertsFor(c, e);
+  s.title = "A " + std::string(MessageNameString(c.message)) +
+            (c.variant.empty() ? "" : " (" + std::string(c.variant == "rsa" ? "RSA" : "ECDHE") +
+                                          ")") +
+            " " + Phrase(e) + " is refused with " + AlertList(alerts);
+  s.refs = {"RFC5246 7.4.1.2"};
+  if (c.section != "RFC5246 7.4.1.2") s.refs.push_back(c.section);
+  s.refs.push_back("RFC5246 7.2.2");
+  if (e.breakage == Breakage::kRange) s.refs.push_back("RFC5246 4.3");
+  if (c.message == M::kClientHello) {
+    s.refs.push_back(e.breakage == Breakage::kRange ? "checklist:22" : "checklist:21");
+  }
+  s.notes = Notes(c, e);
+  if (c.setup) c.setup(&s);
+  ConnectionScript conn;
+  conn.steps = c.before;
+  SendStep send;
+  send.message = c.message;
+  send.malform = Malformation{e.field, e.edit};
+  conn.steps.push_back(SendOf(std::move(send)));
+  conn.steps.push_back(ExpectFatal(alerts));
+  s.connections.push_back(std::move(conn));
+  return s;
+}
+
+std::string Readme(const std::map<std::string, int>& counts, size_t total) {
+  std::ostringstream o;
+  o << "# Malformed messages (generated)\n\n"
+    << "Do not edit: regenerate with\n\n    " << kRegenerate << "\n\n"
+    << "(`vectors/generator/malformed_vectors.cc`; a test fails when these files differ from "
+       "its output).\n\n"
+    << "For every handshake message a target reads in a full handshake, in both roles, the\n"
+    << "generator takes the message's layout (`harness/scenario/message_shapes.h`: RFC 5246\n"
+    << "7.4, RFC 8422 5.4 and 5.7, RFC 5077 3.3) and writes one vector per field and per edit\n"
+    << "that applies to it: the message cut short just before the field, inside its length\n"
+    << "prefix and before its last byte; its length one byte more and one byte less than it\n"
+    << "holds; empty where its floor forbids it; one byte over its ceiling where a record can\n"
+    << "carry that; one byte after the last field. The peer plays the handshake up to the\n"
+    << "message, sends it with that one field broken (`malform`, docs/SCENARIOS.md) and the\n"
+    << "handshake header's length following the body, and expects a fatal alert.\n\n"
+    << "## Expected alerts\n\n"
+    << "RFC 5246 7.4.1.2 says of the ClientHello, \"as for all other messages\": an\n"
+    << "implementation \"MUST check that the amount of data in the message precisely matches\n"
+    << "one of these formats; if not, then it MUST send a fatal decode_error alert\".\n\n"
+    << "- A message that ends early or late (every truncation, a trailing byte, the last\n"
+    << "  field's length off by one): `decode_error` only.\n"
+    << "- An inner length off by one moves the later fields. ClientHello: `decode_error` only\n"
+    << "  (checklist 21 says so for inner lengths). Other messages: `decode_error` or\n"
+    << "  `illegal_parameter`, since a receiver that checks fields as it reads them may find one\n"
+    << "  out of range first (RFC 5246 7.2.2).\n"
+    << "- A vector outside its declared range (RFC 5246 4.3; empty `cipher_suites`, a 33-byte\n"
+    << "  `session_id`): `decode_error` or `illegal_parameter`, both fit by their definitions\n"
+    << "  (checklist 22).\n"
+    << "- A certificate whose own length is off: `bad_certificate` as well.\n\n"
+    << "## Not generated\n\n"
+    << "- Cuts before a hello's extensions block: a hello without extensions is valid.\n"
+    << "- Finished: `vectors/conformance/finished/*-length-*` cover its only field.\n"
+    << "- HelloRequest: a client may ignore it (RFC 5246 7.4.1.1), so what it must do with a\n"
+    << "  malformed one is not settled by the RFC.\n"
+    << "- Fields a message holds empty when the peer sends it (a fresh ClientHello's\n"
+    << "  `session_id`, the EMS extension, the CertificateRequest's CA list): no byte to cut.\n\n"
+    << "## Counts\n\n"
+    << "| role | message | vectors |\n| --- | --- | ---: |\n";
+  for (const auto& [key, n] : counts) o << "| " << key << " | " << n << " |\n";
+  o << "| all | | " << total << " |\n";
+  return o.str();
+}
+
+}  // namespace
+
+Result<MalformedVectors> GenerateMalformedVectors() {
+  MalformedVectors out;
+  std::map<std::string, int> counts;
+  std::set<std::string> ids;
+  for (const Context& c : Contexts()) {
+    for (const Edit& e : EditsOf(c)) {
+      Scenario s = Build(c, e);
+      if (!ids.insert(s.id).second) return InternalError("two vectors with id " + s.id);
+      const std::string text = SerializeScenarioJson(s);
+      const std::string file = s.id.substr(0, s.id.find('.')) + "-" +
+                               s.id.substr(s.id.find('.', s.id.find('.') + 1) + 1);
+      std::string name = file;
+      std::replace(name.begin(), name.end(), '.', '-');
+      Result<Scenario> back = ParseScenarioJson(text, std::string(kDir) + "/" + name + ".json");
+      if (!back.ok()) return InternalError("generated " + s.id + ": " + back.status().message());
+      if (SerializeScenarioJson(*back) != text) {
+        return InternalError("generated " + s.id + " does not load back unchanged");
+      }
+      out.files.push_back({name + ".json", text});
+      const std::string key = std::string(c.role == Side::kServer ? "server" : "client") +
+                              " | " + std::string(MessageNameString(c.message)) +
+                              (c.variant.empty() ? "" : " (" + c.variant + ")");
+      ++counts[key];
+    }
+  }
+  const size_t total = out.files.size();
+  out.files.push_back({"README.md", Readme(counts, total)});
+  std::sort(out.files.begin(), out.files.end(),
+            [](const GeneratedFile& a, const GeneratedFile& b) { return a.name < b.name; });
+  out.summary = std::to_string(total) + " malformed-message vectors\n";
+  return out;
+}
+
+}  // namespace shakedown

@@ -1,0 +1,89 @@
+#include "vectors/generator/malformed_vectors.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <map>
+#include <string>
+#include <variant>
+
+#include "harness/scenario/loader.h"
+#include "harness/scenario/scenario.h"
+
+namespace shakedown {
+namespace {
+
+constexpr char kCommitted[] = "vectors/conformance/malformed";
+constexpr char kHowToFix[] =
+    "\nThe committed vectors differ from the generator's output. Regenerate them with\n"
+    "  bazel run //vectors/generator:malformed_vectors -- --out "
+    "$PWD/vectors/conformance/malformed\nand commit the result.";
+
+const MalformedVectors& Generated() {
+  static const MalformedVectors* vectors = [] {
+    Result<MalformedVectors> v = GenerateMalformedVectors();
+    EXPECT_TRUE(v.ok()) << v.status().message();
+    return new MalformedVectors(v.ok() ? *v : MalformedVectors());
+  }();
+  return *vectors;
+}
+
+TEST(MalformedVectors, CommittedFilesAreWhatTheGeneratorWrites) {
+  std::map<std::string, std::string> fresh, committed;
+  for (const GeneratedFile& f : Generated().files) fresh[f.name] = f.content;
+  for (const GeneratedFile& f : ReadGeneratedFiles(kCommitted)) committed[f.name] = f.content;
+  ASSERT_FALSE(fresh.empty());
+  for (const auto& [name, content] : fresh) {
+    auto it = committed.find(name);
+    if (it == committed.end()) {
+      ADD_FAILURE() << "missing from " << kCommitted << ": " << name << kHowToFix;
+    } else if (it->second != content) {
+      ADD_FAILURE() << "differs: " << kCommitted << "/" << name << kHowToFix;
+    }
+  }
+  for (const auto& [name, content] : committed) {
+    if (fresh.count(name) == 0) {
+      ADD_FAILURE() << "no longer generated: " << kCommitted << "/" << name << kHowToFix;
+    }
+  }
+}
+
+// What the vectors must say, from RFC 5246 7.4.1.2 and the checklist, whatever the code.
+TEST(MalformedVectors, EveryVectorEndsInAFatalDecodeErrorAllowedAndNothingLooser) {
+  int vectors = 0;
+  for (const GeneratedFile& f : Generated().files) {
+    if (f.name == "README.md") continue;
+    Result<Scenario> s = ParseScenarioJson(f.content, std::string(kCommitted) + "/" + f.name);
+    ASSERT_TRUE(s.ok()) << f.name << ": " << s.status().message();
+    ++vectors;
+    ASSERT_EQ(s->connections.size(), 1u) << f.name;
+    const std::vector<Step>& steps = s->connections[0].steps;
+    ASSERT_GE(steps.size(), 2u) << f.name;
+    const auto* send = std::get_if<SendStep>(&steps[steps.size() - 2].action);
+    ASSERT_NE(send, nullptr) << f.name;
+    ASSERT_TRUE(send->malform.has_value()) << f.name;
+    const auto* expect = std::get_if<Expectation>(&steps.back().action);
+    ASSERT_NE(expect, nullptr) << f.name;
+    EXPECT_EQ(expect->alert_level, AlertLevel::kFatal) << f.name;
+    EXPECT_FALSE(expect->close) << f.name << ": a close alone proves nothing";
+    EXPECT_EQ(expect->alerts.count(AlertDescription::kDecodeError), 1u) << f.name;
+    for (AlertDescription a : expect->alerts) {
+      EXPECT_TRUE(a == AlertDescription::kDecodeError || a == AlertDescription::kIllegalParameter ||
+                  a == AlertDescription::kBadCertificate)
+          << f.name;
+    }
+    // A message that ends early or late has one answer (RFC 5246 7.4.1.2); a ClientHello with
+    // an inner length off by one too (checklist 21).
+    const MalformEdit e = send->malform->edit;
+    const bool cut = e == MalformEdit::kTruncate || e == MalformEdit::kTruncateLength ||
+                     e == MalformEdit::kTruncateContent || e == MalformEdit::kTrailing;
+    const bool shifted = e == MalformEdit::kLengthPlusOne || e == MalformEdit::kLengthMinusOne;
+    if (cut || (shifted && send->message == MessageName::kClientHello)) {
+      EXPECT_EQ(expect->alerts.size(), 1u) << f.name;
+    }
+  }
+  EXPECT_GT(vectors, 150);
+}
+
+}  // namespace
+}  // namespace shakedown
