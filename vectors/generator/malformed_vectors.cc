@@ -44,7 +44,23 @@ struct Context {
   // ... and its fields that are empty when sent (no byte to cut, no length to lower).
   std::set<std::string> empty;
   std::string section;  // the RFC section that defines the message
+  // Fields whose content the receiver checks on its own (a point, a signature): cut by a
+  // length one short, the field may be refused for its content before the message for its
+  // length, with these alerts and this reason.
+  std::map<std::string, std::pair<std::set<AlertDescription>, std::string>> content_checks = {};
 };
+
+// RFC 8422 5.4 / 5.7 and RFC 5246 7.2.2.
+const std::pair<std::set<AlertDescription>, std::string> kPointCheck = {
+    {AlertDescription::kIllegalParameter},
+    "a point one byte short is no valid point, which a receiver may find before the byte left "
+    "over: illegal_parameter (RFC 5246 7.2.2: \"A field in the handshake was out of range or "
+    "inconsistent with other fields\") is accepted too."};
+const std::pair<std::set<AlertDescription>, std::string> kSignatureCheck = {
+    {AlertDescription::kDecryptError},
+    "a signature one byte short does not verify, which a receiver may find before the byte left "
+    "over: decrypt_error (RFC 5246 7.2.2: \"a signature could not be correctly verified\") is "
+    "accepted too."};
 
 std::string Kebab(std::string s) {
   std::string out;
@@ -89,7 +105,7 @@ std::vector<Context> Contexts() {
                {Send(M::kClientHello),
                 ExpectMessages({M::kServerHello, M::kCertificate, M::kServerKeyExchange,
                                 M::kServerHelloDone})},
-               EcdheSuite, {}, {}, "RFC8422 5.7"});
+               EcdheSuite, {}, {}, "RFC8422 5.7", {{"exchange_keys", kPointCheck}}});
   c.push_back({Side::kServer, M::kClientKeyExchange, "rsa", KeyExchange::kRsa,
                {Send(M::kClientHello),
                 ExpectMessages({M::kServerHello, M::kCertificate, M::kServerHelloDone})},
@@ -100,7 +116,7 @@ std::vector<Context> Contexts() {
                 ExpectMessages({M::kServerHello, M::kCertificate, M::kServerKeyExchange,
                                 M::kCertificateRequest, M::kServerHelloDone}),
                 Send(M::kCertificate), Send(M::kClientKeyExchange)},
-               client_auth, {}, {}, "RFC5246 7.4.8"});
+               client_auth, {}, {}, "RFC5246 7.4.8", {{"signature", kSignatureCheck}}});
   // ---- The client target reads these (the peer is the server) ----
   const std::vector<Step> hello = {ExpectMessages({M::kClientHello})};
   auto then = [](std::vector<Step> steps, std::vector<MessageName> sends) {
@@ -116,7 +132,7 @@ std::vector<Context> Contexts() {
                "RFC5246 7.4.2"});
   c.push_back({Side::kClient, M::kServerKeyExchange, "", KeyExchange::kEcdheRsa,
                then(hello, {M::kServerHello, M::kCertificate}), EcdheSuite, {}, {},
-               "RFC8422 5.4"});
+               "RFC8422 5.4", {{"signature", kSignatureCheck}}});
   c.push_back({Side::kClient, M::kCertificateRequest, "", KeyExchange::kEcdheRsa,
                then(hello, {M::kServerHello, M::kCertificate, M::kServerKeyExchange}), EcdheSuite,
                {}, {"certificate_authorities"}, "RFC5246 7.4.4"});
@@ -192,8 +208,28 @@ bool IsCertificateItem(const Edit& e) { return e.field.rfind("certificate_list."
 // RFC 5246 7.4.1.2 (ClientHello, "as for all other messages"): a message whose amount of data
 // does not precisely match its format is refused with decode_error. Checklist 21 holds the
 // ClientHello to exactly that, off-by-one inner lengths included.
+// The content check a length one short lets the receiver make first, if any.
+const std::pair<std::set<AlertDescription>, std::string>* ContentCheck(const Context& c,
+                                                                       const Edit& e) {
+  if (e.edit != MalformEdit::kLengthMinusOne) return nullptr;
+  auto it = c.content_checks.find(e.field);
+  return it == c.content_checks.end() ? nullptr : &it->second;
+}
+
+// RFC 8422 5.7: an empty ClientKeyExchange body is the implicit encoding, the form for a
+// client whose certificate holds a fixed ECDH key. Under ECDHE_RSA it is out of place rather
+// than unparseable.
+bool IsImplicitEcdhForm(const Context& c, const Edit& e) {
+  return c.message == M::kClientKeyExchange && c.kex == KeyExchange::kEcdheRsa &&
+         e.edit == MalformEdit::kTruncate && e.field == "exchange_keys";
+}
+
 std::set<AlertDescription> AlertsFor(const Context& c, const Edit& e) {
   std::set<AlertDescription> alerts = {A::kDecodeError};
+  if (const auto* check = ContentCheck(c, e)) alerts.insert(check->first.begin(), check->first.end());
+  if (IsImplicitEcdhForm(c, e)) {
+    alerts.insert({A::kIllegalParameter, A::kHandshakeFailure});
+  }
   const bool strict = c.message == M::kClientHello && e.breakage != Breakage::kRange;
   if (!strict && e.breakage != Breakage::kLength) alerts.insert(A::kIllegalParameter);
   if (IsCertificateItem(e) && e.breakage != Breakage::kLength) alerts.insert(A::kBadCertificate);
@@ -238,7 +274,8 @@ std::string Notes(const Context& c, const Edit& e) {
       "the ClientHello, \"as for all other messages\").";
   switch (e.breakage) {
     case Breakage::kLength:
-      n += " Here the message ends early or late, so decode_error is the only answer.";
+      n += " Here the message ends early or late";
+      n += ContentCheck(c, e) || IsImplicitEcdhForm(c, e) ? "." : ", so decode_error is the only answer.";
       break;
     case Breakage::kMisaligned:
       if (c.message == M::kClientHello) {
@@ -257,6 +294,13 @@ std::string Notes(const Context& c, const Edit& e) {
            "decode_error (\"some field was out of the specified range\") and illegal_parameter "
            "(\"out of range\") both fit by their definitions in RFC 5246 7.2.2 (checklist 22).";
       break;
+  }
+  if (const auto* check = ContentCheck(c, e)) n += " But " + check->second;
+  if (IsImplicitEcdhForm(c, e)) {
+    n += " But an empty body is also the implicit encoding of RFC 8422 5.7, the form for a "
+         "client certificate with a fixed ECDH key: a server may read it as that form used "
+         "without such a certificate, so illegal_parameter and handshake_failure are accepted "
+         "too.";
   }
   if (IsCertificateItem(e) && e.breakage != Breakage::kLength) {
     n += " The certificate's own bytes no longer parse as DER: bad_certificate (RFC 5246 "
