@@ -52,6 +52,7 @@ std::optional<std::string> ProfileValue(const TargetConfig& t, const std::string
   if (key == "client_auth") return std::string(ConfigName(t.client_auth));
   if (key == "session_tickets") return std::string(t.session_tickets ? "true" : "false");
   if (key == "extended_master_secret") return std::string(ConfigName(t.extended_master_secret));
+  if (key == "versions") return ProfileList(Registry::kProtocolVersion, t.versions);
   return std::nullopt;
 }
 
@@ -70,7 +71,7 @@ Result<size_t> FilterByProfile(const std::vector<std::string>& constraints, Tree
       return Status::Error(AlertDescription::kInternalError,
                            "--profile " + c + ": unknown key \"" + key +
                                "\" (certificate, client_auth, cipher_suites, groups, "
-                               "session_tickets, extended_master_secret)");
+                               "session_tickets, extended_master_secret, versions)");
     }
     wanted.emplace_back(key, c.substr(eq + 1));
   }
@@ -185,7 +186,7 @@ Command AddRunCommand(CLI::App& app) {
   cmd->add_option("--profile", options->profile,
                   "Run only the vectors whose `target` block matches, e.g. --profile "
                   "certificate=rsa --profile client_auth=none (keys: certificate, client_auth, "
-                  "cipher_suites, groups, session_tickets, extended_master_secret; the two lists "
+                  "cipher_suites, groups, session_tickets, extended_master_secret, versions; the lists "
                   "as IANA names joined by '+', or \"default\" for vectors that name none). An "
                   "external target's command line implements one profile; see docs/TARGETS.md")
       ->allow_extra_args(false);

@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "engine/wire/registry.h"
 
 #include "harness/scenario/loader.h"
 #include "platform/subprocess.h"
@@ -49,6 +51,12 @@ void AddTargetOptions(CLI::App* app, TargetOptions* o) {
                   "what has arrived")
       ->capture_default_str()
       ->check(CLI::Range(0, 600000));
+  app->add_option("--target-versions", o->versions,
+                  "The protocol versions the target enables, as IANA names joined by '+' "
+                  "(TLSv1.0+TLSv1.1+TLSv1.2): vectors whose premise needs other versions "
+                  "(the fallback-SCSV vectors need an older one) are reported not applicable. "
+                  "The reference enables TLSv1.2 only")
+      ->capture_default_str();
   app->add_option("--seed", o->seed, "Seed of the test PKI and every random byte")
       ->capture_default_str();
 }
@@ -80,6 +88,29 @@ Status RunSetup::Init(const TargetOptions& o, int jobs) {
   }
   options_.timeout_ms = o.timeout_ms;
   options_.drain_ms = o.drain_ms;
+  // "TLSv1.1+TLSv1.2": ascending, each once.
+  options_.target_versions.clear();
+  std::string rest = o.versions;
+  while (true) {
+    const size_t plus = rest.find('+');
+    const std::string name = rest.substr(0, plus);
+    std::optional<uint16_t> v = ValueOf(Registry::kProtocolVersion, name);
+    if (!v) {
+      return InternalError("--target-versions: unknown version \"" + name +
+                           "\" (SSLv3, TLSv1.0, TLSv1.1, TLSv1.2, TLSv1.3, joined by '+')");
+    }
+    options_.target_versions.push_back(*v);
+    if (plus == std::string::npos) break;
+    rest = rest.substr(plus + 1);
+  }
+  std::sort(options_.target_versions.begin(), options_.target_versions.end());
+  options_.target_versions.erase(
+      std::unique(options_.target_versions.begin(), options_.target_versions.end()),
+      options_.target_versions.end());
+  if (spec_.kind == TargetSpec::Kind::kReference &&
+      options_.target_versions != std::vector<uint16_t>{0x0303}) {
+    return InternalError("--target-versions: the reference engine enables TLSv1.2 only");
+  }
   options_.seed = o.seed;
   options_.pki = *pki;
   options_.jobs = jobs;

@@ -21,6 +21,7 @@ struct TargetOptions {
   std::string target = "reference";  // reference, tcp:HOST:PORT or exec:'COMMAND {port}'
   int timeout_ms = 2000;             // how long each expectation waits for a network target
   int drain_ms = 50;                 // how long the last step's aftermath is read (network)
+  std::string versions = "TLSv1.2";  // the versions the target enables, joined by '+'
   uint64_t seed = 1;                 // the test PKI and every random byte
 };
 

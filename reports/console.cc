@@ -21,11 +21,12 @@ constexpr char kClearLine[] = "\r\x1b[K";
 constexpr size_t kMaxIdChars = 120;
 
 const char* VerdictColor(Verdict v) {
-  return v == Verdict::kPass ? kGreen : v == Verdict::kFail ? kRed : kYellow;
+  return v == Verdict::kPass ? kGreen : v == Verdict::kFail ? kRed : v == Verdict::kError ? kYellow : kReset;
 }
 
-// "PASS  ", "FAIL  ", "ERROR ": one column wide enough for the longest.
+// "PASS  ", "FAIL  ", "ERROR ", "N/A   ": one column wide enough for the longest.
 std::string VerdictLabel(Verdict v) {
+  if (v == Verdict::kNotApplicable) return "N/A   ";
   std::string label(VerdictName(v));
   for (char& c : label) c = static_cast<char>(c - 'a' + 'A');
   label.resize(6, ' ');
@@ -71,7 +72,7 @@ std::string ConsoleReporter::Paint(const std::string& text, const char* ansi) co
 
 void ConsoleReporter::OnRunStart(size_t total) {
   total_ = total;
-  done_ = failed_ = errors_ = 0;
+  done_ = failed_ = errors_ = not_applicable_ = 0;
   DrawBar();
 }
 
@@ -88,6 +89,7 @@ void ConsoleReporter::OnVectorDone(const VectorResult& v) {
   ++done_;
   failed_ += v.verdict == Verdict::kFail;
   errors_ += v.verdict == Verdict::kError;
+  not_applicable_ += v.verdict == Verdict::kNotApplicable;
   ClearBar();
   std::string line = VectorLine(v);
   if (options_.color) {
@@ -116,6 +118,8 @@ void ConsoleReporter::OnRunDone(const RunResult& run) {
   }
   std::string summary = std::to_string(passed) + " passed, " + std::to_string(failed) +
                         " failed, " + Plural(static_cast<size_t>(errors), "error", "errors");
+  const int not_applicable = run.Count(Verdict::kNotApplicable);
+  if (not_applicable > 0) summary += ", " + std::to_string(not_applicable) + " not applicable";
   if (std::isfinite(run.duration_ms) && run.duration_ms > 0) {
     char buf[512];
     std::snprintf(buf, sizeof(buf), " (in %.1f s)", run.duration_ms / 1000);
@@ -145,6 +149,7 @@ void ConsoleReporter::DrawBar() {
   }
   if (failed_ > 0) bar += "  " + std::to_string(failed_) + " failed";
   if (errors_ > 0) bar += "  " + Plural(errors_, "error", "errors");
+  if (not_applicable_ > 0) bar += "  " + std::to_string(not_applicable_) + " n/a";
   progress_ << kClearLine << bar;
   progress_.flush();
   bar_shown_ = true;

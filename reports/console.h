@@ -53,6 +53,7 @@ class ConsoleReporter {
   size_t done_ = 0;
   size_t failed_ = 0;
   size_t errors_ = 0;
+  size_t not_applicable_ = 0;
   bool bar_shown_ = false;
 };
 

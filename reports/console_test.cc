@@ -52,6 +52,18 @@ TEST(ConsoleReporter, OneLinePerVectorThenFailuresAndSummary) {
   EXPECT_EQ(out.find('\x1b'), std::string::npos);  // no colour either
 }
 
+TEST(ConsoleReporter, NotApplicableHasItsOwnLabelAndCountAndIsNoFailure) {
+  RunResult run = SmallRun();
+  run.vectors[0].verdict = Verdict::kNotApplicable;
+  run.vectors[0].rule = "premise: versions";
+  run.vectors[0].message = "needs TLSv1.1+TLSv1.2";
+  const std::vector<std::string> lines = Lines(RunThrough(run, ConsoleOptions{}, nullptr));
+  ASSERT_EQ(lines.size(), 8u);
+  EXPECT_EQ(lines[0], "N/A   server.ccs.before-cke  premise: versions \xE2\x80\x94 needs TLSv1.1+TLSv1.2");
+  EXPECT_EQ(lines[5].rfind("  FAIL", 0), 0u);  // the failure list holds failures and errors only
+  EXPECT_EQ(lines[7], "0 passed, 1 failed, 1 error, 1 not applicable (in 1.2 s)");
+}
+
 TEST(ConsoleReporter, AllPassedHasNoFailureList) {
   RunResult run = SmallRun();
   run.vectors.resize(1);

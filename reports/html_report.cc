@@ -392,7 +392,7 @@ td, dd, li, summary { overflow-wrap: anywhere; unicode-bidi: isolate; }
 .badge { display: inline-block; min-width: 44px; text-align: center; border-radius: 10px; padding: 0 7px;
   color: #fff; font-size: 12px; font-weight: 600; }
 .badge.pass { background: var(--pass); } .badge.fail { background: var(--fail); }
-.badge.error { background: var(--error); }
+.badge.error { background: var(--error); } .badge.not_applicable { background: var(--muted); }
 .zero { color: #aaa; } .muted { color: var(--muted); } .note { color: var(--error); }
 section.vector { border: 1px solid var(--line); border-radius: 6px; margin: 8px 0; padding: 4px 10px; }
 section.vector.fail { border-left: 4px solid var(--fail); } section.vector.error { border-left: 4px solid var(--error); }
@@ -410,7 +410,7 @@ details.hex > summary { color: var(--muted); font-size: 12px; cursor: pointer; }
 
 std::string Badge(Verdict v) {
   const std::string name(VerdictName(v));
-  std::string upper = name;
+  std::string upper = v == Verdict::kNotApplicable ? "N/A" : name;
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return "<span class=\"badge " + name + "\">" + upper + "</span>";
 }
@@ -424,6 +424,11 @@ std::string Ms(double ms) {
     std::snprintf(buf, sizeof(buf), "%.0f ms", ms);
   }
   return buf;
+}
+
+// Failed or could not run: what the failure sections list and draw.
+bool Failing(const VectorResult& v) {
+  return v.verdict == Verdict::kFail || v.verdict == Verdict::kError;
 }
 
 std::string CountCell(int n, const char* verdict) {
@@ -440,9 +445,14 @@ std::string VectorLink(const RunResult& run, size_t index) {
 }
 
 struct Tally {
-  int pass = 0, fail = 0, error = 0;
-  void Add(Verdict v) { (v == Verdict::kPass ? pass : v == Verdict::kFail ? fail : error)++; }
-  int total() const { return pass + fail + error; }
+  int pass = 0, fail = 0, error = 0, not_applicable = 0;
+  void Add(Verdict v) {
+    (v == Verdict::kPass ? pass
+     : v == Verdict::kFail ? fail
+     : v == Verdict::kNotApplicable ? not_applicable
+                                    : error)++;
+  }
+  int total() const { return pass + fail + error + not_applicable; }
 };
 
 void AppendHeader(const RunResult& run, std::string& out) {
@@ -454,7 +464,12 @@ void AppendHeader(const RunResult& run, std::string& out) {
   out += "<dt>vectors</dt><dd>" + std::to_string(run.vectors.size()) + ": " +
          Badge(Verdict::kPass) + " " + std::to_string(run.Count(Verdict::kPass)) + " &nbsp; " +
          Badge(Verdict::kFail) + " " + std::to_string(run.Count(Verdict::kFail)) + " &nbsp; " +
-         Badge(Verdict::kError) + " " + std::to_string(run.Count(Verdict::kError)) + "</dd>";
+         Badge(Verdict::kError) + " " + std::to_string(run.Count(Verdict::kError)) +
+         (run.Count(Verdict::kNotApplicable) > 0
+              ? " &nbsp; " + Badge(Verdict::kNotApplicable) + " " +
+                    std::to_string(run.Count(Verdict::kNotApplicable))
+              : std::string()) +
+         "</dd>";
   out += "</dl>\n";
 }
 
@@ -462,11 +477,12 @@ void AppendTopicSummary(const RunResult& run, std::string& out) {
   std::map<std::string, Tally> topics;
   for (const VectorResult& v : run.vectors) topics[v.topic].Add(v.verdict);
   out += "<h2 id=\"topics\">Summary by topic</h2>\n<table><tr><th>topic</th><th>vectors</th>"
-         "<th>pass</th><th>fail</th><th>error</th></tr>\n";
+         "<th>pass</th><th>fail</th><th>error</th><th>n/a</th></tr>\n";
   for (const auto& [topic, t] : topics) {
     out += "<tr><td>" + (topic.empty() ? "<span class=\"muted\">(none)</span>" : HtmlEscape(topic)) +
            "</td><td class=\"n\">" + std::to_string(t.total()) + "</td>" + CountCell(t.pass, "pass") +
-           CountCell(t.fail, "fail") + CountCell(t.error, "error") + "</tr>\n";
+           CountCell(t.fail, "fail") + CountCell(t.error, "error") +
+           CountCell(t.not_applicable, "not_applicable") + "</tr>\n";
   }
   out += "</table>\n";
 }
@@ -620,7 +636,7 @@ std::string HtmlReport(const RunResult& run, const HtmlReportOptions& options) {
       static_cast<size_t>(run.Count(Verdict::kPass)) <= options.passing_diagram_limit;
   for (bool failing : {true, false}) {
     for (size_t i = 0; i < run.vectors.size(); ++i) {
-      if ((run.vectors[i].verdict != Verdict::kPass) == failing && (failing || draw_passing)) {
+      if (Failing(run.vectors[i]) == failing && (failing || draw_passing)) {
         order.push_back(dots[i]);
       }
     }
@@ -659,7 +675,7 @@ std::string HtmlReport(const RunResult& run, const HtmlReportOptions& options) {
   }
   for (bool failing : {true, false}) {
     for (size_t i = 0; i < run.vectors.size(); ++i) {
-      if ((run.vectors[i].verdict != Verdict::kPass) == failing) {
+      if (Failing(run.vectors[i]) == failing) {
         AppendVector(run, i, dots[i], renderer, failing || draw_passing, out);
       }
     }

@@ -15,8 +15,12 @@ json Str(const std::string& s) { return json(ValidUtf8(s)); }
 
 json IndexOrNull(int index) { return index >= 0 ? json(index) : json(nullptr); }
 
-json Counts(int total, int pass, int fail, int error) {
-  return json{{"total", total}, {"pass", pass}, {"fail", fail}, {"error", error}};
+json Counts(int pass, int fail, int error, int not_applicable) {
+  return json{{"total", pass + fail + error + not_applicable},
+              {"pass", pass},
+              {"fail", fail},
+              {"error", error},
+              {"not_applicable", not_applicable}};
 }
 
 json Vector(const VectorResult& v) {
@@ -58,18 +62,21 @@ json Vector(const VectorResult& v) {
 
 std::string JsonResults(const RunResult& run) {
   struct Tally {
-    int pass = 0, fail = 0, error = 0;
+    int pass = 0, fail = 0, error = 0, not_applicable = 0;
   };
   std::map<std::string, Tally> topics;
   json vectors = json::array();
   for (const VectorResult& v : run.vectors) {
     Tally& t = topics[ValidUtf8(v.topic)];
-    (v.verdict == Verdict::kPass ? t.pass : v.verdict == Verdict::kFail ? t.fail : t.error)++;
+    (v.verdict == Verdict::kPass                ? t.pass
+     : v.verdict == Verdict::kFail              ? t.fail
+     : v.verdict == Verdict::kNotApplicable     ? t.not_applicable
+                                                : t.error)++;
     vectors.push_back(Vector(v));
   }
   json by_topic = json::object();
   for (const auto& [topic, t] : topics) {
-    by_topic[topic] = Counts(t.pass + t.fail + t.error, t.pass, t.fail, t.error);
+    by_topic[topic] = Counts(t.pass, t.fail, t.error, t.not_applicable);
   }
   const int pass = run.Count(Verdict::kPass);
   const int fail = run.Count(Verdict::kFail);
@@ -80,7 +87,7 @@ std::string JsonResults(const RunResult& run) {
               {"started_at", Str(run.started_at)},
               {"command_line", Str(run.command_line)},
               {"duration_ms", run.duration_ms},
-              {"counts", Counts(pass + fail + error, pass, fail, error)},
+              {"counts", Counts(pass, fail, error, run.Count(Verdict::kNotApplicable))},
               {"topics", std::move(by_topic)},
               {"vectors", std::move(vectors)}};
   // Every string is already valid UTF-8; `replace` is a second guard so dump never throws.

@@ -92,6 +92,12 @@ void AddTestcase(pugi::xml_node suite, const VectorResult& v, const std::string&
     for (const std::string& r : v.refs) AddProperty(props, "ref", r);
   }
   if (v.verdict == Verdict::kPass) return;
+  if (v.verdict == Verdict::kNotApplicable) {
+    // JUnit's <skipped>: CI shows it apart from failures and does not fail on it.
+    pugi::xml_node skipped = tc.append_child("skipped");
+    SetAttr(skipped, "message", TruncateUtf8(XmlSafeText(v.message), kMaxMessageChars));
+    return;
+  }
   const bool error = v.verdict == Verdict::kError;
   pugi::xml_node f = tc.append_child(error ? "error" : "failure");
   SetAttr(f, "message", TruncateUtf8(XmlSafeText(FailureHeadline(v)), kMaxMessageChars));
@@ -130,14 +136,16 @@ std::string JUnitXml(const RunResult& run) {
   SetAttr(root, "tests", std::to_string(run.vectors.size()));
   SetAttr(root, "failures", std::to_string(run.Count(Verdict::kFail)));
   SetAttr(root, "errors", std::to_string(run.Count(Verdict::kError)));
+  SetAttr(root, "skipped", std::to_string(run.Count(Verdict::kNotApplicable)));
   SetAttr(root, "time", Seconds(run.duration_ms));
 
   for (const auto& [topic, vectors] : by_topic) {
-    int failures = 0, errors = 0;
+    int failures = 0, errors = 0, skipped = 0;
     double ms = 0;
     for (const VectorResult* v : vectors) {
       failures += v->verdict == Verdict::kFail;
       errors += v->verdict == Verdict::kError;
+      skipped += v->verdict == Verdict::kNotApplicable;
       if (std::isfinite(v->duration_ms) && v->duration_ms > 0) ms += v->duration_ms;
     }
     pugi::xml_node suite = root.append_child("testsuite");
@@ -145,7 +153,7 @@ std::string JUnitXml(const RunResult& run) {
     SetAttr(suite, "tests", std::to_string(vectors.size()));
     SetAttr(suite, "failures", std::to_string(failures));
     SetAttr(suite, "errors", std::to_string(errors));
-    SetAttr(suite, "skipped", "0");
+    SetAttr(suite, "skipped", std::to_string(skipped));
     SetAttr(suite, "time", Seconds(ms));
     if (!run.started_at.empty()) SetAttr(suite, "timestamp", run.started_at);
     pugi::xml_node props = suite.append_child("properties");

@@ -107,6 +107,20 @@ TEST(JUnitXml, ErrorUsesTheErrorElement) {
   EXPECT_STREQ(error.attribute("type").value(), "error");
 }
 
+TEST(JUnitXml, NotApplicableIsSkippedWithItsReason) {
+  RunResult run = SmallRun();
+  run.vectors[0].verdict = Verdict::kNotApplicable;
+  run.vectors[0].message = "the vector needs a target that enables exactly TLSv1.1+TLSv1.2";
+  pugi::xml_document doc = Parse(JUnitXml(run));
+  pugi::xml_node tc = doc.select_node("//testcase[@name='server.ccs.before-cke']").node();
+  ASSERT_TRUE(tc);
+  EXPECT_FALSE(tc.child("failure"));
+  EXPECT_FALSE(tc.child("error"));
+  EXPECT_STREQ(tc.child("skipped").attribute("message").value(), run.vectors[0].message.c_str());
+  EXPECT_STREQ(doc.child("testsuites").attribute("skipped").value(), "1");
+  EXPECT_STREQ(doc.child("testsuites").attribute("failures").value(), "1");
+}
+
 TEST(JUnitXml, PassingTestcaseHasNoFailureOrOutput) {
   pugi::xml_document doc = Parse(JUnitXml(SmallRun()));
   pugi::xml_node tc = doc.select_node("//testcase[@name='server.ccs.before-cke']").node();

@@ -12,6 +12,8 @@ std::string_view VerdictName(Verdict verdict) {
       return "fail";
     case Verdict::kError:
       return "error";
+    case Verdict::kNotApplicable:
+      return "not_applicable";
   }
   return "error";  // out-of-range enum value: treat as the harness's fault
 }

@@ -14,9 +14,13 @@ enum class Verdict {
   kPass,
   kFail,   // the target did something the vector or an invariant forbids
   kError,  // the vector could not be run (bad vector, target failed to start, harness bug)
+  // The vector's premise does not hold for this target (it needs a protocol version the
+  // target does not enable): not run, reported apart from pass and fail, never failing a run.
+  kNotApplicable,
 };
 
-std::string_view VerdictName(Verdict verdict);  // "pass" | "fail" | "error"
+// "pass" | "fail" | "error" | "not_applicable"
+std::string_view VerdictName(Verdict verdict);
 
 // One line of a vector's trace: a record or message as it crossed the wire, decoded.
 struct TraceEntry {

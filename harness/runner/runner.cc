@@ -175,6 +175,15 @@ std::string DescribeExpectation(const Expectation& e) {
   return "expect close";
 }
 
+// "TLSv1.1+TLSv1.2", as --target-versions and the profiles spell a version list.
+std::string VersionList(const std::vector<uint16_t>& versions) {
+  std::string out;
+  for (uint16_t v : versions) {
+    out += (out.empty() ? "" : "+") + Describe(Registry::kProtocolVersion, v);
+  }
+  return out;
+}
+
 // Where a handshake message or CCS sits in the legal table, for the state diagram.
 std::optional<FlowStep> FlowOf(Side sender, MessageName name) {
   if (name == MessageName::kChangeCipherSpec) return FlowStep::Ccs(sender);
@@ -201,6 +210,22 @@ class VectorRun {
   }
 
   VectorResult Run() {
+    // The vector's premise: its expectations hold only for a target that enables exactly
+    // these versions. The invariants hold for any target, so an invariants-only run goes on.
+    if (judge_expectations_) {
+      std::vector<uint16_t> needs = s_.target.versions;
+      if (needs.empty()) needs = {0x0303};
+      if (needs != options_.target_versions) {
+        r_.verdict = Verdict::kNotApplicable;
+        r_.rule = kRulePremise;
+        r_.message = "the vector needs a target that enables exactly " + VersionList(needs) +
+                     "; this one enables " + VersionList(options_.target_versions) +
+                     " (a network target declares its versions with --target-versions)";
+        Note(r_.message);
+        r_.duration_ms = ElapsedMs();
+        return std::move(r_);
+      }
+    }
     if (!judge_expectations_) {
       Note(s_.judge == JudgedBy::kInvariants
                ? "judged by the invariants alone (the vector says \"judge\": \"invariants\")"

@@ -47,6 +47,7 @@ inline constexpr char kRuleDied[] = "target: died";
 inline constexpr char kRuleVector[] = "vector: cannot be played";
 inline constexpr char kRuleLoad[] = "vector: load error";
 inline constexpr char kRuleConnect[] = "target: connect";
+inline constexpr char kRulePremise[] = "premise: versions";
 
 // VectorResult::rule for a vector failed by the peer's invariant `rule`.
 std::string InvariantRule(ViolationRule rule);
@@ -59,6 +60,9 @@ struct RunOptions {
   // (until it closes) so that what the target sends there is judged too. The reference target
   // has said everything at once.
   int drain_ms = 50;
+  // The protocol versions the target enables, ascending: a vector whose `target.versions`
+  // (default TLS 1.2 only) differs is not applicable to it. The reference: TLS 1.2.
+  std::vector<uint16_t> target_versions = {0x0303};
   uint64_t seed = 1;
   std::shared_ptr<const TestPki> pki;  // required
   // A connection that receives more than this fails as a flood.

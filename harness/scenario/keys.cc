@@ -15,7 +15,7 @@ const std::vector<KeySet>& ScenarioKeySets() {
         "renegotiation_info", "session_ticket", "server_name", "version"}},
       {"target",
        {"certificate", "client_auth", "cipher_suites", "groups", "session_tickets",
-        "extended_master_secret"}},
+        "extended_master_secret", "versions"}},
       {"connection", {"resume", "steps"}},
       {"send_step",
        {"send", "comment", "set", "malform", "corrupt", "fragment", "coalesce", "record_type",

@@ -211,6 +211,25 @@ bool VectorParser::ParseTarget(const Json& j, const std::string& path, TargetCon
       !GetBool(j["session_tickets"], Child(path, "session_tickets"), &out->session_tickets)) {
     return false;
   }
+  if (j.contains("versions")) {
+    const std::string vpath = Child(path, "versions");
+    const Json& list = j["versions"];
+    if (!list.is_array() || list.empty()) {
+      return Fail(vpath, "expected a non-empty list of versions (\"TLSv1.1\", \"0x0302\")");
+    }
+    for (size_t i = 0; i < list.size(); ++i) {
+      uint64_t v = 0;
+      if (!GetVersion(list[i], Child(vpath, std::to_string(i)), &v)) return false;
+      if (!out->versions.empty() && v <= out->versions.back()) {
+        return Fail(Child(vpath, std::to_string(i)),
+                    "versions are listed once each, in ascending order");
+      }
+      out->versions.push_back(static_cast<uint16_t>(v));
+    }
+    if (out->versions == std::vector<uint16_t>{0x0303}) {
+      return Fail(vpath, "[\"TLSv1.2\"] is the default: leave the key out");
+    }
+  }
   if (j.contains("extended_master_secret") &&
       !GetConfigChoice(j["extended_master_secret"], Child(path, "extended_master_secret"),
                        {EmsPolicy::kEnabled, EmsPolicy::kRequired, EmsPolicy::kDisabled},

@@ -130,6 +130,22 @@ TEST(LoaderTest, TargetConfigurationIsTyped) {
     ASSERT_TRUE(back.ok()) << back.status().message();
     EXPECT_EQ(back->target, s->target);
   }
+  // The versions the target enables (the vector's premise): ascending, each once, not the
+  // default spelled out.
+  {
+    Json v = ServerVector();
+    v["target"]["versions"] = {"TLSv1.1", "0x0303"};
+    Result<Scenario> s = Load(v);
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    EXPECT_EQ(s->target.versions, (std::vector<uint16_t>{0x0302, 0x0303}));
+    const std::string written = SerializeScenarioJson(*s);
+    EXPECT_NE(written.find("\"versions\": [\"TLSv1.1\", \"TLSv1.2\"]"), std::string::npos)
+        << written;
+    for (Json bad : {Json{"TLSv1.2", "TLSv1.1"}, Json{"TLSv1.2"}, Json::array(), Json{"TLSv9"}}) {
+      v["target"]["versions"] = bad;
+      EXPECT_FALSE(Load(v).ok()) << bad.dump();
+    }
+  }
   // The peer's certificate is the same choice.
   for (CertificateKey key : {CertificateKey::kRsa, CertificateKey::kEcdsa, CertificateKey::kNone}) {
     Json v = ServerVector();

@@ -353,10 +353,9 @@ bool operator==(const PeerConfig& a, const PeerConfig& b) {
 
 bool operator==(const TargetConfig& a, const TargetConfig& b) {
   return std::tie(a.certificate, a.client_auth, a.cipher_suites, a.groups, a.session_tickets,
-                  a.extended_master_secret) == std::tie(b.certificate, b.client_auth,
-                                                        b.cipher_suites, b.groups,
-                                                        b.session_tickets,
-                                                        b.extended_master_secret);
+                  a.extended_master_secret, a.versions) ==
+         std::tie(b.certificate, b.client_auth, b.cipher_suites, b.groups, b.session_tickets,
+                  b.extended_master_secret, b.versions);
 }
 
 bool operator==(const Scenario& a, const Scenario& b) {

@@ -272,6 +272,10 @@ struct TargetConfig {
   std::vector<NamedGroup> groups;
   bool session_tickets = false;
   EmsPolicy extended_master_secret = EmsPolicy::kEnabled;
+  // The protocol versions the target enables, exactly, in ascending order: the vector's
+  // premise (a fallback-SCSV vector needs a target that also enables an older version). A
+  // target that enables others gets the verdict not_applicable. Empty: TLS 1.2 only.
+  std::vector<uint16_t> versions;
 };
 bool operator==(const TargetConfig& a, const TargetConfig& b);
 inline bool operator!=(const TargetConfig& a, const TargetConfig& b) { return !(a == b); }

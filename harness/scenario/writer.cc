@@ -241,6 +241,11 @@ OJson TargetJson(const TargetConfig& t) {
   if (t.extended_master_secret != d.extended_master_secret) {
     j["extended_master_secret"] = std::string(ConfigName(t.extended_master_secret));
   }
+  if (!t.versions.empty()) {
+    OJson list = OJson::array();
+    for (uint16_t v : t.versions) list.push_back(VersionJson(v));
+    j["versions"] = list;
+  }
   return j;
 }
 
