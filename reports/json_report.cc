@@ -53,6 +53,8 @@ json Vector(const VectorResult& v) {
           {"failed_step", IndexOrNull(v.failed_step)},
           {"rule", Str(v.rule)},
           {"message", Str(v.message)},
+          {"equivalence", Str(v.equivalence)},
+          {"response", Str(v.response)},
           {"duration_ms", v.duration_ms},
           {"trace", std::move(trace)},
           {"transitions", std::move(transitions)}};

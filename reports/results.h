@@ -63,6 +63,11 @@ struct VectorResult {
   std::vector<TraceEntry> trace;
   std::vector<Transition> transitions;
   double duration_ms = 0;
+  // The vector's equivalence family ("" for none), and what the target answered the peer's
+  // last send with: "Alert(fatal, bad_record_mac), then close", "ServerHello", "close",
+  // "nothing". Families compare it (harness/runner/run_all.cc).
+  std::string equivalence;
+  std::string response;
 };
 
 struct RunResult {

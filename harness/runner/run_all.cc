@@ -4,8 +4,10 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <utility>
@@ -92,26 +94,98 @@ VectorResult TargetErrorResult(const Scenario& s, const Status& status) {
   return r;
 }
 
+// One result row per equivalence family: every member must have got the same response
+// (Scenario::equivalence). Members' own verdicts are theirs; this row judges only sameness.
+std::vector<VectorResult> FamilyResults(const RunResult& run) {
+  std::map<std::string, std::vector<const VectorResult*>> families;
+  for (const VectorResult& v : run.vectors) {
+    if (!v.equivalence.empty()) families[v.equivalence].push_back(&v);
+  }
+  std::vector<VectorResult> out;
+  for (const auto& [name, members] : families) {
+    VectorResult r;
+    r.id = "equivalence." + name;
+    r.title = "The " + std::to_string(members.size()) + " vectors of family " + name +
+              " get the same response";
+    r.topic = members.front()->topic;
+    std::set<std::string> refs;
+    for (const VectorResult* m : members) refs.insert(m->refs.begin(), m->refs.end());
+    r.refs.assign(refs.begin(), refs.end());
+    std::map<std::string, std::vector<std::string>> by_response;
+    for (const VectorResult* m : members) {
+      by_response[m->response].push_back(m->id);
+      TraceEntry e;
+      e.summary = m->id + ": " + (m->response.empty() ? "(no response recorded)" : m->response);
+      r.trace.push_back(std::move(e));
+    }
+    TraceEntry timing;
+    timing.summary = "timing: not compared (no timing class is measured yet)";
+    r.trace.push_back(std::move(timing));
+    const auto not_run = std::find_if(members.begin(), members.end(), [](const VectorResult* m) {
+      return m->verdict == Verdict::kError || m->verdict == Verdict::kNotApplicable;
+    });
+    if (members.size() < 2) {
+      // A profile or the paths given left the others out (the committed suite has none of
+      // one: runner_test runs it whole).
+      r.verdict = Verdict::kNotApplicable;
+      r.rule = kRuleEquivalence;
+      r.message = "only " + members.front()->id + " of the family ran here: nothing to compare";
+    } else if (not_run != members.end()) {
+      r.verdict = (*not_run)->verdict;
+      r.rule = (*not_run)->verdict == Verdict::kError ? kRuleVector : kRulePremise;
+      r.message = (*not_run)->id + " did not run (" + std::string(VerdictName((*not_run)->verdict)) +
+                  "), so the family cannot be compared";
+    } else if (by_response.size() == 1 && !by_response.begin()->first.empty()) {
+      r.message = "all answered: " + by_response.begin()->first;
+    } else {
+      r.verdict = Verdict::kFail;
+      r.rule = kRuleEquivalence;
+      std::string detail;
+      for (const auto& [response, ids] : by_response) {
+        std::string list;
+        for (const std::string& id : ids) list += (list.empty() ? "" : ", ") + id;
+        detail += (detail.empty() ? "" : "; ") +
+                  (response.empty() ? std::string("(none recorded)") : response) + ": " + list;
+      }
+      r.message = "the target answered the family's vectors differently, which tells them "
+                  "apart: " + detail;
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+void AppendFamilies(RunResult* run, const ResultCallback& on_result) {
+  for (VectorResult& r : FamilyResults(*run)) {
+    if (on_result) on_result(r);
+    run->vectors.push_back(std::move(r));
+  }
+}
+
 }  // namespace
 
 RunResult RunAll(const TreeLoad& load, const TargetFactory& factory, const RunOptions& options,
                  const ResultCallback& on_result) {
-  return RunIndexed(load.vectors.size(), factory, options, on_result,
-                    [&](Target* target, const Status& status, size_t i) {
-                      const LoadedVector& v = load.vectors[i];
-                      if (!v.ok()) return LoadErrorResult(v);
-                      if (target == nullptr) return TargetErrorResult(*v.scenario, status);
-                      return RunVector(*v.scenario, *target, options);
-                    });
+  RunResult run = RunIndexed(load.vectors.size(), factory, options, on_result,
+                             [&](Target* target, const Status& status, size_t i) {
+                               const LoadedVector& v = load.vectors[i];
+                               if (!v.ok()) return LoadErrorResult(v);
+                               if (target == nullptr) return TargetErrorResult(*v.scenario, status);
+                               return RunVector(*v.scenario, *target, options);
+                             });
+  AppendFamilies(&run, on_result);
+  return run;
 }
 
 RunResult RunScenarios(const std::vector<Scenario>& scenarios, const TargetFactory& factory,
                        const RunOptions& options, const ResultCallback& on_result) {
-  return RunIndexed(scenarios.size(), factory, options, on_result,
-                    [&](Target* target, const Status& status, size_t i) {
-                      if (target == nullptr) return TargetErrorResult(scenarios[i], status);
-                      return RunVector(scenarios[i], *target, options);
-                    });
+  RunResult run = RunIndexed(scenarios.size(), factory, options, on_result,
+                             [&](Target* target, const Status& status, size_t i) {
+                               if (target == nullptr) return TargetErrorResult(scenarios[i], status);
+                               return RunVector(scenarios[i], *target, options);
+                             });
+  AppendFamilies(&run, on_result);
+  return run;
 }
 
 Result<std::shared_ptr<const TestPki>> MakeRunPki(uint64_t seed) {

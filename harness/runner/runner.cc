@@ -175,6 +175,24 @@ std::string DescribeExpectation(const Expectation& e) {
   return "expect close";
 }
 
+// How an equivalence family compares what the target sent: the kind of answer, without the
+// bytes that differ from run to run (randoms, keys).
+std::string ResponseOf(const WireItem& item) {
+  switch (item.kind) {
+    case WireItem::Kind::kAlert:
+      return "Alert(" + LevelName(item.level) + ", " +
+             std::string(AlertName(static_cast<uint8_t>(item.alert)).value_or("?")) + ")";
+    case WireItem::Kind::kHandshake:
+      return std::string(MessageNameString(item.message));
+    case WireItem::Kind::kChangeCipherSpec:
+      return "ChangeCipherSpec";
+    case WireItem::Kind::kApplicationData:
+      return "ApplicationData";
+    default:
+      return item.summary;
+  }
+}
+
 // "TLSv1.1+TLSv1.2", as --target-versions and the profiles spell a version list.
 std::string VersionList(const std::vector<uint16_t>& versions) {
   std::string out;
@@ -203,6 +221,7 @@ class VectorRun {
         start_(Clock::now()) {
     r_.id = s_.id;
     r_.title = s_.title;
+    r_.equivalence = s_.equivalence;
     r_.topic = s_.topic;
     r_.file = s_.source;
     r_.refs = s_.refs;
@@ -262,6 +281,7 @@ class VectorRun {
       r_.message = *death + before;
       Note(*death);
     }
+    r_.response = awaiting_response_ ? "nothing" : response_;
     r_.duration_ms = ElapsedMs();
     return std::move(r_);
   }
@@ -364,6 +384,12 @@ class VectorRun {
       eof_ = true;
       saw_eof_ = true;
       eof_error_ = r.error;
+      if (awaiting_response_) {
+        response_ = "close";
+        awaiting_response_ = false;
+      } else if (!response_.empty() && response_ != "close") {
+        response_ += ", then close";
+      }
       Trace(TraceEntry::Kind::kReceived, r.error.empty() ? "close" : "close (" + r.error + ")",
             ByteView());
       return ReadOutcome::kEof;
@@ -377,6 +403,10 @@ class VectorRun {
       return ReadOutcome::kFailed;
     }
     std::vector<WireItem> items = peer_->Receive(r.data);
+    if (awaiting_response_ && !items.empty()) {
+      response_ = ResponseOf(items.front());
+      awaiting_response_ = false;
+    }
     const WireItem* undecodable = nullptr;
     for (WireItem& item : items) {
       Trace(TraceEntry::Kind::kReceived, item.summary, item.wire.empty() ? item.bytes : item.wire);
@@ -481,6 +511,8 @@ class VectorRun {
       Side own = peer_is_client_ ? Side::kClient : Side::kServer;
       for (int i = 0; i < send.repeat; ++i) AddTransition(own, send.message);
     }
+    awaiting_response_ = true;  // what the target sends next answers this
+    response_.clear();
     if (bytes->empty()) return true;  // coalesced with the next send
     if (write_failed_) return true;
     Status w = conn_->Write(*bytes);
@@ -740,6 +772,9 @@ class VectorRun {
   size_t bytes_since_item_ = 0;
   bool write_failed_ = false;
   bool hung_ = false;
+  // The response to the peer's last send (VectorResult::response).
+  bool awaiting_response_ = false;
+  std::string response_;
   bool saw_eof_ = false;  // on any connection of the vector
   HandshakeTracker tracker_;
   bool off_table_ = false;

@@ -48,6 +48,7 @@ inline constexpr char kRuleVector[] = "vector: cannot be played";
 inline constexpr char kRuleLoad[] = "vector: load error";
 inline constexpr char kRuleConnect[] = "target: connect";
 inline constexpr char kRulePremise[] = "premise: versions";
+inline constexpr char kRuleEquivalence[] = "equivalence: responses differ";
 
 // VectorResult::rule for a vector failed by the peer's invariant `rule`.
 std::string InvariantRule(ViolationRule rule);

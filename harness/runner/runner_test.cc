@@ -501,6 +501,46 @@ TEST(RunnerDrain, FatalAlertAfterTheLastStepFails) {
   EXPECT_TRUE(noted);
 }
 
+std::string InFamily(std::string vector_json, const std::string& family) {
+  return vector_json.insert(1, "\"equivalence\": \"" + family + "\", ");
+}
+
+// A family passes when its members got the same response, and fails naming who got what
+// when they did not: the row a Bleichenbacher oracle shows up in.
+TEST(RunnerEquivalence, AFamilyRowComparesTheMembersResponses) {
+  std::vector<Scenario> alike = {Parse(InFamily(FullHandshake("good-1"), "fam")),
+                                 Parse(InFamily(FullHandshake("good-2"), "fam"))};
+  int hangs = 0;
+  auto factory = [&](int) -> Result<std::unique_ptr<Target>> {
+    return std::unique_ptr<Target>(
+        std::make_unique<FakeTarget>(Misbehaviour::kDataAfterFatal, &hangs));
+  };
+  RunOptions options = Options();
+  options.timeout_ms = 100;
+  std::vector<std::string> streamed;
+  RunResult run = RunScenarios(alike, factory, options,
+                               [&](const VectorResult& v) { streamed.push_back(v.id); });
+  ASSERT_EQ(run.vectors.size(), 3u);
+  EXPECT_EQ(run.vectors[2].id, "equivalence.fam");
+  EXPECT_EQ(run.vectors[2].verdict, Verdict::kPass) << run.vectors[2].message;
+  EXPECT_EQ(run.vectors[0].response, "ChangeCipherSpec");
+  EXPECT_EQ(streamed.back(), "equivalence.fam");  // reported like any other row
+
+  std::vector<Scenario> apart = {Parse(InFamily(ServerVector("bad-1", kFullFlight), "fam")),
+                                 Parse(InFamily(ServerVector("good-2", kFullFlight), "fam"))};
+  run = RunScenarios(apart, factory, options);
+  ASSERT_EQ(run.vectors.size(), 3u);
+  const VectorResult& family = run.vectors[2];
+  EXPECT_EQ(family.verdict, Verdict::kFail);
+  EXPECT_EQ(family.rule, kRuleEquivalence);
+  EXPECT_EQ(Contains(family.message, "Alert(fatal, handshake_failure)"), "");
+  EXPECT_EQ(Contains(family.message, "ServerHello: good-2"), "");
+
+  // A family of one (a profile left the others out) compares nothing: not a pass.
+  run = RunScenarios({alike[0]}, factory, options);
+  EXPECT_EQ(run.vectors.back().verdict, Verdict::kNotApplicable);
+}
+
 // The invariants still judge an oracle-only run: anything after a fatal alert, a death.
 TEST(RunnerOracleOnly, InvariantsStillFail) {
   for (Misbehaviour m : {Misbehaviour::kDataAfterFatal, Misbehaviour::kCrash,

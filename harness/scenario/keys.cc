@@ -8,8 +8,8 @@ const std::vector<KeySet>& ScenarioKeySets() {
   // Indexed by KeySetId.
   static const std::vector<KeySet>* sets = new std::vector<KeySet>{
       {"vector",
-       {"$schema", "id", "title", "refs", "target_role", "notes", "judge", "peer", "target",
-        "steps", "connections"}},
+       {"$schema", "id", "title", "refs", "target_role", "notes", "judge", "equivalence", "peer",
+        "target", "steps", "connections"}},
       {"peer",
        {"cipher_suites", "groups", "signature_schemes", "certificate", "extended_master_secret",
         "renegotiation_info", "session_ticket", "server_name", "version"}},

@@ -215,6 +215,9 @@ std::string Inapplicable(MalformEdit edit, const FieldShape& f) {
                  : "its length prefix cannot say more than its ceiling in one record";
     case MalformEdit::kTrailing:
       return "names no field";
+    case MalformEdit::kShorten:
+    case MalformEdit::kLengthen:
+      return vector ? "" : "needs a vector (a field with a length prefix)";
   }
   return "";
 }
@@ -359,6 +362,18 @@ Result<Bytes> ApplyMalformation(MessageName message, KeyExchange kex, const Malf
         WriteLength(&body, s.prefix_at, s.length_bytes, s.ceiling + 1);
         break;
       }
+      case MalformEdit::kShorten:
+        if (s.content_size == 0) return InternalError("malform: " + what + " is empty");
+        body.erase(body.begin() + static_cast<std::ptrdiff_t>(s.content_at + s.content_size - 1));
+        WriteLength(&body, s.prefix_at, s.length_bytes, value - 1);
+        break;
+      case MalformEdit::kLengthen:
+        if (value + 1 >= (size_t{1} << (8 * s.length_bytes))) {
+          return InternalError("malform: " + what + " is at its prefix's maximum");
+        }
+        body.insert(body.begin() + static_cast<std::ptrdiff_t>(s.content_at + s.content_size), 0);
+        WriteLength(&body, s.prefix_at, s.length_bytes, value + 1);
+        break;
       case MalformEdit::kTrailing:
         break;
     }

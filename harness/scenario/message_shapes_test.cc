@@ -93,6 +93,15 @@ TEST(MessageShapes, EachEditBreaksOnlyItsFieldAndTheHeaderFollows) {
   EXPECT_EQ(HeaderLength(t), body + 33);
   EXPECT_EQ(t[4 + 34], 33);
 
+  // A field of the wrong size whose own length follows: only the enclosing lengths are off.
+  t = Apply(MessageName::kClientHello, "cipher_suites", MalformEdit::kShorten, m);
+  EXPECT_EQ(HeaderLength(t), body - 1);
+  EXPECT_EQ(t[4 + 36], 0x03);
+  t = Apply(MessageName::kClientHello, "cipher_suites", MalformEdit::kLengthen, m);
+  EXPECT_EQ(HeaderLength(t), body + 1);
+  EXPECT_EQ(t[4 + 36], 0x05);
+  EXPECT_EQ(t[4 + 41], 0x00);  // the added byte
+
   t = Apply(MessageName::kClientHello, "", MalformEdit::kTrailing, m);
   EXPECT_EQ(HeaderLength(t), body + 1);
 

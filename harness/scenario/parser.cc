@@ -681,6 +681,18 @@ std::optional<Scenario> VectorParser::Parse(const Json& doc) {
                        &s.judge)) {
     return std::nullopt;
   }
+  if (doc.contains("equivalence")) {
+    if (!GetString(doc["equivalence"], "/equivalence", &s.equivalence)) return std::nullopt;
+    const bool valid =
+        !s.equivalence.empty() && s.equivalence.size() <= 64 &&
+        std::all_of(s.equivalence.begin(), s.equivalence.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+        });
+    if (!valid) {
+      Fail("/equivalence", "a family name is 1-64 characters of a-z 0-9 -");
+      return std::nullopt;
+    }
+  }
   if (doc.contains("peer") && !ParsePeer(doc["peer"], "/peer", &s.peer)) return std::nullopt;
   if (doc.contains("target") && !ParseTarget(doc["target"], "/target", &s.target)) {
     return std::nullopt;

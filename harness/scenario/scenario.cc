@@ -282,6 +282,8 @@ constexpr MalformEditEntry kMalformEdits[] = {
     {MalformEdit::kEmpty, "empty"},
     {MalformEdit::kOversized, "oversized"},
     {MalformEdit::kTrailing, "trailing"},
+    {MalformEdit::kShorten, "shorten"},
+    {MalformEdit::kLengthen, "lengthen"},
 };
 }  // namespace
 
@@ -360,9 +362,9 @@ bool operator==(const TargetConfig& a, const TargetConfig& b) {
 
 bool operator==(const Scenario& a, const Scenario& b) {
   return std::tie(a.id, a.title, a.refs, a.topic, a.notes, a.role, a.peer, a.target,
-                  a.connections, a.judge) == std::tie(b.id, b.title, b.refs, b.topic, b.notes,
-                                                      b.role, b.peer, b.target, b.connections,
-                                                      b.judge);
+                  a.connections, a.judge, a.equivalence) ==
+         std::tie(b.id, b.title, b.refs, b.topic, b.notes, b.role, b.peer, b.target,
+                  b.connections, b.judge, b.equivalence);
 }
 
 std::string_view ConfigName(CertificateKey key) {

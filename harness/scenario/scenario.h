@@ -133,6 +133,8 @@ enum class MalformEdit {
   kEmpty,            // the field holds nothing, its prefix says 0
   kOversized,        // the field holds one byte more than its RFC ceiling
   kTrailing,         // one byte after the last field (names no field)
+  kShorten,          // the field loses its last byte and its own length prefix follows
+  kLengthen,         // the field gains a zero byte at its end and its own length prefix follows
 };
 std::string_view MalformEditName(MalformEdit edit);
 std::optional<MalformEdit> MalformEditFromName(std::string_view name);
@@ -297,6 +299,10 @@ struct Scenario {
   TargetConfig target;
   std::vector<ConnectionScript> connections;
   JudgedBy judge = JudgedBy::kExpectations;
+  // The equivalence family (a-z 0-9 -): every vector of a family must get the same response
+  // from the target (a Bleichenbacher oracle is a difference between them), besides its own
+  // expectations. Empty: none.
+  std::string equivalence;
   std::string source;  // the file it came from
 };
 // Everything but `source` and the steps' json_path.

@@ -257,6 +257,7 @@ OJson ScenarioJson(const Scenario& s) {
   j["target_role"] = std::string(SideName(s.role));
   if (!s.notes.empty()) j["notes"] = s.notes;
   if (s.judge != JudgedBy::kExpectations) j["judge"] = std::string(ConfigName(s.judge));
+  if (!s.equivalence.empty()) j["equivalence"] = s.equivalence;
   OJson peer = PeerJson(s.peer);
   if (!peer.empty()) j["peer"] = peer;
   OJson target = TargetJson(s.target);
