@@ -222,6 +222,29 @@ std::string Unbuildable(MessageName m, Side role, const Known& k, size_t i) {
   return "";
 }
 
+// Handshake types no TLS 1.2 flow has: TLS 1.3's (RFC 8446 4) and one that no RFC assigns.
+struct ForeignType {
+  uint8_t type;
+  const char* slug;   // in the vector id
+  const char* words;  // in the title
+  Bytes body;         // a well-formed body of its own kind
+  const char* why;
+};
+
+const std::vector<ForeignType>& ForeignTypes() {
+  static const std::vector<ForeignType> types = {
+      {8, "tls13-encrypted-extensions", "a TLS 1.3 EncryptedExtensions", {0, 0},
+       "EncryptedExtensions (type 8, RFC 8446 4.3.1) exists only in TLS 1.3"},
+      {24, "tls13-key-update", "a TLS 1.3 KeyUpdate", {0},
+       "KeyUpdate (type 24, RFC 8446 4.6.3) exists only in TLS 1.3"},
+      {5, "tls13-end-of-early-data", "a TLS 1.3 EndOfEarlyData", {},
+       "EndOfEarlyData (type 5, RFC 8446 4.5) exists only in TLS 1.3"},
+      {99, "unassigned-type-99", "a handshake message of the unassigned type 99", {},
+       "type 99 is unassigned in the IANA TLS HandshakeType registry"},
+  };
+  return types;
+}
+
 // ---- Assembly ----
 
 struct Vector {
@@ -285,6 +308,7 @@ class Generator {
   Status Add(Vector v, bool positive, const std::string& flow_name, Side role);
   Status Negative(Side role, const HandshakeFlow& flow, size_t i, MessageName m);
   Status Positive(const HandshakeFlow& flow, size_t i);
+  Status Foreign(Side role, const HandshakeFlow& flow, size_t i, const struct ForeignType& f);
   std::string Readme() const;
 
   std::map<std::string, Vector> by_id_;
@@ -293,6 +317,7 @@ class Generator {
   std::map<std::string, std::map<std::string, FlowCount>> counts_;
   std::vector<std::string> flow_order_;
   size_t native_ = 0;
+  size_t foreign_ = 0;  // vectors of handshake types no TLS 1.2 flow has
   size_t legal_ = 0;
   std::vector<HandBuilt> hand_built_;
   std::vector<std::string> skipped_;  // "<role> <flow> <point> <message>: why"
@@ -425,6 +450,66 @@ Status Generator::Negative(Side role, const HandshakeFlow& flow, size_t i, Messa
   return Status::Ok();
 }
 
+// A handshake type no TLS 1.2 flow has, at a point where the peer sends next: never legal, so
+// refused like any message out of order, or as one the target cannot decode.
+Status Generator::Foreign(Side role, const HandshakeFlow& flow, size_t i, const ForeignType& f) {
+  const Side peer = role == Side::kServer ? Side::kClient : Side::kServer;
+  const Known k = KnownAt(flow, i);
+  const HandshakeTracker tracker = TrackerAt(flow, i);
+  const std::vector<FlowStep> prefix(flow.steps.begin(), flow.steps.begin() + i);
+  const bool is_protected = Contains(prefix, FlowStep::Ccs(peer));
+  const std::string where = i == 0 ? "at-start" : "after-" + StepSlug(flow.steps[i - 1]);
+  const std::string id = std::string(SideName(role)) + "." + kTopic + "." + FlowShortName(k) +
+                         "." + where + "." + f.slug;
+  const Bytes message = HandshakeMessage(static_cast<HT>(f.type), f.body);
+  std::string comment = std::string(f.words) + ", built by hand; the table allows " +
+                        LegalList(tracker);
+  Step inject;
+  if (!is_protected) {
+    SendStep raw;
+    raw.message = MessageName::kRaw;
+    raw.raw = PlaintextRecord(message);
+    inject = SendOf(std::move(raw), comment + "; in a plaintext record");
+  } else {
+    // Encrypted: in place of a HelloRequest's bytes, as for the other hand-built injections.
+    SendStep carrier;
+    carrier.message = MessageName::kHelloRequest;
+    carrier.corrupt.truncate = 0;
+    carrier.corrupt.append = message;
+    inject = SendOf(std::move(carrier),
+                    comment + "; encrypted, in place of a HelloRequest's bytes (truncate 0, "
+                              "append)");
+  }
+  Scenario s;
+  s.id = id;
+  s.topic = kTopic;
+  s.role = role;
+  const std::string place =
+      i == 0 ? "as the first message" : "right after " + StepWords(flow.steps[i - 1]);
+  s.title = Capitalised(SideName(role)) + " rejects " + f.words + " from the " + SideName(peer) +
+            " " + place + " (" + FlowWords(k) + ")";
+  s.refs = {"RFC5246 7.3", "RFC5246 7.4", "RFC5246 7.2.2", "checklist:15"};
+  s.notes = std::string(f.why) + ": no TLS 1.2 flow has it (engine/state/handshake_table.h; "
+            "legal next here: " + LegalList(tracker) + "). RFC 5246 7.4: \"sending handshake "
+            "messages in an unexpected order results in a fatal error\"; the RFC names no "
+            "alert. unexpected_message fits by its definition (RFC 5246 7.2.2: \"An "
+            "inappropriate message was received\"; checklist 15), and decode_error (\"A "
+            "message could not be decoded\") fits a receiver that does not know the type, so "
+            "both are accepted. The message is well formed for its own kind, built by hand "
+            "since the scripted peer builds only TLS 1.2's messages.";
+  ApplySetup(k, role, &s);
+  std::vector<Step> steps = Play(flow, 0, i, role);
+  steps.push_back(std::move(inject));
+  steps.push_back(ExpectFatal({AlertDescription::kUnexpectedMessage,
+                               AlertDescription::kDecodeError}));
+  SetConnections(k, role, std::move(steps), &s);
+  Vector v{std::move(s), FileName(id)};
+  const bool fresh = by_id_.count(id) == 0;
+  SD_RETURN_IF_ERROR(Add(std::move(v), false, flow.name, role));
+  if (fresh) foreign_++;
+  return Status::Ok();
+}
+
 // RFC 5246 7.4.1.1: "This message will be ignored by the client if the client is currently
 // negotiating a session", and it is not hashed (7.4.9): the whole flow must still complete.
 Status Generator::Positive(const HandshakeFlow& flow, size_t i) {
@@ -499,6 +584,8 @@ Status Generator::Run() {
           }
           SD_RETURN_IF_ERROR(Negative(role, flow, i, m));
         }
+        if (role == Side::kServer && NeedsTicketRenewal(flow, i)) continue;
+        for (const ForeignType& f : ForeignTypes()) SD_RETURN_IF_ERROR(Foreign(role, flow, i, f));
       }
     }
   }
@@ -524,6 +611,12 @@ std::string Generator::Readme() const {
     << "language can send, ChangeCipherSpec, and application data (attack 8) — that the table does\n"
     << "not allow at that point, a vector plays the flow correctly up to the point, sends that\n"
     << "message, and expects a fatal `unexpected_message` and a close. Both target roles.\n\n"
+    << "At the same points, handshake types that no TLS 1.2 flow has (" << foreign_ << " vectors,\n"
+    << "ids ending `.tls13-encrypted-extensions`, `.tls13-key-update`, `.tls13-end-of-early-data`,\n"
+    << "`.unassigned-type-99`): TLS 1.3's EncryptedExtensions, KeyUpdate and EndOfEarlyData, and a\n"
+    << "type no RFC assigns, each well formed for its own kind and built by hand (a Raw record, or\n"
+    << "encrypted in place of a HelloRequest's bytes). Expected: a fatal `unexpected_message`, or\n"
+    << "`decode_error` from a receiver that does not know the type (RFC 5246 7.2.2; checklist 15).\n\n"
     << "- The legal set is the table's, with the flags learned where the target learns them: key\n"
     << "  exchange, full/abbreviated and ticket at ServerHello, client auth at CertificateRequest\n"
     << "  (or ServerHelloDone without one), an empty or real client certificate at the client's\n"
@@ -631,7 +724,8 @@ OrderVectors Generator::Output() const {
   }
   std::ostringstream s;
   s << by_id_.size() << " vectors (" << by_id_.size() - positive << " out-of-order, " << positive
-    << " HelloRequest-ignored); injections: " << native_ << " built by the peer, "
+    << " HelloRequest-ignored, " << foreign_ << " of foreign handshake types); injections: "
+    << native_ << " built by the peer, "
     << hand_built_.size() << " hand-built (Raw or substituted), " << skipped_.size()
     << " skipped (cannot be expressed), " << renewal_points_
     << " not generated (a server's optional ticket renewal); " << legal_
