@@ -119,7 +119,8 @@ std::string MessageWords(MessageName m) {
 std::string LegalList(const HandshakeTracker& tracker) {
   std::string out;
   for (const FlowStep& s : tracker.LegalNext()) out += (out.empty() ? "" : ", ") + s.ToString();
-  return out;
+  // After both Finished (RFC 5246 7.4.9): application data, or a new handshake.
+  return out.empty() ? "no handshake message, the handshake being over" : out;
 }
 
 // ---- Expectations: refs and notes ----

@@ -318,6 +318,7 @@ class Generator {
   std::vector<std::string> flow_order_;
   size_t native_ = 0;
   size_t foreign_ = 0;  // vectors of handshake types no TLS 1.2 flow has
+  size_t after_handshake_ = 0;  // (flow, message) pairs injected after both Finished
   size_t legal_ = 0;
   std::vector<HandBuilt> hand_built_;
   std::vector<std::string> skipped_;  // "<role> <flow> <point> <message>: why"
@@ -587,6 +588,21 @@ Status Generator::Run() {
         if (role == Side::kServer && NeedsTicketRenewal(flow, i)) continue;
         for (const ForeignType& f : ForeignTypes()) SD_RETURN_IF_ERROR(Foreign(role, flow, i, f));
       }
+      // After both Finished the handshake is over (RFC 5246 7.4.9): no handshake message of
+      // the flow is legal any more but the ones that start a new handshake (a ClientHello to
+      // a server, a HelloRequest to a client: renegotiation, which a target may refuse with a
+      // warning or ignore) and no ChangeCipherSpec. Application data is what comes next.
+      const size_t end = flow.steps.size();
+      if (role == Side::kServer && NeedsTicketRenewal(flow, end)) continue;
+      for (MessageName m : injectable) {
+        if (m == MessageName::kApplicationData) continue;
+        if (m == (peer == Side::kClient ? MessageName::kClientHello : MessageName::kHelloRequest)) {
+          continue;
+        }
+        SD_RETURN_IF_ERROR(Negative(role, flow, end, m));
+        after_handshake_++;
+      }
+      for (const ForeignType& f : ForeignTypes()) SD_RETURN_IF_ERROR(Foreign(role, flow, end, f));
     }
   }
   return Status::Ok();
@@ -611,6 +627,11 @@ std::string Generator::Readme() const {
     << "language can send, ChangeCipherSpec, and application data (attack 8) — that the table does\n"
     << "not allow at that point, a vector plays the flow correctly up to the point, sends that\n"
     << "message, and expects a fatal `unexpected_message` and a close. Both target roles.\n\n"
+    << "The point after both Finished is one of them: there the handshake is over (RFC 5246\n"
+    << "7.4.9), and every message of the flow is out of order but those that start a new\n"
+    << "handshake (a ClientHello to a server, a HelloRequest to a client: renegotiation, which\n"
+    << "a target may refuse with a warning or ignore) and application data (ids\n"
+    << "`...after-server-finished.<message>`, or `after-client-finished` in abbreviated flows).\n\n"
     << "At the same points, handshake types that no TLS 1.2 flow has (" << foreign_ << " vectors,\n"
     << "ids ending `.tls13-encrypted-extensions`, `.tls13-key-update`, `.tls13-end-of-early-data`,\n"
     << "`.unassigned-type-99`): TLS 1.3's EncryptedExtensions, KeyUpdate and EndOfEarlyData, and a\n"
