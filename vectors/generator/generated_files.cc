@@ -1,8 +1,11 @@
 #include "vectors/generator/generated_files.h"
 
+#include <CLI/CLI.hpp>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <set>
 #include <sstream>
 
@@ -54,6 +57,30 @@ std::vector<GeneratedFile> ReadGeneratedFiles(const std::string& dir) {
   std::sort(out.begin(), out.end(),
             [](const GeneratedFile& a, const GeneratedFile& b) { return a.name < b.name; });
   return out;
+}
+
+int GeneratorMain(int argc, char** argv, const std::string& name, const std::string& about,
+                  const std::string& dir, const std::function<Result<Generated>()>& generate) {
+  CLI::App app{about};
+  std::string out;
+  app.add_option("--out", out, "Directory to write (" + dir + " of the checkout)")->required();
+  CLI11_PARSE(app, argc, argv);
+  Result<Generated> generated = generate();
+  if (!generated.ok()) {
+    std::cerr << name << ": " << generated.status().message() << "\n";
+    return 1;
+  }
+  std::vector<std::string> removed;
+  Status s = WriteGeneratedFiles(generated->files, out, &removed);
+  if (!s.ok()) {
+    std::cerr << name << ": " << s.message() << "\n";
+    return 1;
+  }
+  std::cout << generated->summary << "wrote " << generated->files.size() << " files to " << out;
+  if (!removed.empty()) std::cout << "; removed " << removed.size() << " stale";
+  std::cout << "\n";
+  for (const std::string& r : removed) std::cout << "  removed " << r << "\n";
+  return 0;
 }
 
 }  // namespace shakedown

@@ -2,6 +2,7 @@
 #ifndef SHAKEDOWN_VECTORS_GENERATOR_GENERATED_FILES_H_
 #define SHAKEDOWN_VECTORS_GENERATOR_GENERATED_FILES_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,16 @@ Status WriteGeneratedFiles(const std::vector<GeneratedFile>& files, const std::s
 
 // name -> content of every *.json and README.md in `dir` (for the staleness tests).
 std::vector<GeneratedFile> ReadGeneratedFiles(const std::string& dir);
+
+// The whole of a generator's main(): `--out DIR`, then `generate` (files and a summary for the
+// console), written with WriteGeneratedFiles. `about` is the --help text, `dir` the directory
+// of the checkout the files belong in.
+struct Generated {
+  std::vector<GeneratedFile> files;
+  std::string summary;
+};
+int GeneratorMain(int argc, char** argv, const std::string& name, const std::string& about,
+                  const std::string& dir, const std::function<Result<Generated>()>& generate);
 
 }  // namespace shakedown
 
