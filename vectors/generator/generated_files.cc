@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "harness/scenario/loader.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -57,6 +59,24 @@ std::vector<GeneratedFile> ReadGeneratedFiles(const std::string& dir) {
   std::sort(out.begin(), out.end(),
             [](const GeneratedFile& a, const GeneratedFile& b) { return a.name < b.name; });
   return out;
+}
+
+Status AddGeneratedVector(const Scenario& s, const std::string& dir,
+                          std::vector<GeneratedFile>* files, std::set<std::string>* ids) {
+  if (!ids->insert(s.id).second) return InternalError("two vectors with id " + s.id);
+  // "server.malformed.client-hello.trailing" -> "server-client-hello-trailing.json"
+  const size_t role_end = s.id.find('.');
+  const size_t topic_end = s.id.find('.', role_end + 1);
+  std::string name = s.id.substr(0, role_end) + "-" + s.id.substr(topic_end + 1);
+  std::replace(name.begin(), name.end(), '.', '-');
+  const std::string text = SerializeScenarioJson(s);
+  Result<Scenario> back = ParseScenarioJson(text, dir + "/" + name + ".json");
+  if (!back.ok()) return InternalError("generated " + s.id + ": " + back.status().message());
+  if (SerializeScenarioJson(*back) != text) {
+    return InternalError("generated " + s.id + " does not load back unchanged");
+  }
+  files->push_back({name + ".json", text});
+  return Status::Ok();
 }
 
 int GeneratorMain(int argc, char** argv, const std::string& name, const std::string& about,

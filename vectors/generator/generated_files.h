@@ -3,10 +3,12 @@
 #define SHAKEDOWN_VECTORS_GENERATOR_GENERATED_FILES_H_
 
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "engine/base/status.h"
+#include "harness/scenario/scenario.h"
 
 namespace shakedown {
 
@@ -23,6 +25,11 @@ Status WriteGeneratedFiles(const std::vector<GeneratedFile>& files, const std::s
 
 // name -> content of every *.json and README.md in `dir` (for the staleness tests).
 std::vector<GeneratedFile> ReadGeneratedFiles(const std::string& dir);
+
+// Adds `s` to `files` as "<role>-<rest of the id, dots as dashes>.json" (the id's topic left
+// out), checked to load back unchanged from `dir`; an id already in `ids` is an error.
+Status AddGeneratedVector(const Scenario& s, const std::string& dir,
+                          std::vector<GeneratedFile>* files, std::set<std::string>* ids);
 
 // The whole of a generator's main(): `--out DIR`, then `generate` (files and a summary for the
 // console), written with WriteGeneratedFiles. `about` is the --help text, `dir` the directory

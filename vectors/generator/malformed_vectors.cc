@@ -247,6 +247,8 @@ std::string Phrase(const Edit& e) {
     case MalformEdit::kEmpty: return "with an empty " + f;
     case MalformEdit::kOversized: return "with a " + f + " one byte longer than its ceiling";
     case MalformEdit::kTrailing: return "with a byte after its last field";
+    case MalformEdit::kShorten: return "whose " + f + " is one byte short";
+    case MalformEdit::kLengthen: return "whose " + f + " is one byte long";
   }
   return "";
 }
@@ -344,6 +346,124 @@ Scenario Build(const Context& c, const Edit& e) {
   return s;
 }
 
+// ---- Extension bodies ----
+
+// One extension whose body is broken inside, in the hello that carries it, where the receiver
+// must read it: the extensions a TLS 1.2 stack with ECDHE, RFC 7627 and RFC 5746 processes.
+struct ExtensionCase {
+  Side role;  // the target's
+  const char* extension;
+  const char* slug;
+  const char* body;  // hex
+  const char* what;
+  bool range;        // a list below its floor, not a length that disagrees with the bytes
+};
+
+std::vector<ExtensionCase> ExtensionCases() {
+  std::vector<ExtensionCase> c;
+  // RFC 8422 5.1.1: NamedGroupList named_group_list<2..2^16-1>.
+  for (Side role : {Side::kServer}) {
+    c.push_back({role, "supported_groups", "empty-body", "", "an empty body (no list length)", false});
+    c.push_back({role, "supported_groups", "list-length-plus-one", "0005001d0017",
+                 "a list length one byte longer than the list", false});
+    c.push_back({role, "supported_groups", "list-length-minus-one", "0003001d0017",
+                 "a list length one byte shorter than the list", false});
+    c.push_back({role, "supported_groups", "empty-list", "0000",
+                 "an empty list (NamedGroupList<2..2^16-1>)", true});
+    c.push_back({role, "supported_groups", "odd-list", "0003001d00",
+                 "a list of three bytes: half a group", false});
+    c.push_back({role, "supported_groups", "trailing-byte", "0004001d001700",
+                 "a byte after the list", false});
+    // RFC 5246 7.4.1.4.1: supported_signature_algorithms<2..2^16-2>.
+    c.push_back({role, "signature_algorithms", "empty-body", "", "an empty body", false});
+    c.push_back({role, "signature_algorithms", "list-length-plus-one", "000504010804",
+                 "a list length one byte longer than the list", false});
+    c.push_back({role, "signature_algorithms", "list-length-minus-one", "000304010804",
+                 "a list length one byte shorter than the list", false});
+    c.push_back({role, "signature_algorithms", "empty-list", "0000",
+                 "an empty list (supported_signature_algorithms<2..2^16-2>)", true});
+    c.push_back({role, "signature_algorithms", "odd-list", "00030401080400",
+                 "a list of three bytes: half a scheme", false});
+    c.push_back({role, "signature_algorithms", "trailing-byte", "00040401080400",
+                 "a byte after the list", false});
+  }
+  // RFC 8422 5.1.2: ECPointFormatList ec_point_format_list<1..2^8-1>, both hellos.
+  for (Side role : {Side::kServer, Side::kClient}) {
+    c.push_back({role, "ec_point_formats", "empty-body", "", "an empty body", false});
+    c.push_back({role, "ec_point_formats", "list-length-plus-one", "0200",
+                 "a list length one byte longer than the list", false});
+    c.push_back({role, "ec_point_formats", "empty-list", "00",
+                 "an empty list (ECPointFormatList<1..2^8-1>)", true});
+    c.push_back({role, "ec_point_formats", "trailing-byte", "010000", "a byte after the list",
+                 false});
+    // RFC 7627 5.1: "The extension_data field of this extension SHALL be empty."
+    c.push_back({role, "extended_master_secret", "non-empty-body", "00",
+                 "one byte in a body that is empty by definition", false});
+    // RFC 5746 3.2: renegotiated_connection<0..255>; empty in an initial hello.
+    c.push_back({role, "renegotiation_info", "empty-body", "",
+                 "an empty body (no renegotiated_connection length)", false});
+    c.push_back({role, "renegotiation_info", "length-plus-one", "01",
+                 "a renegotiated_connection length of 1 with no byte", false});
+    c.push_back({role, "renegotiation_info", "trailing-byte", "0000",
+                 "a byte after the empty renegotiated_connection", false});
+  }
+  return c;
+}
+
+Scenario BuildExtension(const ExtensionCase& e) {
+  Scenario s;
+  const bool server = e.role == Side::kServer;
+  const std::string message = server ? "client-hello" : "server-hello";
+  s.id = std::string(server ? "server" : "client") + "." + kTopic + "." + message + ".ext-" +
+         Kebab(e.extension) + "-" + e.slug;
+  s.topic = kTopic;
+  s.role = e.role;
+  const bool ri = std::string(e.extension) == "renegotiation_info";
+  std::set<AlertDescription> alerts = {A::kDecodeError, A::kIllegalParameter};
+  // RFC 8422 5.1: a server "unable to complete the ECC handshake while restricting itself to
+  // the enumerated curves ... MUST NOT negotiate the use of an ECC cipher suite": with no
+  // group and only ECDHE offered, that is a handshake_failure.
+  const bool no_groups = e.range && std::string(e.extension) == "supported_groups";
+  if (ri || no_groups) alerts.insert(A::kHandshakeFailure);
+  s.title = std::string("A ") + (server ? "ClientHello" : "ServerHello") + " whose " +
+            e.extension + " extension has " + e.what + " is refused with " + AlertList(alerts);
+  s.refs = {"RFC5246 7.4.1.4", "RFC5246 7.2.2"};
+  const std::string ext(e.extension);
+  if (ext == "supported_groups") s.refs.push_back("RFC8422 5.1.1");
+  if (ext == "ec_point_formats") s.refs.push_back("RFC8422 5.1.2");
+  if (ext == "signature_algorithms") s.refs.push_back("RFC5246 7.4.1.4.1");
+  if (ext == "extended_master_secret") s.refs.push_back("RFC7627 5.1");
+  if (ri) s.refs.push_back("RFC5746 3.2");
+  if (e.range) s.refs.push_back("RFC5246 4.3");
+  s.notes = std::string("Generated (") + kDir + "/README.md). The " +
+            (server ? "client peer's ClientHello" : "server peer's ServerHello") + " carries " +
+            ext + " with " + e.what + " (body `" + e.body + "`); everything else is as the peer "
+            "builds it. The receiver processes this extension, so it must read its body: a body "
+            "that does not match the extension's format is a message that \"could not be "
+            "decoded\" (decode_error), or a field \"out of range or inconsistent with other "
+            "fields\" (illegal_parameter), by their definitions in RFC 5246 7.2.2; both are "
+            "accepted.";
+  if (ri) {
+    s.notes += " A receiver that reads the broken body as a non-empty renegotiated_connection "
+               "aborts with handshake_failure (RFC 5746 3.6 and 3.4), which is accepted too.";
+  }
+  if (no_groups) {
+    s.notes += " A server that does not check the list's floor sees no group in common: RFC "
+               "8422 5.1 then forbids it an ECC suite, and the client offers only one, so "
+               "handshake_failure is accepted too.";
+  }
+  s.peer.cipher_suites = {kEcdheSuite};
+  ConnectionScript conn;
+  SendStep hello;
+  hello.message = server ? M::kClientHello : M::kServerHello;
+  hello.set.push_back({"extensions." + ext, FieldValue{*FromHex(e.body)}});
+  if (!server) conn.steps.push_back(ExpectMessages({M::kClientHello}));
+  conn.steps.push_back(SendOf(std::move(hello)));
+  conn.steps.push_back(ExpectFatal(alerts));
+  s.connections.push_back(std::move(conn));
+  return s;
+}
+
 std::string Readme(const std::map<std::string, int>& counts, size_t total) {
   std::ostringstream o;
   o << "# Malformed messages (generated)\n\n"
@@ -373,11 +493,22 @@ std::string Readme(const std::map<std::string, int>& counts, size_t total) {
     << "  `session_id`): `decode_error` or `illegal_parameter`, both fit by their definitions\n"
     << "  (checklist 22).\n"
     << "- A certificate whose own length is off: `bad_certificate` as well.\n\n"
+    << "## Extension bodies\n\n"
+    << "The ids with `.ext-` break the inside of one extension the receiver must read\n"
+    << "(supported_groups, signature_algorithms, ec_point_formats, extended_master_secret,\n"
+    << "renegotiation_info), in the ClientHello (server target) or the ServerHello (client\n"
+    << "target), with the extension's own length and the message's following the body: an empty\n"
+    << "body, a list length one off, a list below its floor, half an item, a byte after the list.\n"
+    << "`decode_error` or `illegal_parameter` (RFC 5246 7.2.2); for renegotiation_info also\n"
+    << "`handshake_failure` (RFC 5746 3.6 and 3.4).\n\n"
     << "## Not generated\n\n"
     << "- Cuts before a hello's extensions block: a hello without extensions is valid.\n"
     << "- Finished: `vectors/conformance/finished/*-length-*` cover its only field.\n"
     << "- HelloRequest: a client may ignore it (RFC 5246 7.4.1.1), so what it must do with a\n"
     << "  malformed one is not settled by the RFC.\n"
+    << "- Extension bodies the receiver may leave unread (server_name, ALPN, session_ticket's\n"
+    << "  opaque ticket, unknown types: RFC 5246 7.4.1.4 lets a server ignore what it does not\n"
+    << "  support).\n"
     << "- Fields a message holds empty when the peer sends it (a fresh ClientHello's\n"
     << "  `session_id`, the EMS extension, the CertificateRequest's CA list): no byte to cut.\n\n"
     << "## Counts\n\n"
@@ -395,24 +526,17 @@ Result<MalformedVectors> GenerateMalformedVectors() {
   std::set<std::string> ids;
   for (const Context& c : Contexts()) {
     for (const Edit& e : EditsOf(c)) {
-      Scenario s = Build(c, e);
-      if (!ids.insert(s.id).second) return InternalError("two vectors with id " + s.id);
-      const std::string text = SerializeScenarioJson(s);
-      const std::string file = s.id.substr(0, s.id.find('.')) + "-" +
-                               s.id.substr(s.id.find('.', s.id.find('.') + 1) + 1);
-      std::string name = file;
-      std::replace(name.begin(), name.end(), '.', '-');
-      Result<Scenario> back = ParseScenarioJson(text, std::string(kDir) + "/" + name + ".json");
-      if (!back.ok()) return InternalError("generated " + s.id + ": " + back.status().message());
-      if (SerializeScenarioJson(*back) != text) {
-        return InternalError("generated " + s.id + " does not load back unchanged");
-      }
-      out.files.push_back({name + ".json", text});
+      SD_RETURN_IF_ERROR(AddGeneratedVector(Build(c, e), kDir, &out.files, &ids));
       const std::string key = std::string(c.role == Side::kServer ? "server" : "client") +
                               " | " + std::string(MessageNameString(c.message)) +
                               (c.variant.empty() ? "" : " (" + c.variant + ")");
       ++counts[key];
     }
+  }
+  for (const ExtensionCase& e : ExtensionCases()) {
+    SD_RETURN_IF_ERROR(AddGeneratedVector(BuildExtension(e), kDir, &out.files, &ids));
+    ++counts[std::string(e.role == Side::kServer ? "server | ClientHello" : "client | ServerHello") +
+             " extension bodies"];
   }
   const size_t total = out.files.size();
   out.files.push_back({"README.md", Readme(counts, total)});

@@ -196,21 +196,8 @@ Result<RecordVectors> GenerateRecordVectors() {
       if (!s.engine_supported) continue;
       for (const Spot& spot : SpotsFor(s)) {
         for (bool app_data : {false, true}) {
-          Scenario v = Build(role, s, spot, app_data);
-          if (!ids.insert(v.id).second) return InternalError("two vectors with id " + v.id);
-          const std::string text = SerializeScenarioJson(v);
-          std::string name = v.id.substr(0, v.id.find('.')) + "-" +
-                             v.id.substr(v.id.find('.', v.id.find('.') + 1) + 1);
-          std::replace(name.begin(), name.end(), '.', '-');
-          Result<Scenario> back =
-              ParseScenarioJson(text, std::string(kDir) + "/" + name + ".json");
-          if (!back.ok()) {
-            return InternalError("generated " + v.id + ": " + back.status().message());
-          }
-          if (SerializeScenarioJson(*back) != text) {
-            return InternalError("generated " + v.id + " does not load back unchanged");
-          }
-          out.files.push_back({name + ".json", text});
+          SD_RETURN_IF_ERROR(
+              AddGeneratedVector(Build(role, s, spot, app_data), kDir, &out.files, &ids));
           ++counts[std::string(SideName(role)) + " | " + std::string(s.name)];
         }
       }
