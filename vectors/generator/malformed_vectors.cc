@@ -35,7 +35,9 @@ using A = AlertDescription;
 struct Context {
   Side role;  // the target's
   MessageName message;
-  std::string variant;  // "" or the key exchange ("rsa", "ecdhe") where it changes the layout
+  // "" or what sets this context apart: the key exchange ("rsa", "ecdhe") where it changes the
+  // layout, the certificate ("ecdsa"), a resumption ("resumed", "resuming").
+  std::string variant;
   KeyExchange kex;
   std::vector<Step> before;
   std::function<void(Scenario*)> setup;
@@ -48,7 +50,49 @@ struct Context {
   // length one short, the field may be refused for its content before the message for its
   // length, with these alerts and this reason.
   std::map<std::string, std::pair<std::set<AlertDescription>, std::string>> content_checks = {};
+  // A first connection whose session the message's connection resumes; empty: none.
+  std::vector<Step> first_connection = {};
 };
+
+std::string VariantWords(const std::string& v) {
+  if (v == "rsa") return "RSA";
+  if (v == "ecdhe") return "ECDHE";
+  if (v == "ecdsa") return "ECDSA";
+  return v;  // "resumed", "resuming"
+}
+
+// A full ECDHE_RSA handshake ended by the peer's close_notify, so that the session is kept
+// (RFC 5246 7.2.1), for a context that resumes it. A client target must answer the
+// close_notify; a server target may answer it or close.
+std::vector<Step> FullHandshakeThenClose(Side role) {
+  using MN = MessageName;
+  std::vector<Step> s;
+  if (role == Side::kServer) {
+    s = {Send(MN::kClientHello),
+         ExpectMessages({MN::kServerHello, MN::kCertificate, MN::kServerKeyExchange,
+                         MN::kServerHelloDone}),
+         Send(MN::kClientKeyExchange), Send(MN::kChangeCipherSpec), Send(MN::kFinished),
+         ExpectMessages({MN::kChangeCipherSpec, MN::kFinished})};
+  } else {
+    s = {ExpectMessages({MN::kClientHello}), Send(MN::kServerHello), Send(MN::kCertificate),
+         Send(MN::kServerKeyExchange), Send(MN::kServerHelloDone),
+         ExpectMessages({MN::kClientKeyExchange, MN::kChangeCipherSpec, MN::kFinished}),
+         Send(MN::kChangeCipherSpec), Send(MN::kFinished)};
+  }
+  SendStep alert;
+  alert.message = MN::kAlert;
+  alert.set.push_back({"description", FieldValue{uint64_t{0}}});  // close_notify
+  alert.set.push_back({"level", FieldValue{uint64_t{1}}});        // warning
+  s.push_back(SendOf(std::move(alert), "a proper close, so that the session stays resumable"));
+  Expectation answer;
+  answer.alerts = {AlertDescription::kCloseNotify};
+  answer.alert_level = AlertLevel::kWarning;
+  answer.close = role == Side::kServer;
+  Step step;
+  step.action = std::move(answer);
+  s.push_back(std::move(step));
+  return s;
+}
 
 // RFC 8422 5.4 / 5.7 and RFC 5246 7.2.2.
 const std::pair<std::set<AlertDescription>, std::string> kPointCheck = {
@@ -150,6 +194,43 @@ std::vector<Context> Contexts() {
                  s->target.session_tickets = true;
                },
                {}, {}, "RFC5077 3.3"});
+  // ---- ECDSA certificates: a signature in DER (RFC 8422 5.4, 5.8), another chain ----
+  auto ecdsa_server = [](Scenario* s) {
+    s->peer.cipher_suites = {0xc02b};  // TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256
+    s->peer.certificate = CertificateKey::kEcdsa;
+  };
+  c.push_back({Side::kClient, M::kCertificate, "ecdsa", KeyExchange::kEcdheEcdsa,
+               then(hello, {M::kServerHello}), ecdsa_server, {"certificate_list.0"}, {},
+               "RFC5246 7.4.2"});
+  c.push_back({Side::kClient, M::kServerKeyExchange, "ecdsa", KeyExchange::kEcdheEcdsa,
+               then(hello, {M::kServerHello, M::kCertificate}), ecdsa_server, {}, {},
+               "RFC8422 5.4", {{"signature", kSignatureCheck}}});
+  auto ecdsa_client = [](Scenario* s) {
+    EcdheSuite(s);
+    s->peer.certificate = CertificateKey::kEcdsa;
+    s->target.client_auth = ClientAuthMode::kOptional;
+  };
+  c.push_back({Side::kServer, M::kCertificate, "ecdsa", KeyExchange::kEcdheRsa,
+               {Send(M::kClientHello),
+                ExpectMessages({M::kServerHello, M::kCertificate, M::kServerKeyExchange,
+                                M::kCertificateRequest, M::kServerHelloDone})},
+               ecdsa_client, {"certificate_list.0"}, {}, "RFC5246 7.4.6"});
+  c.push_back({Side::kServer, M::kCertificateVerify, "ecdsa", KeyExchange::kEcdheRsa,
+               {Send(M::kClientHello),
+                ExpectMessages({M::kServerHello, M::kCertificate, M::kServerKeyExchange,
+                                M::kCertificateRequest, M::kServerHelloDone}),
+                Send(M::kCertificate), Send(M::kClientKeyExchange)},
+               ecdsa_client, {}, {}, "RFC5246 7.4.8", {{"signature", kSignatureCheck}}});
+  // ---- Resumption: the hellos of an abbreviated handshake, with a session id ----
+  c.push_back({Side::kServer, M::kClientHello, "resuming", KeyExchange::kEcdheRsa, {},
+               EcdheSuite, ch_extensions, {"extensions.extended_master_secret"},
+               "RFC5246 7.4.1.2", {}, FullHandshakeThenClose(Side::kServer)});
+  c.push_back({Side::kClient, M::kServerHello, "resumed", KeyExchange::kEcdheRsa, hello,
+               EcdheSuite,
+               {"extensions.extended_master_secret", "extensions.renegotiation_info",
+                "extensions.ec_point_formats"},
+               {"extensions.extended_master_secret"}, "RFC5246 7.4.1.3", {},
+               FullHandshakeThenClose(Side::kClient)});
   return c;
 }
 
@@ -323,8 +404,7 @@ Scenario Build(const Context& c, const Edit& e) {
   s.role = c.role;
   const std::set<AlertDescription> alerts = AlertsFor(c, e);
   s.title = "A " + std::string(MessageNameString(c.message)) +
-            (c.variant.empty() ? "" : " (" + std::string(c.variant == "rsa" ? "RSA" : "ECDHE") +
-                                          ")") +
+            (c.variant.empty() ? "" : " (" + VariantWords(c.variant) + ")") +
             " " + Phrase(e) + " is refused with " + AlertList(alerts);
   s.refs = {"RFC5246 7.4.1.2"};
   if (c.section != "RFC5246 7.4.1.2") s.refs.push_back(c.section);
@@ -335,7 +415,13 @@ Scenario Build(const Context& c, const Edit& e) {
   }
   s.notes = Notes(c, e);
   if (c.setup) c.setup(&s);
+  if (!c.first_connection.empty()) {
+    ConnectionScript first;
+    first.steps = c.first_connection;
+    s.connections.push_back(std::move(first));
+  }
   ConnectionScript conn;
+  conn.resume = !c.first_connection.empty();
   conn.steps = c.before;
   SendStep send;
   send.message = c.message;
