@@ -46,8 +46,23 @@ std::vector<Step> Play(const HandshakeFlow& flow, size_t begin, size_t end, Side
   const Side peer = role == Side::kServer ? Side::kClient : Side::kServer;
   std::vector<Step> steps;
   std::vector<MessageName> group;
+  // RFC 5077 3.1: a server resuming from a ticket "MAY renew the ticket by including a
+  // NewSessionTicket handshake message after the ServerHello in the abbreviated handshake":
+  // a server target's renewal is optional (RFC 5077 3.2), never required of it.
+  const bool renewal_optional = role == Side::kServer && (flow.flags & kFlagFull) == 0 &&
+                                (flow.flags & kFlagTicket) != 0;
   auto flush = [&] {
-    if (!group.empty()) steps.push_back(ExpectMessages(std::move(group)));
+    if (!group.empty()) {
+      const bool renews =
+          renewal_optional && std::find(group.begin(), group.end(),
+                                        MessageName::kNewSessionTicket) != group.end();
+      Step expect = ExpectMessages(std::move(group));
+      if (renews) {
+        std::get<Expectation>(expect.action).optional = {MessageName::kNewSessionTicket};
+        expect.comment = "the server may renew the ticket or not (RFC 5077 3.1)";
+      }
+      steps.push_back(std::move(expect));
+    }
     group.clear();
   };
   for (size_t j = begin; j < end; ++j) {
@@ -275,18 +290,6 @@ std::string ContentKey(Scenario s) {
   return SerializeScenarioJson(s);
 }
 
-// A server target's abbreviated handshake with a NewSessionTicket: RFC 5077 3.1 lets the server
-// renew the ticket ("it MAY renew the ticket by including a NewSessionTicket handshake message
-// after the ServerHello in the abbreviated handshake") or not, and a vector's expect step
-// cannot make that message optional. Every point after the server's ServerHello depends on
-// the server's choice, so those vectors would hold a server to a MAY (OpenSSL 3.0, GnuTLS 3.7
-// and Botan 2.19 resume without renewing). The client target gets them: there the peer
-// decides.
-bool NeedsTicketRenewal(const HandshakeFlow& flow, size_t i) {
-  const Known k = KnownAt(flow, i);
-  return k.full_known && !k.full && k.ticket;
-}
-
 struct FlowCount {
   size_t points = 0;    // (point, message) pairs this flow yields
   size_t vectors = 0;   // of them, vectors no earlier flow yielded
@@ -322,7 +325,6 @@ class Generator {
   size_t legal_ = 0;
   std::vector<HandBuilt> hand_built_;
   std::vector<std::string> skipped_;  // "<role> <flow> <point> <message>: why"
-  size_t renewal_points_ = 0;  // server-target (point, message) pairs that need a renewal
 };
 
 std::string Capitalised(const char* s) {
@@ -579,13 +581,8 @@ Status Generator::Run() {
               continue;
             }
           }
-          if (role == Side::kServer && NeedsTicketRenewal(flow, i)) {
-            renewal_points_++;
-            continue;
-          }
           SD_RETURN_IF_ERROR(Negative(role, flow, i, m));
         }
-        if (role == Side::kServer && NeedsTicketRenewal(flow, i)) continue;
         for (const ForeignType& f : ForeignTypes()) SD_RETURN_IF_ERROR(Foreign(role, flow, i, f));
       }
       // After both Finished the handshake is over (RFC 5246 7.4.9): no handshake message of
@@ -593,7 +590,6 @@ Status Generator::Run() {
       // a server, a HelloRequest to a client: renegotiation, which a target may refuse with a
       // warning or ignore) and no ChangeCipherSpec. Application data is what comes next.
       const size_t end = flow.steps.size();
-      if (role == Side::kServer && NeedsTicketRenewal(flow, end)) continue;
       for (MessageName m : injectable) {
         if (m == MessageName::kApplicationData) continue;
         if (m == (peer == Side::kClient ? MessageName::kClientHello : MessageName::kHelloRequest)) {
@@ -703,18 +699,13 @@ std::string Generator::Readme() const {
   } else {
     for (const std::string& s : skipped_) o << "- " << s << "\n";
   }
-  o << "\n## Not generated: a server's ticket renewal\n\n"
-    << "For a server target, the abbreviated handshake with a NewSessionTicket has no vectors ("
-    << renewal_points_ << " (point, message) pairs).\n"
-    << "RFC 5077 3.1: a server that accepts a ticket \"MAY renew the ticket by including a\n"
-    << "NewSessionTicket handshake message after the ServerHello in the abbreviated handshake\"; it\n"
-    << "announces it with an empty session_ticket extension in the ServerHello (3.2). Every point\n"
-    << "where the client peer sends next lies after the server's flight, so each vector would\n"
-    << "have to expect the renewal as optional (`\"optional\": [\"NewSessionTicket\"]`), not to\n"
-    << "hold the server to a MAY; the generator does not write them yet. OpenSSL 3.0, GnuTLS 3.7\n"
-    << "and Botan 2.19 resume from a ticket without renewing it. The\n"
-    << "client target has these vectors (there the scripted server decides), and the server target\n"
-    << "has the same points in the abbreviated handshake without a ticket.\n\n"
+  o << "\n## A server's ticket renewal\n\n"
+    << "RFC 5077 3.1 lets a server that resumes from a ticket renew it (\"it MAY renew the ticket\n"
+    << "by including a NewSessionTicket handshake message after the ServerHello in the\n"
+    << "abbreviated handshake\"). A server target's abbreviated ticket flight is therefore\n"
+    << "expected with NewSessionTicket optional (`\"optional\": [\"NewSessionTicket\"]`): the\n"
+    << "vectors hold the server to the table either way, never to the MAY. OpenSSL 3.0, GnuTLS 3.7\n"
+    << "and Botan 2.19 resume without renewing. For a client target the scripted server decides.\n\n"
     << "## Resumption setup\n\n"
     << "An abbreviated vector first completes a full handshake on connection 0. A server target's\n"
     << "connection 0 ends with a close_notify from the client peer, answered by the server's\n"
@@ -748,8 +739,7 @@ OrderVectors Generator::Output() const {
     << " HelloRequest-ignored, " << foreign_ << " of foreign handshake types); injections: "
     << native_ << " built by the peer, "
     << hand_built_.size() << " hand-built (Raw or substituted), " << skipped_.size()
-    << " skipped (cannot be expressed), " << renewal_points_
-    << " not generated (a server's optional ticket renewal); " << legal_
+    << " skipped (cannot be expressed); " << legal_
     << " (point, message) pairs legal per the table\n";
   for (const auto& [role, flows] : counts_) {
     size_t n = 0;
