@@ -45,6 +45,7 @@ std::string RefForRule(const std::string& rule) {
       {ViolationRule::kRenegotiationInfoNotOffered, "RFC5746 3.4"},
       {ViolationRule::kServerKeyExchangeSignature, "RFC5246 7.4.3"},
       {ViolationRule::kCertificateVerifySignature, "RFC5246 7.4.8"},
+      {ViolationRule::kZeroLengthFragment, "RFC5246 6.2.1"},
   };
   for (const auto& [violation, ref] : kInvariantRefs) {
     if (rule == InvariantRule(violation)) return ref;

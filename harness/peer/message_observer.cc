@@ -69,7 +69,15 @@ void MessageObserver::OnRecord(const Record& record, std::vector<WireItem>* item
     plain = std::move(opened).value();
   }
 
-  switch (static_cast<ContentType>(record.type)) {
+  const auto type = static_cast<ContentType>(record.type);
+  if (plain.empty() && (type == ContentType::kHandshake || type == ContentType::kAlert ||
+                        type == ContentType::kChangeCipherSpec)) {
+    // RFC 5246 6.2.1 (checklist 4); zero-length application data is allowed.
+    state_.AddViolation(ViolationRule::kZeroLengthFragment,
+                        "the target sent a zero-length " + Describe(type) + " record");
+  }
+
+  switch (type) {
     case ContentType::kHandshake:
       OnHandshakeRecord(plain, std::move(wire), items);
       return;

@@ -56,6 +56,22 @@ TEST(RejectionRules, AWarningIsNoRefusal) {
   EXPECT_TRUE(HasRule(d.client->TakeViolations(), ViolationRule::kAcceptedOutOfOrder));
 }
 
+// RFC 5246 6.2.1 (checklist 4): no zero-length handshake, alert or ChangeCipherSpec record.
+TEST(RejectionRules, ZeroLengthFragmentsTheTargetSendsAreFindings) {
+  for (uint8_t type : {22, 21, 20}) {
+    Duo d = MakeDuo(Suite(kEcdheRsa));
+    ClientSends(d, {M::kClientHello});
+    d.client->Receive(Bytes{type, 0x03, 0x03, 0x00, 0x00});
+    EXPECT_TRUE(HasRule(d.client->TakeViolations(), ViolationRule::kZeroLengthFragment))
+        << int{type};
+  }
+  // The server's real flight, for contrast, breaks nothing.
+  Duo d = MakeDuo(Suite(kEcdheRsa));
+  ClientSends(d, {M::kClientHello});
+  d.client->Receive(SendAll(*d.server, {M::kServerHello}));
+  EXPECT_EQ(Rules(d.client->TakeViolations()), "");
+}
+
 TEST(RejectionRules, InternalErrorIsAFinding) {
   Duo d = MakeDuo(Suite(kEcdheRsa));
   ClientSends(d, {M::kClientHello});

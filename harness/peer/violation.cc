@@ -50,6 +50,8 @@ std::string_view ViolationRuleName(ViolationRule rule) {
       return "server_key_exchange: signature";
     case ViolationRule::kCertificateVerifySignature:
       return "certificate_verify: signature";
+    case ViolationRule::kZeroLengthFragment:
+      return "record: zero-length fragment";
   }
   return "unknown rule";  // unreachable: the switch covers the enum (-Wswitch)
 }

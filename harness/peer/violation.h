@@ -69,6 +69,10 @@ enum class ViolationRule {
   // A signature of the target that does not verify (checklist 40, 44).
   kServerKeyExchangeSignature,
   kCertificateVerifySignature,
+  // A record of the handshake, alert or change_cipher_spec type with nothing in it: RFC 5246
+  // 6.2.1, "Implementations MUST NOT send zero-length fragments of Handshake, Alert, or
+  // ChangeCipherSpec content types" (checklist 4).
+  kZeroLengthFragment,
 };
 
 // Every rule, in declaration order (for tests and documentation).
@@ -96,6 +100,7 @@ inline constexpr ViolationRule kAllViolationRules[] = {
     ViolationRule::kRenegotiationInfoNotOffered,
     ViolationRule::kServerKeyExchangeSignature,
     ViolationRule::kCertificateVerifySignature,
+    ViolationRule::kZeroLengthFragment,
 };
 
 // The rule's stable name, e.g. "finished: verify_data", "accepted: tampered Finished". Reports
