@@ -61,9 +61,8 @@ std::string VariantWords(const std::string& v) {
   return v;  // "resumed", "resuming"
 }
 
-// A full ECDHE_RSA handshake ended by the peer's close_notify, so that the session is kept
-// (RFC 5246 7.2.1), for a context that resumes it. A client target must answer the
-// close_notify; a server target may answer it or close.
+// A full ECDHE_RSA handshake ended by the peer's close_notify (AppendCloseNotify), for a
+// context that resumes its session.
 std::vector<Step> FullHandshakeThenClose(Side role) {
   using MN = MessageName;
   std::vector<Step> s;
@@ -79,18 +78,7 @@ std::vector<Step> FullHandshakeThenClose(Side role) {
          ExpectMessages({MN::kClientKeyExchange, MN::kChangeCipherSpec, MN::kFinished}),
          Send(MN::kChangeCipherSpec), Send(MN::kFinished)};
   }
-  SendStep alert;
-  alert.message = MN::kAlert;
-  alert.set.push_back({"description", FieldValue{uint64_t{0}}});  // close_notify
-  alert.set.push_back({"level", FieldValue{uint64_t{1}}});        // warning
-  s.push_back(SendOf(std::move(alert), "a proper close, so that the session stays resumable"));
-  Expectation answer;
-  answer.alerts = {AlertDescription::kCloseNotify};
-  answer.alert_level = AlertLevel::kWarning;
-  answer.close = role == Side::kServer;
-  Step step;
-  step.action = std::move(answer);
-  s.push_back(std::move(step));
+  AppendCloseNotify(role, &s);
   return s;
 }
 

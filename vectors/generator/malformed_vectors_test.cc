@@ -8,16 +8,15 @@
 #include <variant>
 
 #include "harness/scenario/loader.h"
+#include "vectors/generator/committed_files.h"
 #include "harness/scenario/scenario.h"
 
 namespace shakedown {
 namespace {
 
 constexpr char kCommitted[] = "vectors/conformance/malformed";
-constexpr char kHowToFix[] =
-    "\nThe committed vectors differ from the generator's output. Regenerate them with\n"
-    "  bazel run //vectors/generator:malformed_vectors -- --out "
-    "$PWD/vectors/conformance/malformed\nand commit the result.";
+constexpr char kRegenerate[] =
+    "bazel run //vectors/generator:malformed_vectors -- --out $PWD/vectors/conformance/malformed";
 
 const MalformedVectors& Generated() {
   static const MalformedVectors* vectors = [] {
@@ -29,23 +28,7 @@ const MalformedVectors& Generated() {
 }
 
 TEST(MalformedVectors, CommittedFilesAreWhatTheGeneratorWrites) {
-  std::map<std::string, std::string> fresh, committed;
-  for (const GeneratedFile& f : Generated().files) fresh[f.name] = f.content;
-  for (const GeneratedFile& f : ReadGeneratedFiles(kCommitted)) committed[f.name] = f.content;
-  ASSERT_FALSE(fresh.empty());
-  for (const auto& [name, content] : fresh) {
-    auto it = committed.find(name);
-    if (it == committed.end()) {
-      ADD_FAILURE() << "missing from " << kCommitted << ": " << name << kHowToFix;
-    } else if (it->second != content) {
-      ADD_FAILURE() << "differs: " << kCommitted << "/" << name << kHowToFix;
-    }
-  }
-  for (const auto& [name, content] : committed) {
-    if (fresh.count(name) == 0) {
-      ADD_FAILURE() << "no longer generated: " << kCommitted << "/" << name << kHowToFix;
-    }
-  }
+  ExpectCommittedFilesAre(Generated().files, kCommitted, kRegenerate);
 }
 
 // What the vectors must say, from RFC 5246 7.4.1.2 and the checklist, whatever the code.

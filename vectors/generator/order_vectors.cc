@@ -116,43 +116,6 @@ void ApplySetup(const Known& k, Side role, Scenario* s) {
   }
 }
 
-// The peer ends a connection with close_notify and waits for the target's answer.
-//
-// A client target's answer is the proof that it accepted the handshake: RFC 5246 7.2.1 says
-// the other party "MUST respond with a close_notify alert of its own", and the peer reads that
-// alert under the keys both Finished were computed with. A client that rejected the server's
-// Finished answers with a fatal alert instead; silence proves nothing.
-//
-// A server target's acceptance is already proven by its own Finished. There the close_notify
-// makes the session resumable: RFC 5246 7.2.1 no longer requires a session closed without
-// close_notify to be dropped, but allows it (OpenSSL 3.0 drops the session of a connection that
-// ends in an unexpected EOF and would answer the resumption with a full handshake). A server
-// may answer the close_notify or just close.
-void AppendCloseNotify(Side role, std::vector<Step>* steps) {
-  SendStep alert;
-  alert.message = MessageName::kAlert;
-  alert.set.push_back({"description", FieldValue{uint64_t{0}}});  // close_notify
-  alert.set.push_back({"level", FieldValue{uint64_t{1}}});        // warning
-  steps->push_back(SendOf(std::move(alert),
-                          role == Side::kClient
-                              ? "the server closes: only a client that accepted the handshake "
-                                "answers under its keys"
-                              : "a proper close, so that the session stays resumable (RFC 5246 "
-                                "7.2.1)"));
-  Expectation e;
-  e.alerts = {AlertDescription::kCloseNotify};
-  e.alert_level = AlertLevel::kWarning;
-  e.close = role == Side::kServer;
-  Step s;
-  s.action = std::move(e);
-  s.comment = role == Side::kClient
-                  ? "the client accepted the server's Finished: it answers close_notify under "
-                    "the negotiated keys (RFC 5246 7.2.1)"
-                  : "the server has read the close_notify: it answers one (RFC 5246 7.2.1) or "
-                    "closes";
-  steps->push_back(std::move(s));
-}
-
 // Connection(s) around `main`: an abbreviated flow first completes a full ECDHE handshake
 // (with a ticket when the flow has one) whose session the second connection resumes.
 void SetConnections(const Known& k, Side role, std::vector<Step> main, Scenario* s) {
@@ -186,6 +149,25 @@ Bytes PlaintextRecord(const Bytes& fragment) {
                static_cast<uint8_t>(fragment.size())};
   Append(out, fragment);
   return out;
+}
+
+// A message the scripted peer cannot build, sent as the bytes of `message`: in plaintext, the
+// whole record by hand (Raw); encrypted, where Raw cannot be, in place of the bytes of a message
+// the peer always builds (HelloRequest, which touches neither its transcript nor its state), so
+// that the peer encrypts them.
+Step HandBuiltInjection(const Bytes& message, bool is_protected, std::string plaintext_comment,
+               std::string encrypted_comment) {
+  if (!is_protected) {
+    SendStep raw;
+    raw.message = MessageName::kRaw;
+    raw.raw = PlaintextRecord(message);
+    return SendOf(std::move(raw), std::move(plaintext_comment));
+  }
+  SendStep carrier;
+  carrier.message = MessageName::kHelloRequest;
+  carrier.corrupt.truncate = 0;
+  carrier.corrupt.append = message;
+  return SendOf(std::move(carrier), std::move(encrypted_comment));
 }
 
 // A minimal well-formed message of `m`, for the points where the scripted peer cannot build
@@ -391,28 +373,14 @@ Status Generator::Negative(Side role, const HandshakeFlow& flow, size_t i, Messa
     inject = SendOf(std::move(send), comment);
   } else {
     const Bytes message = MinimalMessage(m, k.full_known && k.full && !k.ecdhe);
-    if (!is_protected) {
-      // Plaintext: the whole record by hand.
-      SendStep raw;
-      raw.message = MessageName::kRaw;
-      raw.raw = PlaintextRecord(message);
-      inject = SendOf(std::move(raw), "a minimal " + std::string(MessageNameString(m)) +
-                                          " in a plaintext record, built by hand: " + cannot +
-                                          "; " + comment);
-      form = Form::kRaw;
-    } else {
-      // Encrypted: Raw cannot be, so a message the peer always builds (HelloRequest, which
-      // touches neither its transcript nor its state) carries the bytes instead of its own.
-      SendStep carrier;
-      carrier.message = MessageName::kHelloRequest;
-      carrier.corrupt.truncate = 0;
-      carrier.corrupt.append = message;
-      inject = SendOf(std::move(carrier),
-                      "a minimal " + std::string(MessageNameString(m)) +
-                          " built by hand, in place of the HelloRequest's bytes (truncate 0, "
-                          "append) so that the peer encrypts it: " + cannot + "; " + comment);
-      form = Form::kSubstituted;
-    }
+    const std::string name(MessageNameString(m));
+    inject = HandBuiltInjection(message, is_protected,
+                       "a minimal " + name + " in a plaintext record, built by hand: " + cannot +
+                           "; " + comment,
+                       "a minimal " + name +
+                           " built by hand, in place of the HelloRequest's bytes (truncate 0, "
+                           "append) so that the peer encrypts it: " + cannot + "; " + comment);
+    form = is_protected ? Form::kSubstituted : Form::kRaw;
   }
 
   Scenario s;
@@ -467,22 +435,9 @@ Status Generator::Foreign(Side role, const HandshakeFlow& flow, size_t i, const 
   const Bytes message = HandshakeMessage(static_cast<HT>(f.type), f.body);
   std::string comment = std::string(f.words) + ", built by hand; the table allows " +
                         LegalList(tracker);
-  Step inject;
-  if (!is_protected) {
-    SendStep raw;
-    raw.message = MessageName::kRaw;
-    raw.raw = PlaintextRecord(message);
-    inject = SendOf(std::move(raw), comment + "; in a plaintext record");
-  } else {
-    // Encrypted: in place of a HelloRequest's bytes, as for the other hand-built injections.
-    SendStep carrier;
-    carrier.message = MessageName::kHelloRequest;
-    carrier.corrupt.truncate = 0;
-    carrier.corrupt.append = message;
-    inject = SendOf(std::move(carrier),
-                    comment + "; encrypted, in place of a HelloRequest's bytes (truncate 0, "
-                              "append)");
-  }
+  Step inject = HandBuiltInjection(message, is_protected, comment + "; in a plaintext record",
+                          comment + "; encrypted, in place of a HelloRequest's bytes (truncate 0, "
+                                    "append)");
   Scenario s;
   s.id = id;
   s.topic = kTopic;

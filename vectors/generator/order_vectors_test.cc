@@ -3,42 +3,23 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <string>
 #include <variant>
 
 #include "harness/scenario/loader.h"
 #include "harness/scenario/scenario.h"
+#include "vectors/generator/committed_files.h"
 
 namespace shakedown {
 namespace {
 
-namespace fs = std::filesystem;
 
 constexpr char kCommitted[] = "vectors/conformance/order";
-constexpr char kHowToFix[] =
-    "\nThe committed vectors differ from the generator's output. Regenerate them with\n"
-    "  bazel run //vectors/generator:order_vectors -- --out $PWD/vectors/conformance/order\n"
-    "and commit the result.";
+constexpr char kRegenerate[] =
+    "bazel run //vectors/generator:order_vectors -- --out $PWD/vectors/conformance/order";
 
-// name -> content of every *.json and README.md in `dir`.
-std::map<std::string, std::string> ReadDir(const std::string& dir) {
-  std::map<std::string, std::string> out;
-  std::error_code ec;
-  for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
-    const std::string name = e.path().filename().string();
-    if (name != "README.md" && e.path().extension() != ".json") continue;
-    std::ifstream in(e.path(), std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    out[name] = text.str();
-  }
-  return out;
-}
 
 const OrderVectors& Generated() {
   static const OrderVectors* vectors = [] {
@@ -50,27 +31,13 @@ const OrderVectors& Generated() {
 }
 
 TEST(OrderVectors, CommittedFilesAreWhatTheGeneratorWrites) {
+  // Through WriteOrderVectors, as the generator's binary writes them.
   const char* tmp = std::getenv("TEST_TMPDIR");
   const std::string dir = std::string(tmp != nullptr ? tmp : "/tmp") + "/order";
   std::vector<std::string> removed;
   Status s = WriteOrderVectors(Generated(), dir, &removed);
   ASSERT_TRUE(s.ok()) << s.message();
-  const std::map<std::string, std::string> fresh = ReadDir(dir);
-  const std::map<std::string, std::string> committed = ReadDir(kCommitted);
-  ASSERT_FALSE(fresh.empty());
-  for (const auto& [name, content] : fresh) {
-    auto it = committed.find(name);
-    if (it == committed.end()) {
-      ADD_FAILURE() << "missing from " << kCommitted << ": " << name << kHowToFix;
-    } else if (it->second != content) {
-      ADD_FAILURE() << "differs: " << kCommitted << "/" << name << kHowToFix;
-    }
-  }
-  for (const auto& [name, content] : committed) {
-    if (fresh.count(name) == 0) {
-      ADD_FAILURE() << "no longer generated: " << kCommitted << "/" << name << kHowToFix;
-    }
-  }
+  ExpectCommittedFilesAre(ReadGeneratedFiles(dir), kCommitted, kRegenerate);
 }
 
 // What the vectors must say, from RFC 5246 and the checklist, whatever the generator's code.
