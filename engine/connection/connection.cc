@@ -439,6 +439,12 @@ Status ConnectionBase::SendRawRecordForTesting(uint8_t type, ByteView payload) {
   return records_.WriteRecord(type, payload);
 }
 
+void ConnectionBase::ReceiveEof() {
+  // RFC 5246 7.2.1: as of TLS 1.1 a connection closed without close_notify no longer makes
+  // its session unresumable, so only the connection ends.
+  Die();
+}
+
 void ConnectionBase::Close() {
   if (dead_ || close_sent_) return;
   // RFC 5246 7.2.1: close_notify; pending handshake bytes are dropped.

@@ -127,6 +127,10 @@ class Connection {
   virtual void Start() = 0;
   // Processes bytes from the peer as far as they go.
   virtual void ReceiveBytes(ByteView data) = 0;
+  // The peer closed its side of the transport (end of input). Without its close_notify
+  // (RFC 5246 7.2.1) nothing more can come: a handshake in progress cannot complete, and the
+  // connection is over. No alert is sent: the peer has stopped listening.
+  virtual void ReceiveEof() = 0;
   // Bytes to send to the peer, in order; the internal buffer is emptied.
   virtual Bytes TakeOutput() = 0;
   virtual std::vector<Event> TakeEvents() = 0;

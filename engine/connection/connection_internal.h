@@ -84,6 +84,7 @@ class ConnectionBase : public Connection {
 
   // Connection
   void ReceiveBytes(ByteView data) override;
+  void ReceiveEof() override;
   Bytes TakeOutput() override;
   std::vector<Event> TakeEvents() override;
   Status SendApplicationData(ByteView data) override;

@@ -38,6 +38,7 @@ Event MakeEvent(EventType type, AlertLevel level = AlertLevel::kWarning,
 class FakeConnection : public Connection {
  public:
   void Start() override { Out("HELLO\n"); }
+  void ReceiveEof() override { dead_ = true; }
   void ReceiveBytes(ByteView data) override {
     if (dead_) return;
     pending_.append(reinterpret_cast<const char*>(data.data()), data.size());

@@ -78,6 +78,15 @@ Result<Bytes> ScriptedPeerImpl::SendRecords(const SendStep& step, const SendStep
   c.carry.clear();
   int repeat = std::max(step.repeat, 1);
 
+  if (step.message == MessageName::kClose) {
+    // The peer closes its side (the runner shuts the transport): whatever the target says
+    // next answers the close, not the last message (an alert after an RSA ClientKeyExchange
+    // is no padding oracle here), and a handshake left unfinished cannot complete.
+    c.read_only_rsa_key_exchange = false;
+    if (!c.completed) state_.LeaveTable("the peer closed its side");
+    return out;
+  }
+
   if (step.message == MessageName::kRaw) {
     Bytes raw = step.raw;
     SD_RETURN_IF_ERROR(ApplyCorruption(step.corrupt, &raw));

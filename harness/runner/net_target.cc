@@ -1,6 +1,10 @@
 #include "harness/runner/net_target.h"
 
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <utility>
@@ -69,6 +73,14 @@ class SocketConnection final : public TargetConnection {
     r.kind = ReadResult::Kind::kData;
     r.data.assign(buffer, buffer + *n);
     return r;
+  }
+
+  Status CloseWrite() override {
+    if (!fd_.valid()) return InternalError("close: connection closed");
+    if (::shutdown(fd_.get(), SHUT_WR) != 0) {
+      return InternalError(std::string("shutdown(SHUT_WR): ") + std::strerror(errno));
+    }
+    return Status::Ok();
   }
 
   void Close() override {

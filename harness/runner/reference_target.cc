@@ -58,6 +58,12 @@ class ReferenceConnection final : public TargetConnection {
     return r;
   }
 
+  Status CloseWrite() override {
+    conn_->ReceiveEof();
+    CollectNotes();
+    return Status::Ok();
+  }
+
   void Close() override {
     if (closed_) return;
     closed_ = true;

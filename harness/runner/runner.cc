@@ -504,6 +504,17 @@ class VectorRun {
   bool DoSend(const SendStep& send, const SendStep* next) {
     // Let the peer see what the target said so far (its keys, its certificate).
     if (!Drain()) return false;
+    if (send.message == MessageName::kClose) {
+      Result<Bytes> none = peer_->Send(send, next);  // the peer's own state: it has closed
+      if (!none.ok()) return Error(kRuleVector, DescribeSend(send) + ": " + none.status().message());
+      Trace(TraceEntry::Kind::kSent, "close (the peer's side; no close_notify)", ByteView());
+      awaiting_response_ = true;
+      response_.clear();
+      Status closed = conn_->CloseWrite();
+      if (!closed.ok()) Note("close: " + closed.message());
+      write_failed_ = true;  // nothing more can be written on this connection
+      return true;
+    }
     Result<Bytes> bytes = peer_->Send(send, next);
     if (!bytes.ok()) return Error(kRuleVector, DescribeSend(send) + ": " + bytes.status().message());
     Trace(TraceEntry::Kind::kSent, DescribeSend(send), *bytes);

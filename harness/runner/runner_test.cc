@@ -463,6 +463,27 @@ TEST(RunnerPremise, VersionsTheTargetDoesNotEnableMakeTheVectorNotApplicable) {
   EXPECT_EQ(RunVector(s, *target, options).verdict, Verdict::kPass);
 }
 
+// The peer closes its side mid-handshake: the reference target ends the connection without
+// an alert, and claims no completed handshake (checked by the completion oracle).
+TEST(RunnerClose, PeerCloseMidHandshakeEndsTheConnection) {
+  Scenario s = Parse(ServerVector("close-mid", std::string(kFullFlight) + R"(,
+      {"send": "Close"}, {"expect": "close"})"));
+  std::unique_ptr<Target> target = Reference();
+  VectorResult r = RunVector(s, *target, Options());
+  EXPECT_EQ(r.verdict, Verdict::kPass) << r.rule << ": " << r.message;
+  EXPECT_EQ(r.response, "close");
+  bool traced = false;
+  for (const TraceEntry& t : r.trace) traced = traced || t.summary.rfind("close (the peer", 0) == 0;
+  EXPECT_TRUE(traced);
+  // Close takes no deviation, and cannot be expected.
+  EXPECT_FALSE(ParseScenarioJson(ServerVector("x", R"({"send": "Close", "repeat": 2})"),
+                                 "vectors/conformance/test/x.json")
+                   .ok());
+  EXPECT_FALSE(ParseScenarioJson(ServerVector("x", R"({"expect": ["Close"]})"),
+                                 "vectors/conformance/test/x.json")
+                   .ok());
+}
+
 // Answers the first step with nothing, then sends `late` (over a network, so a drain waits).
 class LateTarget final : public Target {
  public:

@@ -50,6 +50,9 @@ class TargetConnection {
   // Whatever is available, waiting until `deadline` for something to arrive.
   virtual ReadResult Read(Deadline deadline) = 0;
   virtual void Close() = 0;
+  // The peer closes its side (a `Close` step): TCP half-close, or the end of an in-process
+  // target's input. The target may still send; Read then reports what it does.
+  virtual Status CloseWrite() { return InternalError("this target cannot half-close"); }
 
   // True when Read never waits: silence is decided at once (the reference target).
   virtual bool instant() const { return false; }

@@ -34,7 +34,7 @@ TEST(HintsTest, CandidateLists) {
   const auto messages = MessageNames();
   ASSERT_FALSE(messages.empty());
   EXPECT_EQ(messages.front(), "HelloRequest");
-  EXPECT_EQ(messages.back(), "Raw");
+  EXPECT_EQ(messages.back(), "Close");
   const auto alerts = RegistryNames(Registry::kAlertDescription);
   EXPECT_NE(std::find(alerts.begin(), alerts.end(), "unexpected_message"), alerts.end());
 }

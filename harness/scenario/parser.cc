@@ -245,7 +245,17 @@ bool VectorParser::ParseSend(const Json& j, const std::string& path, SendStep* o
   const MessageName m = out->message;
   const std::string name(MessageNameString(m));
 
-  if (m == MessageName::kRaw) {
+  if (m == MessageName::kClose) {
+    // The peer closes its side: nothing is sent, so nothing can be edited, framed or repeated.
+    for (std::string_view key : {"set", "malform", "corrupt", "fragment", "coalesce",
+                                 "record_type", "record_version", "protect", "corrupt_record",
+                                 "data", "hex", "repeat"}) {
+      if (j.contains(std::string(key))) {
+        return Fail(Child(path, key), "Close sends nothing (the peer closes its side of the "
+                                      "connection); " + Quote(key) + " does not apply");
+      }
+    }
+  } else if (m == MessageName::kRaw) {
     // Raw bytes go to the wire as they are: nothing to edit, frame or protect.
     for (std::string_view key : {"set", "malform", "corrupt", "fragment", "coalesce", "record_type",
                                  "record_version", "protect", "corrupt_record", "data"}) {
@@ -392,8 +402,10 @@ bool VectorParser::ParseExpectedMessages(const Json& j, const std::string& path,
     const std::string item_path = Child(path, i);
     MessageName m;
     if (!GetMessage(j[i], item_path, &m)) return false;
-    if (m == MessageName::kRaw) {
-      return Fail(item_path, "Raw is send-only: the peer decodes what the target sends");
+    if (m == MessageName::kRaw || m == MessageName::kClose) {
+      return Fail(item_path, std::string(MessageNameString(m)) +
+                                 " is send-only: the peer decodes what the target sends; expect "
+                                 "the target's close with \"close\"");
     }
     if (m == MessageName::kAlert) {
       return Fail(item_path, "expect an alert with {\"alert\": [names]}, not as a message");
@@ -601,7 +613,8 @@ bool VectorParser::CheckOrder(const ConnectionScript& connection) {
       if (!send->record.coalesce_with_next) continue;
       const SendStep* next =
           i + 1 < steps.size() ? std::get_if<SendStep>(&steps[i + 1].action) : nullptr;
-      if (next == nullptr || next->message == MessageName::kRaw) {
+      if (next == nullptr || next->message == MessageName::kRaw ||
+          next->message == MessageName::kClose) {
         return Fail(Child(steps[i].json_path, "coalesce"),
                     "coalesce shares a record with the next step, which must be a send of a "
                     "message (not Raw)");

@@ -28,6 +28,7 @@ constexpr MessageNameEntry kMessageNames[] = {
     {MessageName::kAlert, "Alert"},
     {MessageName::kApplicationData, "ApplicationData"},
     {MessageName::kRaw, "Raw"},
+    {MessageName::kClose, "Close"},
 };
 
 using M = MessageName;
@@ -202,6 +203,7 @@ std::optional<HandshakeType> HandshakeTypeOf(MessageName name) {
     case MessageName::kAlert:
     case MessageName::kApplicationData:
     case MessageName::kRaw:
+    case MessageName::kClose:
       return std::nullopt;
   }
   return std::nullopt;
@@ -228,6 +230,7 @@ bool SentBy(Side role, MessageName message) {
     case MessageName::kApplicationData:
       return true;
     case MessageName::kRaw:
+    case MessageName::kClose:
       return false;
   }
   return false;

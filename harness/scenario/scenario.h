@@ -37,6 +37,9 @@ enum class MessageName {
   kAlert,
   kApplicationData,
   kRaw,  // send only: bytes given in the step, written to the wire as they are
+  // send only: the peer closes its side of the connection (a TCP half-close: FIN, no
+  // close_notify; in process, the end of the target's input), at any point
+  kClose,
 };
 
 // Every name above, in declaration order (for docs, schema checks and mutators).

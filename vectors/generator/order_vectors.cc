@@ -294,6 +294,7 @@ class Generator {
   Status Negative(Side role, const HandshakeFlow& flow, size_t i, MessageName m);
   Status Positive(const HandshakeFlow& flow, size_t i);
   Status Foreign(Side role, const HandshakeFlow& flow, size_t i, const struct ForeignType& f);
+  Status Teardown(Side role, const HandshakeFlow& flow, size_t i);
   std::string Readme() const;
 
   std::map<std::string, Vector> by_id_;
@@ -304,6 +305,7 @@ class Generator {
   size_t native_ = 0;
   size_t foreign_ = 0;  // vectors of handshake types no TLS 1.2 flow has
   size_t after_handshake_ = 0;  // (flow, message) pairs injected after both Finished
+  size_t teardown_ = 0;         // vectors where the peer closes its side
   size_t legal_ = 0;
   std::vector<HandBuilt> hand_built_;
   std::vector<std::string> skipped_;  // "<role> <flow> <point> <message>: why"
@@ -468,6 +470,62 @@ Status Generator::Foreign(Side role, const HandshakeFlow& flow, size_t i, const 
   return Status::Ok();
 }
 
+// The peer closes its side of the connection (no close_notify) at a point where it would send
+// next. RFC 5246 names no answer to that, so any alert (or none) before the target's own close
+// is accepted; what the vector holds the target to is closing rather than waiting forever,
+// and, in process, not reporting a handshake the peer never completed (the completion oracle).
+Status Generator::Teardown(Side role, const HandshakeFlow& flow, size_t i) {
+  const Side peer = role == Side::kServer ? Side::kClient : Side::kServer;
+  const Known k = KnownAt(flow, i);
+  const std::string where = i == 0 ? "at-start" : "after-" + StepSlug(flow.steps[i - 1]);
+  const std::string id = std::string(SideName(role)) + "." + kTopic + "." + FlowShortName(k) +
+                         "." + where + ".peer-closes";
+  Scenario s;
+  s.id = id;
+  s.topic = kTopic;
+  s.role = role;
+  const std::string place =
+      i == 0 ? "before anything" : "right after " + StepWords(flow.steps[i - 1]);
+  s.title = Capitalised(SideName(role)) + " closes when the " + SideName(peer) +
+            " closes its side " + place + " (" + FlowWords(k) + ")";
+  s.refs = {"RFC5246 7.2.1", "RFC5246 7.2.2"};
+  s.notes = "The peer closes its side of the connection without close_notify (a `Close` step: "
+            "a TCP half-close). RFC 5246 7.2.1 asks each party to send close_notify before "
+            "closing its write side and, since TLS 1.1, no longer makes the session "
+            "unresumable when one does not; it names no answer to an unannounced close. The "
+            "target cannot complete a handshake that the peer has left, so it must close too, "
+            "after any alert or none (all are accepted, but those RFC 5246 7.2.2 forbids); a "
+            "target that waits on is the failure, and an in-process target that reports a "
+            "completed handshake the peer never finished fails the completion oracle.";
+  ApplySetup(k, role, &s);
+  std::vector<Step> steps = Play(flow, 0, i, role);
+  SendStep close;
+  close.message = MessageName::kClose;
+  steps.push_back(SendOf(std::move(close)));
+  Expectation e;
+  size_t n = 0;
+  const RegistryEntry* alerts = RegistryEntries(Registry::kAlertDescription, &n);
+  for (size_t a = 0; a < n; ++a) {
+    const uint16_t v = alerts[a].value;
+    // RFC 5246 7.2.2 forbids decryption_failed, no_certificate and export_restriction;
+    // close_notify and user_canceled are warnings.
+    if (v == 21 || v == 41 || v == 60 || v == 0 || v == 90) continue;
+    e.alerts.insert(static_cast<AlertDescription>(v));
+  }
+  e.warning_alerts = {AlertDescription::kCloseNotify, AlertDescription::kUserCanceled};
+  e.close = true;
+  Step expect;
+  expect.action = std::move(e);
+  expect.comment = "a close, with or without an alert first";
+  steps.push_back(std::move(expect));
+  SetConnections(k, role, std::move(steps), &s);
+  Vector v{std::move(s), FileName(id)};
+  const bool fresh = by_id_.count(id) == 0;
+  SD_RETURN_IF_ERROR(Add(std::move(v), false, flow.name, role));
+  if (fresh) teardown_++;
+  return Status::Ok();
+}
+
 // RFC 5246 7.4.1.1: "This message will be ignored by the client if the client is currently
 // negotiating a session", and it is not hashed (7.4.9): the whole flow must still complete.
 Status Generator::Positive(const HandshakeFlow& flow, size_t i) {
@@ -539,6 +597,7 @@ Status Generator::Run() {
           SD_RETURN_IF_ERROR(Negative(role, flow, i, m));
         }
         for (const ForeignType& f : ForeignTypes()) SD_RETURN_IF_ERROR(Foreign(role, flow, i, f));
+        SD_RETURN_IF_ERROR(Teardown(role, flow, i));
       }
       // After both Finished the handshake is over (RFC 5246 7.4.9): no handshake message of
       // the flow is legal any more but the ones that start a new handshake (a ClientHello to
@@ -554,6 +613,7 @@ Status Generator::Run() {
         after_handshake_++;
       }
       for (const ForeignType& f : ForeignTypes()) SD_RETURN_IF_ERROR(Foreign(role, flow, end, f));
+      SD_RETURN_IF_ERROR(Teardown(role, flow, end));
     }
   }
   return Status::Ok();
@@ -583,6 +643,10 @@ std::string Generator::Readme() const {
     << "handshake (a ClientHello to a server, a HelloRequest to a client: renegotiation, which\n"
     << "a target may refuse with a warning or ignore) and application data (ids\n"
     << "`...after-server-finished.<message>`, or `after-client-finished` in abbreviated flows).\n\n"
+    << "At the same points the peer also closes its side of the connection without close_notify\n"
+    << "(" << teardown_ << " vectors, ids ending `.peer-closes`): the target must close too, after\n"
+    << "any alert or none (RFC 5246 7.2.1 names no answer), never wait on; in process it must not\n"
+    << "report a handshake the peer never completed.\n\n"
     << "At the same points, handshake types that no TLS 1.2 flow has (" << foreign_ << " vectors,\n"
     << "ids ending `.tls13-encrypted-extensions`, `.tls13-key-update`, `.tls13-end-of-early-data`,\n"
     << "`.unassigned-type-99`): TLS 1.3's EncryptedExtensions, KeyUpdate and EndOfEarlyData, and a\n"
