@@ -3,9 +3,12 @@
 #include <arpa/inet.h>
 #include <botan/pkix_types.h>
 #include <botan/x509cert.h>
+#include <errno.h>
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -16,6 +19,7 @@
 #include "engine/base/alert.h"
 #include "engine/connection/connection.h"
 #include "engine/connection/observer.h"
+#include "engine/connection/session.h"
 #include "engine/crypto/pki.h"
 #include "engine/crypto/rng.h"
 #include "harness/net/endpoint.h"
@@ -89,20 +93,14 @@ void PrintConnection(int number, const std::string& target, const ClientResult& 
   }
 }
 
-// Fills `client` from the options: suites, credentials, trust anchors, SNI, tickets and the
-// request. Returns the exit code on failure.
+// Fills `client` from the options: engine flags, credentials, trust anchors, SNI and the request.
+// Returns the exit code on failure.
 std::optional<int> Configure(const ConnectOptions& options, const HostPort& target,
                              ClientOptions& client) {
   Config& config = client.config;
-  if (options.suites.empty()) {
-    config.cipher_suites = DefaultCipherSuites();
-  } else {
-    Result<std::vector<uint16_t>> suites = CipherSuitesFromNames(options.suites);
-    if (!suites.ok()) {
-      std::cerr << "shakedown connect: --suites: " << suites.status().message() << "\n";
-      return kExitUsage;
-    }
-    config.cipher_suites = *suites;
+  if (Status applied = ApplyEngineFlags(options.engine, config); !applied.ok()) {
+    std::cerr << "shakedown connect: " << applied.message() << "\n";
+    return kExitUsage;
   }
   if (!options.cert.empty()) {
     Result<Credential> credential = LoadCredentialPem(options.cert, options.key);
@@ -123,13 +121,48 @@ std::optional<int> Configure(const ConnectOptions& options, const HostPort& targ
   config.server_name = options.servername     ? *options.servername
                        : IsIpLiteral(target.host) ? std::string()
                                                   : target.host;
-  config.session_tickets = options.tickets;
+  client.timeout = std::chrono::milliseconds(options.timeout_ms);
+  if (options.no_request) {
+    client.wait_for_close = true;  // the server ends the connection
+    return std::nullopt;
+  }
   std::string host_header = !config.server_name.empty() ? config.server_name : target.host;
   client.request = "GET / HTTP/1.0\r\nHost: " + host_header + "\r\n\r\n";
-  client.timeout = std::chrono::milliseconds(options.timeout_ms);
   // A server that keeps the connection open after answering: stop after a quiet second.
   client.idle = std::chrono::milliseconds(1000);
   return std::nullopt;
+}
+
+// --session: the session a previous process stored. A file that does not exist is no session; one
+// that does not parse is an error (exit 2), never silently a full handshake.
+Result<std::optional<Session>> LoadSessionFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::optional<Session>();
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  Result<Session> session =
+      ParseSession(ByteView(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+  if (!session.ok()) {
+    return IllegalParameter("--session " + path + ": not a session this command stored (" +
+                            session.status().message() + ")");
+  }
+  return std::optional<Session>(*session);
+}
+
+// Stores the connection's session, or removes the file when there is none to resume: RFC 5246 7.2.2
+// forbids resuming a session whose connection ended in a fatal alert.
+Status StoreSessionFile(const std::string& path, const ClientResult& result) {
+  if (!result.status.ok() || !result.session) {
+    if (std::remove(path.c_str()) != 0 && errno != ENOENT) {
+      return InternalError("--session " + path + ": cannot remove: " + std::strerror(errno));
+    }
+    return Status::Ok();
+  }
+  Bytes bytes = SerializeSession(*result.session);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
+  if (!out) return InternalError("--session " + path + ": cannot write");
+  return Status::Ok();
 }
 
 }  // namespace
@@ -158,6 +191,17 @@ int RunConnect(const ConnectOptions& options) {
 
   int connections = options.resume ? 2 : 1;
   std::optional<Session> session;
+  if (!options.session_file.empty()) {
+    Result<std::optional<Session>> stored = LoadSessionFile(options.session_file);
+    if (!stored.ok()) {
+      std::cerr << "shakedown connect: " << stored.status().message() << "\n";
+      return kExitUsage;
+    }
+    session = *stored;
+    if (session) {
+      std::cout << "offering the session stored in " << options.session_file << "\n";
+    }
+  }
   for (int i = 0; i < connections; ++i) {
     std::unique_ptr<DeterministicRng> rng;
     if (options.seed) {
@@ -173,7 +217,19 @@ int RunConnect(const ConnectOptions& options) {
     ClientResult result = RunClient(target->host, target->port, client);
     if (keylog.is_open()) keylog.flush();
     PrintConnection(i + 1, options.target, result);
+    if (!options.session_file.empty() && i + 1 == connections) {
+      if (Status stored = StoreSessionFile(options.session_file, result); !stored.ok()) {
+        std::cerr << "shakedown connect: " << stored.message() << "\n";
+        return kExitFailed;
+      }
+    }
     if (!result.status.ok()) return kExitFailed;
+    if (result.handshake_complete && i == 0 && session && !options.resume) {
+      std::cout << "resumption: "
+                << (result.negotiated.resumed ? "resumed (abbreviated handshake)"
+                                              : "not resumed (the server did a full handshake)")
+                << "\n";
+    }
     if (i == 1) {
       std::cout << "resumption: "
                 << (result.negotiated.resumed ? "resumed (abbreviated handshake)"
@@ -191,20 +247,20 @@ int RunConnect(const ConnectOptions& options) {
 
 Command AddConnectCommand(CLI::App& app) {
   auto options = std::make_shared<ConnectOptions>();
-  CLI::App* connect = app.add_subcommand(
-      "connect",
-      "Connect the reference TLS 1.2 client to HOST:PORT, send 'GET / HTTP/1.0', and print the "
-      "negotiated parameters and the start of the response. Exit codes: 0 handshake completed "
-      "(both, with --resume), 1 handshake or peer failure (the alert and reason are printed), or no "
-      "answer, 2 usage error.");
+  CLI::App* connect =
+      app.add_subcommand("connect",
+                         "Connect the reference TLS 1.2 client to HOST:PORT, send 'GET / HTTP/1.0' "
+                         "(unless --no-request), and print the negotiated parameters and the start "
+                         "of the response. Exit codes: 0 handshake completed (both, with "
+                         "--resume), 1 handshake or peer failure (the alert and reason are "
+                         "printed), or no answer, 2 usage error.");
   connect->add_option("target", options->target, "HOST:PORT, or [IPv6]:PORT")->required();
-  connect->add_option("--suites", options->suites,
-                      "Cipher suites to offer, by IANA name, comma-separated, in preference "
-                      "order. Default: every suite the engine supports, ECDHE and AEAD first")
-      ->delimiter(',');
-  CLI::Option* cert = connect->add_option(
-      "--cert", options->cert,
-      "Client certificate chain, PEM, leaf first: sent if the server asks for one");
+  AddEngineFlags(connect, &options->engine,
+                 "Ask for an RFC 5077 session ticket (used by --resume and --session when one is "
+                 "issued)");
+  CLI::Option* cert = connect->add_option("--cert", options->cert,
+                                          "Client certificate chain, PEM, leaf first: sent if the "
+                                          "server asks for one");
   CLI::Option* key = connect->add_option("--key", options->key, "Private key for --cert, PEM");
   cert->needs(key);
   key->needs(cert);
@@ -219,8 +275,16 @@ Command AddConnectCommand(CLI::App& app) {
   connect->add_flag("--resume", options->resume,
                     "Connect a second time offering the first connection's session, and report "
                     "whether the server resumed it");
-  connect->add_flag("--tickets", options->tickets,
-                    "Ask for an RFC 5077 session ticket (used by --resume when one is issued)");
+  connect
+      ->add_option("--session", options->session_file,
+                   "Offer the session stored in FILE (if it exists), and store this run's session "
+                   "there afterwards (removed when there is none to resume): resumption across "
+                   "processes, as an exec: client target needs")
+      ->type_name("FILE");
+  connect->add_flag("--no-request", options->no_request,
+                    "Send nothing after the handshake: read until the server closes (answering its "
+                    "close_notify). For scripted tests: shakedown run --target exec:'shakedown "
+                    "connect 127.0.0.1:{port} --no-request ...'");
   connect->add_option("--keylog", options->keylog,
                       "Append NSS key log lines (CLIENT_RANDOM ...) to this file, for Wireshark");
   auto seed = std::make_shared<uint64_t>(0);

@@ -9,12 +9,13 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/engine_flags.h"
 
 namespace shakedown {
 
 struct ConnectOptions {
   std::string target;  // HOST:PORT or [IPv6]:PORT
-  std::vector<std::string> suites;  // IANA names in preference order; empty: the defaults
+  EngineFlags engine;  // suites, groups, EMS, tickets
   // Client certificate chain and key (PEM), sent if the server asks.
   std::string cert;
   std::string key;
@@ -22,7 +23,11 @@ struct ConnectOptions {
   // SNI and Host header; unset: HOST unless it is an IP literal.
   std::optional<std::string> servername;
   bool resume = false;  // connect twice, offering the first session
-  bool tickets = false;
+  // Resume the session stored here (if the file exists) and store the new one: resumption across
+  // processes. Empty: none.
+  std::string session_file;
+  // Send nothing after the handshake; read until the server closes.
+  bool no_request = false;
   std::string keylog;
   std::optional<uint64_t> seed;  // deterministic randomness
   int timeout_ms = 10000;

@@ -60,22 +60,14 @@ struct RemoveOnExit {
   }
 };
 
-// Fills `config` from the options: suites, client authentication, tickets, credentials (from
-// files, or a generated PKI written to `pki_dir`) and trust anchors. Returns the exit code
-// on failure.
+// Fills `config` from the options: engine flags, client authentication, credentials (from files, or
+// a generated PKI written to `pki_dir`) and trust anchors. Returns the exit code on failure.
 std::optional<int> Configure(const ServeOptions& options, Config& config, RemoveOnExit& pki_dir) {
-  if (options.suites.empty()) {
-    config.cipher_suites = DefaultCipherSuites();
-  } else {
-    Result<std::vector<uint16_t>> suites = CipherSuitesFromNames(options.suites);
-    if (!suites.ok()) {
-      std::cerr << kName << "--suites: " << suites.status().message() << "\n";
-      return kExitUsage;
-    }
-    config.cipher_suites = *suites;
+  if (Status applied = ApplyEngineFlags(options.engine, config); !applied.ok()) {
+    std::cerr << kName << applied.message() << "\n";
+    return kExitUsage;
   }
   config.client_auth = options.client_auth;
-  config.session_tickets = options.tickets;
 
   if (!options.cert.empty()) {
     Result<Credential> credential = LoadCredentialPem(options.cert, options.key);
@@ -162,6 +154,7 @@ int RunServe(const ServeOptions& options) {
   server_options.session_cache = &cache;
   server_options.handshake_timeout = std::chrono::milliseconds(options.timeout_ms);
   server_options.request_timeout = std::chrono::milliseconds(options.timeout_ms);
+  server_options.reply = options.reply;
 
   Result<std::unique_ptr<ReferenceServer>> server =
       ReferenceServer::Create(std::move(server_options));
@@ -201,12 +194,13 @@ Command AddServeCommand(CLI::App& app) {
   auto options = std::make_shared<ServeOptions>();
   CLI::App* serve = app.add_subcommand(
       "serve",
-      "Run the reference TLS 1.2 server on TCP. Each connection gets the handshake, then an "
-      "HTTP request is answered with a short text page naming the negotiated parameters (other "
-      "lines are echoed). Connections are served one after another and share one session "
-      "cache, so clients can resume. Prints one line per connection; stops on SIGINT/SIGTERM "
-      "or after --max-connections. Example: shakedown serve --port 4433, then "
-      "openssl s_client -connect 127.0.0.1:4433 -CAfile <the printed ca.pem>");
+      "Run the reference TLS 1.2 server on TCP. Each connection gets the handshake, then an HTTP "
+      "request is answered with a short text page naming the negotiated parameters (see --reply "
+      "for echoing, or for a server that only handshakes, as scripted tests want: shakedown run "
+      "--target exec:'shakedown serve --port {port} --reply none ...'). Connections are served one "
+      "after another and share one session cache, so clients can resume. Prints one line per "
+      "connection; stops on SIGINT/SIGTERM or after --max-connections. Example: shakedown serve "
+      "--port 4433, then openssl s_client -connect 127.0.0.1:4433 -CAfile <the printed ca.pem>");
   serve->add_option("--port", options->port, "TCP port to listen on; 0 picks a free one")
       ->capture_default_str();
   serve->add_option("--bind", options->bind, "Address to listen on (IPv4 or IPv6 literal)")
@@ -229,11 +223,15 @@ Command AddServeCommand(CLI::App& app) {
                     "required (refuse clients without one)")
       ->check(CLI::IsMember({"none", "optional", "required"}))
       ->capture_default_str();
-  serve->add_option("--suites", options->suites,
-                    "Cipher suites to accept, by IANA name, comma-separated, in the server's "
-                    "preference order. Default: every suite the engine supports, ECDHE and "
-                    "AEAD first")
-      ->delimiter(',');
+  AddEngineFlags(serve, &options->engine, "Issue RFC 5077 session tickets");
+  auto reply = std::make_shared<std::string>("http");
+  serve
+      ->add_option("--reply", *reply,
+                   "After the handshake: http (an HTTP request gets the status page, other lines "
+                   "are ignored), echo (every line is sent back) or none (send nothing; read until "
+                   "the client closes: the reference as a scripted test's target)")
+      ->check(CLI::IsMember({"http", "echo", "none"}))
+      ->capture_default_str();
   serve->add_option("--keylog", options->keylog,
                     "Append NSS key log lines (CLIENT_RANDOM ...) to this file, for Wireshark");
   auto seed = std::make_shared<uint64_t>(0);
@@ -243,14 +241,18 @@ Command AddServeCommand(CLI::App& app) {
   serve->add_option("--max-connections", options->max_connections,
                     "Exit after serving this many connections; 0: until stopped")
       ->capture_default_str();
-  serve->add_flag("--tickets", options->tickets, "Issue RFC 5077 session tickets");
-  serve->add_option("--timeout-ms", options->timeout_ms,
-                    "Per connection: how long the handshake may take, and how long to wait "
-                    "for a request (or the next echoed line)")
+  serve
+      ->add_option("--timeout-ms", options->timeout_ms,
+                   "Per connection: how long the handshake may take, and how long to wait for a "
+                   "request (or the next echoed line; with --reply none, for the client's next "
+                   "record)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
 
-  return {serve, [options, client_auth, seed, seed_option] {
+  return {serve, [options, client_auth, reply, seed, seed_option] {
+            options->reply = *reply == "echo"   ? ServerReply::kEcho
+                             : *reply == "none" ? ServerReply::kNone
+                                                : ServerReply::kHttp;
             options->client_auth = *client_auth == "required"   ? ClientAuthMode::kRequired
                                    : *client_auth == "optional" ? ClientAuthMode::kOptional
                                                                 : ClientAuthMode::kNone;

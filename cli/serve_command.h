@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/engine_flags.h"
 #include "engine/connection/connection.h"
+#include "harness/net/endpoint.h"
 
 namespace shakedown {
 
@@ -21,11 +23,11 @@ struct ServeOptions {
   std::string key;
   std::string ca;  // trust anchors for client certificates
   ClientAuthMode client_auth = ClientAuthMode::kNone;
-  std::vector<std::string> suites;  // IANA names in preference order; empty: the defaults
+  EngineFlags engine;  // suites, groups, EMS, tickets
+  ServerReply reply = ServerReply::kHttp;
   std::string keylog;
   std::optional<uint64_t> seed;  // deterministic randomness (and PKI)
   uint64_t max_connections = 0;  // 0: until SIGINT/SIGTERM
-  bool tickets = false;
   int timeout_ms = 10000;
 };
 

@@ -163,7 +163,51 @@ TEST_F(CliTest, ConnectToAClosedPortExits1) {
   EXPECT_NE(run.out.find("refused"), std::string::npos) << run.Describe();
 }
 
+// Resumption across processes (--session), as an exec: client target needs it, and a server that
+// echoes instead of serving a page.
+TEST_F(CliTest, SessionFileResumesInTheNextProcessAndEchoRepliesLines) {
+  uint16_t port = 0;
+  auto serve = Serve({"--max-connections", "3", "--seed", "1", "--reply", "echo", "--tickets",
+                      "--suites", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"},
+                     &port);
+  ASSERT_NE(serve, nullptr);
+  std::string dir = PkiDir(*serve);
+  Result<std::string> tmp = MakeTempDir("cli-session");
+  ASSERT_TRUE(tmp.ok());
+  std::string session = *tmp + "/session";
+  std::vector<std::string> args = {"127.0.0.1:" + std::to_string(port),
+                                   "--ca",
+                                   dir + "/ca.pem",
+                                   "--servername",
+                                   "localhost",
+                                   "--session",
+                                   session,
+                                   "--tickets"};
+  PeerRun first = Connect(args);
+  EXPECT_EQ(first.exit.code, 0) << first.Describe() << serve->Describe();
+  EXPECT_EQ(first.out.find("offering the session"), std::string::npos) << first.Describe();
+  EXPECT_NE(first.out.find("GET / HTTP/1.0"),
+            std::string::npos)  // echoed, no status page
+      << first.Describe();
+  EXPECT_EQ(first.out.find(kStatusPageTitle), std::string::npos) << first.Describe();
+  PeerRun second = Connect(args);
+  EXPECT_EQ(second.exit.code, 0) << second.Describe();
+  EXPECT_NE(second.out.find("offering the session stored in " + session), std::string::npos)
+      << second.Describe();
+  EXPECT_NE(second.out.find("resumption: resumed"), std::string::npos) << second.Describe();
+
+  // A connection that fails removes the file: RFC 5246 7.2.2, no resumption after a fatal alert.
+  // The server offers only ECDHE_RSA here; the client only RSA key transport.
+  args.push_back("--suites");
+  args.push_back("TLS_RSA_WITH_AES_128_GCM_SHA256");
+  PeerRun refused = Connect(args);
+  EXPECT_EQ(refused.exit.code, 1) << refused.Describe();
+  EXPECT_FALSE(std::ifstream(session).good()) << "the session file outlived a failed connection";
+}
+
 TEST_F(CliTest, UsageErrorsExit2NamingTheBadValue) {
+  const std::string garbage = ::testing::TempDir() + "/garbage-session";
+  std::ofstream(garbage) << "not a session\n";
   struct Case {
     std::vector<std::string> args;
     std::string expected;  // in stderr
@@ -175,6 +219,11 @@ TEST_F(CliTest, UsageErrorsExit2NamingTheBadValue) {
        "'TLS_RSA_WITH_RC4_128_MD5' is not supported"},
       {{"connect", "no-port-here"}, "'no-port-here'"},
       {{"connect", "127.0.0.1:99999"}, "'127.0.0.1:99999'"},
+      {{"connect", "127.0.0.1:4433", "--session", garbage}, garbage + ": not a session"},
+      {{"connect", "127.0.0.1:4433", "--groups", "x25519,nope"}, "'nope'"},
+      {{"serve", "--groups", "ffdhe2048"}, "'ffdhe2048' is not supported"},
+      {{"serve", "--ems", "sometimes"}, "sometimes"},
+      {{"serve", "--reply", "loud"}, "loud"},
       {{"serve", "--suites", "TLS_NOPE"}, "'TLS_NOPE'"},
       {{"serve", "--client-auth", "sometimes"}, "sometimes"},
       {{"serve", "--cert", "only-a-cert.pem"}, "--key"},
@@ -195,7 +244,8 @@ TEST_F(CliTest, HelpExplainsTheOptions) {
   for (const char* command : {"serve", "connect"}) {
     PeerRun run = RunPeerClient({kShakedown, command, "--help"}, "", std::chrono::seconds(10));
     ASSERT_TRUE(run.status.ok() && run.exit.success()) << run.Describe();
-    for (const char* option : {"--suites", "--cert", "--key", "--keylog", "--seed"}) {
+    for (const char* option :
+         {"--suites", "--groups", "--ems", "--tickets", "--cert", "--key", "--keylog", "--seed"}) {
       EXPECT_NE(run.out.find(option), std::string::npos) << command << " " << option;
     }
   }

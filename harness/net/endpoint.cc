@@ -177,22 +177,24 @@ ServedConnection ReferenceServer::Serve(Fd socket, const std::string& peer,
 
   // The request: a peer that hangs up (or sends close_notify) without one is fine, e.g. a
   // client that only checks the handshake or sets up a session to resume.
-  size_t echoed = 0;  // bytes of pump.received() already echoed
+  const bool silent = options_.reply == ServerReply::kNone;
+  size_t consumed = 0;  // bytes of pump.received() already answered or ignored
   while (true) {
     status = pump.RunUntil(
         [&] {
-          std::string_view pending(reinterpret_cast<const char*>(pump.received().data()) + echoed,
-                                   pump.received().size() - echoed);
-          return RequestComplete(pending) || connection.dead() || pump.peer_closed();
+          std::string_view pending(reinterpret_cast<const char*>(pump.received().data()) + consumed,
+                                   pump.received().size() - consumed);
+          return (!silent && RequestComplete(pending)) || connection.dead() || pump.peer_closed();
         },
         Deadline::After(options_.request_timeout), "a request");
     if (!status.ok()) {
-      // Going quiet after an echoed line is how an interactive session ends.
-      if (status.timed_out() && served.answered) status = IoStatus::Ok();
+      // Going quiet after an echoed line is how an interactive session ends; a silent server's peer
+      // may stay quiet as long as it likes.
+      if (status.timed_out() && (served.answered || silent)) status = IoStatus::Ok();
       break;
     }
-    std::string text = pump.received_text().substr(echoed);
-    if (!RequestComplete(text) || connection.dead()) {
+    std::string text = pump.received_text().substr(consumed);
+    if (silent || !RequestComplete(text) || connection.dead()) {
       if (std::optional<Status> failure = connection.failure()) {
         status = IoStatus::Failed(
             Status::Error(failure->alert(), "TLS connection failed after the handshake: " +
@@ -200,18 +202,22 @@ ServedConnection ReferenceServer::Serve(Fd socket, const std::string& peer,
       }
       break;  // the peer closed (with or without close_notify)
     }
-    if (LooksLikeHttp(text)) {
-      status = pump.Send(AsBytes(StatusPageResponse(connection.negotiated())),
-                         Deadline::After(options_.request_timeout));
-      served.answered = status.ok();
-      break;
+    size_t end = text.rfind('\n') + 1;  // whole lines only
+    if (options_.reply == ServerReply::kHttp) {
+      if (LooksLikeHttp(text)) {
+        status = pump.Send(AsBytes(StatusPageResponse(connection.negotiated())),
+                           Deadline::After(options_.request_timeout));
+        served.answered = status.ok();
+        break;
+      }
+      consumed += end;  // not a request: ignored
+      continue;
     }
-    size_t end = text.rfind('\n') + 1;  // echo whole lines only
     status = pump.Send(AsBytes(std::string_view(text).substr(0, end)),
                        Deadline::After(options_.request_timeout));
     if (!status.ok()) break;
     served.answered = true;
-    echoed += end;
+    consumed += end;
   }
   if (!connection.dead()) {
     IoStatus closed = pump.Close(Deadline::AfterMs(1000));
@@ -277,12 +283,14 @@ ClientResult RunClient(const std::string& host, uint16_t port, const ClientOptio
 
   connection.Start();
   IoStatus status = pump.RunUntil(PumpUntil::kHandshakeComplete, deadline);
-  if (!status.ok() || options.request.empty()) {
+  if (!status.ok() || (options.request.empty() && !options.wait_for_close)) {
     if (status.ok()) (void)pump.Close(Deadline::AfterMs(1000));
     return finish(status);
   }
-  status = pump.Send(AsBytes(options.request), deadline);
-  if (!status.ok()) return finish(status);
+  if (!options.request.empty()) {
+    status = pump.Send(AsBytes(options.request), deadline);
+    if (!status.ok()) return finish(status);
+  }
 
   auto expected = [&] {
     return !options.expect.empty() &&
@@ -308,9 +316,10 @@ ClientResult RunClient(const std::string& host, uint16_t port, const ClientOptio
     if (expected() || connection.dead() || pump.peer_closed()) break;
   }
   if (status.ok() && connection.failure()) {
-    status = IoStatus::Failed(Status::Error(connection.failure()->alert(),
-                                            "TLS connection failed after the request: " +
-                                                DescribeFailure(connection, pump.events())));
+    status = IoStatus::Failed(Status::Error(
+        connection.failure()->alert(), std::string("TLS connection failed after the ") +
+                                           (options.request.empty() ? "handshake: " : "request: ") +
+                                           DescribeFailure(connection, pump.events())));
   }
   if (status.ok() && !options.expect.empty() && !expected()) {
     status = IoStatus::Failed(

@@ -1,7 +1,7 @@
-// The reference engine on real sockets: a sequential TLS server that answers an HTTP GET
-// with a short status page (and echoes other lines), and a client that sends one request and
-// reads the answer. `shakedown serve` / `shakedown connect` and the interop tests use these,
-// so the CLI and the tests exercise the same code.
+// The reference engine on real sockets: a sequential TLS server that answers an HTTP GET with a
+// short status page (or echoes lines, or says nothing), and a client that sends one request and
+// reads the answer (or waits for the server to close). `shakedown serve` / `shakedown connect` and
+// the interop tests use these, so the CLI and the tests exercise the same code.
 #ifndef SHAKEDOWN_HARNESS_NET_ENDPOINT_H_
 #define SHAKEDOWN_HARNESS_NET_ENDPOINT_H_
 
@@ -62,30 +62,39 @@ struct ServedConnection {
   std::string Summary() const;
 };
 
+// What the server does with application data once the handshake completed.
+enum class ServerReply {
+  kHttp,  // an HTTP request gets the status page and close_notify; other lines are ignored
+  kEcho,  // every complete line is sent back, until the peer closes or goes quiet
+  kNone,  // nothing: reads until the peer closes, as a scripted test's target must (the
+          // reference in process sends no application data either)
+};
+
 struct ServerOptions {
   Config config;                          // role is forced to kServer
   SessionCache* session_cache = nullptr;  // shared by all connections; null: no resumption
-  // Randomness per connection (one generator each, as DeterministicRng wants). Default:
-  // the system RNG. Also called with index 0 to build the shared context.
+  // Randomness per connection (one generator each, as DeterministicRng wants). Default: the system
+  // RNG. Also called with index 0 to build the shared context.
   std::function<std::unique_ptr<Botan::RandomNumberGenerator>(uint64_t index)> make_rng;
   std::function<uint64_t()> clock;  // default: the system clock, in seconds
   Observer* observer = nullptr;
   std::chrono::milliseconds handshake_timeout{10000};
-  // How long to wait for the request after the handshake, and for each further line in
-  // echo mode.
+  // How long to wait for the request after the handshake, and for each further line in echo mode
+  // (kNone: how long the peer may stay quiet before the server closes).
   std::chrono::milliseconds request_timeout{10000};
+  ServerReply reply = ServerReply::kHttp;
 };
 
-// Serves connections one at a time on the calling thread. Not thread-safe (SharedContext
-// is not); run one per thread.
+// Serves connections one at a time on the calling thread. Not thread-safe (SharedContext is not);
+// run one per thread.
 class ReferenceServer {
  public:
   // Prepares the credentials once. Errors: the configuration is unusable.
   static Result<std::unique_ptr<ReferenceServer>> Create(ServerOptions options);
   ~ReferenceServer();
 
-  // Handshake; then reads a request: an HTTP request (up to its blank line) gets the status
-  // page and close_notify; other lines are echoed until the peer closes or goes quiet.
+  // Handshake; then application data as options.reply says, until the peer closes, the request is
+  // answered, or the peer goes quiet for request_timeout.
   ServedConnection Serve(Fd socket, const std::string& peer,
                          const std::atomic<bool>* cancel = nullptr);
 
@@ -111,6 +120,9 @@ struct ClientOptions {
   std::function<uint64_t()> clock;                 // default: the system clock
   Observer* observer = nullptr;
   std::string request;  // sent once the handshake completes; empty: none
+  // With no request: read until the server closes (answering its close_notify) instead of closing
+  // right after the handshake. A scripted test's server decides when it ends.
+  bool wait_for_close = false;
   // Stop reading once the response contains this; empty: read until the peer closes.
   std::string expect;
   // Once something has arrived, stop after this long without more (for servers that keep the

@@ -178,8 +178,10 @@ TEST(EndpointTest, HttpExchangeAndResumption) {
   EXPECT_TRUE(server.Served(2).negotiated.resumed);
 }
 
-TEST(EndpointTest, EchoesLinesThatAreNotHttp) {
-  ServerThread server(RsaServer({Suite("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")}));
+TEST(EndpointTest, EchoModeEchoesLines) {
+  ServerOptions server_options = RsaServer({Suite("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")});
+  server_options.reply = ServerReply::kEcho;
+  ServerThread server(std::move(server_options));
   ClientOptions options = HttpClient({Suite("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")});
   options.request = "hello engine\n";
   options.expect = "hello engine\n";
@@ -189,6 +191,21 @@ TEST(EndpointTest, EchoesLinesThatAreNotHttp) {
   ServedConnection served = server.Served(1);
   EXPECT_TRUE(served.status.ok()) << served.Summary();
   EXPECT_EQ(served.request, "hello engine\n");
+}
+
+// An HTTP server must not answer a line that is not a request (a scripted peer's application data
+// would otherwise come back and be judged as the target's data).
+TEST(EndpointTest, HttpModeDoesNotEchoLinesThatAreNotHttp) {
+  ServerOptions server_options = RsaServer({Suite("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")});
+  server_options.request_timeout = std::chrono::milliseconds(300);
+  ServerThread server(std::move(server_options));
+  ClientOptions options = HttpClient({Suite("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")});
+  options.request = "hello engine\n";
+  options.expect = "hello engine\n";
+  options.timeout = std::chrono::milliseconds(600);
+  ClientResult result = RunClient("127.0.0.1", server.port(), options);
+  EXPECT_FALSE(result.status.ok());
+  EXPECT_EQ(result.response.find("hello engine"), std::string::npos) << result.response;
 }
 
 TEST(EndpointTest, ClientAuthentication) {

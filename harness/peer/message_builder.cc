@@ -37,6 +37,13 @@ bool IsIntegrityChecked(MessageName name) {
          name == MessageName::kServerKeyExchange;
 }
 
+// The key exchange a ClientKeyExchange uses: the negotiated suite's, or before a ServerHello was
+// read, ECDHE once the target sent a ServerKeyExchange.
+bool RsaKeyExchange(const PeerConnection& c) {
+  return c.suite != nullptr ? c.suite->key_exchange == KeyExchange::kRsa
+                            : !c.target_ecdhe.has_value();
+}
+
 }  // namespace
 
 Result<Outgoing> MessageBuilder::BuildMessage(const SendStep& step) {
@@ -49,6 +56,18 @@ Result<Outgoing> MessageBuilder::BuildMessage(const SendStep& step) {
       return BuildApplicationData(step);
     default:
       return BuildHandshake(step);
+  }
+}
+
+bool MessageBuilder::AwaitsTarget(const SendStep& step) const {
+  const PeerConnection& c = state_.conn();
+  switch (step.message) {
+    case MessageName::kServerHello:
+      return !c.client_hello.has_value();
+    case MessageName::kClientKeyExchange:
+      return RsaKeyExchange(c) ? c.target_key == nullptr : !c.target_ecdhe.has_value();
+    default:
+      return false;
   }
 }
 
@@ -226,8 +245,8 @@ Result<Outgoing> MessageBuilder::BuildHandshake(const SendStep& step) {
     case MessageName::kCertificateVerify:
     case MessageName::kServerKeyExchange:
       if (relabelled) {
-        // Validly signed: the target must refuse it only for a scheme it did not offer
-        // (RFC 5246 7.4.1.4.1, 7.4.8).
+        // Validly signed: the target must refuse it only for a scheme it did not offer (RFC 5246
+        // 7.4.1.4.1, 7.4.8).
         const auto* ske = std::get_if<ServerKeyExchange>(&message);
         const SignatureScheme scheme =
             ske != nullptr ? ske->algorithm : std::get<CertificateVerify>(message).algorithm;
@@ -461,8 +480,7 @@ Result<ClientKeyExchange> MessageBuilder::BuildClientKeyExchange(std::vector<Fie
   }
   *edits = std::move(rest);
 
-  bool rsa =
-      c.suite != nullptr ? c.suite->key_exchange == KeyExchange::kRsa : !c.target_ecdhe.has_value();
+  bool rsa = RsaKeyExchange(c);
   ClientKeyExchange cke;
   if (!rsa) {
     cke.kind = KeyExchangeKind::kEcdhe;

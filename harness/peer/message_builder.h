@@ -46,6 +46,8 @@ class MessageBuilder {
   // when the step cannot be played (an unknown field, RSA ClientKeyExchange before the
   // server's certificate, ...).
   Result<Outgoing> Build(const SendStep& step);
+  // Build would fail for want of something the target sends (ScriptedPeer::AwaitsTarget).
+  bool AwaitsTarget(const SendStep& step) const;
 
  private:
   // The step's message before `corrupt`.

@@ -33,6 +33,9 @@ class ScriptedPeerImpl final : public ScriptedPeer {
 
   Status StartConnection(size_t index) override { return state_.StartConnection(index); }
   Result<Bytes> Send(const SendStep& step, const SendStep* next) override;
+  bool AwaitsTarget(const SendStep& step) const override {
+    return state_.connection && builder_.AwaitsTarget(step);
+  }
   std::vector<WireItem> Receive(ByteView bytes) override;
   std::vector<Violation> TakeViolations() override {
     std::vector<Violation> out = std::move(state_.violations);
@@ -223,12 +226,12 @@ Status ScriptedPeerImpl::AfterFirstSend(const Outgoing& o) {
     case MessageName::kChangeCipherSpec:
       // Records held for coalescing go out under the old state.
       SD_RETURN_IF_ERROR(FlushPending(&c.carry));
-      // RFC 5246 7.1: the CCS switches the write side to the pending keys. With no key
-      // exchange yet (an early-CCS vector) there are no keys: the CCS is sent anyway and the
-      // peer keeps writing plaintext, as a real early-CCS attacker would.
+      // RFC 5246 7.1: the CCS switches the write side to the pending keys. With no key exchange yet
+      // (an early-CCS vector) there are no keys: the CCS is sent anyway and the peer keeps writing
+      // plaintext, as a real early-CCS attacker would.
       state_.InstallWriteProtection();
-      // A message cut before the CCS never completes at the target (RFC 5246 7.1 and
-      // checklist 5: it refuses handshake bytes across a key change).
+      // A message cut before the CCS never completes at the target (RFC 5246 7.1 and checklist 5:
+      // it refuses handshake bytes across a key change).
       c.sent_framer = HandshakeFramer();
       break;
     case MessageName::kFinished:

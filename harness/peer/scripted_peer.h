@@ -112,6 +112,11 @@ class ScriptedPeer {
   // zero bytes; a server peer resumes only in a connection whose script has `resume`.
   virtual Result<Bytes> Send(const SendStep& step, const SendStep* next) = 0;
 
+  // The step's message needs what the target has not sent yet (a ServerHello before the ClientHello
+  // arrived, a ClientKeyExchange before the server's key): a network target may still be sending
+  // it, so the runner reads on before Send.
+  virtual bool AwaitsTarget(const SendStep& step) const = 0;
+
   // Feeds bytes from the target; returns every item completed by them, in order.
   virtual std::vector<WireItem> Receive(ByteView bytes) = 0;
 

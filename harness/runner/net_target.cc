@@ -1,9 +1,12 @@
 #include "harness/runner/net_target.h"
 
 #include <sys/socket.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -21,6 +24,7 @@ constexpr size_t kStderrLines = 5;
 constexpr int kStartAttempts = 3;  // a free port can be taken before the server binds it
 constexpr int kAcceptSliceMs = 50;
 constexpr int kReapGraceMs = 50;
+constexpr int kClientExitGraceMs = 1000;  // to exit on its own when a later connection follows
 
 // How a target process ended, for the vector that saw it happen.
 std::string DeathMessage(Subprocess& process, const ExitStatus& status) {
@@ -39,10 +43,16 @@ bool IsDeath(const ExitStatus& status, bool server) {
 
 class SocketConnection final : public TargetConnection {
  public:
-  // `process` (may be null) is the server process to check for death; `owned` a client
-  // process this connection started (killed on Close).
-  SocketConnection(Fd fd, Subprocess* process, std::unique_ptr<Subprocess> owned, bool server)
-      : fd_(std::move(fd)), process_(process), owned_(std::move(owned)), server_(server) {
+  // `process` (may be null) is the server process to check for death; `owned` a client process this
+  // connection started (killed on Close, after `exit_grace_ms` to exit by itself: a client that
+  // stores its session for the vector's next connection must finish).
+  SocketConnection(Fd fd, Subprocess* process, std::unique_ptr<Subprocess> owned, bool server,
+                   int exit_grace_ms = 0)
+      : fd_(std::move(fd)),
+        process_(process),
+        owned_(std::move(owned)),
+        server_(server),
+        exit_grace_ms_(exit_grace_ms) {
     if (owned_) process_ = owned_.get();
   }
   ~SocketConnection() override { Close(); }
@@ -86,6 +96,7 @@ class SocketConnection final : public TargetConnection {
   void Close() override {
     fd_.reset();
     if (owned_) {
+      if (exit_grace_ms_ > 0) (void)owned_->Wait(Deadline::AfterMs(exit_grace_ms_));
       // A client that is still running after the script ended has done nothing wrong.
       if (!death_ && !owned_->running()) Died();
       owned_->Kill(100);
@@ -105,6 +116,7 @@ class SocketConnection final : public TargetConnection {
   Subprocess* process_;
   std::unique_ptr<Subprocess> owned_;
   bool server_;
+  int exit_grace_ms_;
   std::optional<std::string> death_;
 };
 
@@ -167,13 +179,20 @@ class TcpTarget final : public Target {
 class ExecTarget final : public Target {
  public:
   ExecTarget(std::string command, const TargetResources& resources)
-      : command_(std::move(command)), resources_(resources) {}
+      : command_(std::move(command)), resources_(resources) {
+    // One {session} file per target instance (each worker has its own).
+    static std::atomic<uint64_t> instances{0};
+    session_file_ = (resources_.pem.dir.empty() ? std::string("/tmp") : resources_.pem.dir) +
+                    "/session-" + std::to_string(getpid()) + "-" +
+                    std::to_string(instances.fetch_add(1));
+  }
   ~ExecTarget() override {
     if (server_) server_->Kill();
+    std::remove(session_file_.c_str());
   }
 
   Result<std::unique_ptr<TargetConnection>> Connect(const Scenario& scenario,
-                                                    size_t) override {
+                                                    size_t index) override {
     Deadline deadline = Deadline::AfterMs(resources_.connect_timeout_ms);
     if (scenario.role == Side::kServer) {
       SD_RETURN_IF_ERROR(EnsureServer());
@@ -190,11 +209,18 @@ class ExecTarget final : public Target {
       if (!l.ok()) return InternalError("listening for the client target: " + l.status().message());
       listener_ = std::move(l).value();
     }
+    // As the reference keeps it: the session of the vector's previous connection, offered only by a
+    // connection the vector resumes.
+    bool resume =
+        index > 0 && index < scenario.connections.size() && scenario.connections[index].resume;
+    if (!resume) std::remove(session_file_.c_str());
     SD_ASSIGN_OR_RETURN(std::unique_ptr<Subprocess> client, Start(listener_->port));
     Result<Fd> fd = AcceptWhileRunning(*listener_, client.get(), deadline);
     if (!fd.ok()) return fd.status();
+    // A later connection of the vector may resume what this client stores as it exits.
+    int grace = index + 1 < scenario.connections.size() ? kClientExitGraceMs : 0;
     return std::unique_ptr<TargetConnection>(
-        new SocketConnection(std::move(fd).value(), nullptr, std::move(client), false));
+        new SocketConnection(std::move(fd).value(), nullptr, std::move(client), false, grace));
   }
 
   std::optional<std::string> AfterVector(bool hung, bool failed) override {
@@ -218,7 +244,8 @@ class ExecTarget final : public Target {
 
  private:
   Result<std::unique_ptr<Subprocess>> Start(uint16_t port) {
-    SD_ASSIGN_OR_RETURN(std::string line, ExpandCommand(command_, port, resources_.pem));
+    SD_ASSIGN_OR_RETURN(std::string line,
+                        ExpandCommand(command_, port, resources_.pem, session_file_));
     SubprocessOptions options;
     // exec: the shell becomes the target, so its exit status and signals are the target's.
     options.argv = {"/bin/sh", "-c", "exec " + line};
@@ -252,6 +279,7 @@ class ExecTarget final : public Target {
 
   std::string command_;
   TargetResources resources_;
+  std::string session_file_;  // {session}
   std::unique_ptr<Subprocess> server_;
   uint16_t server_port_ = 0;
   std::optional<TcpListener> listener_;

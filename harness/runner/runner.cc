@@ -323,8 +323,17 @@ class VectorRun {
   }
 
   bool DoSend(const SendStep& send, const SendStep* next) {
-    // Let the peer see what the target said so far (its keys, its certificate).
+    // Let the peer see what the target said so far (its keys, its certificate), and wait for what a
+    // network target may still be sending when the message needs it.
     if (!Drain()) return false;
+    if (!conn_->instant()) {
+      Deadline deadline = Deadline::AfterMs(options_.timeout_ms);
+      while (!eof_ && peer_->AwaitsTarget(send)) {
+        ReadOutcome o = ReadMore(deadline);
+        if (o == ReadOutcome::kFailed) return false;
+        if (o != ReadOutcome::kItems) break;
+      }
+    }
     if (send.message == MessageName::kClose) {
       Result<Bytes> none = peer_->Send(send, next);  // the peer's own state: it has closed
       if (!none.ok()) return Error(kRuleVector, DescribeSend(send) + ": " + none.status().message());

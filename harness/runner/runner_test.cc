@@ -6,15 +6,16 @@
 #include <cstdlib>
 #include <deque>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "platform/subprocess.h"
 #include "harness/runner/net_target.h"
 #include "harness/runner/target.h"
 #include "harness/scenario/loader.h"
+#include "platform/subprocess.h"
 
 namespace shakedown {
 namespace {
@@ -562,7 +563,32 @@ TEST(RunnerEquivalence, AFamilyRowComparesTheMembersResponses) {
   EXPECT_EQ(run.vectors.back().verdict, Verdict::kNotApplicable);
 }
 
-// The invariants still judge an oracle-only run: anything after a fatal alert, a death.
+// The invariants still judge an oracle-only run: anything after a fatal alert, a death. An external
+// target runs one profile per command line: a family split across profiles would be compared
+// piecemeal, each piece against another configuration.
+TEST(RunnerEquivalence, EveryFamilyOfTheSuiteSharesOneRoleAndTargetBlock) {
+  TreeLoad load = LoadScenarioTree({"vectors/conformance"});
+  ASSERT_EQ(load.failed(), 0u);
+  std::map<std::string, std::pair<std::string, std::string>> first;  // family -> (id, key)
+  for (const LoadedVector& v : load.vectors) {
+    const Scenario& s = *v.scenario;
+    if (s.equivalence.empty()) continue;
+    const TargetConfig& t = s.target;
+    std::string key = std::string(s.role == Side::kServer ? "server " : "client ") +
+                      std::string(ConfigName(t.certificate)) + " " +
+                      std::string(ConfigName(t.client_auth)) + " " +
+                      std::string(ConfigName(t.extended_master_secret)) +
+                      (t.session_tickets ? " tickets" : "");
+    for (uint16_t suite : t.cipher_suites) key += " " + std::to_string(suite);
+    for (NamedGroup g : t.groups) key += " g" + std::to_string(static_cast<uint16_t>(g));
+    for (uint16_t version : t.versions) key += " v" + std::to_string(version);
+    auto [it, inserted] = first.emplace(s.equivalence, std::make_pair(s.id, key));
+    EXPECT_EQ(key, it->second.second) << s.id << " and " << it->second.first << " of family "
+                                      << s.equivalence << " need different targets";
+  }
+  EXPECT_FALSE(first.empty());
+}
+
 TEST(RunnerOracleOnly, InvariantsStillFail) {
   for (Misbehaviour m : {Misbehaviour::kDataAfterFatal, Misbehaviour::kCrash,
                          Misbehaviour::kGarbage}) {
@@ -739,6 +765,12 @@ TEST(TargetSpec, ExpandsPlaceholders) {
   ASSERT_TRUE(s.ok()) << s.status().message();
   EXPECT_EQ(*s, "srv -p 4433 -c /p/c.pem -k /p/k.pem -a /p/ca.pem ${HOME}");
   EXPECT_FALSE(ExpandCommand("srv {prot}", 1, pem).ok());
+  pem.ecdsa_client_cert = "/p/ec.pem";
+  pem.ecdsa_client_key = "/p/ek.pem";
+  Result<std::string> client =
+      ExpandCommand("cli {ecdsa_client_cert} {ecdsa_client_key} -s {session}", 1, pem, "/p/s");
+  ASSERT_TRUE(client.ok()) << client.status().message();
+  EXPECT_EQ(*client, "cli /p/ec.pem /p/ek.pem -s /p/s");
 }
 
 TEST(TargetSpec, LastLines) {

@@ -72,21 +72,31 @@ Result<PemFiles> WritePkiPem(const TestPki& pki, const std::string& dir) {
   f.ecdsa_key = dir + "/server-ecdsa.key";
   f.client_cert = dir + "/client-rsa.pem";
   f.client_key = dir + "/client-rsa.key";
+  f.ecdsa_client_cert = dir + "/client-ecdsa.pem";
+  f.ecdsa_client_key = dir + "/client-ecdsa.key";
   SD_RETURN_IF_ERROR(WriteCertificateChainPem(f.ca, {pki.ca_der}));
   SD_RETURN_IF_ERROR(WriteCredentialPem(pki.rsa_server, f.cert, f.key));
   SD_RETURN_IF_ERROR(WriteCredentialPem(pki.ecdsa_server, f.ecdsa_cert, f.ecdsa_key));
   SD_RETURN_IF_ERROR(WriteCredentialPem(pki.rsa_client, f.client_cert, f.client_key));
+  SD_RETURN_IF_ERROR(WriteCredentialPem(pki.ecdsa_client, f.ecdsa_client_cert, f.ecdsa_client_key));
   return f;
 }
 
-Result<std::string> ExpandCommand(const std::string& command, uint16_t port,
-                                  const PemFiles& pem) {
+Result<std::string> ExpandCommand(const std::string& command, uint16_t port, const PemFiles& pem,
+                                  const std::string& session_file) {
   const std::map<std::string, std::string> values = {
-      {"port", std::to_string(port)},  {"host", "127.0.0.1"},
-      {"cert", pem.cert},              {"key", pem.key},
-      {"ca", pem.ca},                  {"ecdsa_cert", pem.ecdsa_cert},
-      {"ecdsa_key", pem.ecdsa_key},    {"client_cert", pem.client_cert},
+      {"port", std::to_string(port)},
+      {"host", "127.0.0.1"},
+      {"cert", pem.cert},
+      {"key", pem.key},
+      {"ca", pem.ca},
+      {"ecdsa_cert", pem.ecdsa_cert},
+      {"ecdsa_key", pem.ecdsa_key},
+      {"client_cert", pem.client_cert},
       {"client_key", pem.client_key},
+      {"ecdsa_client_cert", pem.ecdsa_client_cert},
+      {"ecdsa_client_key", pem.ecdsa_client_key},
+      {"session", session_file},
   };
   std::string out;
   size_t i = 0;
@@ -106,7 +116,8 @@ Result<std::string> ExpandCommand(const std::string& command, uint16_t port,
       }
       return InternalError("unknown placeholder {" + name +
                            "} (known: {port} {host} {cert} {key} {ca} {ecdsa_cert} {ecdsa_key} "
-                           "{client_cert} {client_key})");
+                           "{client_cert} {client_key} {ecdsa_client_cert} {ecdsa_client_key} "
+                           "{session})");
     }
     out += command.substr(i, open - i) + it->second;
     i = close + 1;

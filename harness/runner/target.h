@@ -7,7 +7,10 @@
 //                    shakedown listens on PORT and accepts the client's connection
 //   exec:COMMAND     shakedown starts COMMAND with {port} (and {cert}, {key}, {ca}, ...)
 //                    substituted: a server once and reused while it lives; a client once per
-//                    connection, against shakedown listening on {port}
+//                    connection, against shakedown listening on {port}. A client's {session}
+//                    is a file for its session across processes: it holds what the previous
+//                    connection of the vector stored there, and is removed before a
+//                    connection that the vector does not resume
 #ifndef SHAKEDOWN_HARNESS_RUNNER_TARGET_H_
 #define SHAKEDOWN_HARNESS_RUNNER_TARGET_H_
 
@@ -110,13 +113,16 @@ struct PemFiles {
   std::string ecdsa_key;   // {ecdsa_key}
   std::string client_cert; // {client_cert}: RSA client chain
   std::string client_key;  // {client_key}
+  std::string ecdsa_client_cert;  // {ecdsa_client_cert}
+  std::string ecdsa_client_key;   // {ecdsa_client_key}
 };
 Result<PemFiles> WritePkiPem(const TestPki& pki, const std::string& dir);
 
 // Replaces {port}, {host}, {cert}, {key}, {ca}, {ecdsa_cert}, {ecdsa_key}, {client_cert},
-// {client_key} in `command`. Errors: an unknown {name}.
-Result<std::string> ExpandCommand(const std::string& command, uint16_t port,
-                                  const PemFiles& pem);
+// {client_key}, {ecdsa_client_cert}, {ecdsa_client_key} and {session} in `command`. Errors: an
+// unknown {name}.
+Result<std::string> ExpandCommand(const std::string& command, uint16_t port, const PemFiles& pem,
+                                  const std::string& session_file = "");
 
 // What every target of a run shares.
 struct TargetResources {

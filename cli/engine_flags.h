@@ -1,0 +1,35 @@
+// The engine settings `serve` and `connect` share: suites, groups, extended master secret and
+// tickets. They are what a vector's `target` block configures, so the reference driven through its
+// own CLI as an `exec:` target can be given any profile of the suite (docs/TARGETS.md).
+#ifndef SHAKEDOWN_CLI_ENGINE_FLAGS_H_
+#define SHAKEDOWN_CLI_ENGINE_FLAGS_H_
+
+#include <string>
+#include <vector>
+
+#include "engine/base/status.h"
+#include "engine/connection/connection.h"
+
+namespace CLI {
+class App;
+}
+
+namespace shakedown {
+
+struct EngineFlags {
+  std::vector<std::string> suites;  // IANA names in preference order; empty: the defaults
+  std::vector<std::string> groups;  // IANA names in preference order; empty: the defaults
+  std::string ems = "enabled";      // enabled | required | disabled (RFC 7627)
+  bool tickets = false;             // RFC 5077: the server issues, the client asks
+};
+
+// Registers --suites, --groups, --ems and --tickets. `tickets_help` says what the flag does in this
+// role.
+void AddEngineFlags(CLI::App* app, EngineFlags* flags, const std::string& tickets_help);
+
+// Fills `config`. Errors name the flag and the value ("--groups: unknown group 'x'...").
+Status ApplyEngineFlags(const EngineFlags& flags, Config& config);
+
+}  // namespace shakedown
+
+#endif  // SHAKEDOWN_CLI_ENGINE_FLAGS_H_
