@@ -86,7 +86,7 @@ class VectorRun {
           conn_->Close();
           conn_.reset();
         }
-        if (!ok) break;
+        if (!ok || refused_) break;
       }
     }
     // A crash shows as a close: only then is it worth waiting a moment for the process.
@@ -317,6 +317,13 @@ class VectorRun {
       } else if (!DoExpect(std::get<Expectation>(step.action))) {
         return false;
       }
+      if (refused_) {
+        if (i + 1 < steps.size() || index + 1 < s_.connections.size()) {
+          Note("the rest of the vector is not played: it presupposes the messages the target "
+               "refused to send");
+        }
+        break;
+      }
     }
     step_ = -1;
     return FinishConnection(steps);
@@ -405,13 +412,24 @@ class VectorRun {
         return FailQuiet(kRuleNoAnswer, "expected " + wanted + ", but " + Waited());
       }
       if (!Matches(item, e.messages[k])) {
+        if (item.kind == WireItem::Kind::kAlert && item.level == AlertLevel::kFatal &&
+            e.or_alerts.count(item.alert) != 0) {
+          // or_alert: the target refused instead, as the vector allows.
+          Note("the target refused with " + item.summary + " instead of " + wanted +
+               ", which the vector accepts (or_alert)");
+          refused_ = true;
+          return ExpectCloseAfterFatal(item, deadline);
+        }
         if (e.optional.count(e.messages[k]) != 0) {
           // Left out, as it may be: the item is for the next expected message.
           Note(std::string(MessageNameString(e.messages[k])) + " (optional) not sent");
           pending_.push_front(std::move(item));
           continue;
         }
-        return Fail(kRuleExpectMessages, "expected " + wanted + ", got " + item.summary);
+        return Fail(kRuleExpectMessages,
+                    "expected " + wanted +
+                        (e.or_alerts.empty() ? "" : " or fatal alert " + AlertSet(e.or_alerts)) +
+                        ", got " + item.summary);
       }
       if (k == 0 && !e.check.empty()) {
         if (std::optional<std::string> wrong =
@@ -454,9 +472,13 @@ class VectorRun {
                                         ", got " + item.summary);
     }
     if (e.alert_level != AlertLevel::kFatal) return true;
-    // RFC 5246 7.2.2 (checklist B): after a fatal alert the connection closes, nothing more.
+    return ExpectCloseAfterFatal(item, deadline);
+  }
+
+  // RFC 5246 7.2.2 (checklist B): after a fatal alert the connection closes, nothing more.
+  bool ExpectCloseAfterFatal(const WireItem& item, Deadline deadline) {
     WireItem more;
-    o = Next(deadline, &more);
+    ReadOutcome o = Next(deadline, &more);
     if (o == ReadOutcome::kFailed) return false;
     if (o == ReadOutcome::kEof) return true;
     if (o == ReadOutcome::kItems) {
@@ -613,6 +635,7 @@ class VectorRun {
   size_t bytes_since_item_ = 0;
   bool write_failed_ = false;
   bool hung_ = false;
+  bool refused_ = false;  // an or_alert alternative ended the vector
   // The response to the peer's last send (VectorResult::response).
   bool awaiting_response_ = false;
   std::string response_;

@@ -223,6 +223,46 @@ TEST(RunnerReference, OrWarningAcceptsThoseWarningsOnly) {
             std::string::npos);
 }
 
+// or_alert: instead of the expected messages, a fatal alert from that set (then a close) is
+// accepted and ends the vector; the steps after it are not played. Any other alert fails, and
+// a target that sends the messages plays the rest as usual.
+TEST(RunnerReference, OrAlertAcceptsARefusalAndEndsTheVector) {
+  auto target = Reference();
+  auto run = [&](const std::string& hello_set, const std::string& or_alert) {
+    // A hello offering only an unknown suite: the reference refuses it with handshake_failure.
+    std::string v = R"({"id": "a", "title": "t", "refs": ["RFC5246 7.4.1.3"],
+        "target_role": "server",
+        "peer": {"cipher_suites": ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]},
+        "connections": [{"steps": [{"send": "ClientHello")" + hello_set + R"(},
+          {"expect": {"messages": ["ServerHello", "Certificate", "ServerKeyExchange",
+                                   "ServerHelloDone"], "or_alert": )" + or_alert + R"(}},
+          {"send": "ClientKeyExchange"}, {"send": "ChangeCipherSpec"}, {"send": "Finished"},
+          {"expect": ["ChangeCipherSpec", "Finished"]}]},
+          {"steps": [{"send": "ClientHello"}, {"expect": ["HelloRequest"]}]}]})";
+    return RunVector(Parse(v), *target, Options());
+  };
+  const std::string unknown_suite = R"(, "set": {"cipher_suites": ["0x1301"]})";
+  VectorResult refused = run(unknown_suite, R"(["handshake_failure"])");
+  EXPECT_EQ(refused.verdict, Verdict::kPass) << refused.rule << ": " << refused.message;
+  bool noted = false;
+  for (const TraceEntry& t : refused.trace) noted |= Contains(t.summary, "not played").empty();
+  EXPECT_TRUE(noted) << "the trace says the rest was not played";
+  VectorResult other = run(unknown_suite, R"(["decode_error"])");
+  EXPECT_EQ(other.verdict, Verdict::kFail);
+  EXPECT_EQ(Contains(other.message, "or fatal alert {decode_error}"), "");
+  EXPECT_EQ(Contains(other.message, "handshake_failure"), "");
+  // The messages sent: the first connection plays on, and the second is played (and fails,
+  // proving it ran: the reference sends no HelloRequest).
+  VectorResult played = run("", R"(["handshake_failure"])");
+  EXPECT_EQ(played.verdict, Verdict::kFail);
+  EXPECT_EQ(played.failed_connection, 1);
+  // Written back as read; only a messages expectation takes it.
+  Scenario s = Parse(ServerVector("x", R"({"expect": {"messages": ["ServerHello"],
+      "or_alert": ["handshake_failure"]}})"));
+  EXPECT_NE(SerializeScenarioJson(s).find(R"("or_alert": ["handshake_failure"])"),
+            std::string::npos);
+}
+
 TEST(RunnerReference, FieldCheckFailsNamingTheField) {
   auto target = Reference();
   Scenario s = Parse(ServerVector("f", R"({"expect": {"messages": ["ServerHello"],

@@ -151,6 +151,7 @@ std::string DescribeExpectation(const Expectation& e) {
       for (const FieldEdit& c : e.check) checks.push_back(c.field + "=" + FieldValueText(c.value));
       out += " check{" + Join(checks, ", ") + "}";
     }
+    if (!e.or_alerts.empty()) out += ", or fatal alert " + AlertSet(e.or_alerts) + " then close";
     return out;
   }
   if (!e.alerts.empty()) {

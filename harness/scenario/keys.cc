@@ -22,7 +22,7 @@ const std::vector<KeySet>& ScenarioKeySets() {
         "record_version", "protect", "corrupt_record", "repeat", "hex", "data"}},
       {"expect_step", {"expect", "comment"}},
       {"expectation",
-       {"messages", "optional", "check", "alert", "level", "or_warning", "or_close",
+       {"messages", "optional", "check", "alert", "level", "or_warning", "or_close", "or_alert",
         "silence_ms"}},
       {"corrupt", {"xor", "truncate", "append"}},
       {"bytes_xor", {"hex", "at"}},

@@ -458,10 +458,39 @@ bool VectorParser::ParseExpect(const Json& j, const std::string& path, Expectati
       }
     }
   }
+  auto alert_set = [&](const char* key, std::set<AlertDescription>* set) {
+    const std::string apath = Child(path, key);
+    const Json& a = j[key];
+    if (!a.is_array()) {
+      return Fail(apath, "expected a list of alert names, got " + TypeName(a));
+    }
+    if (a.empty()) return Fail(apath, "no alert listed; for a bare close write \"close\"");
+    for (size_t i = 0; i < a.size(); ++i) {
+      uint64_t v = 0;
+      if (!GetRegistryValue(a[i], Child(apath, i), Registry::kAlertDescription, 0xff, &v)) {
+        return false;
+      }
+      // RFC 5246 7.2.2: these MUST NOT be sent (checklist 11), so no vector may expect them.
+      if (v == 21 || v == 41 || v == 60) {
+        return Fail(Child(apath, i), std::string(*AlertName(static_cast<uint8_t>(v))) +
+                                         " must never be sent (RFC 5246 7.2.2, checklist:11)");
+      }
+      if (!set->insert(static_cast<AlertDescription>(v)).second) {
+        return Fail(Child(apath, i), "alert listed twice");
+      }
+    }
+    return true;
+  };
+  if (!messages && j.contains("or_alert")) {
+    return Fail(Child(path, "or_alert"),
+                "\"or_alert\" qualifies a \"messages\" expectation (for alerts list them in "
+                "\"alert\")");
+  }
   if (messages) {
     if (!ParseExpectedMessages(j["messages"], Child(path, "messages"), &out->messages)) {
       return false;
     }
+    if (j.contains("or_alert") && !alert_set("or_alert", &out->or_alerts)) return false;
     if (j.contains("check") &&
         !GetEdits(out->messages.front(), j["check"], Child(path, "check"), true, &out->check)) {
       return false;
@@ -505,29 +534,6 @@ bool VectorParser::ParseExpect(const Json& j, const std::string& path, Expectati
     out->silence_ms = static_cast<int>(ms);
     return true;
   }
-  auto alert_set = [&](const char* key, std::set<AlertDescription>* set) {
-    const std::string apath = Child(path, key);
-    const Json& a = j[key];
-    if (!a.is_array()) {
-      return Fail(apath, "expected a list of alert names, got " + TypeName(a));
-    }
-    if (a.empty()) return Fail(apath, "no alert listed; for a bare close write \"close\"");
-    for (size_t i = 0; i < a.size(); ++i) {
-      uint64_t v = 0;
-      if (!GetRegistryValue(a[i], Child(apath, i), Registry::kAlertDescription, 0xff, &v)) {
-        return false;
-      }
-      // RFC 5246 7.2.2: these MUST NOT be sent (checklist 11), so no vector may expect them.
-      if (v == 21 || v == 41 || v == 60) {
-        return Fail(Child(apath, i), std::string(*AlertName(static_cast<uint8_t>(v))) +
-                                         " must never be sent (RFC 5246 7.2.2, checklist:11)");
-      }
-      if (!set->insert(static_cast<AlertDescription>(v)).second) {
-        return Fail(Child(apath, i), "alert listed twice");
-      }
-    }
-    return true;
-  };
   if (!alert_set("alert", &out->alerts)) return false;
   if (j.contains("or_close") && !GetBool(j["or_close"], Child(path, "or_close"), &out->close)) {
     return false;

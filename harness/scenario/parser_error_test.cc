@@ -366,6 +366,12 @@ TEST(LoaderErrorTest, Expectations) {
   ExpectError(v, "/steps/1/expect/or_warning", "adds warning alerts to fatal ones");
   expect(R"({"alert": ["decode_error"], "or_warning": ["close_notify", "close_notify"]})");
   ExpectError(v, "/steps/1/expect/or_warning/1", "alert listed twice");
+  expect(R"({"alert": ["decode_error"], "or_alert": ["handshake_failure"]})");
+  ExpectError(v, "/steps/1/expect/or_alert", "qualifies a \"messages\" expectation");
+  expect(R"({"messages": ["ServerHello"], "or_alert": "handshake_failure"})");
+  ExpectError(v, "/steps/1/expect/or_alert", "expected a list of alert names");
+  expect(R"({"messages": ["ServerHello"], "or_alert": ["no_certificate"]})");
+  ExpectError(v, "/steps/1/expect/or_alert/0", "must never be sent");
   expect(R"({"messages": ["ServerHello"], "or_warning": ["close_notify"]})");
   ExpectError(v, "/steps/1/expect/or_warning", "qualifies an \"alert\" expectation");
   expect(R"({"alert": ["decode_error"], "level": "Fatal"})");

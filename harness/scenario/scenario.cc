@@ -335,6 +335,7 @@ bool operator==(const SendStep& a, const SendStep& b) {
 bool operator==(const Expectation& a, const Expectation& b) {
   return a.messages == b.messages && a.optional == b.optional && a.alerts == b.alerts &&
          a.alert_level == b.alert_level && a.warning_alerts == b.warning_alerts &&
+         a.or_alerts == b.or_alerts &&
          a.close == b.close && a.silence_ms == b.silence_ms &&
          a.check == b.check;
 }

@@ -185,6 +185,11 @@ struct Expectation {
   // RFC 5077 3.2). Never the last: a required message decides each gap (the first only when
   // no `check` reads it).
   std::set<MessageName> optional;
+  // With `messages`: instead of any of them, a fatal alert of this set (then a close) is
+  // accepted, for what the RFC leaves to the target either way (sign with the default scheme or
+  // refuse, RFC 9155 against RFC 5246 7.4.1.4.1). The vector ends there: its remaining steps
+  // and connections presuppose the messages and are not played.
+  std::set<AlertDescription> or_alerts;
   // Or: an alert whose description is in this set (RFC 5246 names no single alert for
   // many conditions; the set says which the RFC and the checklist allow). A fatal alert is
   // followed by a close.

@@ -142,13 +142,20 @@ OJson SendJson(const SendStep& s, const std::string& comment) {
 }
 
 OJson ExpectationJson(const Expectation& e) {
+  auto alerts = [](const std::set<AlertDescription>& set) {
+    OJson list = OJson::array();
+    for (AlertDescription a : set) {
+      list.push_back(RegistryJson(Registry::kAlertDescription, static_cast<uint8_t>(a), true));
+    }
+    return list;
+  };
   auto names = [](const std::vector<MessageName>& messages) {
     OJson list = OJson::array();
     for (MessageName m : messages) list.push_back(std::string(MessageNameString(m)));
     return list;
   };
   const bool only_messages = !e.messages.empty() && e.optional.empty() && e.check.empty() &&
-                             e.alerts.empty() && !e.close && !e.silence_ms &&
+                             e.or_alerts.empty() && e.alerts.empty() && !e.close && !e.silence_ms &&
                              e.alert_level == AlertLevel::kFatal;
   if (only_messages) return names(e.messages);
   const bool only_close = e.messages.empty() && e.check.empty() && e.alerts.empty() && e.close &&
@@ -162,24 +169,13 @@ OJson ExpectationJson(const Expectation& e) {
   if (!e.check.empty()) {
     j["check"] = EditsJson(e.messages.empty() ? MessageName::kRaw : e.messages.front(), e.check);
   }
-  if (!e.alerts.empty()) {
-    OJson list = OJson::array();
-    for (AlertDescription a : e.alerts) {
-      list.push_back(RegistryJson(Registry::kAlertDescription, static_cast<uint8_t>(a), true));
-    }
-    j["alert"] = list;
-  }
+  if (!e.or_alerts.empty()) j["or_alert"] = alerts(e.or_alerts);
+  if (!e.alerts.empty()) j["alert"] = alerts(e.alerts);
   if (e.alert_level != AlertLevel::kFatal) {
     j["level"] = e.alert_level == AlertLevel::kWarning ? OJson("warning")
                                                        : OJson(static_cast<int>(e.alert_level));
   }
-  if (!e.warning_alerts.empty()) {
-    OJson list = OJson::array();
-    for (AlertDescription a : e.warning_alerts) {
-      list.push_back(RegistryJson(Registry::kAlertDescription, static_cast<uint8_t>(a), true));
-    }
-    j["or_warning"] = list;
-  }
+  if (!e.warning_alerts.empty()) j["or_warning"] = alerts(e.warning_alerts);
   if (e.close) j["or_close"] = true;
   if (e.silence_ms) j["silence_ms"] = *e.silence_ms;
   return j;
