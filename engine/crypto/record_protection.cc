@@ -102,8 +102,16 @@ class AeadProtection final : public RecordProtection {
       : is_gcm_(is_gcm), fixed_iv_(std::move(fixed_iv)), enc_(std::move(enc)),
         dec_(std::move(dec)) {}
 
-  Result<Bytes> Seal(ContentType type, ProtocolVersion version, ByteView plaintext) override {
+  Result<Bytes> SealShaped(ContentType type, ProtocolVersion version, ByteView plaintext,
+                           const SealShape& shape) override {
     if (seq_.exhausted()) return SequenceExhausted();
+    if (shape.cbc_padding || shape.cbc_inner || !shape.xor_inner.empty()) {
+      return InternalError("record protection: CBC padding and inner bytes are not shapes of an "
+                           "AEAD record");
+    }
+    if (shape.gcm_explicit_nonce && !is_gcm_) {
+      return InternalError("record protection: ChaCha20-Poly1305 has no explicit nonce (RFC 7905)");
+    }
     const size_t explicit_len = is_gcm_ ? kGcmExplicitNonceLength : 0;
     if (explicit_len + plaintext.size() + kAeadTagLength > kMaxFragmentField) {
       return InternalError("record protection: plaintext of " +
@@ -113,6 +121,7 @@ class AeadProtection final : public RecordProtection {
     // RFC 5288 3: the explicit nonce only has to be unique per key; the sequence number is.
     std::array<uint8_t, 8> explicit_nonce{};
     PutU64(seq, explicit_nonce.data());
+    if (shape.gcm_explicit_nonce) explicit_nonce = *shape.gcm_explicit_nonce;
     const Bytes nonce = Nonce(seq, explicit_nonce.data());
     const auto ad = PseudoHeader(seq, type, version, plaintext.size());
     Botan::secure_vector<uint8_t> buf(plaintext.begin(), plaintext.end());
@@ -190,11 +199,35 @@ class CbcProtection final : public RecordProtection {
       : mac_(std::move(mac)), dummy_mac_(std::move(dummy_mac)), enc_(std::move(enc)),
         dec_(std::move(dec)), mac_len_(mac_->output_length()), block_(block), rng_(rng) {}
 
-  Result<Bytes> Seal(ContentType type, ProtocolVersion version, ByteView plaintext) override {
+  Result<Bytes> SealShaped(ContentType type, ProtocolVersion version, ByteView plaintext,
+                           const SealShape& shape) override {
     if (seq_.exhausted()) return SequenceExhausted();
+    if (shape.gcm_explicit_nonce) {
+      return InternalError("record protection: a CBC record has no GCM explicit nonce");
+    }
     const size_t unpadded = plaintext.size() + mac_len_ + 1;
-    const size_t padding_length = (block_ - unpadded % block_) % block_;
-    const size_t total = block_ + unpadded + padding_length;
+    const size_t padding_length =
+        shape.cbc_padding ? *shape.cbc_padding : (block_ - unpadded % block_) % block_;
+    if ((unpadded + padding_length) % block_ != 0) {
+      return InternalError("record protection: padding_length " + std::to_string(padding_length) +
+                           " leaves " + std::to_string(unpadded + padding_length) +
+                           " bytes of content, MAC and padding, not whole " +
+                           std::to_string(block_) + "-byte blocks");
+    }
+    if (shape.cbc_inner && (shape.cbc_inner->empty() || shape.cbc_inner->size() % block_ != 0)) {
+      return InternalError("record protection: inner bytes of " +
+                           std::to_string(shape.cbc_inner->size()) + " are not whole " +
+                           std::to_string(block_) + "-byte blocks");
+    }
+    const size_t inner = shape.cbc_inner ? shape.cbc_inner->size() : unpadded + padding_length;
+    const int64_t xor_start =
+        shape.xor_at >= 0 ? shape.xor_at : static_cast<int64_t>(inner) + shape.xor_at;
+    if (xor_start < 0 || static_cast<size_t>(xor_start) + shape.xor_inner.size() > inner) {
+      return InternalError("record protection: XOR at " + std::to_string(shape.xor_at) + " of " +
+                           std::to_string(shape.xor_inner.size()) + " bytes runs past the " +
+                           std::to_string(inner) + " inner bytes");
+    }
+    const size_t total = block_ + inner;
     if (total > kMaxFragmentField) {
       return InternalError("record protection: plaintext of " +
                            std::to_string(plaintext.size()) + " bytes does not fit a record");
@@ -210,6 +243,10 @@ class CbcProtection final : public RecordProtection {
       buf.insert(buf.end(), tag.begin(), tag.end());
       // GenericBlockCipher: padding_length+1 bytes, each equal to padding_length.
       buf.insert(buf.end(), padding_length + 1, static_cast<uint8_t>(padding_length));
+      if (shape.cbc_inner) buf.assign(shape.cbc_inner->begin(), shape.cbc_inner->end());
+      for (size_t i = 0; i < shape.xor_inner.size(); ++i) {
+        buf[static_cast<size_t>(xor_start) + i] ^= shape.xor_inner[i];
+      }
       // RFC 5246 6.2.3.2: a fresh unpredictable IV per record (BEAST, attacks.md row 31).
       rng_->randomize(out.data(), block_);
       enc_->start(out.data(), block_);

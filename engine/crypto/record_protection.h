@@ -4,8 +4,10 @@
 #ifndef SHAKEDOWN_ENGINE_CRYPTO_RECORD_PROTECTION_H_
 #define SHAKEDOWN_ENGINE_CRYPTO_RECORD_PROTECTION_H_
 
+#include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 
 #include "engine/base/bytes.h"
 #include "engine/base/status.h"
@@ -17,6 +19,30 @@ class RandomNumberGenerator;
 }
 
 namespace shakedown {
+
+// How a hostile peer shapes one protected record; the engine itself never sets any of it. The
+// scripted peer seals with the engine's own protection so that a shaped record differs from a
+// correct one only where the vector says (harness/peer, SCENARIOS.md "seal").
+struct SealShape {
+  // CBC: the padding_length value (0..255); the content, MAC and padding must still fill whole
+  // blocks. Unset: the fewest bytes.
+  std::optional<uint8_t> cbc_padding;
+  // CBC: these bytes are encrypted instead of content || MAC || padding (whole blocks): for
+  // shapes no correct sender makes (padding longer than the record, CVE-2016-2107).
+  std::optional<Bytes> cbc_inner;
+  // CBC: XORed into content || MAC || padding before encryption, from `xor_at` on (negative:
+  // from the end, -1 being the padding_length byte): a byte of the MAC or the padding wrong
+  // under a valid encryption (POODLE-TLS, checklist 9).
+  Bytes xor_inner;
+  int64_t xor_at = 0;
+  // AES-GCM: the record's explicit nonce instead of the sequence number (RFC 5288 3 leaves it
+  // to the sender).
+  std::optional<std::array<uint8_t, 8>> gcm_explicit_nonce;
+
+  bool empty() const {
+    return !cbc_padding && !cbc_inner && xor_inner.empty() && !gcm_explicit_nonce;
+  }
+};
 
 class RecordProtection {
  public:
@@ -31,7 +57,14 @@ class RecordProtection {
 
   // TLSPlaintext.fragment -> TLSCiphertext.fragment. The type and version are those of the
   // record header (they enter the MAC or the AEAD additional data). Uses one sequence number.
-  virtual Result<Bytes> Seal(ContentType type, ProtocolVersion version, ByteView plaintext) = 0;
+  Result<Bytes> Seal(ContentType type, ProtocolVersion version, ByteView plaintext) {
+    return SealShaped(type, version, plaintext, SealShape());
+  }
+  // Seal, shaped. Errors (internal_error): a shape the suite's protection does not have (a CBC
+  // option on an AEAD suite, an explicit nonce on ChaCha20-Poly1305), padding that does not fill
+  // whole blocks, an XOR past the end.
+  virtual Result<Bytes> SealShaped(ContentType type, ProtocolVersion version, ByteView plaintext,
+                                   const SealShape& shape) = 0;
 
   // TLSCiphertext.fragment -> TLSPlaintext.fragment. Every authentication, padding or
   // length failure is the same bad_record_mac (RFC 5246 6.2.3.2, no padding oracle);

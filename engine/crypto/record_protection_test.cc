@@ -412,6 +412,110 @@ TEST(RecordProtectionCbcTest, SealUsesTheRngForTheExplicitIv) {
   EXPECT_EQ(ByteView(*b).subview(0, 16), ByteView(ivs).subview(16, 16));
 }
 
+// ---- Shaped records (SealShape): what a hostile peer sends, checked against the hand-built
+// construction and against Open ----
+
+TEST(RecordProtectionCbcTest, ShapedSealIsTheRfcConstructionWithThatPadding) {
+  Botan::AutoSeeded_RNG rng;
+  for (const CbcFixture& f : CbcSuites(rng)) {
+    SCOPED_TRACE(f.suite->name);
+    Bytes content = Hex("1717171717");
+    const size_t min_pad = (16 - (content.size() + f.suite->mac_length + 1) % 16) % 16;
+    const size_t max_pad = min_pad + 16 * ((255 - min_pad) / 16);
+    for (size_t pad : {min_pad, max_pad}) {
+      SealShape shape;
+      shape.cbc_padding = static_cast<uint8_t>(pad);
+      auto sealer = Make(*f.suite, f.keys, &rng);
+      auto sealed = sealer->SealShaped(kApp, kV12, content, shape);
+      ASSERT_TRUE(sealed.ok()) << sealed.status().ToString();
+      ByteView iv = ByteView(*sealed).subview(0, 16);
+      EXPECT_EQ(*sealed, BuildCbcRecord(f, 0, kApp, content, Padding(pad), false, iv)) << pad;
+      auto opened = Make(*f.suite, f.keys, &rng)->Open(kApp, kV12, *sealed);
+      ASSERT_TRUE(opened.ok()) << pad << ": " << opened.status().ToString();
+      EXPECT_EQ(*opened, content);
+    }
+    // One padding byte wrong under a valid MAC (POODLE-TLS): the construction with that byte
+    // changed, and bad_record_mac.
+    SealShape poodle;
+    poodle.cbc_padding = static_cast<uint8_t>(max_pad);
+    poodle.xor_inner = Hex("01");
+    poodle.xor_at = -static_cast<int64_t>(max_pad) - 1;  // the first padding byte
+    auto sealer = Make(*f.suite, f.keys, &rng);
+    auto sealed = sealer->SealShaped(kApp, kV12, content, poodle);
+    ASSERT_TRUE(sealed.ok()) << sealed.status().ToString();
+    Bytes bad_padding = Padding(max_pad);
+    bad_padding[0] ^= 1;
+    EXPECT_EQ(*sealed, BuildCbcRecord(f, 0, kApp, content, bad_padding, false,
+                                      ByteView(*sealed).subview(0, 16)));
+    ExpectBadRecordMac(Make(*f.suite, f.keys, &rng)->Open(kApp, kV12, *sealed).status(),
+                       "POODLE-TLS padding");
+    // CVE-2016-2107's shape: two blocks that are all padding, no room for the MAC.
+    SealShape all_padding;
+    all_padding.cbc_inner = Bytes(32, 0x1f);
+    auto inner = Make(*f.suite, f.keys, &rng)->SealShaped(kApp, kV12, content, all_padding);
+    ASSERT_TRUE(inner.ok()) << inner.status().ToString();
+    EXPECT_EQ(inner->size(), 48u);
+    ExpectBadRecordMac(Make(*f.suite, f.keys, &rng)->Open(kApp, kV12, *inner).status(),
+                       "padding over the whole record");
+  }
+}
+
+TEST(RecordProtectionTest, ShapesTheProtectionDoesNotHaveAreErrors) {
+  Botan::AutoSeeded_RNG rng;
+  const CipherSuiteInfo* cbc = FindCipherSuite("TLS_RSA_WITH_AES_128_CBC_SHA256");
+  const CipherSuiteInfo* gcm = FindCipherSuite("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+  const CipherSuiteInfo* chacha = FindCipherSuite("TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+  ASSERT_TRUE(cbc && gcm && chacha);
+  auto error = [&](const CipherSuiteInfo& suite, const SealShape& shape, const std::string& text) {
+    auto sealer = Make(suite, RandomKeys(suite, rng), &rng);
+    auto sealed = sealer->SealShaped(kApp, kV12, Hex("01"), shape);
+    ASSERT_FALSE(sealed.ok()) << text;
+    EXPECT_NE(sealed.status().message().find(text), std::string::npos)
+        << sealed.status().message();
+    EXPECT_EQ(sealer->sequence_number(), 0u) << "a refused seal sent nothing";
+  };
+  SealShape odd_padding;
+  odd_padding.cbc_padding = 3;  // 1 + 32 + 1 + 3 = 37 bytes: not whole blocks
+  error(*cbc, odd_padding, "not whole 16-byte blocks");
+  SealShape short_inner;
+  short_inner.cbc_inner = Bytes(20, 0);
+  error(*cbc, short_inner, "not whole 16-byte blocks");
+  SealShape far_xor;
+  far_xor.xor_inner = Hex("01");
+  far_xor.xor_at = 48;  // content, MAC and padding of a 1-byte record: 48 bytes
+  error(*cbc, far_xor, "runs past the 48 inner bytes");
+  far_xor.xor_at = -49;
+  error(*cbc, far_xor, "runs past the 48 inner bytes");
+  SealShape nonce;
+  nonce.gcm_explicit_nonce = std::array<uint8_t, 8>{};
+  error(*cbc, nonce, "no GCM explicit nonce");
+  error(*chacha, nonce, "ChaCha20-Poly1305 has no explicit nonce");
+  error(*gcm, odd_padding, "not shapes of an AEAD record");
+}
+
+TEST(RecordProtectionTest, GcmExplicitNonceOfTheSendersChoiceOpens) {
+  // RFC 5288 3: the receiver takes the explicit nonce from the record, whatever it is.
+  Botan::AutoSeeded_RNG rng;
+  const CipherSuiteInfo* suite = FindCipherSuite("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+  ASSERT_NE(suite, nullptr);
+  TrafficKeys keys = RandomKeys(*suite, rng);
+  auto sealer = Make(*suite, keys, &rng);
+  auto opener = Make(*suite, keys, &rng);
+  for (const std::array<uint8_t, 8>& chosen :
+       {std::array<uint8_t, 8>{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
+        std::array<uint8_t, 8>{0, 0, 0, 0, 0, 0, 0, 0},
+        std::array<uint8_t, 8>{0x5a, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07}}) {
+    SealShape shape;
+    shape.gcm_explicit_nonce = chosen;
+    auto sealed = sealer->SealShaped(kApp, kV12, Hex("68656c6c6f"), shape);
+    ASSERT_TRUE(sealed.ok()) << sealed.status().ToString();
+    EXPECT_EQ(ByteView(*sealed).subview(0, 8), ByteView(chosen.data(), chosen.size()));
+    auto opened = opener->Open(kApp, kV12, *sealed);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    EXPECT_EQ(*opened, Hex("68656c6c6f"));
+  }
+}
+
 // ---- Known answer: the encrypted Finished records of "The Illustrated TLS 1.2
 // Connection" (vectors/kat/keyschedule_vectors.json), TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA.
 

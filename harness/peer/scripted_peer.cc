@@ -131,8 +131,10 @@ Result<Bytes> ScriptedPeerImpl::SendRecords(const SendStep& step, const SendStep
     own.restructured = o.restructured;
     own.appended = o.appended;
     own.tampered = o.tampered;
-    own.own_record_options = step.record.version || step.record.content_type ||
-                             step.record.protect || step.record.corrupt_record;
+    own.own_record_options =
+        step.record.version || step.record.content_type || step.record.protect ||
+        step.record.corrupt_record ||
+        (step.record.seal && (step.record.seal->inner || step.record.seal->xor_inner));
     own.unsolicited = o.unsolicited;
     own.bad_premaster = o.bad_premaster;
     own.resumption_mismatch = o.resumption_mismatch;
@@ -287,13 +289,30 @@ Status ScriptedPeerImpl::Frame(uint8_t type, ByteView payload, const RecordOptio
   if (protect && !c.write) {
     return InternalError("record.protect: the peer has no write keys yet");
   }
+  SealShape shape;
+  if (options.seal) {
+    if (!protect) return InternalError("seal: the record is not protected (no keys yet)");
+    if (options.seal->padding) shape.cbc_padding = *options.seal->padding;
+    shape.cbc_inner = options.seal->inner;
+    if (options.seal->xor_inner) {
+      shape.xor_inner = options.seal->xor_inner->mask;
+      shape.xor_at = options.seal->xor_inner->at;
+    }
+    if (options.seal->explicit_nonce) {
+      std::array<uint8_t, 8> nonce{};
+      std::copy(options.seal->explicit_nonce->begin(), options.seal->explicit_nonce->end(),
+                nonce.begin());
+      shape.gcm_explicit_nonce = nonce;
+    }
+  }
   size_t max = options.fragment.value_or(kMaxPlaintextLength);
   SD_ASSIGN_OR_RETURN(std::vector<Record> records, SplitIntoRecords(type, version, payload, max));
   for (Record& r : records) {
     if (protect) {
       SD_ASSIGN_OR_RETURN(r.fragment,
-                          c.write->Seal(static_cast<ContentType>(type),
-                                        static_cast<ProtocolVersion>(version), r.fragment));
+                          c.write->SealShaped(static_cast<ContentType>(type),
+                                              static_cast<ProtocolVersion>(version), r.fragment,
+                                              shape));
     }
     if (options.corrupt_record) {
       // A flipped plaintext handshake byte enters the target's transcript, not the peer's.

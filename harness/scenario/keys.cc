@@ -19,7 +19,7 @@ const std::vector<KeySet>& ScenarioKeySets() {
       {"connection", {"resume", "steps"}},
       {"send_step",
        {"send", "comment", "set", "malform", "corrupt", "fragment", "coalesce", "record_type",
-        "record_version", "protect", "corrupt_record", "repeat", "hex", "data"}},
+        "record_version", "protect", "corrupt_record", "seal", "repeat", "hex", "data"}},
       {"expect_step", {"expect", "comment"}},
       {"expectation",
        {"messages", "optional", "check", "alert", "level", "or_warning", "or_close", "or_alert",
@@ -28,6 +28,7 @@ const std::vector<KeySet>& ScenarioKeySets() {
       {"bytes_xor", {"hex", "at"}},
       {"xor_value", {"xor"}},
       {"malform", {"field", "edit"}},
+      {"seal", {"padding", "inner", "xor", "explicit_nonce"}},
   };
   return *sets;
 }

@@ -29,6 +29,7 @@ enum KeySetId : size_t {
   kBytesXorKeys,
   kXorValueKeys,
   kMalformKeys,
+  kSealKeys,
 };
 const std::vector<std::string_view>& Keys(KeySetId id);
 

@@ -10,6 +10,7 @@
 #include "harness/scenario/json_text.h"
 #include "harness/scenario/keys.h"
 #include "harness/scenario/message_shapes.h"
+#include "harness/scenario/record_options.h"
 
 namespace shakedown {
 namespace {
@@ -18,7 +19,6 @@ using Json = nlohmann::json;
 
 // Limits that keep a vector (or a fuzz input) from asking the peer for absurd work.
 constexpr uint64_t kMaxRepeat = 100000;            // alert floods (CVE-2016-8610) need thousands
-constexpr uint64_t kMaxFragment = 0xffff;          // a record length is a uint16
 constexpr uint64_t kMaxTruncate = (1u << 24) + 3;  // a whole handshake message
 constexpr uint64_t kMaxSilenceMs = 60000;
 constexpr size_t kMaxIdLength = 128;
@@ -349,44 +349,8 @@ bool VectorParser::ParseSend(const Json& j, const std::string& path, SendStep* o
     }
   }
 
+  if (!ReadRecordOptions(*this, j, path, &out->record)) return false;
   uint64_t n = 0;
-  if (j.contains("fragment")) {
-    if (!GetUint(j["fragment"], Child(path, "fragment"), 1, kMaxFragment, &n)) return false;
-    out->record.fragment = static_cast<size_t>(n);
-  }
-  if (j.contains("coalesce") &&
-      !GetBool(j["coalesce"], Child(path, "coalesce"), &out->record.coalesce_with_next)) {
-    return false;
-  }
-  if (out->record.coalesce_with_next && out->record.fragment) {
-    return Fail(Child(path, "coalesce"),
-                "a step either fragments its message or coalesces it with the next, not both");
-  }
-  if (j.contains("record_type")) {
-    if (!GetRegistryValue(j["record_type"], Child(path, "record_type"), Registry::kContentType,
-                          0xff, &n)) {
-      return false;
-    }
-    out->record.content_type = static_cast<uint8_t>(n);
-  }
-  if (j.contains("record_version")) {
-    if (!GetVersion(j["record_version"], Child(path, "record_version"), &n)) return false;
-    out->record.version = static_cast<uint16_t>(n);
-  }
-  if (j.contains("protect")) {
-    bool protect = false;
-    if (!GetBool(j["protect"], Child(path, "protect"), &protect)) return false;
-    out->record.protect = protect;
-  }
-  if (j.contains("corrupt_record")) {
-    const std::string cpath = Child(path, "corrupt_record");
-    const Json& c = j["corrupt_record"];
-    if (!CheckKeys(c, cpath, kXorValueKeys, "corrupt_record")) return false;
-    if (!c.contains("xor")) return Fail(cpath, "corrupt_record needs \"xor\"");
-    BytesXor x;
-    if (!GetBytesXor(c["xor"], Child(cpath, "xor"), &x)) return false;
-    out->record.corrupt_record = std::move(x);
-  }
   if (j.contains("repeat")) {
     if (!GetUint(j["repeat"], Child(path, "repeat"), 1, kMaxRepeat, &n)) return false;
     out->repeat = static_cast<int>(n);

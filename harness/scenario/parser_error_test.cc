@@ -306,6 +306,21 @@ TEST(LoaderErrorTest, SendDeviations) {
   ExpectError(v, "/steps/2/corrupt/truncate", "-1 is out of range 0..16777219");
   step(R"({"send": "ChangeCipherSpec", "corrupt": {"xor": {"at": 1}}})");
   ExpectError(v, "/steps/2/corrupt/xor", "missing key \"hex\"");
+  step(R"({"send": "ApplicationData", "hex": "01", "seal": {}})");
+  ExpectError(v, "/steps/2/seal", "at least one of padding, inner, xor, explicit_nonce");
+  step(R"({"send": "ApplicationData", "hex": "01", "seal": {"pad": 1}})");
+  ExpectError(v, "/steps/2/seal/pad", "unknown key \"pad\" in seal");
+  step(R"({"send": "ApplicationData", "hex": "01", "seal": {"padding": 256}})");
+  ExpectError(v, "/steps/2/seal/padding", "256 is out of range 0..255");
+  step(R"({"send": "ApplicationData", "hex": "01", "seal": {"padding": 3, "inner": "00"}})");
+  ExpectError(v, "/steps/2/seal/inner", "\"padding\" has no effect");
+  step(R"({"send": "ApplicationData", "hex": "01", "seal": {"explicit_nonce": "0001"}})");
+  ExpectError(v, "/steps/2/seal/explicit_nonce", "8 bytes (RFC 5288 3), got 2");
+  step(R"({"send": "ApplicationData", "hex": "01",
+           "seal": {"padding": 15, "explicit_nonce": "0000000000000000"}})");
+  ExpectError(v, "/steps/2/seal/explicit_nonce", "padding, inner and xor are CBC's");
+  step(R"({"send": "ApplicationData", "hex": "01", "protect": false, "seal": {"padding": 15}})");
+  ExpectError(v, "/steps/2/seal", "\"protect\" is false");
   step(R"({"send": "ChangeCipherSpec", "fragment": 0})");
   ExpectError(v, "/steps/2/fragment", "0 is out of range 1..65535");
   step(R"({"send": "ChangeCipherSpec", "repeat": 0})");

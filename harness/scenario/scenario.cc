@@ -321,10 +321,16 @@ bool operator==(const Corruption& a, const Corruption& b) {
   return a.xor_bytes == b.xor_bytes && a.truncate == b.truncate && a.append == b.append;
 }
 
+bool operator==(const SealOptions& a, const SealOptions& b) {
+  return std::tie(a.padding, a.inner, a.xor_inner, a.explicit_nonce) ==
+         std::tie(b.padding, b.inner, b.xor_inner, b.explicit_nonce);
+}
+
 bool operator==(const RecordOptions& a, const RecordOptions& b) {
   return std::tie(a.fragment, a.coalesce_with_next, a.content_type, a.version, a.protect,
-                  a.corrupt_record) == std::tie(b.fragment, b.coalesce_with_next, b.content_type,
-                                                b.version, b.protect, b.corrupt_record);
+                  a.corrupt_record, a.seal) == std::tie(b.fragment, b.coalesce_with_next,
+                                                        b.content_type, b.version, b.protect,
+                                                        b.corrupt_record, b.seal);
 }
 
 bool operator==(const SendStep& a, const SendStep& b) {

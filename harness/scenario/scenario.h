@@ -150,6 +150,18 @@ struct Malformation {
 bool operator==(const Malformation& a, const Malformation& b);
 inline bool operator!=(const Malformation& a, const Malformation& b) { return !(a == b); }
 
+// How the peer seals a protected record, where a correct sender has a choice or a hostile one
+// breaks what the MAC does not cover (RFC 5246 6.2.3.2, RFC 5288 3). Each applies to every
+// record the step's message goes out in.
+struct SealOptions {
+  std::optional<uint8_t> padding;    // CBC: padding_length (0..255; whole blocks)
+  std::optional<Bytes> inner;        // CBC: encrypted instead of content || MAC || padding
+  std::optional<BytesXor> xor_inner; // CBC: into content || MAC || padding, before encryption
+  std::optional<Bytes> explicit_nonce;  // AES-GCM: 8 bytes instead of the sequence number
+};
+bool operator==(const SealOptions& a, const SealOptions& b);
+inline bool operator!=(const SealOptions& a, const SealOptions& b) { return !(a == b); }
+
 struct RecordOptions {
   std::optional<size_t> fragment;          // split into records of at most N bytes (>= 1)
   bool coalesce_with_next = false;         // share a record with the next send step
@@ -159,6 +171,7 @@ struct RecordOptions {
   // XOR into every record's fragment as it goes on the wire, after protection: flips bits of
   // a ciphertext, GCM tag, explicit nonce, MAC or padding (checklist rows 7, 8, 10).
   std::optional<BytesXor> corrupt_record;
+  std::optional<SealOptions> seal;
 };
 bool operator==(const RecordOptions& a, const RecordOptions& b);
 inline bool operator!=(const RecordOptions& a, const RecordOptions& b) { return !(a == b); }

@@ -128,6 +128,14 @@ OJson SendJson(const SendStep& s, const std::string& comment) {
     cj["xor"] = BytesXorJson(*r.corrupt_record);
     j["corrupt_record"] = cj;
   }
+  if (r.seal) {
+    OJson sj = OJson::object();
+    if (r.seal->padding) sj["padding"] = *r.seal->padding;
+    if (r.seal->inner) sj["inner"] = ToHex(*r.seal->inner);
+    if (r.seal->xor_inner) sj["xor"] = BytesXorJson(*r.seal->xor_inner);
+    if (r.seal->explicit_nonce) sj["explicit_nonce"] = ToHex(*r.seal->explicit_nonce);
+    j["seal"] = sj;
+  }
   if (s.repeat != 1) j["repeat"] = s.repeat;
   if (s.message == MessageName::kRaw) {
     j["hex"] = ToHex(s.raw);

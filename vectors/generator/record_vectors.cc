@@ -155,6 +155,179 @@ Scenario Build(Side role, const CipherSuiteInfo& s, const Spot& spot, bool app_d
   return v;
 }
 
+// ---- Shaped records: the peer chooses how it seals (SealOptions), within the RFC or across
+// what the MAC covers ----
+
+constexpr size_t kFinishedLength = 16;  // handshake header (4) + verify_data (12)
+
+// One way to seal the peer's Finished (or its first application data record). `accept`: the
+// RFC allows the shape, so the target must go on; otherwise it must answer bad_record_mac.
+struct Shape {
+  std::string slug;
+  std::string what;
+  SealOptions seal;
+  bool accept = false;
+  bool app_data = false;
+  std::vector<std::string> refs;
+  std::string rfc;  // the sentence of the RFC the expectation rests on
+};
+
+BytesXor XorAt(int64_t at) {
+  BytesXor x;
+  x.mask = {0x01};
+  x.at = at;
+  return x;
+}
+
+std::vector<Shape> ShapesFor(const CipherSuiteInfo& s) {
+  std::vector<Shape> out;
+  if (s.cipher_type == CipherType::kBlock) {
+    const size_t mac = s.mac_length;
+    const size_t block = s.block_length;
+    const size_t unpadded = kFinishedLength + mac + 1;
+    // The longest padding RFC 5246 6.2.3.2 allows that fills whole blocks: up to 255.
+    size_t longest = 255;
+    while ((unpadded + longest) % block != 0) --longest;
+    const std::string rfc_padding =
+        "RFC 5246 6.2.3.2: \"The padding MAY be any length up to 255 bytes, as long as it "
+        "results in the TLSCiphertext.length being an integral multiple of the block length\"";
+    const std::string rfc_check =
+        "RFC 5246 6.2.3.2: each padding byte is filled with the padding length value, and \"the "
+        "receiver MUST check this padding and MUST use the bad_record_mac alert to indicate "
+        "padding errors\"; a MAC that does not check is bad_record_mac as well (7.2.2; checklist "
+        "8)";
+    auto padded = [&](std::string slug, std::string what, int64_t at, std::vector<std::string> refs) {
+      Shape sh;
+      sh.slug = std::move(slug);
+      sh.what = std::move(what);
+      sh.seal.padding = static_cast<uint8_t>(longest);
+      sh.seal.xor_inner = XorAt(at);
+      sh.refs = std::move(refs);
+      sh.rfc = rfc_check;
+      return sh;
+    };
+    Shape longest_padding;
+    longest_padding.slug = "finished-padding-" + std::to_string(longest);
+    longest_padding.what = "the longest padding that fills whole blocks (padding_length " +
+                           std::to_string(longest) + ")";
+    longest_padding.seal.padding = static_cast<uint8_t>(longest);
+    longest_padding.accept = true;
+    longest_padding.refs = {"RFC5246 6.2.3.2", "checklist:8"};
+    longest_padding.rfc = rfc_padding;
+    out.push_back(longest_padding);
+    const int64_t first_pad = -static_cast<int64_t>(longest) - 1;
+    out.push_back(padded("finished-padding-first-byte-wrong",
+                         "the first padding byte wrong under a valid MAC (POODLE-TLS)", first_pad,
+                         {"RFC5246 6.2.3.2", "checklist:8", "CVE-2014-8730", "attack:17"}));
+    out.push_back(padded("finished-padding-last-byte-wrong",
+                         "the padding byte before padding_length wrong under a valid MAC", -2,
+                         {"RFC5246 6.2.3.2", "checklist:8", "attack:17"}));
+    out.push_back(padded("finished-padding-length-wrong",
+                         "padding_length one off, its padding bytes unchanged", -1,
+                         {"RFC5246 6.2.3.2", "checklist:8", "attack:30"}));
+    out.push_back(padded("finished-mac-first-byte-wrong",
+                         "the first MAC byte wrong under valid padding",
+                         static_cast<int64_t>(kFinishedLength),
+                         {"RFC5246 6.2.3.2", "checklist:8", "attack:30"}));
+    out.push_back(padded("finished-mac-last-byte-wrong",
+                         "the last MAC byte wrong under valid padding",
+                         static_cast<int64_t>(kFinishedLength + mac - 1),
+                         {"RFC5246 6.2.3.2", "checklist:8", "attack:30"}));
+    Shape all_padding;
+    all_padding.slug = "finished-all-padding";
+    all_padding.what = "two blocks that are all padding (32 bytes of 0x1f): no room for content "
+                       "or MAC (CVE-2016-2107's shape)";
+    all_padding.seal.inner = Bytes(32, 0x1f);
+    all_padding.refs = {"RFC5246 6.2.3.2", "checklist:8", "CVE-2016-2107", "attack:30"};
+    all_padding.rfc = rfc_check;
+    out.push_back(all_padding);
+    return out;
+  }
+  if (s.record_iv_length == 0) return out;  // ChaCha20-Poly1305: no explicit nonce (RFC 7905)
+  const std::string rfc_nonce =
+      "RFC 5288 3: the nonce is salt || nonce_explicit, \"the nonce_explicit MAY be the 64-bit "
+      "sequence number\" and it is carried in the record: the sender chooses it (distinct per "
+      "record under one key), the receiver decrypts with the one the record carries";
+  auto nonce = [&](std::string slug, std::string what, Bytes value, bool app_data) {
+    Shape sh;
+    sh.slug = std::move(slug);
+    sh.what = std::move(what);
+    sh.seal.explicit_nonce = std::move(value);
+    sh.accept = true;
+    sh.app_data = app_data;
+    sh.refs = {"RFC5288 3", "RFC5246 6.2.3.3"};
+    sh.rfc = rfc_nonce;
+    return sh;
+  };
+  out.push_back(nonce("finished-explicit-nonce-all-ones", "an explicit nonce of eight 0xff bytes",
+                      Bytes(8, 0xff), false));
+  out.push_back(nonce("finished-explicit-nonce-pattern", "the explicit nonce 5a01020304050607",
+                      Bytes{0x5a, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07}, false));
+  out.push_back(nonce("app-data-explicit-nonce-zero",
+                      "the explicit nonce 0 on the second record (whose sequence number is 1)",
+                      Bytes(8, 0x00), true));
+  return out;
+}
+
+Scenario BuildShaped(Side role, const CipherSuiteInfo& s, const Shape& shape) {
+  const std::string suite(s.name);
+  Scenario v;
+  v.id = std::string(SideName(role)) + "." + kTopic + "." + Kebab(suite) + "." + shape.slug;
+  v.topic = kTopic;
+  v.role = role;
+  const std::string who = role == Side::kServer ? "A server" : "A client";
+  const std::string record = shape.app_data ? "an application data record" : "a Finished record";
+  v.title = who + (shape.accept ? " accepts " : " refuses ") + record + " of " + suite +
+            " sealed with " + shape.what;
+  v.refs = shape.refs;
+  v.notes = std::string("Generated (") + kDir + "/README.md). The peer seals " + record + " with " +
+            shape.what + " (`seal`). " + shape.rfc + ". " +
+            (shape.accept
+                 ? "So the target must go on: " +
+                       std::string(role == Side::kServer
+                                       ? "its own Finished proves it read the peer's"
+                                       : "the close_notify it answers under the negotiated keys "
+                                         "proves it read the record") +
+                       "."
+                 : "So the target must answer bad_record_mac, the alert it gives for a bad MAC.");
+  v.peer.cipher_suites = {s.id};
+  v.target.cipher_suites = {s.id};
+  if (s.key_exchange == KeyExchange::kEcdheEcdsa) {
+    if (role == Side::kServer) {
+      v.target.certificate = CertificateKey::kEcdsa;
+    } else {
+      v.peer.certificate = CertificateKey::kEcdsa;
+    }
+  }
+  ConnectionScript conn;
+  conn.steps = HandshakeTo(role, s);
+  SendStep finished;
+  finished.message = M::kFinished;
+  if (!shape.app_data) finished.record.seal = shape.seal;
+  conn.steps.push_back(SendOf(std::move(finished), shape.app_data ? "" : "the shaped record"));
+  if (shape.accept || shape.app_data) {
+    if (role == Side::kServer) {
+      conn.steps.push_back(ExpectMessages({M::kChangeCipherSpec, M::kFinished},
+                                          shape.app_data ? "" : "the target read the Finished"));
+    }
+  }
+  if (shape.app_data) {
+    SendStep data;
+    data.message = M::kApplicationData;
+    const std::string text = "application data\n";
+    data.raw.assign(text.begin(), text.end());
+    data.record.seal = shape.seal;
+    conn.steps.push_back(SendOf(std::move(data), "the shaped record"));
+  }
+  if (shape.accept) {
+    AppendCloseNotify(role, &conn.steps);
+  } else {
+    conn.steps.push_back(ExpectFatal({AlertDescription::kBadRecordMac}));
+  }
+  v.connections.push_back(std::move(conn));
+  return v;
+}
+
 std::string Readme(const std::map<std::string, int>& counts, size_t total) {
   std::ostringstream o;
   o << "# Record protection (generated)\n\n"
@@ -169,11 +342,18 @@ std::string Readme(const std::map<std::string, int>& counts, size_t total) {
     << "`decryption_failed` forbidden by 7.2.2; 6.2.3.3 for AEAD; checklist 8 and 10).\n\n"
     << "- CBC: the explicit IV, the first ciphertext block, the second-to-last block (which\n"
     << "  garbles the block before the last and flips the padding_length byte) and the last\n"
-    << "  byte. A bit flip cannot change padding bytes alone (the block before is garbled\n"
-    << "  with them), so the POODLE-against-TLS case, a valid MAC with bad padding, needs a\n"
-    << "  peer that chooses its padding, which it cannot yet.\n"
+    << "  byte.\n"
     << "- AEAD: the explicit nonce (GCM; ChaCha20-Poly1305 has none, RFC 7905 2), the first\n"
     << "  ciphertext byte, the tag's first and last bytes.\n\n"
+    << "Shaped records (`seal`): the peer seals its Finished the way the vector says, so the\n"
+    << "record decrypts cleanly and only what the shape changes is wrong.\n\n"
+    << "- CBC: the longest padding that fills whole blocks (up to 255, RFC 5246 6.2.3.2: must\n"
+    << "  be accepted, proven by the handshake completing); under that padding one padding\n"
+    << "  byte wrong with a valid MAC (POODLE-TLS), the padding byte before padding_length\n"
+    << "  wrong, padding_length one off, the first or the last MAC byte wrong; and two blocks\n"
+    << "  that are all padding, with no room for a MAC (CVE-2016-2107's shape): bad_record_mac.\n"
+    << "- AES-GCM: explicit nonces of the sender's choosing (RFC 5288 3), all ones and a\n"
+    << "  pattern on the Finished and zero on the first application data record: accepted.\n\n"
     << "Each vector names its suite in the target block (and an ECDSA certificate for\n"
     << "ECDHE_ECDSA), so an external target is configured for it.\n\n"
     << "## Counts\n\n| role | suite | vectors |\n| --- | --- | ---: |\n";
@@ -194,6 +374,10 @@ Result<RecordVectors> GenerateRecordVectors() {
     for (size_t i = 0; i < n; ++i) {
       const CipherSuiteInfo& s = table[i];
       if (!s.engine_supported) continue;
+      for (const Shape& shape : ShapesFor(s)) {
+        SD_RETURN_IF_ERROR(AddGeneratedVector(BuildShaped(role, s, shape), kDir, &out.files, &ids));
+        ++counts[std::string(SideName(role)) + " | " + std::string(s.name)];
+      }
       for (const Spot& spot : SpotsFor(s)) {
         for (bool app_data : {false, true}) {
           SD_RETURN_IF_ERROR(
