@@ -15,6 +15,7 @@
 
 #include "harness/scenario/loader.h"
 #include "tools/coverage/coverage.h"
+#include "tools/coverage/mutant_evidence.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -25,11 +26,14 @@ int main(int argc, char** argv) {
   std::string checklist = "vectors/reference/rfc_checklist.md";
   std::string attacks = "vectors/reference/attacks.md";
   std::string data = "docs/coverage_exclusions.json";
+  std::string mutants = "bench/mutants";
   std::string out;
   app.add_option("--vectors", vectors, "The vector tree")->capture_default_str();
   app.add_option("--checklist", checklist, "The requirement checklist")->capture_default_str();
   app.add_option("--attacks", attacks, "The attack catalogue")->capture_default_str();
   app.add_option("--data", data, "Names and not-covered reasons")->capture_default_str();
+  app.add_option("--mutants", mutants, "The seeded bugs and their evidence.json")
+      ->capture_default_str();
   app.add_option("--out", out, "The report to write (default: standard output)");
   CLI11_PARSE(app, argc, argv);
 
@@ -71,6 +75,14 @@ int main(int argc, char** argv) {
     std::cerr << "coverage_md: " << report.status().message() << "\n";
     return 1;
   }
+  shakedown::Result<shakedown::MutantData> seeded = shakedown::ReadMutantData(mutants);
+  if (!seeded.ok()) {
+    std::cerr << "coverage_md: " << seeded.status().message() << "\n";
+    return 2;
+  }
+  *report += "\n" + shakedown::MutantProofMarkdown(
+                        seeded->mutants,
+                        shakedown::RowProofs(seeded->mutants, seeded->evidence, load));
   if (out.empty()) {
     std::cout << *report;
     return 0;

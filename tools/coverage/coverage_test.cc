@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "harness/scenario/loader.h"
+#include "tools/coverage/mutant_evidence.h"
 
 namespace shakedown {
 namespace {
@@ -51,6 +52,10 @@ TEST(CommittedReport, IsWhatTheToolWrites) {
   ASSERT_GT(load.loaded(), 0u);
   Result<std::string> report = CoverageMarkdown(load, *reference, *data);
   ASSERT_TRUE(report.ok()) << report.status().message();
+  Result<MutantData> seeded = ReadMutantData("bench/mutants");
+  ASSERT_TRUE(seeded.ok()) << seeded.status().message();
+  *report += "\n" + MutantProofMarkdown(seeded->mutants,
+                                        RowProofs(seeded->mutants, seeded->evidence, load));
   EXPECT_TRUE(*report == ReadFile(kReport))
       << kReport << " is stale. Regenerate it with\n"
       << "  bazel run //tools/coverage:coverage_md -- --out docs/COVERAGE.md\n"

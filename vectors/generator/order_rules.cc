@@ -224,7 +224,8 @@ Judgement Judge(MessageName m, Side role, const HandshakeFlow& flow, size_t i,
         type == HT::kFinished;
     if (skips_certificate_verify) r.Add("checklist:44");
     if (m == MessageName::kFinished && legal_is(FlowStep::Ccs(peer))) r.Add("attack:2");
-    if (skips_server_certificate) r.Add("attack:3");
+    // attacks.md 3 (SKIP-TLS) names both skips, a missing Certificate and a missing SKE.
+    if (skips_server_certificate || skips_ske) r.Add("attack:3");
     if (skips_ske) r.Add("attack:4");
     if (skips_certificate_verify) r.Add("attack:5");
     if (skips_client_certificate) r.Add("attack:6");
