@@ -414,8 +414,10 @@ Result<std::shared_ptr<PeerCertificate>> ConnectionBase::AcceptPeerChain(
     const Certificate& certificate) {
   SD_ASSIGN_OR_RETURN(std::shared_ptr<PeerCertificate> leaf,
                       shared_->PeerLeaf(certificate.certificate_list.front()));
-  SD_RETURN_IF_ERROR(
-      shared_->ValidateChain(certificate.certificate_list, Now(), peer() == Side::kServer));
+  // A client checks the server's identity against the name it asked for (its SNI).
+  const bool peer_is_server = peer() == Side::kServer;
+  SD_RETURN_IF_ERROR(shared_->ValidateChain(certificate.certificate_list, Now(), peer_is_server,
+                                            peer_is_server ? config_.server_name : ""));
   negotiated_.peer_chain = certificate.certificate_list;
   peer_leaf_ = leaf;
   return leaf;

@@ -160,7 +160,7 @@ Result<std::shared_ptr<PeerCertificate>> SharedContext::PeerLeaf(ByteView leaf_d
 }
 
 Status SharedContext::ValidateChain(const std::vector<Bytes>& chain, uint64_t now,
-                                    bool peer_is_server) const {
+                                    bool peer_is_server, const std::string& host_name) const {
   if (trust_store_ == nullptr) return Status::Ok();
   // Path validation verifies every signature of the chain: by far the costliest step of a
   // client's handshake, and the same chain arrives in every one. Outcomes depend only on the
@@ -168,22 +168,24 @@ Status SharedContext::ValidateChain(const std::vector<Bytes>& chain, uint64_t no
   static auto* validated = new Memo<Status>(1024);
   MemoKeyBuilder key_builder("validated chain");
   key_builder.Add(trust_id_).Add(now).Add(peer_is_server ? 1 : 0);
+  key_builder.Add(ByteView(reinterpret_cast<const uint8_t*>(host_name.data()), host_name.size()));
   for (const Bytes& der : chain) key_builder.Add(der);
   const MemoKey memo_key = key_builder.Finish();
   if (std::optional<Status> known = validated->Find(memo_key)) return *known;
-  Status verdict = ValidateChainUncached(chain, now, peer_is_server);
+  Status verdict = ValidateChainUncached(chain, now, peer_is_server, host_name);
   validated->Keep(memo_key, verdict);
   return verdict;
 }
 
 Status SharedContext::ValidateChainUncached(const std::vector<Bytes>& chain, uint64_t now,
-                                            bool peer_is_server) const {
+                                            bool peer_is_server,
+                                            const std::string& host_name) const {
   try {
     std::vector<Botan::X509_Certificate> certs;
     for (const Bytes& der : chain) certs.emplace_back(der.data(), der.size());
     // RFC 5246 7.2.2 alerts: the validation time is the injected clock, never the system's.
     Botan::Path_Validation_Result result = Botan::x509_path_validate(
-        certs, Botan::Path_Validation_Restrictions(), *trust_store_, "",
+        certs, Botan::Path_Validation_Restrictions(), *trust_store_, host_name,
         peer_is_server ? Botan::Usage_Type::TLS_SERVER_AUTH : Botan::Usage_Type::TLS_CLIENT_AUTH,
         std::chrono::system_clock::time_point(std::chrono::seconds(now)));
     if (result.successful_validation()) return Status::Ok();

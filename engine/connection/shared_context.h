@@ -80,14 +80,16 @@ class SharedContext {
   // Whether trust anchors are configured (else chains are not path-validated).
   bool has_trust_anchors() const { return trust_store_ != nullptr; }
   // Path validation of `chain` (leaf first) against the trust anchors at `now` (seconds since
-  // the epoch). Errors: unknown_ca, certificate_expired, bad_certificate.
-  // Verdicts are remembered per (anchors, chain, time, purpose) (engine/crypto/memo.h).
-  Status ValidateChain(const std::vector<Bytes>& chain, uint64_t now, bool peer_is_server) const;
+  // the epoch), and a server's leaf against `host_name` unless it is empty (RFC 6125 6.4, as
+  // HTTPS clients do, RFC 2818 3.1). Errors: unknown_ca, certificate_expired, bad_certificate.
+  // Verdicts are remembered per (anchors, chain, time, purpose, name) (engine/crypto/memo.h).
+  Status ValidateChain(const std::vector<Bytes>& chain, uint64_t now, bool peer_is_server,
+                       const std::string& host_name = "") const;
 
  private:
   SharedContext();
-  Status ValidateChainUncached(const std::vector<Bytes>& chain, uint64_t now,
-                               bool peer_is_server) const;
+  Status ValidateChainUncached(const std::vector<Bytes>& chain, uint64_t now, bool peer_is_server,
+                               const std::string& host_name) const;
 
   static constexpr size_t kMaxCachedPeers = 64;
 

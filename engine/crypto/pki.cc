@@ -290,13 +290,27 @@ struct LeafSpec {
   std::string common_name;
   bool server;
   Botan::Key_Constraints usage;
+  std::string dns;  // server: the DNS SAN (and no IP SAN when it is not server_name)
 };
+
+Credential IssueLeafAt(const Botan::X509_CA& ca, Botan::RandomNumberGenerator& rng,
+                       std::shared_ptr<Botan::Private_Key> key, const LeafSpec& spec,
+                       const TestPkiOptions& options, std::chrono::system_clock::time_point from,
+                       std::chrono::system_clock::time_point to);
 
 Credential IssueLeaf(const Botan::X509_CA& ca, Botan::RandomNumberGenerator& rng,
                      std::shared_ptr<Botan::Private_Key> key, const LeafSpec& spec,
                      const TestPkiOptions& options) {
-  const Botan::X509_Time not_before(options.not_before);
-  const Botan::X509_Time not_after(options.not_before + options.validity);
+  return IssueLeafAt(ca, rng, std::move(key), spec, options, options.not_before,
+                     options.not_before + options.validity);
+}
+
+Credential IssueLeafAt(const Botan::X509_CA& ca, Botan::RandomNumberGenerator& rng,
+                       std::shared_ptr<Botan::Private_Key> key, const LeafSpec& spec,
+                       const TestPkiOptions& options, std::chrono::system_clock::time_point from,
+                       std::chrono::system_clock::time_point to) {
+  const Botan::X509_Time not_before(from);
+  const Botan::X509_Time not_after(to);
   Botan::X509_Cert_Options opts;
   opts.common_name = spec.common_name;
   opts.organization = "shakedown";
@@ -304,8 +318,8 @@ Credential IssueLeaf(const Botan::X509_CA& ca, Botan::RandomNumberGenerator& rng
   opts.end = not_after;
   opts.constraints = spec.usage;
   if (spec.server) {
-    opts.dns = options.server_name;
-    opts.ip = options.server_ip;
+    opts.dns = spec.dns.empty() ? options.server_name : spec.dns;
+    if (spec.dns.empty()) opts.ip = options.server_ip;
     opts.add_ex_constraint("PKIX.ServerAuth");
   } else {
     opts.add_ex_constraint("PKIX.ClientAuth");
@@ -357,6 +371,32 @@ Result<TestPki> GenerateTestPki(Botan::RandomNumberGenerator& rng, const TestPki
                   {"shakedown RSA client", false, signing}, options);
     pki.ecdsa_client = IssueLeaf(ca, rng, std::make_shared<Botan::ECDSA_PrivateKey>(rng, p256),
                                  {"shakedown ECDSA client", false, signing}, options);
+
+    // The flawed certificates, drawn after the good ones so that those stay as they were for
+    // a seed. Each shares its key with the good certificate of its role.
+    auto other_key = std::make_shared<Botan::ECDSA_PrivateKey>(rng, p256);
+    ca_opts.common_name = "shakedown untrusted CA";
+    const Botan::X509_Certificate other_cert =
+        Botan::X509::create_self_signed_cert(ca_opts, *other_key, "SHA-256", rng);
+    pki.other_ca_der = other_cert.BER_encode();
+    const Botan::X509_CA other_ca(other_cert, *other_key, "SHA-256", rng);
+    const auto year = std::chrono::hours(24 * 365);
+    const auto expired_from = options.not_before - 2 * year;
+    const auto expired_to = options.not_before - year;
+    const LeafSpec server{options.server_name, true, rsa_server_usage, ""};
+    const LeafSpec client{"shakedown RSA client", false, signing, ""};
+    pki.flawed_server.untrusted_ca = IssueLeaf(other_ca, rng, pki.rsa_server.key, server, options);
+    pki.flawed_server.expired =
+        IssueLeafAt(ca, rng, pki.rsa_server.key, server, options, expired_from, expired_to);
+    pki.flawed_server.wrong_name = IssueLeaf(
+        ca, rng, pki.rsa_server.key,
+        {"wrong-name.invalid", true, rsa_server_usage, "wrong-name.invalid"}, options);
+    pki.flawed_server.no_signing_usage = IssueLeaf(
+        ca, rng, pki.rsa_server.key,
+        {options.server_name, true, Botan::Key_Constraints(Botan::KEY_ENCIPHERMENT), ""}, options);
+    pki.flawed_client.untrusted_ca = IssueLeaf(other_ca, rng, pki.rsa_client.key, client, options);
+    pki.flawed_client.expired =
+        IssueLeafAt(ca, rng, pki.rsa_client.key, client, options, expired_from, expired_to);
     return pki;
   } catch (const std::exception& e) {
     return InternalError(std::string("test PKI: ") + e.what());

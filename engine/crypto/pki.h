@@ -101,6 +101,18 @@ struct TestPki {
   // Clients: EKU clientAuth, digitalSignature.
   Credential rsa_client;
   Credential ecdsa_client;
+
+  // Certificates a peer must refuse, for the certificate vectors. Each reuses the RSA server's
+  // or client's key (no key generation) and differs from it in one way only.
+  struct Flawed {
+    Credential untrusted_ca;      // issued by `other_ca_der`, which nobody trusts
+    Credential expired;           // valid for a year that ended before not_before
+    Credential wrong_name;        // server: CN/DNS SAN "wrong-name.invalid", no IP SAN
+    Credential no_signing_usage;  // server: keyUsage keyEncipherment only
+  };
+  Bytes other_ca_der;
+  Flawed flawed_server;
+  Flawed flawed_client;  // untrusted_ca and expired only
 };
 
 // Generates keys and certificates, all drawn from `rng`: with a DeterministicRng the whole

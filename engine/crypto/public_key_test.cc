@@ -1031,6 +1031,40 @@ TEST(TestPkiTest, ChainsValidateWithBotan) {
       2048u);
 }
 
+// The flawed certificates differ from the good ones in exactly the way their name says, so a
+// vector that presents one fails only on the check it targets.
+TEST(TestPkiTest, FlawedCertificatesFailValidationForTheirFlawOnly) {
+  const TestPki& pki = SharedPki();
+  const TestPkiOptions defaults;
+  const auto when = defaults.not_before + std::chrono::hours(24 * 30);
+  const auto server = Botan::Usage_Type::TLS_SERVER_AUTH;
+  const auto client = Botan::Usage_Type::TLS_CLIENT_AUTH;
+  using Code = Botan::Certificate_Status_Code;
+  auto result = [&](const Credential& c, const std::string& host, Botan::Usage_Type usage) {
+    return Validate(c.chain_der.front(), pki.ca_der, host, usage, when, 80).result();
+  };
+  EXPECT_EQ(result(pki.rsa_server, "localhost", server), Code::VERIFIED);
+  EXPECT_EQ(result(pki.flawed_server.untrusted_ca, "localhost", server),
+            Code::CERT_ISSUER_NOT_FOUND);
+  EXPECT_EQ(result(pki.flawed_server.expired, "localhost", server), Code::CERT_HAS_EXPIRED);
+  EXPECT_EQ(result(pki.flawed_server.wrong_name, "localhost", server), Code::CERT_NAME_NOMATCH);
+  EXPECT_EQ(result(pki.flawed_server.wrong_name, "wrong-name.invalid", server), Code::VERIFIED);
+  // The key usage is for TLS to judge against the key exchange (RFC 5246 7.4.2): the path
+  // itself validates.
+  EXPECT_EQ(result(pki.flawed_server.no_signing_usage, "localhost", server), Code::VERIFIED);
+  const Botan::X509_Certificate no_signing(pki.flawed_server.no_signing_usage.chain_der.front());
+  EXPECT_TRUE(no_signing.allowed_usage(Botan::KEY_ENCIPHERMENT));
+  EXPECT_FALSE(no_signing.allowed_usage(Botan::DIGITAL_SIGNATURE));
+  EXPECT_EQ(result(pki.flawed_client.untrusted_ca, "", client), Code::CERT_ISSUER_NOT_FOUND);
+  EXPECT_EQ(result(pki.flawed_client.expired, "", client), Code::CERT_HAS_EXPIRED);
+  // Each shares its key with the good certificate of its role.
+  for (const Credential* c : {&pki.flawed_server.untrusted_ca, &pki.flawed_server.expired,
+                              &pki.flawed_server.wrong_name, &pki.flawed_server.no_signing_usage}) {
+    EXPECT_EQ(c->key, pki.rsa_server.key);
+  }
+  EXPECT_EQ(pki.flawed_client.expired.key, pki.rsa_client.key);
+}
+
 TEST(TestPkiTest, IsAFunctionOfSeedAndOptions) {
   TestPkiOptions options;
   options.rsa_bits = 1024;  // keeps the test fast

@@ -78,20 +78,44 @@ Status PeerState::StartConnection(size_t index) {
   return Status::Ok();
 }
 
+namespace {
+
+// The RSA credential of a role, or its flawed variant (the same key, another certificate).
+const Credential* Rsa(const Credential& good, const TestPki::Flawed& flawed, CertificateFlaw flaw) {
+  switch (flaw) {
+    case CertificateFlaw::kUntrustedCa:
+      return &flawed.untrusted_ca;
+    case CertificateFlaw::kExpired:
+      return &flawed.expired;
+    case CertificateFlaw::kWrongName:
+      return &flawed.wrong_name;
+    case CertificateFlaw::kNoSigningUsage:
+      return &flawed.no_signing_usage;
+    case CertificateFlaw::kNone:
+      break;
+  }
+  return &good;
+}
+
+}  // namespace
+
 const Credential* PeerState::ServerCredential() const {
   const TestPki& pki = *setup.resources.pki;
+  const Credential* rsa =
+      Rsa(pki.rsa_server, pki.flawed_server, setup.scenario.peer.certificate_flaw);
   const CipherSuiteInfo* suite = connection ? connection->suite : nullptr;
   if (suite != nullptr) {
-    return suite->key_exchange == KeyExchange::kEcdheEcdsa ? &pki.ecdsa_server : &pki.rsa_server;
+    return suite->key_exchange == KeyExchange::kEcdheEcdsa ? &pki.ecdsa_server : rsa;
   }
-  return setup.scenario.peer.certificate == CertificateKey::kEcdsa ? &pki.ecdsa_server
-                                                                    : &pki.rsa_server;
+  return setup.scenario.peer.certificate == CertificateKey::kEcdsa ? &pki.ecdsa_server : rsa;
 }
 
 const Credential* PeerState::ClientCredential() const {
   const TestPki& pki = *setup.resources.pki;
   if (setup.scenario.peer.certificate == CertificateKey::kEcdsa) return &pki.ecdsa_client;
-  if (setup.scenario.peer.certificate == CertificateKey::kRsa) return &pki.rsa_client;
+  if (setup.scenario.peer.certificate == CertificateKey::kRsa) {
+    return Rsa(pki.rsa_client, pki.flawed_client, setup.scenario.peer.certificate_flaw);
+  }
   return nullptr;
 }
 

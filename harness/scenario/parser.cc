@@ -136,6 +136,26 @@ bool VectorParser::ParsePeer(const Json& j, const std::string& path, PeerConfig*
                        &out->certificate)) {
     return false;
   }
+  if (j.contains("certificate_flaw")) {
+    const std::string fpath = Child(path, "certificate_flaw");
+    if (!GetConfigChoice(j["certificate_flaw"], fpath,
+                         {CertificateFlaw::kNone, CertificateFlaw::kUntrustedCa,
+                          CertificateFlaw::kExpired, CertificateFlaw::kWrongName,
+                          CertificateFlaw::kNoSigningUsage},
+                         &out->certificate_flaw)) {
+      return false;
+    }
+    if (out->certificate_flaw != CertificateFlaw::kNone &&
+        out->certificate != CertificateKey::kRsa) {
+      return Fail(fpath, "the flawed certificates are RSA ones: \"certificate\" must be \"rsa\"");
+    }
+    const bool server_only = out->certificate_flaw == CertificateFlaw::kWrongName ||
+                             out->certificate_flaw == CertificateFlaw::kNoSigningUsage;
+    if (server_only && role_ == Side::kServer) {
+      return Fail(fpath, Quote(ConfigName(out->certificate_flaw)) +
+                             " is a server certificate's flaw; here the peer is the client");
+    }
+  }
   if (j.contains("extended_master_secret") &&
       !GetBool(j["extended_master_secret"], Child(path, "extended_master_secret"),
                &out->extended_master_secret)) {

@@ -283,6 +283,19 @@ TEST(LoaderErrorTest, AlertsAndRegistryValues) {
   EXPECT_TRUE(Load(v).ok()) << "unregistered values are hostile tests, not errors";
 }
 
+TEST(LoaderErrorTest, CertificateFlaws) {
+  Json v = ServerVector();
+  v["peer"] = {{"certificate_flaw", "expird"}};
+  ExpectError(v, "/peer/certificate_flaw", "did you mean \"expired\"");
+  v["peer"] = {{"certificate", "ecdsa"}, {"certificate_flaw", "expired"}};
+  ExpectError(v, "/peer/certificate_flaw", "\"certificate\" must be \"rsa\"");
+  // A server target's peer is a client: a server certificate's flaw is not its own.
+  v["peer"] = {{"certificate_flaw", "wrong_name"}};
+  ExpectError(v, "/peer/certificate_flaw", "is a server certificate's flaw");
+  v["peer"] = {{"certificate_flaw", "untrusted_ca"}};
+  EXPECT_TRUE(Load(v).ok());
+}
+
 TEST(LoaderErrorTest, SendDeviations) {
   Json v = ServerVector();
   auto step = [&v](const char* text) { v["steps"][2] = Json::parse(text); };

@@ -356,11 +356,11 @@ bool operator==(const ConnectionScript& a, const ConnectionScript& b) {
 
 bool operator==(const PeerConfig& a, const PeerConfig& b) {
   return std::tie(a.cipher_suites, a.groups, a.signature_schemes, a.certificate,
-                  a.extended_master_secret, a.renegotiation_info, a.session_ticket, a.server_name,
-                  a.version) == std::tie(b.cipher_suites, b.groups, b.signature_schemes,
-                                         b.certificate, b.extended_master_secret,
-                                         b.renegotiation_info, b.session_ticket, b.server_name,
-                                         b.version);
+                  a.certificate_flaw, a.extended_master_secret, a.renegotiation_info,
+                  a.session_ticket, a.server_name, a.version) ==
+         std::tie(b.cipher_suites, b.groups, b.signature_schemes, b.certificate,
+                  b.certificate_flaw, b.extended_master_secret, b.renegotiation_info,
+                  b.session_ticket, b.server_name, b.version);
 }
 
 bool operator==(const TargetConfig& a, const TargetConfig& b) {
@@ -385,6 +385,22 @@ std::string_view ConfigName(CertificateKey key) {
       return "ecdsa";
     case CertificateKey::kNone:
       return "none";
+  }
+  return "?";  // only a value cast from outside the enum
+}
+
+std::string_view ConfigName(CertificateFlaw flaw) {
+  switch (flaw) {
+    case CertificateFlaw::kNone:
+      return "none";
+    case CertificateFlaw::kUntrustedCa:
+      return "untrusted_ca";
+    case CertificateFlaw::kExpired:
+      return "expired";
+    case CertificateFlaw::kWrongName:
+      return "wrong_name";
+    case CertificateFlaw::kNoSigningUsage:
+      return "no_signing_usage";
   }
   return "?";  // only a value cast from outside the enum
 }

@@ -260,10 +260,17 @@ enum class JudgedBy {
 // empty Certificate). The engine's CertKeyType describes a loaded key and has no "none".
 enum class CertificateKey { kRsa, kEcdsa, kNone };
 
+// A peer's RSA certificate with one flaw the target must refuse (TestPki::Flawed): issued by
+// a CA it does not trust, expired, for another host name, or without the digitalSignature
+// key usage an ECDHE_RSA server needs (the last two: server peers only).
+enum class CertificateFlaw { kNone, kUntrustedCa, kExpired, kWrongName, kNoSigningUsage };
+
 // How vectors spell the configuration values: "rsa" | "ecdsa" | "none"; "none" |
 // "optional" | "required"; "enabled" | "required" | "disabled". Target profiles
 // (`run --profile KEY=VALUE`) use the same names.
 std::string_view ConfigName(CertificateKey key);
+// "none" | "untrusted_ca" | "expired" | "wrong_name" | "no_signing_usage".
+std::string_view ConfigName(CertificateFlaw flaw);
 std::string_view ConfigName(ClientAuthMode mode);
 std::string_view ConfigName(EmsPolicy policy);
 // "expectations" | "invariants" (the vector's "judge" key).
@@ -275,6 +282,7 @@ struct PeerConfig {
   std::vector<NamedGroup> groups;             // default: x25519, secp256r1
   std::vector<SignatureScheme> signature_schemes;
   CertificateKey certificate = CertificateKey::kRsa;  // kNone: a client peer without one
+  CertificateFlaw certificate_flaw = CertificateFlaw::kNone;  // with certificate rsa
   bool extended_master_secret = true;         // offer / accept EMS
   bool renegotiation_info = true;             // send the empty RI extension (client)
   bool session_ticket = false;                // offer the session_ticket extension

@@ -224,6 +224,9 @@ OJson PeerJson(const PeerConfig& p) {
     j["signature_schemes"] = list;
   }
   if (p.certificate != d.certificate) j["certificate"] = std::string(ConfigName(p.certificate));
+  if (p.certificate_flaw != d.certificate_flaw) {
+    j["certificate_flaw"] = std::string(ConfigName(p.certificate_flaw));
+  }
   if (p.extended_master_secret != d.extended_master_secret) {
     j["extended_master_secret"] = p.extended_master_secret;
   }
