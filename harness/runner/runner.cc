@@ -11,6 +11,7 @@
 
 #include "engine/state/handshake_table.h"
 #include "engine/wire/handshake.h"
+#include "engine/wire/registry.h"
 #include "harness/peer/field_edits.h"
 #include "harness/peer/scripted_peer.h"
 #include "harness/runner/step_text.h"
@@ -564,6 +565,7 @@ class VectorRun {
     const PeerView& v = peer_->view();
     const Negotiated* n = conn_->negotiated();
     if (n != nullptr && !CheckCompletion(v)) return false;
+    if (v.handshake_complete && !CheckProfile(v, n != nullptr)) return false;
     if (!v.handshake_complete || n == nullptr) return true;
     std::vector<std::string> diff;
     auto hex = [](const Bytes& b) { return b.empty() ? std::string("(none)") : ToHex(b); };
@@ -588,6 +590,31 @@ class VectorRun {
     }
     return Fail(kRuleAgreement, "the peer and the target completed but disagree on " +
                                     Join(diff, ", "));
+  }
+
+  // What the peer saw negotiated, against what the vector's target block allows the target to
+  // negotiate: for every target, network ones included, whose own view is not available. Only
+  // what configuration alone rules out is checked (a suite the block does not list, EMS it
+  // disables); the peer's invariants judge the rest. Over a network a mismatch means the target
+  // was started with another profile, so the verdict is an error of the run, not a failure.
+  bool CheckProfile(const PeerView& v, bool in_process) {
+    const TargetConfig& t = s_.target;
+    std::string why;
+    if (!t.cipher_suites.empty() &&
+        std::find(t.cipher_suites.begin(), t.cipher_suites.end(), v.cipher_suite) ==
+            t.cipher_suites.end()) {
+      const CipherSuiteInfo* suite = FindCipherSuite(v.cipher_suite);
+      why = "the handshake completed with " +
+            (suite ? std::string(suite->name) : std::to_string(v.cipher_suite)) +
+            ", a suite the vector's target block does not enable";
+    } else if (t.extended_master_secret == EmsPolicy::kDisabled && v.extended_master_secret) {
+      why = "the handshake completed with the extended master secret, which the vector's target "
+            "block disables";
+    }
+    if (why.empty()) return true;
+    if (in_process) return Fail(kRuleProfile, why);
+    return Error(kRuleProfile, why + ": the target is not configured as the vector says (start "
+                                     "it with this vector's profile, docs/TARGETS.md Profiles)");
   }
 
   // RFC 5246 7.3 / 7.4.9: a handshake completes only after the flow of the table, each side

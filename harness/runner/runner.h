@@ -48,6 +48,10 @@ inline constexpr char kRuleVector[] = "vector: cannot be played";
 inline constexpr char kRuleLoad[] = "vector: load error";
 inline constexpr char kRuleConnect[] = "target: connect";
 inline constexpr char kRulePremise[] = "premise: versions";
+// A completed handshake the vector's target block rules out (a suite it does not enable, EMS it
+// disables): a network target started with another profile (an error of the run), or a
+// reference target that ignored its configuration (a failure).
+inline constexpr char kRuleProfile[] = "premise: target block";
 inline constexpr char kRuleEquivalence[] = "equivalence: responses differ";
 
 // VectorResult::rule for a vector failed by the peer's invariant `rule`.

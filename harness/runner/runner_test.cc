@@ -563,6 +563,75 @@ TEST(RunnerDrain, FatalAlertAfterTheLastStepFails) {
   EXPECT_TRUE(noted);
 }
 
+// The reference configured with `actual` instead of the vector's target block, and showing
+// no view of its own, as a network target started with another profile would.
+class MisconfiguredTarget final : public Target {
+ public:
+  explicit MisconfiguredTarget(TargetConfig actual) : actual_(std::move(actual)) {}
+  Result<std::unique_ptr<TargetConnection>> Connect(const Scenario& scenario,
+                                                    size_t index) override {
+    Scenario configured = scenario;
+    configured.target = actual_;
+    SD_ASSIGN_OR_RETURN(std::unique_ptr<TargetConnection> inner,
+                        reference_->Connect(configured, index));
+    return std::unique_ptr<TargetConnection>(new Opaque(std::move(inner)));
+  }
+  std::string describe() const override { return "misconfigured"; }
+
+ private:
+  class Opaque final : public TargetConnection {
+   public:
+    explicit Opaque(std::unique_ptr<TargetConnection> inner) : inner_(std::move(inner)) {}
+    Status Write(ByteView data) override { return inner_->Write(data); }
+    ReadResult Read(Deadline deadline) override { return inner_->Read(deadline); }
+    void Close() override { inner_->Close(); }
+    bool instant() const override { return inner_->instant(); }
+    // negotiated(): none, as over TCP.
+   private:
+    std::unique_ptr<TargetConnection> inner_;
+  };
+  TargetConfig actual_;
+  std::unique_ptr<Target> reference_ = Reference();
+};
+
+// Agreement for network targets: what the peer saw negotiated must be something the vector's
+// target block allows; a target started with another profile is an error of the run.
+TEST(RunnerProfile, ANetworkTargetOutsideTheTargetBlockIsAnErrorOfTheRun) {
+  Scenario s = Parse(R"({"id": "p", "title": "t", "refs": ["RFC5246 7.3"],
+      "target_role": "server",
+      "peer": {"cipher_suites": ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+                                 "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"]},
+      "target": {"cipher_suites": ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]},
+      "steps": [{"send": "ClientHello"},
+        {"expect": ["ServerHello", "Certificate", "ServerKeyExchange", "ServerHelloDone"]},
+        {"send": "ClientKeyExchange"}, {"send": "ChangeCipherSpec"}, {"send": "Finished"},
+        {"expect": ["ChangeCipherSpec", "Finished"]}]})");
+  TargetConfig as_told = s.target;
+  MisconfiguredTarget right(as_told);
+  VectorResult ok = RunVector(s, right, Options());
+  EXPECT_EQ(ok.verdict, Verdict::kPass) << ok.rule << ": " << ok.message;
+
+  TargetConfig other = s.target;
+  other.cipher_suites = {0xc030};  // TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+  MisconfiguredTarget wrong(other);
+  VectorResult r = RunVector(s, wrong, Options());
+  EXPECT_EQ(r.verdict, Verdict::kError);
+  EXPECT_EQ(r.rule, kRuleProfile);
+  EXPECT_EQ(Contains(r.message, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, a suite the vector's "
+                                "target block does not enable"),
+            "");
+
+  TargetConfig no_ems_block = s.target;
+  no_ems_block.extended_master_secret = EmsPolicy::kDisabled;
+  s.target = no_ems_block;
+  MisconfiguredTarget ems(as_told);  // started with EMS enabled
+  r = RunVector(s, ems, Options());
+  EXPECT_EQ(r.verdict, Verdict::kError);
+  EXPECT_EQ(Contains(r.message, "extended master secret, which the vector's target block "
+                                "disables"),
+            "");
+}
+
 std::string InFamily(std::string vector_json, const std::string& family) {
   return vector_json.insert(1, "\"equivalence\": \"" + family + "\", ");
 }
