@@ -76,11 +76,9 @@ Status RunSetup::Init(const TargetOptions& o, int jobs) {
   resources_.pki = *pki;
   resources_.seed = o.seed;
   if (spec_.kind == TargetSpec::Kind::kExec) {
-    Result<std::string> dir = MakeTempDir("shakedown-pki");
-    if (!dir.ok()) return dir.status();
-    pem_dir_ = *dir;
-    Result<PemFiles> pem = WritePkiPem(**pki, pem_dir_);
+    Result<PemFiles> pem = WritePkiPemToTempDir(**pki, "shakedown-pki");
     if (!pem.ok()) return pem.status();
+    pem_dir_ = pem->dir;
     resources_.pem = *pem;
   }
   if (spec_.kind == TargetSpec::Kind::kTcp && jobs > 1) {

@@ -27,11 +27,9 @@ class ConformanceTest : public ::testing::TestWithParam<PeerTool> {
     }
     Result<std::shared_ptr<const TestPki>> pki = MakeRunPki(1);
     ASSERT_TRUE(pki.ok()) << pki.status().message();
-    Result<std::string> dir = MakeTempDir("interop");
-    ASSERT_TRUE(dir.ok());
-    dir_ = *dir;
-    Result<PemFiles> pem = WritePkiPem(**pki, dir_);
+    Result<PemFiles> pem = WritePkiPemToTempDir(**pki, "interop");
     ASSERT_TRUE(pem.ok()) << pem.status().message();
+    dir_ = pem->dir;
     resources_.pki = *pki;
     resources_.pem = *pem;
     options_.pki = *pki;

@@ -84,11 +84,9 @@ class ReferenceExecTest : public ::testing::Test {
     ASSERT_TRUE(FindExecutable(kShakedown).has_value()) << "missing data dependency " << kShakedown;
     Result<std::shared_ptr<const TestPki>> pki = MakeRunPki(1);
     ASSERT_TRUE(pki.ok()) << pki.status().message();
-    Result<std::string> dir = MakeTempDir("reference-exec");
-    ASSERT_TRUE(dir.ok());
-    dir_ = *dir;
-    Result<PemFiles> pem = WritePkiPem(**pki, dir_);
+    Result<PemFiles> pem = WritePkiPemToTempDir(**pki, "reference-exec");
     ASSERT_TRUE(pem.ok()) << pem.status().message();
+    dir_ = pem->dir;
     resources_.pki = *pki;
     resources_.pem = *pem;
     options_.pki = *pki;

@@ -6,6 +6,7 @@
 
 #include "harness/runner/net_target.h"
 #include "harness/runner/reference_target.h"
+#include "platform/subprocess.h"
 
 namespace shakedown {
 namespace {
@@ -80,6 +81,13 @@ Result<PemFiles> WritePkiPem(const TestPki& pki, const std::string& dir) {
   SD_RETURN_IF_ERROR(WriteCredentialPem(pki.rsa_client, f.client_cert, f.client_key));
   SD_RETURN_IF_ERROR(WriteCredentialPem(pki.ecdsa_client, f.ecdsa_client_cert, f.ecdsa_client_key));
   return f;
+}
+
+Result<PemFiles> WritePkiPemToTempDir(const TestPki& pki, const std::string& prefix) {
+  SD_ASSIGN_OR_RETURN(std::string dir, MakeTempDir(prefix));
+  Result<PemFiles> pem = WritePkiPem(pki, dir);
+  if (!pem.ok()) RemoveTree(dir);
+  return pem;
 }
 
 Result<std::string> ExpandCommand(const std::string& command, uint16_t port, const PemFiles& pem,

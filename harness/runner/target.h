@@ -117,6 +117,9 @@ struct PemFiles {
   std::string ecdsa_client_key;   // {ecdsa_client_key}
 };
 Result<PemFiles> WritePkiPem(const TestPki& pki, const std::string& dir);
+// The same in a fresh temporary directory named after `prefix` (PemFiles::dir), which the
+// caller removes (RemoveTree) when the run ends.
+Result<PemFiles> WritePkiPemToTempDir(const TestPki& pki, const std::string& prefix);
 
 // Replaces {port}, {host}, {cert}, {key}, {ca}, {ecdsa_cert}, {ecdsa_key}, {client_cert},
 // {client_key}, {ecdsa_client_cert}, {ecdsa_client_key} and {session} in `command`. Errors: an

@@ -104,6 +104,21 @@ std::vector<Step> HandshakeTo(Side role, const CipherSuiteInfo& s) {
   return steps;
 }
 
+// Both sides use the suite: the peer offers or accepts only it, the target block enables it
+// (so an external target that does not by default is configured for it), with an ECDSA
+// certificate for ECDHE_ECDSA on the server's side.
+void PinSuite(Side role, const CipherSuiteInfo& s, Scenario* v) {
+  v->peer.cipher_suites = {s.id};
+  v->target.cipher_suites = {s.id};
+  if (s.key_exchange == KeyExchange::kEcdheEcdsa) {
+    if (role == Side::kServer) {
+      v->target.certificate = CertificateKey::kEcdsa;
+    } else {
+      v->peer.certificate = CertificateKey::kEcdsa;
+    }
+  }
+}
+
 Scenario Build(Side role, const CipherSuiteInfo& s, const Spot& spot, bool app_data) {
   const std::string role_name(SideName(role));
   const std::string suite(s.name);
@@ -129,15 +144,7 @@ Scenario Build(Side role, const CipherSuiteInfo& s, const Spot& spot, bool app_d
                    "MUST be generated\" (checklist 10).") +
             " The target block names the suite so that a target which does not enable it by "
             "default is configured for it: the premise is a record of this suite.";
-  v.peer.cipher_suites = {s.id};
-  v.target.cipher_suites = {s.id};
-  if (s.key_exchange == KeyExchange::kEcdheEcdsa) {
-    if (role == Side::kServer) {
-      v.target.certificate = CertificateKey::kEcdsa;
-    } else {
-      v.peer.certificate = CertificateKey::kEcdsa;
-    }
-  }
+  PinSuite(role, s, &v);
   ConnectionScript conn;
   conn.steps = HandshakeTo(role, s);
   if (app_data) {
@@ -290,15 +297,7 @@ Scenario BuildShaped(Side role, const CipherSuiteInfo& s, const Shape& shape) {
                                          "proves it read the record") +
                        "."
                  : "So the target must answer bad_record_mac, the alert it gives for a bad MAC.");
-  v.peer.cipher_suites = {s.id};
-  v.target.cipher_suites = {s.id};
-  if (s.key_exchange == KeyExchange::kEcdheEcdsa) {
-    if (role == Side::kServer) {
-      v.target.certificate = CertificateKey::kEcdsa;
-    } else {
-      v.peer.certificate = CertificateKey::kEcdsa;
-    }
-  }
+  PinSuite(role, s, &v);
   ConnectionScript conn;
   conn.steps = HandshakeTo(role, s);
   SendStep finished;
