@@ -80,21 +80,28 @@ Status PeerState::StartConnection(size_t index) {
 
 namespace {
 
-// The RSA credential of a role, or its flawed variant (the same key, another certificate).
+// The RSA credential of a role, or its flawed variant (the same key, another certificate). A
+// flaw the role has no certificate for (a server's flaw asked of a client credential, as a
+// fuzzed server peer sending a CertificateVerify does) leaves the good one.
 const Credential* Rsa(const Credential& good, const TestPki::Flawed& flawed, CertificateFlaw flaw) {
+  const Credential* pick = &good;
   switch (flaw) {
     case CertificateFlaw::kUntrustedCa:
-      return &flawed.untrusted_ca;
+      pick = &flawed.untrusted_ca;
+      break;
     case CertificateFlaw::kExpired:
-      return &flawed.expired;
+      pick = &flawed.expired;
+      break;
     case CertificateFlaw::kWrongName:
-      return &flawed.wrong_name;
+      pick = &flawed.wrong_name;
+      break;
     case CertificateFlaw::kNoSigningUsage:
-      return &flawed.no_signing_usage;
+      pick = &flawed.no_signing_usage;
+      break;
     case CertificateFlaw::kNone:
       break;
   }
-  return &good;
+  return pick->key != nullptr ? pick : &good;
 }
 
 }  // namespace
