@@ -689,6 +689,29 @@ TEST(SignatureTest, SigningOnlySchemesAreGenuineAndNeverVerified) {
   EXPECT_FALSE(ecdsa->Sign(SignatureScheme::kRsaPkcs1Md5, message).ok());
 }
 
+// A PSS salt of another length than the hash's (RFC 8446 4.2.3) is a genuine PSS signature
+// that the verifier refuses for its salt alone; the right length is the default signature.
+TEST(SignatureTest, PssSaltLengthIsEnforced) {
+  const Bytes message = {5, 6, 7, 8};
+  Result<Signer> signer = Signer::Create(RsaKey());
+  ASSERT_TRUE(signer.ok());
+  const SignatureScheme pss = SignatureScheme::kRsaPssRsaeSha256;
+  Result<Bytes> short_salt = signer->Sign(pss, message, size_t{20});
+  ASSERT_TRUE(short_salt.ok()) << short_salt.status().ToString();
+  Botan::PK_Verifier any_salt(*RsaKey(), "PSSR(SHA-256,MGF1,20)", Botan::IEEE_1363);
+  EXPECT_TRUE(any_salt.verify_message(message.data(), message.size(), short_salt->data(),
+                                      short_salt->size()))
+      << "a genuine PSS signature with a 20-byte salt";
+  Status refused = VerifySignature(*RsaKey(), pss, message, *short_salt);
+  EXPECT_EQ(refused.alert(), AlertDescription::kDecryptError) << refused.ToString();
+  Result<Bytes> right = signer->Sign(pss, message, size_t{32});
+  ASSERT_TRUE(right.ok());
+  EXPECT_TRUE(VerifySignature(*RsaKey(), pss, message, *right).ok());
+  Result<Bytes> pkcs1 = signer->Sign(SignatureScheme::kRsaPkcs1Sha256, message, size_t{20});
+  ASSERT_FALSE(pkcs1.ok());
+  EXPECT_NE(pkcs1.status().message().find("a salt length is for RSA-PSS"), std::string::npos);
+}
+
 TEST(SignatureTest, SignerIsReusable) {
   DeterministicRng rng(21);
   Result<Signer> signer = Signer::Create(RsaKey());

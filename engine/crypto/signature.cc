@@ -218,7 +218,8 @@ Signer::Signer(Signer&&) noexcept = default;
 Signer& Signer::operator=(Signer&&) noexcept = default;
 Signer::~Signer() = default;
 
-Result<Bytes> Signer::Sign(SignatureScheme scheme, ByteView message) const {
+Result<Bytes> Signer::Sign(SignatureScheme scheme, ByteView message,
+                           std::optional<size_t> pss_salt_length) const {
   const SchemeSpec* spec = nullptr;
   Status usable = CheckSchemeForKey(scheme, *key_, &spec);
   if (!usable.ok()) {
@@ -228,10 +229,22 @@ Result<Bytes> Signer::Sign(SignatureScheme scheme, ByteView message) const {
     if (spec == nullptr) return InternalError("Signer: " + usable.message());
   }
   const uint16_t code = static_cast<uint16_t>(scheme);
-  const MemoKey memo_key = MemoKeyBuilder("sign").Add(key_id_).Add(code).Add(message).Finish();
+  std::string emsa = spec->emsa;
+  if (pss_salt_length) {
+    // "PSSR(SHA-256,MGF1,32)" -> "PSSR(SHA-256,MGF1,<n>)".
+    const size_t comma = emsa.rfind(',');
+    if (emsa.rfind("PSSR(", 0) != 0 || comma == std::string::npos) {
+      return InternalError("Signer: a salt length is for RSA-PSS, not " + SchemeLabel(scheme));
+    }
+    emsa = emsa.substr(0, comma + 1) + std::to_string(*pss_salt_length) + ")";
+  }
+  const uint64_t variant = pss_salt_length ? *pss_salt_length + 1 : 0;
+  const MemoKey memo_key =
+      MemoKeyBuilder("sign").Add(key_id_).Add(code).Add(variant).Add(message).Finish();
   if (std::optional<Bytes> known = Signatures().Find(memo_key)) return *known;
   try {
-    const MemoKey operation_key = MemoKeyBuilder("signer").Add(key_id_).Add(code).Finish();
+    const MemoKey operation_key =
+        MemoKeyBuilder("signer").Add(key_id_).Add(code).Add(variant).Finish();
     // Salts (PSS) from the private key's secret and the message: a pure function of the inputs.
     Botan::ChaCha_RNG salt_rng(Botan::secure_vector<uint8_t>(memo_key.begin(), memo_key.end()));
     salt_rng.add_entropy(salt_secret_.data(), salt_secret_.size());
@@ -243,8 +256,8 @@ Result<Bytes> Signer::Sign(SignatureScheme scheme, ByteView message) const {
           // Blinding never changes a signature; seed it from the key so runs stay reproducible.
           op->blinding_rng = std::make_unique<Botan::ChaCha_RNG>(
               Botan::secure_vector<uint8_t>(salt_secret_.begin(), salt_secret_.end()));
-          op->signer = std::make_unique<Botan::PK_Signer>(*op->key, *op->blinding_rng,
-                                                          spec->emsa, FormatFor(spec->kind));
+          op->signer = std::make_unique<Botan::PK_Signer>(*op->key, *op->blinding_rng, emsa,
+                                                          FormatFor(spec->kind));
           return op;
         },
         [&](SigningOperation& op) {
@@ -252,7 +265,7 @@ Result<Bytes> Signer::Sign(SignatureScheme scheme, ByteView message) const {
             return op.signer->sign_message(message.data(), message.size(), salt_rng);
           } catch (...) {
             // A failed signer may hold a partial message: start the next one afresh.
-            op.signer = std::make_unique<Botan::PK_Signer>(*op.key, *op.blinding_rng, spec->emsa,
+            op.signer = std::make_unique<Botan::PK_Signer>(*op.key, *op.blinding_rng, emsa,
                                                            FormatFor(spec->kind));
             throw;
           }

@@ -67,7 +67,11 @@ class Signer {
   // nothing here verifies (for vectors that must carry such a signature).
   // Errors: an unsupported scheme, or one that does not match the key -> internal_error
   // (a local mistake: the choice should come from ChooseSignatureScheme).
-  Result<Bytes> Sign(SignatureScheme scheme, ByteView message) const;
+  // `pss_salt_length` (RSA-PSS schemes only): a salt of that many bytes instead of the hash's
+  // length, which RFC 8446 4.2.3 requires; for vectors whose signature must be refused for its
+  // salt alone (the verifier here enforces the length).
+  Result<Bytes> Sign(SignatureScheme scheme, ByteView message,
+                     std::optional<size_t> pss_salt_length = std::nullopt) const;
 
   const Botan::Private_Key& key() const { return *key_; }
 

@@ -39,6 +39,18 @@ bool IsIntegrityChecked(MessageName name) {
 
 // The key exchange a ClientKeyExchange uses: the negotiated suite's, or before a ServerHello was
 // read, ECDHE once the target sent a ServerKeyExchange.
+// The salt length RFC 8446 4.2.3 requires of an RSA-PSS scheme: its hash's output.
+size_t HashLengthOfPss(SignatureScheme scheme) {
+  switch (scheme) {
+    case SignatureScheme::kRsaPssRsaeSha384:
+      return 48;
+    case SignatureScheme::kRsaPssRsaeSha512:
+      return 64;
+    default:
+      return 32;
+  }
+}
+
 bool RsaKeyExchange(const PeerConnection& c) {
   return c.suite != nullptr ? c.suite->key_exchange == KeyExchange::kRsa
                             : !c.target_ecdhe.has_value();
@@ -232,6 +244,25 @@ Result<Outgoing> MessageBuilder::BuildHandshake(const SendStep& step) {
       }
     }
   }
+  // A PSS salt of the step's length: a genuine signature with a salt RFC 8446 4.2.3 forbids,
+  // which the target must refuse whether or not it offered the scheme.
+  bool bad_salt = false;
+  if (step.pss_salt_length) {
+    const size_t salt = static_cast<size_t>(*step.pss_salt_length);
+    Result<Bytes> signature = InternalError("no signed message");
+    SignatureScheme scheme{};
+    if (auto* ske = std::get_if<ServerKeyExchange>(&message)) {
+      scheme = ske->algorithm;
+      signature = SignServerKeyExchange(*ske, scheme, salt);
+      if (signature.ok()) ske->signature = *signature;
+    } else if (auto* cv = std::get_if<CertificateVerify>(&message)) {
+      scheme = cv->algorithm;
+      signature = SignCertificateVerify(scheme, salt);
+      if (signature.ok()) cv->signature = *signature;
+    }
+    if (!signature.ok()) return signature.status().WithContext("pss_salt_length");
+    bad_salt = salt != HashLengthOfPss(scheme);
+  }
   const bool signature_edited = signature_set || algorithm_set;
   SD_ASSIGN_OR_RETURN(o.payload, SerializeHandshakeMessage(message));
   o.message = message;  // committed by Build() once `corrupt` is applied
@@ -250,7 +281,11 @@ Result<Outgoing> MessageBuilder::BuildHandshake(const SendStep& step) {
         const auto* ske = std::get_if<ServerKeyExchange>(&message);
         const SignatureScheme scheme =
             ske != nullptr ? ske->algorithm : std::get<CertificateVerify>(message).algorithm;
-        o.tampered = !TargetOffers(step.message, scheme);
+        o.tampered = !TargetOffers(step.message, scheme) || bad_salt;
+        break;
+      }
+      if (bad_salt) {
+        o.tampered = true;
         break;
       }
       // An edit that changes no byte (an all-zero xor mask, a value set to itself) leaves the
@@ -413,12 +448,14 @@ Certificate MessageBuilder::BuildCertificate() {
 }
 
 Result<Bytes> MessageBuilder::SignServerKeyExchange(const ServerKeyExchange& ske,
-                                                    SignatureScheme scheme) {
+                                                    SignatureScheme scheme,
+                                                    std::optional<size_t> pss_salt_length) {
   PeerConnection& c = state_.conn();
   const Credential* cred = state_.ServerCredential();
   SD_ASSIGN_OR_RETURN(Signer signer, Signer::Create(cred->key));
   // RFC 5246 7.4.3: client_random + server_random + params.
-  return signer.Sign(scheme, ske.SignedData(View(c.client_random), View(c.server_random)));
+  return signer.Sign(scheme, ske.SignedData(View(c.client_random), View(c.server_random)),
+                     pss_salt_length);
 }
 
 Result<ServerKeyExchange> MessageBuilder::BuildServerKeyExchange() {
@@ -592,13 +629,14 @@ Result<CertificateVerify> MessageBuilder::BuildCertificateVerify() {
   return cv;
 }
 
-Result<Bytes> MessageBuilder::SignCertificateVerify(SignatureScheme scheme) {
+Result<Bytes> MessageBuilder::SignCertificateVerify(SignatureScheme scheme,
+                                                    std::optional<size_t> pss_salt_length) {
   PeerConnection& c = state_.conn();
   const Credential* cred = state_.ClientCredential();
   if (cred == nullptr) cred = &state_.setup.resources.pki->rsa_client;  // as BuildCertificateVerify
   SD_ASSIGN_OR_RETURN(Signer signer, Signer::Create(cred->key));
   // RFC 5246 7.4.8: every handshake message so far, as sent and received.
-  return signer.Sign(scheme, c.transcript.messages());
+  return signer.Sign(scheme, c.transcript.messages(), pss_salt_length);
 }
 
 std::optional<std::vector<SignatureScheme>> MessageBuilder::ClientHelloSchemes() const {

@@ -76,9 +76,12 @@ class MessageBuilder {
 
   // Server peer: the cached session this ClientHello may resume, if the script resumes.
   std::optional<PeerSession> FindResumable(const ClientHello& ch, bool ch_ems) const;
-  Result<Bytes> SignServerKeyExchange(const ServerKeyExchange& ske, SignatureScheme scheme);
+  // `pss_salt_length`: Signer::Sign's (a salt RFC 8446 4.2.3 does not allow).
+  Result<Bytes> SignServerKeyExchange(const ServerKeyExchange& ske, SignatureScheme scheme,
+                                      std::optional<size_t> pss_salt_length = std::nullopt);
   // RFC 5246 7.4.8: the client credential's signature over the transcript so far.
-  Result<Bytes> SignCertificateVerify(SignatureScheme scheme);
+  Result<Bytes> SignCertificateVerify(SignatureScheme scheme,
+                                      std::optional<size_t> pss_salt_length = std::nullopt);
   // Whether the target offered `scheme` for what `message` signs: the ClientHello's
   // signature_algorithms (RFC 5246 7.4.1.4.1: {sha1} when absent) for a ServerKeyExchange, the
   // CertificateRequest's list for a CertificateVerify.

@@ -371,6 +371,15 @@ bool VectorParser::ParseSend(const Json& j, const std::string& path, SendStep* o
 
   if (!ReadRecordOptions(*this, j, path, &out->record)) return false;
   uint64_t n = 0;
+  if (j.contains("pss_salt_length")) {
+    const std::string spath = Child(path, "pss_salt_length");
+    if (out->message != MessageName::kServerKeyExchange &&
+        out->message != MessageName::kCertificateVerify) {
+      return Fail(spath, "a salt length is for a signed ServerKeyExchange or CertificateVerify");
+    }
+    if (!GetUint(j["pss_salt_length"], spath, 0, 512, &n)) return false;
+    out->pss_salt_length = n;
+  }
   if (j.contains("repeat")) {
     if (!GetUint(j["repeat"], Child(path, "repeat"), 1, kMaxRepeat, &n)) return false;
     out->repeat = static_cast<int>(n);

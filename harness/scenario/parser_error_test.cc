@@ -334,6 +334,10 @@ TEST(LoaderErrorTest, SendDeviations) {
   ExpectError(v, "/steps/2/seal/explicit_nonce", "padding, inner and xor are CBC's");
   step(R"({"send": "ApplicationData", "hex": "01", "protect": false, "seal": {"padding": 15}})");
   ExpectError(v, "/steps/2/seal", "\"protect\" is false");
+  step(R"({"send": "ChangeCipherSpec", "pss_salt_length": 20})");
+  ExpectError(v, "/steps/2/pss_salt_length", "for a signed ServerKeyExchange or CertificateVerify");
+  step(R"({"send": "ServerKeyExchange", "pss_salt_length": 513})");
+  ExpectError(v, "/steps/2/pss_salt_length", "513 is out of range 0..512");
   step(R"({"send": "ChangeCipherSpec", "fragment": 0})");
   ExpectError(v, "/steps/2/fragment", "0 is out of range 1..65535");
   step(R"({"send": "ChangeCipherSpec", "repeat": 0})");

@@ -335,7 +335,8 @@ bool operator==(const RecordOptions& a, const RecordOptions& b) {
 
 bool operator==(const SendStep& a, const SendStep& b) {
   return a.message == b.message && a.set == b.set && a.malform == b.malform &&
-         a.corrupt == b.corrupt && a.record == b.record && a.repeat == b.repeat && a.raw == b.raw;
+         a.corrupt == b.corrupt && a.record == b.record && a.repeat == b.repeat && a.raw == b.raw &&
+         a.pss_salt_length == b.pss_salt_length;
 }
 
 bool operator==(const Expectation& a, const Expectation& b) {

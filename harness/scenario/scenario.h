@@ -184,6 +184,9 @@ struct SendStep {
   Corruption corrupt;          // applied to the encoding
   RecordOptions record;
   int repeat = 1;              // send it this many times (>= 1)
+  // ServerKeyExchange, CertificateVerify under RSA-PSS: sign with a salt of this many bytes
+  // instead of the hash's length (RFC 8446 4.2.3), a signature the target must refuse.
+  std::optional<uint64_t> pss_salt_length;
   Bytes raw;                   // kRaw: the bytes; kApplicationData: the payload
 };
 bool operator==(const SendStep& a, const SendStep& b);

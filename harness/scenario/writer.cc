@@ -137,6 +137,7 @@ OJson SendJson(const SendStep& s, const std::string& comment) {
     j["seal"] = sj;
   }
   if (s.repeat != 1) j["repeat"] = s.repeat;
+  if (s.pss_salt_length) j["pss_salt_length"] = *s.pss_salt_length;
   if (s.message == MessageName::kRaw) {
     j["hex"] = ToHex(s.raw);
   } else if (!s.raw.empty()) {
