@@ -84,7 +84,8 @@ Result<MutantHeader> ParseMutantHeader(std::string_view name, std::string_view p
   const std::string where = "bench/mutants/" + m.name + ".patch: ";
   if (m.title.empty()) return InternalError(where + "no \"Mutant:\" line");
   if (!role) return InternalError(where + "no \"Role:\" line");
-  if (!m.client && !m.server) return InternalError(where + "the Role names neither client nor server");
+  if (!m.client && !m.server)
+    return InternalError(where + "the Role names neither client nor server");
   if (reference.empty()) return InternalError(where + "no \"Reference:\" line");
   m.checklist_rows = IdsAfter(reference, "checklist");
   m.attacks = IdsAfter(reference, "attacks.md");
@@ -107,8 +108,8 @@ Result<std::vector<MutantEvidence>> ParseEvidence(std::string_view json_text) {
   for (const Json& m : doc["mutants"]) {
     MutantEvidence e;
     if (!m.is_object() || !m.contains("mutant") || !m["mutant"].is_string() ||
-        !m.contains("fingerprint") || !m["fingerprint"].is_string() ||
-        !m.contains("caught_by") || !m["caught_by"].is_array()) {
+        !m.contains("fingerprint") || !m["fingerprint"].is_string() || !m.contains("caught_by") ||
+        !m["caught_by"].is_array()) {
       return InternalError("evidence: an entry needs \"mutant\", \"fingerprint\", \"caught_by\"");
     }
     e.mutant = m["mutant"].get<std::string>();
@@ -219,12 +220,12 @@ std::string MutantProofMarkdown(const std::vector<MutantHeader>& mutants,
   for (const RowProof& p : proofs) {
     auto it = by_name.find(p.mutant);
     const std::string title = it == by_name.end() ? "" : it->second->title;
-    const std::string ref = p.ref.rfind("checklist:", 0) == 0
-                                ? "[" + p.ref.substr(10) + "](#row-" + p.ref.substr(10) + ")"
-                                : "[attack " + p.ref.substr(7) + "](#attack-" + p.ref.substr(7) + ")";
-    o << "| " << p.mutant.substr(0, 2) << ": " << title << " | " << ref << " | "
-      << p.citing.size() << " | " << (p.citing.empty() ? "not cited" : std::to_string(p.failing.size()))
-      << " |\n";
+    const std::string ref =
+        p.ref.rfind("checklist:", 0) == 0
+            ? "[" + p.ref.substr(10) + "](#row-" + p.ref.substr(10) + ")"
+            : "[attack " + p.ref.substr(7) + "](#attack-" + p.ref.substr(7) + ")";
+    o << "| " << p.mutant.substr(0, 2) << ": " << title << " | " << ref << " | " << p.citing.size()
+      << " | " << (p.citing.empty() ? "not cited" : std::to_string(p.failing.size())) << " |\n";
   }
   return o.str();
 }
@@ -253,7 +254,8 @@ Result<MutantData> ReadMutantData(const std::string& dir) {
     data.mutants.push_back(std::move(h));
   }
   std::string evidence;
-  if (!read(dir + "/evidence.json", &evidence)) return InternalError("cannot read " + dir + "/evidence.json");
+  if (!read(dir + "/evidence.json", &evidence))
+    return InternalError("cannot read " + dir + "/evidence.json");
   SD_ASSIGN_OR_RETURN(data.evidence, ParseEvidence(evidence));
   return data;
 }

@@ -39,8 +39,8 @@ Result<MutantHeader> ParseMutantHeader(std::string_view name, std::string_view p
 // One mutant's measured outcome.
 struct MutantEvidence {
   std::string mutant;
-  uint64_t fingerprint = 0;            // of the patch that was measured
-  std::set<std::string> caught_by;     // ids of the vectors that failed
+  uint64_t fingerprint = 0;         // of the patch that was measured
+  std::set<std::string> caught_by;  // ids of the vectors that failed
 };
 
 // bench/mutants/evidence.json: {"schema": "shakedown.mutant_evidence", "commit": ...,

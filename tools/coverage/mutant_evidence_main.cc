@@ -5,7 +5,6 @@
 //     --results $PWD/out/mutants/results.json --out $PWD/bench/mutants/evidence.json
 // Under `bazel run` relative paths are taken from the workspace root.
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -32,8 +31,9 @@ std::string ReadFile(const std::string& path, bool* ok) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Writes bench/mutants/evidence.json (which vectors fail on each seeded bug) from "
-               "a tools/mutants results file, and checks it against COVERAGE's citations."};
+  CLI::App app{
+      "Writes bench/mutants/evidence.json (which vectors fail on each seeded bug) from "
+      "a tools/mutants results file, and checks it against COVERAGE's citations."};
   std::string results = "out/mutants/results.json";
   std::string mutants_dir = "bench/mutants";
   std::string out;

@@ -133,17 +133,18 @@ Scenario Build(Side role, const CipherSuiteInfo& s, const Spot& spot, bool app_d
             " with one bit flipped in " + spot.what;
   v.refs = {cbc ? "RFC5246 6.2.3.2" : "RFC5246 6.2.3.3", "RFC5246 7.2.2",
             cbc ? "checklist:8" : "checklist:10"};
-  v.notes = std::string("Generated (") + kDir + "/README.md). The peer " +
-            (app_data ? "completes the handshake, then sends application data" : "sends its Finished") +
-            " protected under " + suite + ", with one bit flipped in " + spot.what +
-            " as the record goes on the wire (`corrupt_record`). " +
-            (cbc ? "RFC 5246 6.2.3.2: a record whose MAC or padding does not check \"MUST\" be "
-                   "answered with bad_record_mac, the same alert for both (decryption_failed "
-                   "MUST NOT be sent, 7.2.2; checklist 8)."
-                 : "RFC 5246 6.2.3.3: \"If the decryption fails, a fatal bad_record_mac alert "
-                   "MUST be generated\" (checklist 10).") +
-            " The target block names the suite so that a target which does not enable it by "
-            "default is configured for it: the premise is a record of this suite.";
+  v.notes =
+      std::string("Generated (") + kDir + "/README.md). The peer " +
+      (app_data ? "completes the handshake, then sends application data" : "sends its Finished") +
+      " protected under " + suite + ", with one bit flipped in " + spot.what +
+      " as the record goes on the wire (`corrupt_record`). " +
+      (cbc ? "RFC 5246 6.2.3.2: a record whose MAC or padding does not check \"MUST\" be "
+             "answered with bad_record_mac, the same alert for both (decryption_failed "
+             "MUST NOT be sent, 7.2.2; checklist 8)."
+           : "RFC 5246 6.2.3.3: \"If the decryption fails, a fatal bad_record_mac alert "
+             "MUST be generated\" (checklist 10).") +
+      " The target block names the suite so that a target which does not enable it by "
+      "default is configured for it: the premise is a record of this suite.";
   PinSuite(role, s, &v);
   ConnectionScript conn;
   conn.steps = HandshakeTo(role, s);
@@ -203,7 +204,8 @@ std::vector<Shape> ShapesFor(const CipherSuiteInfo& s) {
         "receiver MUST check this padding and MUST use the bad_record_mac alert to indicate "
         "padding errors\"; a MAC that does not check is bad_record_mac as well (7.2.2; checklist "
         "8)";
-    auto padded = [&](std::string slug, std::string what, int64_t at, std::vector<std::string> refs) {
+    auto padded = [&](std::string slug, std::string what, int64_t at,
+                      std::vector<std::string> refs) {
       Shape sh;
       sh.slug = std::move(slug);
       sh.what = std::move(what);
