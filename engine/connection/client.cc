@@ -12,6 +12,7 @@
 
 #include "engine/connection/connection_internal.h"
 #include "engine/connection/hello_extensions.h"
+#include "engine/crypto/dh.h"
 #include "engine/crypto/key_exchange.h"
 #include "engine/crypto/signature.h"
 
@@ -70,6 +71,7 @@ class ClientConnection final : public ConnectionBase {
   Status CheckServerHelloExtensions(const ServerHello& sh);
   Status ReadServerCertificate(const PeerStep& in);
   Status ReadServerKeyExchange(const PeerStep& in);
+  Status AcceptDhParams(const DhServerParams& params);
   Status ReadCertificateRequest(const PeerStep& in);
   Status ReadServerHelloDone(const PeerStep& in);
   Status WriteClientFlight();
@@ -83,6 +85,7 @@ class ClientConnection final : public ConnectionBase {
   bool server_ticket_ext_ = false;  // NewSessionTicket follows (RFC 5077 3.2)
   Bytes ticket_;                    // the newest ticket for this session
   std::optional<EcdheKeyPair> ecdhe_;
+  std::optional<DheKeyPair> dhe_;
   Bytes server_public_;
   bool certificate_requested_ = false;
   PreparedCredential* client_credential_ = nullptr;
@@ -128,10 +131,11 @@ Status ClientConnection::WriteClientHello() {
   hello_.cipher_suites = config_.cipher_suites;
   hello_.compression_methods = {0};
 
-  ClientHelloInput input{&config_, false, OurSignatureSchemes(),
+  ClientHelloInput input{&config_, false, false, OurSignatureSchemes(),
                          offered_session_.has_value() ? ticket_ : Bytes()};
   for (uint16_t id : config_.cipher_suites) {
     input.ecc = input.ecc || FindCipherSuite(id)->IsEcdhe();
+    input.ffdhe = input.ffdhe || FindCipherSuite(id)->IsDhe();
   }
   SD_ASSIGN_OR_RETURN(Extensions ext, BuildClientHelloExtensions(input));
   hello_.extensions = std::move(ext);
@@ -199,7 +203,7 @@ Status ClientConnection::ReadServerHello(const PeerStep& in) {
   negotiated_.resumed = resumed;
 
   tracker_.Learn(kFlagFull, !resumed);
-  tracker_.Learn(kFlagEcdhe, suite->IsEcdhe());
+  tracker_.Learn(kFlagEcdhe, suite->IsEphemeral());
   tracker_.Learn(kFlagTicket, server_ticket_ext_);
   AddToTranscript(in.encoded);
   SD_RETURN_IF_ERROR(SetSuite(suite));
@@ -261,16 +265,22 @@ Status ClientConnection::ReadServerKeyExchange(const PeerStep& in) {
   SD_ASSIGN_OR_RETURN(const ServerKeyExchange* message, in.As<ServerKeyExchange>());
   const ServerKeyExchange& ske = *message;
   const auto* params = std::get_if<EcdhServerParams>(&ske.params);
-  if (params == nullptr) return InternalError("ServerKeyExchange parsed with the wrong kind");
-  // RFC 8422 5.4: the server picks one of the client's groups.
-  if (!Contains(config_.groups, params->named_curve)) {
-    return IllegalParameter(
-        "ServerKeyExchange.named_curve: " +
-        Describe(Registry::kNamedGroup, static_cast<uint16_t>(params->named_curve)) +
-        " was not offered (RFC 8422 5.4)");
+  const auto* dh_params = std::get_if<DhServerParams>(&ske.params);
+  if (params == nullptr && dh_params == nullptr) {
+    return InternalError("ServerKeyExchange parsed with the wrong kind");
   }
-  // RFC 8422 5.11 (checklist 58): validate the point before anything uses it.
-  SD_RETURN_IF_ERROR(CheckEcdhePublicValue(params->named_curve, params->public_key));
+  if (params != nullptr) {
+    // RFC 8422 5.4: the server picks one of the client's groups.
+    if (!Contains(config_.groups, params->named_curve) ||
+        !IsSupportedEcdheGroup(params->named_curve)) {
+      return IllegalParameter(
+          "ServerKeyExchange.named_curve: " +
+          Describe(Registry::kNamedGroup, static_cast<uint16_t>(params->named_curve)) +
+          " was not offered (RFC 8422 5.4)");
+    }
+    // RFC 8422 5.11 (checklist 58): validate the point before anything uses it.
+    SD_RETURN_IF_ERROR(CheckEcdhePublicValue(params->named_curve, params->public_key));
+  }
   // RFC 5246 7.4.3 (checklist 40): the algorithm must be one the client offered.
   if (!Contains(OurSignatureSchemes(), ske.algorithm)) {
     return IllegalParameter(
@@ -282,12 +292,36 @@ Status ClientConnection::ReadServerKeyExchange(const PeerStep& in) {
   // checklist 40: a signature that does not verify is decrypt_error.
   SD_RETURN_IF_ERROR(peer_leaf_->verifier->Verify(ske.algorithm, signed_data, ske.signature)
                          .WithContext("ServerKeyExchange"));
-  negotiated_.group = params->named_curve;
   negotiated_.server_signature = ske.algorithm;
-  SD_ASSIGN_OR_RETURN(EcdheKeyPair pair, EcdheKeyPair::Generate(params->named_curve, rng()));
-  ecdhe_.emplace(std::move(pair));
-  server_public_ = params->public_key;
+  if (dh_params != nullptr) {
+    SD_RETURN_IF_ERROR(AcceptDhParams(*dh_params));
+  } else {
+    negotiated_.group = params->named_curve;
+    SD_ASSIGN_OR_RETURN(EcdheKeyPair pair, EcdheKeyPair::Generate(params->named_curve, rng()));
+    ecdhe_.emplace(std::move(pair));
+    server_public_ = params->public_key;
+  }
   AddToTranscript(in.encoded);
+  return Status::Ok();
+}
+
+Status ClientConnection::AcceptDhParams(const DhServerParams& params) {
+  // RFC 7919 3, after the signature: "compare the selected dh_p and dh_g with the FFDHE groups
+  // offered by the client. If none of the offered groups match ... The client MAY decide to
+  // continue the connection if the selected group is acceptable under local policy": a group
+  // we did not offer is held to RFC 7919 3.1's checks (size, and p prime, g in range).
+  DhGroup group = DhGroupFromWire(params.dh_p, params.dh_g);
+  if (!group.named.has_value() || !Contains(config_.groups, *group.named)) {
+    SD_RETURN_IF_ERROR(CheckDhGroup(params.dh_p, params.dh_g, config_.min_dh_bits));
+  }
+  // RFC 7919 3: "the client MUST verify that dh_Ys is in the range 1 < dh_Ys < dh_p - 1 ...
+  // fatal handshake_failure(40)".
+  SD_RETURN_IF_ERROR(CheckDhPublicValue(group, params.dh_ys).WithContext("ServerKeyExchange"));
+  negotiated_.group = group.named;
+  negotiated_.dh_bits = group.bits();
+  SD_ASSIGN_OR_RETURN(DheKeyPair pair, DheKeyPair::Generate(group, rng()));
+  dhe_.emplace(std::move(pair));
+  server_public_ = params.dh_ys;
   return Status::Ok();
 }
 
@@ -338,6 +372,10 @@ Status ClientConnection::WriteClientFlight() {
         MakeRsaPreMasterSecret(static_cast<uint16_t>(hello_.client_version), rng());
     SD_ASSIGN_OR_RETURN(cke.exchange_keys,
                         EncryptPreMasterSecret(*peer_leaf_->key, pre_master_secret, rng()));
+  } else if (dhe_.has_value()) {
+    // RFC 5246 7.4.7.2, 8.1.2: Z with its leading zero bytes stripped.
+    SD_ASSIGN_OR_RETURN(pre_master_secret, dhe_->Agree(server_public_));
+    cke.exchange_keys = dhe_->public_value();
   } else {
     if (!ecdhe_.has_value()) return InternalError("ECDHE suite without a key pair");
     SD_ASSIGN_OR_RETURN(pre_master_secret, ecdhe_->Agree(server_public_));

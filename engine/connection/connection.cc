@@ -8,6 +8,7 @@
 #include <botan/rng.h>
 
 #include "engine/connection/connection_internal.h"
+#include "engine/crypto/dh.h"
 #include "engine/crypto/key_exchange.h"
 #include "engine/crypto/signature.h"
 
@@ -55,11 +56,15 @@ Result<std::unique_ptr<Connection>> Connection::Create(Config config, Environmen
     }
   }
   for (NamedGroup group : config.groups) {
-    if (!IsSupportedEcdheGroup(group)) {
+    if (!IsSupportedEcdheGroup(group) && !IsSupportedFfdheGroup(group)) {
       return InternalError("Config.groups: " +
                            Describe(Registry::kNamedGroup, static_cast<uint16_t>(group)) +
                            " is not supported");
     }
+  }
+  if (config.min_dh_bits < 1024 || config.min_dh_bits > 8192) {
+    return InternalError("Config.min_dh_bits: " + std::to_string(config.min_dh_bits) +
+                         " is outside [1024, 8192]");
   }
   if (config.max_handshake_message_size < 1024) {
     return InternalError("Config.max_handshake_message_size is too small");

@@ -39,7 +39,16 @@ struct Config {
   ProtocolVersion max_version = ProtocolVersion::kTls12;
   // In preference order. The server picks by its own order.
   std::vector<uint16_t> cipher_suites;
-  std::vector<NamedGroup> groups = {NamedGroup::kX25519, NamedGroup::kSecp256r1};
+  // ECDHE curves and RFC 7919 groups together, in preference order (RFC 7919 3: one list). The
+  // client offers the curves only with an ECDHE suite and the FFDHE groups only with a DHE
+  // suite; the server picks the first of its own groups the client offered.
+  std::vector<NamedGroup> groups = {NamedGroup::kX25519,    NamedGroup::kSecp256r1,
+                                    NamedGroup::kSecp384r1, NamedGroup::kSecp521r1,
+                                    NamedGroup::kFfdhe2048, NamedGroup::kFfdhe3072,
+                                    NamedGroup::kFfdhe4096};
+  // Client: the smallest DH modulus accepted from a server that chose its own group (RFC 7919
+  // 3.1; Logjam). 1024..8192.
+  size_t min_dh_bits = 2048;
   std::vector<SignatureScheme> signature_schemes = {
       SignatureScheme::kEcdsaSecp256r1Sha256, SignatureScheme::kRsaPssRsaeSha256,
       SignatureScheme::kRsaPkcs1Sha256,       SignatureScheme::kEcdsaSecp384r1Sha384,
@@ -99,7 +108,8 @@ struct Event {
 struct Negotiated {
   ProtocolVersion version = ProtocolVersion::kTls12;
   const CipherSuiteInfo* suite = nullptr;
-  std::optional<NamedGroup> group;  // ECDHE only
+  std::optional<NamedGroup> group;  // ECDHE, or DHE in an RFC 7919 group
+  size_t dh_bits = 0;               // DHE: the size of p
   std::optional<SignatureScheme> server_signature;  // ServerKeyExchange
   std::optional<SignatureScheme> client_signature;  // CertificateVerify
   Bytes session_id;

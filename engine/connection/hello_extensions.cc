@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "engine/connection/connection_internal.h"
+#include "engine/crypto/dh.h"
 #include "engine/wire/extension_registry.h"
 
 namespace shakedown {
@@ -24,11 +25,18 @@ Status ClientParseServerName(ByteView body, const std::string& name, const Confi
   return Status::Ok();
 }
 
-// ---- supported_groups (RFC 8422 5.1.1; client only) ----
+// ---- supported_groups (RFC 8422 5.1.1, RFC 7919 3; client only) ----
 
 Status ClientAddSupportedGroups(const ClientHelloInput& in, Extensions* out) {
-  if (!in.ecc) return Status::Ok();
-  return out->Set(SupportedGroupsExt{in.config->groups});
+  // The curves with an ECDHE suite (RFC 8422 5.1), the RFC 7919 groups with a DHE suite (RFC
+  // 7919 3: "A client that offers a Supported Groups extension containing an FFDHE group SHOULD
+  // also include at least one FFDHE cipher suite"), in the configured order.
+  std::vector<NamedGroup> groups;
+  for (NamedGroup g : in.config->groups) {
+    if (IsFfdheCodePoint(g) ? in.ffdhe : in.ecc) groups.push_back(g);
+  }
+  if (groups.empty()) return Status::Ok();
+  return out->Set(SupportedGroupsExt{std::move(groups)});
 }
 Status ServerParseSupportedGroups(ByteView body, const Config&, ClientOffer* offer) {
   SD_ASSIGN_OR_RETURN(SupportedGroupsExt groups, SupportedGroupsExt::Parse(body));

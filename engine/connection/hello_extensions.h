@@ -45,7 +45,8 @@ struct ServerAnswer {
 // What the client's add functions read.
 struct ClientHelloInput {
   const Config* config;
-  bool ecc;  // an ECDHE suite is offered (RFC 8422 5.1)
+  bool ecc;    // an ECDHE suite is offered (RFC 8422 5.1)
+  bool ffdhe;  // a DHE suite is offered (RFC 7919 3)
   std::vector<SignatureScheme> signature_schemes;  // configured and implemented
   Bytes ticket;  // the ticket to offer when config->session_tickets; empty: none
 };

@@ -33,7 +33,7 @@ Extensions Offered() {
   Config config = ClientWithAlpn();
   config.session_tickets = true;
   config.server_name = "example.com";
-  ClientHelloInput in{&config, true, {SignatureScheme::kRsaPkcs1Sha256}, {}};
+  ClientHelloInput in{&config, true, false, {SignatureScheme::kRsaPkcs1Sha256}, {}};
   Result<Extensions> ext = BuildClientHelloExtensions(in);
   EXPECT_TRUE(ext.ok());
   return *ext;

@@ -11,6 +11,7 @@
 
 #include "engine/connection/connection_internal.h"
 #include "engine/connection/hello_extensions.h"
+#include "engine/crypto/dh.h"
 #include "engine/crypto/key_exchange.h"
 #include "engine/crypto/signature.h"
 
@@ -70,6 +71,8 @@ class ServerConnection final : public ConnectionBase {
   Result<std::optional<Session>> FindSessionToResume(const ClientHello& ch,
                                                      const ClientOffer& offer);
   Status ChooseSuite(const ClientHello& ch, const ClientOffer& offer);
+  std::optional<NamedGroup> ChooseEcdheGroup(const ClientOffer& offer) const;
+  std::optional<DhGroup> ChooseDhGroup(const ClientOffer& offer) const;
   Status WriteServerHello(const ClientOffer& offer);
   Status WriteAbbreviatedFlight(const ClientHello& ch, const ClientOffer& offer, Session session);
   Status WriteFullFlight(const ClientOffer& offer);
@@ -85,6 +88,8 @@ class ServerConnection final : public ConnectionBase {
   SignatureScheme ske_scheme_ = SignatureScheme::kRsaPkcs1Sha256;
   NamedGroup group_ = NamedGroup::kX25519;
   std::optional<EcdheKeyPair> ecdhe_;
+  std::optional<DhGroup> dh_group_;
+  std::optional<DheKeyPair> dhe_;
   bool issue_ticket_ = false;
   std::vector<SignatureScheme> requested_schemes_;  // CertificateRequest's list
   Session resumed_session_;
@@ -228,30 +233,65 @@ Status ServerConnection::ChooseSuite(const ClientHello& ch, const ClientOffer& o
     if (suite->key_exchange == KeyExchange::kRsa) {
       if (credential->rsa_transport == nullptr) continue;
     } else {
-      // RFC 8422 5.1.1: a group from the client's list. Without the extension the client
-      // supports any group; we then take our first.
       std::optional<NamedGroup> group;
-      for (NamedGroup g : config_.groups) {
-        if (!offer.groups.has_value() || Contains(*offer.groups, g)) {
-          group = g;
-          break;
-        }
+      std::optional<DhGroup> dh_group;
+      if (suite->IsDhe()) {
+        dh_group = ChooseDhGroup(offer);
+        if (!dh_group.has_value()) continue;
+      } else {
+        group = ChooseEcdheGroup(offer);
+        if (!group.has_value()) continue;
       }
-      if (!group.has_value()) continue;
       // RFC 5246 7.4.1.4.1 (checklist 31): without signature_algorithms, SHA-1 with the key type.
       Result<SignatureScheme> scheme =
           ChooseSignatureScheme(static_cast<const Botan::Public_Key&>(*credential->key),
                                 offer.signature_schemes, &ours);
       if (!scheme.ok()) continue;
-      group_ = *group;
+      if (group.has_value()) group_ = *group;
+      dh_group_ = std::move(dh_group);
       ske_scheme_ = *scheme;
     }
     credential_ = credential;
     negotiated_.suite = suite;
     return Status::Ok();
   }
+  // RFC 7919 4: "If the extension is present with FFDHE groups, none of the client's offered
+  // groups are acceptable by the server, and none of the client's proposed non-FFDHE cipher
+  // suites are acceptable to the server, the server MUST end the connection with a fatal TLS
+  // alert of type insufficient_security(71)."
+  if (offer.groups.has_value() && !ChooseDhGroup(offer).has_value() &&
+      std::any_of(offer.groups->begin(), offer.groups->end(), IsFfdheCodePoint)) {
+    return Status::Error(AlertDescription::kInsufficientSecurity,
+                         "ClientHello.supported_groups: FFDHE groups, none of them acceptable, "
+                         "and no other suite in common (RFC 7919 4)");
+  }
   // RFC 5246 7.4.1.2 (checklist 24; also checklist 32 for RC4/export-only offers).
   return HandshakeFailure("ClientHello.cipher_suites: no suite in common (RFC 5246 7.4.1.2)");
+}
+
+std::optional<NamedGroup> ServerConnection::ChooseEcdheGroup(const ClientOffer& offer) const {
+  // RFC 8422 5.1.1: a curve from the client's list. Without the extension the client supports
+  // any curve; we then take our first.
+  for (NamedGroup g : config_.groups) {
+    if (!IsSupportedEcdheGroup(g)) continue;
+    if (!offer.groups.has_value() || Contains(*offer.groups, g)) return g;
+  }
+  return std::nullopt;
+}
+
+std::optional<DhGroup> ServerConnection::ChooseDhGroup(const ClientOffer& offer) const {
+  const bool compatible_client =
+      offer.groups.has_value() &&
+      std::any_of(offer.groups->begin(), offer.groups->end(), IsFfdheCodePoint);
+  for (NamedGroup g : config_.groups) {
+    if (!IsSupportedFfdheGroup(g)) continue;
+    // RFC 7919 4: "A compatible TLS server that receives the Supported Groups extension with
+    // FFDHE codepoints in it and that selects an FFDHE cipher suite MUST select one of the
+    // client's offered groups." A client that names no FFDHE group gets our first one, sent
+    // as explicit parameters ("an FFDHE group of its choice").
+    if (!compatible_client || Contains(*offer.groups, g)) return FfdheGroup(g);
+  }
+  return std::nullopt;
 }
 
 Status ServerConnection::WriteServerHello(const ClientOffer& offer) {
@@ -266,7 +306,7 @@ Status ServerConnection::WriteServerHello(const ClientOffer& offer) {
       BuildServerHelloExtensions(ServerHelloInput{&offer, &negotiated_, issue_ticket_}));
   if (!ext.empty()) sh.extensions = std::move(ext);
   tracker_.Learn(kFlagFull, !negotiated_.resumed);
-  tracker_.Learn(kFlagEcdhe, negotiated_.suite->IsEcdhe());
+  tracker_.Learn(kFlagEcdhe, negotiated_.suite->IsEphemeral());
   tracker_.Learn(kFlagTicket, issue_ticket_);
   SD_RETURN_IF_ERROR(WriteHandshake(sh));
   return SetSuite(negotiated_.suite);
@@ -304,16 +344,24 @@ Status ServerConnection::WriteFullFlight(const ClientOffer& offer) {
   certificate.certificate_list = credential_->chain_der;
   SD_RETURN_IF_ERROR(WriteHandshake(certificate));
 
-  if (negotiated_.suite->IsEcdhe()) {
-    // RFC 8422 5.4: ephemeral ECDH parameters, signed over both randoms.
-    SD_ASSIGN_OR_RETURN(EcdheKeyPair pair, EcdheKeyPair::Generate(group_, rng()));
+  if (negotiated_.suite->IsEphemeral()) {
+    // RFC 8422 5.4 / RFC 5246 7.4.3: ephemeral (EC)DH parameters, signed over both randoms.
     ServerKeyExchange ske;
-    ske.params = EcdhServerParams{group_, pair.public_value()};
+    if (negotiated_.suite->IsDhe()) {
+      SD_ASSIGN_OR_RETURN(DheKeyPair pair, DheKeyPair::Generate(*dh_group_, rng()));
+      ske.params = DhServerParams{dh_group_->p, dh_group_->g, pair.public_value()};
+      negotiated_.group = dh_group_->named;
+      negotiated_.dh_bits = dh_group_->bits();
+      dhe_.emplace(std::move(pair));
+    } else {
+      SD_ASSIGN_OR_RETURN(EcdheKeyPair pair, EcdheKeyPair::Generate(group_, rng()));
+      ske.params = EcdhServerParams{group_, pair.public_value()};
+      negotiated_.group = group_;
+      ecdhe_.emplace(std::move(pair));
+    }
     ske.algorithm = ske_scheme_;
     const Bytes signed_data = ske.SignedData(negotiated_.client_random, negotiated_.server_random);
     SD_ASSIGN_OR_RETURN(ske.signature, credential_->signer->Sign(ske_scheme_, signed_data));
-    ecdhe_.emplace(std::move(pair));
-    negotiated_.group = group_;
     negotiated_.server_signature = ske_scheme_;
     SD_RETURN_IF_ERROR(WriteHandshake(ske));
   }
@@ -373,6 +421,10 @@ Status ServerConnection::ReadClientKeyExchange(const PeerStep& in) {
     // yields a random secret, so only the Finished fails.
     pre_master_secret =
         credential_->rsa_transport->DecryptPreMasterSecret(cke.exchange_keys, client_version_);
+  } else if (negotiated_.suite->IsDhe()) {
+    if (!dhe_.has_value()) return InternalError("DHE suite without a key pair");
+    // RFC 7919 4: dh_Yc outside (1, p-1) is a fatal handshake_failure.
+    SD_ASSIGN_OR_RETURN(pre_master_secret, dhe_->Agree(cke.exchange_keys));
   } else {
     if (!ecdhe_.has_value()) return InternalError("ECDHE suite without a key pair");
     // RFC 8422 5.11 (checklist 58): a bad point is illegal_parameter.

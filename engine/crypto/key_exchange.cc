@@ -33,6 +33,8 @@ const char* NistCurveName(NamedGroup group) {
       return "secp256r1";
     case NamedGroup::kSecp384r1:
       return "secp384r1";
+    case NamedGroup::kSecp521r1:
+      return "secp521r1";
     default:
       return nullptr;
   }

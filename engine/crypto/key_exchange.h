@@ -1,5 +1,5 @@
 // Key exchange for TLS 1.2: RSA key transport of the pre-master secret (RFC 5246 7.4.7.1)
-// and ephemeral ECDH over x25519 (RFC 7748) and the NIST curves secp256r1/secp384r1
+// and ephemeral ECDH over x25519 (RFC 7748) and the NIST curves secp256r1/secp384r1/secp521r1
 // (RFC 8422). Botan does the arithmetic; this layer adds the TLS encodings and the checks the
 // RFCs require on peer values, and maps every failure to the alert it should produce.
 #ifndef SHAKEDOWN_ENGINE_CRYPTO_KEY_EXCHANGE_H_
@@ -83,7 +83,7 @@ Bytes DecryptPreMasterSecret(std::shared_ptr<const Botan::Private_Key> server_ke
 
 // ---- ECDHE ----
 
-// x25519, secp256r1, secp384r1.
+// x25519, secp256r1, secp384r1, secp521r1.
 bool IsSupportedEcdheGroup(NamedGroup group);
 
 // Checks a peer's public value for `group` without using it: x25519 needs exactly 32 bytes;

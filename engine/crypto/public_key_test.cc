@@ -320,6 +320,7 @@ TEST(EcdheTest, BothSidesAgreeOnEveryGroup) {
       {NamedGroup::kX25519, 32, 32},     // RFC 7748 5
       {NamedGroup::kSecp256r1, 65, 32},  // RFC 8422 5.4 uncompressed point, 5.10 x-coordinate
       {NamedGroup::kSecp384r1, 97, 48},
+      {NamedGroup::kSecp521r1, 133, 66},
   };
   DeterministicRng rng(10);
   for (const GroupCase& g : groups) {
@@ -536,7 +537,7 @@ TEST(EcdheTest, P256CoordinatesMustBeReduced) {
 
 TEST(EcdheTest, UnsupportedGroups) {
   DeterministicRng rng(16);
-  for (NamedGroup group : {NamedGroup::kSecp521r1, NamedGroup::kX448, NamedGroup::kFfdhe2048,
+  for (NamedGroup group : {NamedGroup::kX448, NamedGroup::kFfdhe2048,
                            NamedGroup::kSecp192r1}) {
     EXPECT_FALSE(IsSupportedEcdheGroup(group));
     Result<EcdheKeyPair> pair = EcdheKeyPair::Generate(group, rng);

@@ -37,7 +37,7 @@ struct FlowStep {
 
 // Facts that select a flow. They become known during the handshake, each at one point.
 inline constexpr uint32_t kFlagFull = 1u << 0;        // full handshake (else abbreviated); at ServerHello
-inline constexpr uint32_t kFlagEcdhe = 1u << 1;       // ECDHE key exchange (else RSA); at ServerHello
+inline constexpr uint32_t kFlagEcdhe = 1u << 1;       // (EC)DHE: a ServerKeyExchange (else RSA); at ServerHello
 inline constexpr uint32_t kFlagClientAuth = 1u << 2;  // the server sent CertificateRequest
 inline constexpr uint32_t kFlagClientCert = 1u << 3;  // non-empty client Certificate: CertificateVerify follows
 inline constexpr uint32_t kFlagTicket = 1u << 4;      // NewSessionTicket follows (RFC 5077); at ServerHello

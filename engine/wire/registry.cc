@@ -35,7 +35,7 @@ constexpr RegistryEntry kProtocolVersions[] = {
 constexpr RegistryEntry kNamedGroups[] = {
     {19, "secp192r1"}, {21, "secp224r1"}, {23, "secp256r1"},  {24, "secp384r1"},
     {25, "secp521r1"}, {29, "x25519"},    {30, "x448"},       {256, "ffdhe2048"},
-    {257, "ffdhe3072"}, {258, "ffdhe4096"},
+    {257, "ffdhe3072"}, {258, "ffdhe4096"}, {259, "ffdhe6144"}, {260, "ffdhe8192"},
 };
 
 constexpr RegistryEntry kSignatureSchemes[] = {
@@ -101,15 +101,18 @@ constexpr CipherSuiteInfo kCipherSuites[] = {
     {0x000a, "TLS_RSA_WITH_3DES_EDE_CBC_SHA", KX::kRsa, BC::kTripleDesEdeCbc, CT::kBlock, MA::kSha1, k256, 20, 24, 0, 8, 20, 8, false},
     {0x0018, "TLS_DH_anon_WITH_RC4_128_MD5", KX::kDhAnon, BC::kRc4_128, CT::kStream, MA::kMd5, k256, 16, 16, 0, 0, 16, 0, false},
     {0x002f, "TLS_RSA_WITH_AES_128_CBC_SHA", KX::kRsa, BC::kAes128Cbc, CT::kBlock, MA::kSha1, k256, 20, 16, 0, 16, 20, 16, true},
-    {0x0033, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA", KX::kDheRsa, BC::kAes128Cbc, CT::kBlock, MA::kSha1, k256, 20, 16, 0, 16, 20, 16, false},
+    {0x0033, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA", KX::kDheRsa, BC::kAes128Cbc, CT::kBlock, MA::kSha1, k256, 20, 16, 0, 16, 20, 16, true},
     {0x0034, "TLS_DH_anon_WITH_AES_128_CBC_SHA", KX::kDhAnon, BC::kAes128Cbc, CT::kBlock, MA::kSha1, k256, 20, 16, 0, 16, 20, 16, false},
     {0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA", KX::kRsa, BC::kAes256Cbc, CT::kBlock, MA::kSha1, k256, 20, 32, 0, 16, 20, 16, true},
+    {0x0039, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA", KX::kDheRsa, BC::kAes256Cbc, CT::kBlock, MA::kSha1, k256, 20, 32, 0, 16, 20, 16, true},
     {0x003c, "TLS_RSA_WITH_AES_128_CBC_SHA256", KX::kRsa, BC::kAes128Cbc, CT::kBlock, MA::kSha256, k256, 32, 16, 0, 16, 32, 16, true},
     {0x003d, "TLS_RSA_WITH_AES_256_CBC_SHA256", KX::kRsa, BC::kAes256Cbc, CT::kBlock, MA::kSha256, k256, 32, 32, 0, 16, 32, 16, true},
+    {0x0067, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256", KX::kDheRsa, BC::kAes128Cbc, CT::kBlock, MA::kSha256, k256, 32, 16, 0, 16, 32, 16, true},
+    {0x006b, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256", KX::kDheRsa, BC::kAes256Cbc, CT::kBlock, MA::kSha256, k256, 32, 32, 0, 16, 32, 16, true},
     {0x009c, "TLS_RSA_WITH_AES_128_GCM_SHA256", KX::kRsa, BC::kAes128Gcm, CT::kAead, MA::kAead, k256, 0, 16, 4, 8, 16, 0, true},
     {0x009d, "TLS_RSA_WITH_AES_256_GCM_SHA384", KX::kRsa, BC::kAes256Gcm, CT::kAead, MA::kAead, k384, 0, 32, 4, 8, 16, 0, true},
-    {0x009e, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", KX::kDheRsa, BC::kAes128Gcm, CT::kAead, MA::kAead, k256, 0, 16, 4, 8, 16, 0, false},
-    {0x009f, "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", KX::kDheRsa, BC::kAes256Gcm, CT::kAead, MA::kAead, k384, 0, 32, 4, 8, 16, 0, false},
+    {0x009e, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", KX::kDheRsa, BC::kAes128Gcm, CT::kAead, MA::kAead, k256, 0, 16, 4, 8, 16, 0, true},
+    {0x009f, "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", KX::kDheRsa, BC::kAes256Gcm, CT::kAead, MA::kAead, k384, 0, 32, 4, 8, 16, 0, true},
     {0x1301, "TLS_AES_128_GCM_SHA256", KX::kTls13, BC::kAes128Gcm, CT::kAead, MA::kAead, k256, 0, 16, 12, 0, 16, 0, false},
     {0x1302, "TLS_AES_256_GCM_SHA384", KX::kTls13, BC::kAes256Gcm, CT::kAead, MA::kAead, k384, 0, 32, 12, 0, 16, 0, false},
     {0x1303, "TLS_CHACHA20_POLY1305_SHA256", KX::kTls13, BC::kChaCha20Poly1305, CT::kAead, MA::kAead, k256, 0, 32, 12, 0, 16, 0, false},
@@ -128,6 +131,7 @@ constexpr CipherSuiteInfo kCipherSuites[] = {
     {0xc030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", KX::kEcdheRsa, BC::kAes256Gcm, CT::kAead, MA::kAead, k384, 0, 32, 4, 8, 16, 0, true},
     {0xcca8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", KX::kEcdheRsa, BC::kChaCha20Poly1305, CT::kAead, MA::kAead, k256, 0, 32, 12, 0, 16, 0, true},
     {0xcca9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", KX::kEcdheEcdsa, BC::kChaCha20Poly1305, CT::kAead, MA::kAead, k256, 0, 32, 12, 0, 16, 0, true},
+    {0xccaa, "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256", KX::kDheRsa, BC::kChaCha20Poly1305, CT::kAead, MA::kAead, k256, 0, 32, 12, 0, 16, 0, true},
 };
 
 // Cipher-suite registry entries: the suites plus the two signalling values, in numeric order.

@@ -65,6 +65,8 @@ enum class NamedGroup : uint16_t {
   kFfdhe2048 = 256,
   kFfdhe3072 = 257,
   kFfdhe4096 = 258,
+  kFfdhe6144 = 259,
+  kFfdhe8192 = 260,
 };
 
 // RFC 8446 4.2.3 SignatureScheme; in TLS 1.2 the same code points are the
@@ -219,6 +221,9 @@ struct CipherSuiteInfo {
   bool IsEcdhe() const {
     return key_exchange == KeyExchange::kEcdheRsa || key_exchange == KeyExchange::kEcdheEcdsa;
   }
+  bool IsDhe() const { return key_exchange == KeyExchange::kDheRsa; }
+  // A ServerKeyExchange carries ephemeral (EC)DH parameters (RFC 5246 7.4.3).
+  bool IsEphemeral() const { return IsEcdhe() || IsDhe(); }
 };
 
 const CipherSuiteInfo* CipherSuiteTable(size_t* count_out);
