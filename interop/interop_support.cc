@@ -66,11 +66,11 @@ const PkiFiles& Files() {
     write(pki.ecdsa_server, "ecdsa_server", &f->ecdsa_server_cert, &f->ecdsa_server_key);
     write(pki.rsa_client, "rsa_client", &f->rsa_client_cert, &f->rsa_client_key);
     write(pki.ecdsa_client, "ecdsa_client", &f->ecdsa_client_cert, &f->ecdsa_client_key);
-    f->botan_rsa_policy = f->dir + "/botan_rsa_policy.txt";
-    // Botan 2's default policy has no static RSA: key_exchange_methods lacks RSA, and
-    // signature_methods lacks IMPLICIT (the "signature" of RSA key transport suites).
-    written.push_back(WriteTextFile(f->botan_rsa_policy,
-                                    "key_exchange_methods = ECDH RSA\n"
+    f->botan_policy = f->dir + "/botan_policy.txt";
+    // Botan 2's default policy has no static RSA and no DHE: key_exchange_methods lacks RSA
+    // and DH, and signature_methods lacks IMPLICIT (the "signature" of RSA key transport).
+    written.push_back(WriteTextFile(f->botan_policy,
+                                    "key_exchange_methods = ECDH DH RSA\n"
                                     "signature_methods = ECDSA RSA IMPLICIT\n"));
     for (const Status& status : written) {
       if (!status.ok()) ADD_FAILURE() << status.ToString();

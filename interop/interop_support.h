@@ -47,7 +47,7 @@ struct PkiFiles {
   std::string ecdsa_client_cert, ecdsa_client_key;
   // A Botan TLS policy (Text_Policy) that also allows RSA key transport, which Botan's
   // default policy refuses.
-  std::string botan_rsa_policy;
+  std::string botan_policy;
 };
 const PkiFiles& Files();
 

@@ -52,7 +52,7 @@ TEST(InteropSupportTest, PkiFilesAreWritten) {
   for (const std::string& path :
        {files.ca, files.rsa_server_cert, files.rsa_server_key, files.ecdsa_server_cert,
         files.ecdsa_server_key, files.rsa_client_cert, files.rsa_client_key,
-        files.ecdsa_client_cert, files.ecdsa_client_key, files.botan_rsa_policy,
+        files.ecdsa_client_cert, files.ecdsa_client_key, files.botan_policy,
         files.ca_dir + "/ca.pem"}) {
     Result<std::vector<Bytes>> loaded = LoadCertificateChainPem(path);
     bool is_cert = path.size() > 4 && path.substr(path.size() - 4) == ".pem";

@@ -13,6 +13,8 @@ const char* SuiteName(InteropSuite suite) {
       return "TLS_RSA_WITH_AES_128_GCM_SHA256";
     case InteropSuite::kEcdheEcdsa:
       return "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256";
+    case InteropSuite::kDheRsa:
+      return "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256";
   }
   return "";
 }
@@ -25,6 +27,8 @@ const char* SuiteLabel(InteropSuite suite) {
       return "RsaKeyExchange";
     case InteropSuite::kEcdheEcdsa:
       return "EcdsaCertificate";
+    case InteropSuite::kDheRsa:
+      return "DheRsa";
   }
   return "";
 }
@@ -44,7 +48,7 @@ std::vector<PeerTool> MakeTable() {
   s_client.command =
       "openssl s_client -connect 127.0.0.1:{port} -servername localhost -CAfile {ca} "
       "-verify_return_error -verify_hostname localhost";
-  s_client.rsa_key_exchange = "-cipher AES128-GCM-SHA256";
+  s_client.suite_args = {{InteropSuite::kRsa, "-cipher AES128-GCM-SHA256"}};
   s_client.client_auth = "-cert {client_cert} -key {client_key}";
   s_client.resume_runs = {"-sess_out {session}/session.pem", "-sess_in {session}/session.pem"};
   s_client.checks_ems = true;
@@ -53,6 +57,8 @@ std::vector<PeerTool> MakeTable() {
       {InteropSuite::kRsa, {"New, TLSv1.2, Cipher is AES128-GCM-SHA256"}},
       {InteropSuite::kEcdheEcdsa,
        {"New, TLSv1.2, Cipher is ECDHE-ECDSA-AES128-GCM-SHA256", "Peer signature type: ECDSA"}},
+      {InteropSuite::kDheRsa,
+       {"New, TLSv1.2, Cipher is DHE-RSA-AES128-GCM-SHA256", "Server Temp Key: DH, 2048 bits"}},
   };
   s_client.verified_reports = {"Verify return code: 0 (ok)"};
   s_client.resumed_report = "Reused, TLSv1.2, Cipher is ECDHE-RSA-AES128-GCM-SHA256";
@@ -76,7 +82,11 @@ std::vector<PeerTool> MakeTable() {
       {InteropSuite::kEcdheRsa, {"New, TLSv1.2, Cipher is ECDHE-RSA-AES128-GCM-SHA256"}},
       {InteropSuite::kRsa, {"New, TLSv1.2, Cipher is AES128-GCM-SHA256"}},
       {InteropSuite::kEcdheEcdsa, {"New, TLSv1.2, Cipher is ECDHE-ECDSA-AES128-GCM-SHA256"}},
+      {InteropSuite::kDheRsa, {"New, TLSv1.2, Cipher is DHE-RSA-AES128-GCM-SHA256"}},
   };
+  // OpenSSL 3.0 ignores supported_groups for TLS 1.2 DHE (no RFC 7919 negotiation): its
+  // automatic parameters are a 2048-bit group of its own, sent whatever the client offered.
+  s_server.dhe_group = std::nullopt;
   s_server.client_auth_reports = {"Client certificate", "Subject: CN=shakedown RSA client"};
   s_server.client_auth_absent = {"no client certificate available"};
   s_server.resumed_report = "Reused, TLSv1.2, Cipher is ECDHE-RSA-AES128-GCM-SHA256";
@@ -98,7 +108,8 @@ std::vector<PeerTool> MakeTable() {
       "gnutls-cli -p {port} --x509cafile {ca} --sni-hostname localhost --verify-hostname "
       "localhost {extra} 127.0.0.1";
   // NORMAL leaves out RSA key transport; +RSA adds it.
-  gnutls_cli.rsa_key_exchange = "--priority NORMAL:+RSA";
+  gnutls_cli.suite_args = {{InteropSuite::kRsa, "--priority NORMAL:+RSA"},
+                           {InteropSuite::kDheRsa, "--priority NORMAL:+DHE-RSA"}};
   gnutls_cli.client_auth = "--x509certfile {client_cert} --x509keyfile {client_key}";
   gnutls_cli.client_credential = "ecdsa";
   // --resume: a full handshake, disconnect, reconnect offering the session; the request goes
@@ -109,6 +120,8 @@ std::vector<PeerTool> MakeTable() {
       {InteropSuite::kEcdheRsa, {"- Description: (TLS1.2-X.509)-(ECDHE-", "-(AES-128-GCM)"}},
       {InteropSuite::kRsa, {"- Description: (TLS1.2-X.509)-(RSA)-(AES-128-GCM)"}},
       {InteropSuite::kEcdheEcdsa, {"-(ECDSA-SHA256)-(AES-128-GCM)"}},
+      // RFC 7919: the group the engine chose from GnuTLS's supported_groups.
+      {InteropSuite::kDheRsa, {"- Description: (TLS1.2-X.509)-(DHE-FFDHE2048)-", "-(AES-128-GCM)"}},
   };
   gnutls_cli.verified_reports = {"- Status: The certificate is trusted.",
                                  "- Handshake was completed"};
@@ -125,7 +138,8 @@ std::vector<PeerTool> MakeTable() {
   // ECDHE_RSA_AES_128_GCM_SHA256). Without -a it asks for an optional client certificate,
   // which the engine answers with an empty Certificate (RFC 5246 7.4.6).
   gnutls_serv.command = "gnutls-serv -p {port} --x509certfile {cert} --x509keyfile {key} --http";
-  gnutls_serv.rsa_key_exchange = "--priority NORMAL:+RSA";
+  gnutls_serv.suite_args = {{InteropSuite::kRsa, "--priority NORMAL:+RSA"},
+                            {InteropSuite::kDheRsa, "--priority NORMAL:+DHE-RSA"}};
   gnutls_serv.client_auth = "--require-client-cert --verify-client-cert --x509cafile {ca}";
   gnutls_serv.client_credential = "ecdsa";
   gnutls_serv.checks_ems = true;
@@ -133,6 +147,7 @@ std::vector<PeerTool> MakeTable() {
       {InteropSuite::kEcdheRsa, {"ECDHE_RSA_AES_128_GCM_SHA256", "TLS1.2"}},
       {InteropSuite::kRsa, {"RSA_AES_128_GCM_SHA256"}},
       {InteropSuite::kEcdheEcdsa, {"ECDHE_ECDSA_AES_128_GCM_SHA256"}},
+      {InteropSuite::kDheRsa, {"DHE_RSA_AES_128_GCM_SHA256"}},
   };
   // gnutls-serv logs the certificate it received (and refuses an unverifiable one).
   gnutls_serv.client_auth_reports = {"CN=shakedown ECDSA client"};
@@ -162,7 +177,8 @@ std::vector<PeerTool> MakeTable() {
   // "Certificate validation status: ..." and carries on either way, so the tests check it.
   tls_client.command =
       "botan tls_client localhost --port={port} --trusted-cas={ca_dir} --skip-system-cert-store";
-  tls_client.rsa_key_exchange = "--policy={botan_rsa_policy}";
+  tls_client.suite_args = {{InteropSuite::kRsa, "--policy={botan_policy}"},
+                           {InteropSuite::kDheRsa, "--policy={botan_policy}"}};
   // Sessions survive between runs only in its SQLite session database.
   tls_client.resume_runs = {"--session-db={session}/sessions.db --session-db-pass=shakedown",
                             "--session-db={session}/sessions.db --session-db-pass=shakedown"};
@@ -172,6 +188,8 @@ std::vector<PeerTool> MakeTable() {
       {InteropSuite::kRsa, {"Handshake complete, TLS v1.2 using RSA_WITH_AES_128_GCM_SHA256"}},
       {InteropSuite::kEcdheEcdsa,
        {"Handshake complete, TLS v1.2 using ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"}},
+      {InteropSuite::kDheRsa,
+       {"Handshake complete, TLS v1.2 using DHE_RSA_WITH_AES_128_GCM_SHA256"}},
   };
   tls_client.verified_reports = {"Certificate validation status: Verified"};
   tls_client.resumed_report = "Session ID {session_id}";
@@ -185,7 +203,7 @@ std::vector<PeerTool> MakeTable() {
   tls_server.package = "botan";
   tls_server.side = Side::kServer;
   tls_server.command = "botan tls_server {cert} {key} --port={port}";
-  tls_server.rsa_key_exchange = "--policy={botan_rsa_policy}";
+  tls_server.suite_args = tls_client.suite_args;
   tls_server.echo = true;
   tls_server.suite_reports = tls_client.suite_reports;
   // It prints the session id of each handshake: the same one twice.
@@ -256,7 +274,9 @@ std::string PeerCommandLinesMarkdown() {
       out += "# " + library + " (Debian package " + tool.package + ")\n";
     }
     out += tool.command + "\n";
-    AppendOption(&out, "RSA key transport", tool.rsa_key_exchange);
+    for (const auto& [suite, args] : tool.suite_args) {
+      AppendOption(&out, SuiteName(suite), args);
+    }
     AppendOption(&out, tool.side == Side::kClient ? "client certificate"
                                                   : "require a client certificate",
                  tool.client_auth);

@@ -10,7 +10,7 @@
 //   {cert} {key}                   the server certificate and key (RSA, or ECDSA for the
 //                                  ECDSA suite)
 //   {client_cert} {client_key}     the client certificate and key (PeerTool::client_credential)
-//   {botan_rsa_policy}             a Botan policy file that allows RSA key transport
+//   {botan_policy}                 a Botan policy file that allows RSA key transport and DHE
 //   {session}                      a per-test file or directory for saved sessions
 // exec: target commands (conformance) use the runner's placeholders ({port} {cert} {key}
 // {ca} ..., harness/runner/target.h).
@@ -18,20 +18,22 @@
 #define SHAKEDOWN_INTEROP_PEER_TOOLS_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/base/side.h"
+#include "engine/wire/registry.h"
 
 namespace shakedown {
 namespace interop {
 
 // The suites the cases force (the engine offers or accepts only the one under test).
-enum class InteropSuite { kEcdheRsa, kRsa, kEcdheEcdsa };
+enum class InteropSuite { kEcdheRsa, kRsa, kEcdheEcdsa, kDheRsa };
 const char* SuiteName(InteropSuite suite);  // the IANA name
 const char* SuiteLabel(InteropSuite suite);  // "EcdheRsa", for test names
 inline constexpr InteropSuite kAllSuites[] = {InteropSuite::kEcdheRsa, InteropSuite::kRsa,
-                                              InteropSuite::kEcdheEcdsa};
+                                              InteropSuite::kEcdheEcdsa, InteropSuite::kDheRsa};
 
 // A vector a tool is known to fail as an exec: target, with the rule it fails and why:
 // asserted, so a fix in the tool (or a regression in shakedown) shows up.
@@ -53,7 +55,9 @@ struct PeerTool {
 
   // ---- interop cases (interop/peer_tools_test.cc) ----
   std::string command;  // the basic run; extra arguments go at {extra} (default: the end)
-  std::string rsa_key_exchange;  // arguments that allow RSA key transport; may be empty
+  // Arguments a suite needs (RSA key transport and DHE are off in some defaults); a suite
+  // without an entry needs none.
+  std::map<InteropSuite, std::string> suite_args;
   // Arguments to present (client) or require and verify (server) a client certificate;
   // empty: the tool cannot (those cases are not run for it).
   std::string client_auth;
@@ -62,6 +66,9 @@ struct PeerTool {
   // (saved in {session}); one run: the tool reconnects and resumes by itself.
   std::vector<std::string> resume_runs;
   bool echo = false;          // a server that echoes lines instead of answering HTTP
+  // A server's DHE group for a client that offers ffdhe2048 first: the RFC 7919 group, or
+  // nullopt for one of its own (2048 bits either way).
+  std::optional<NamedGroup> dhe_group = NamedGroup::kFfdhe2048;
   bool checks_ems = false;    // offers RFC 7627 extended master secret (asserted)
   ReportsIn reports_in = ReportsIn::kStdout;
   // What the tool prints: per suite, once it completed a handshake with it.

@@ -85,13 +85,14 @@ class PeerToolTest : public ::testing::TestWithParam<Case> {
         {"key", ecdsa ? Files().ecdsa_server_key : Files().rsa_server_key},
         {"client_cert", ecdsa_client ? Files().ecdsa_client_cert : Files().rsa_client_cert},
         {"client_key", ecdsa_client ? Files().ecdsa_client_key : Files().rsa_client_key},
-        {"botan_rsa_policy", Files().botan_rsa_policy},
+        {"botan_policy", Files().botan_policy},
         {"session", session_dir_},
     };
   }
   // The suite's arguments plus `extra`.
   std::string Extra(const std::string& extra = "") const {
-    std::string args = suite() == InteropSuite::kRsa ? tool().rsa_key_exchange : "";
+    auto it = tool().suite_args.find(suite());
+    std::string args = it != tool().suite_args.end() ? it->second : "";
     return args.empty() ? extra : extra.empty() ? args : args + " " + extra;
   }
   std::vector<std::string> ClientArgv(uint16_t port, const std::string& extra = "") const {
@@ -173,6 +174,10 @@ TEST_P(ClientToEngine, Handshake) {
   EXPECT_FALSE(served.negotiated.resumed);
   if (tool().checks_ems) EXPECT_TRUE(served.negotiated.extended_master_secret);
   if (suite() == InteropSuite::kRsa) EXPECT_FALSE(served.negotiated.group.has_value());
+  // DHE: ffdhe2048, the engine's first group (RFC 7919 4), named or sent as explicit params.
+  if (suite() == InteropSuite::kDheRsa) {
+    EXPECT_EQ(served.negotiated.group, NamedGroup::kFfdhe2048);
+  }
   for (const std::string& report : tool().suite_reports.at(suite())) {
     EXPECT_NE(run.out.find(report), std::string::npos) << report << "\n" << run.Describe();
   }
@@ -272,6 +277,11 @@ TEST_P(EngineToServer, Handshake) {
   EXPECT_EQ(result.negotiated.suite->name, SuiteName(suite()));
   if (tool().checks_ems) EXPECT_TRUE(result.negotiated.extended_master_secret);
   EXPECT_EQ(result.negotiated.peer_chain.at(0), ServerCredential(suite()).chain_der[0]);
+  // DHE: the RFC 7919 group the engine offered first, or the tool's own 2048-bit group.
+  if (suite() == InteropSuite::kDheRsa) {
+    EXPECT_EQ(result.negotiated.group, tool().dhe_group);
+    EXPECT_EQ(result.negotiated.dh_bits, 2048u);
+  }
   ExpectAnswered(result);
   for (const std::string& report : tool().suite_reports.at(suite())) {
     EXPECT_TRUE(ServerSaw(result, **peer, report))

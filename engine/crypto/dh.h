@@ -41,7 +41,7 @@ bool IsSupportedFfdheGroup(NamedGroup group);
 std::optional<DhGroup> FfdheGroup(NamedGroup group);
 
 // Fixed groups that are not RFC 7919 groups, for scripted peers that offer "custom" (server-
-// chosen) parameters: "modp1024" (RFC 2409 6.2, the 1024-bit Oakley group 2: Logjam-size),
+// chosen) parameters: "dh512" (a 512-bit safe prime: export-grade, Logjam), "modp1024" (RFC 2409 6.2, the 1024-bit Oakley group 2: Logjam-size),
 // "modp1536" (RFC 3526 2), "modp2048" (RFC 3526 3: a sound 2048-bit safe-prime group that is
 // not negotiated by name), "composite2048" (2^2048 - 1: odd, 2048 bits, not prime).
 // nullopt for an unknown name.
@@ -76,6 +76,13 @@ class DheKeyPair {
   static Result<DheKeyPair> Generate(const DhGroup& group, Botan::RandomNumberGenerator& rng);
   // For known-answer tests: x as a big-endian integer, 1 < x < p-1.
   static Result<DheKeyPair> FromPrivateKey(const DhGroup& group, ByteView x);
+  // For scripted peers testing RFC 5246 8.1.2: a key pair whose shared secret with
+  // `peer_public` has a leading zero byte (so the pre-master secret is shorter than p). Draws
+  // x as Generate does, then steps it by one (Z = Y^x gains a factor Y) until Z < 2^(8(n-1))
+  // for p of n bytes: about 256 modular multiplications. Errors: CheckDhPublicValue's, or no
+  // such x within 65536 steps -> internal_error.
+  static Result<DheKeyPair> GenerateWithShortSecret(const DhGroup& group, ByteView peer_public,
+                                                    Botan::RandomNumberGenerator& rng);
 
   DheKeyPair(DheKeyPair&&) noexcept;
   DheKeyPair& operator=(DheKeyPair&&) noexcept;

@@ -140,6 +140,23 @@ TEST(DheKeyPairTest, SharedSecretLeadingZerosAreStripped) {
   EXPECT_EQ(found, 2) << "no shared secret shorter than p in 3000 tries";
 }
 
+TEST(DheKeyPairTest, GenerateWithShortSecret) {
+  const DhGroup group = *FfdheGroup(NamedGroup::kFfdhe2048);
+  DeterministicRng rng(9);
+  Result<DheKeyPair> peer = DheKeyPair::Generate(group, rng);
+  ASSERT_TRUE(peer.ok());
+  for (int i = 0; i < 3; ++i) {
+    Result<DheKeyPair> ours = DheKeyPair::GenerateWithShortSecret(group, peer->public_value(), rng);
+    ASSERT_TRUE(ours.ok()) << ours.status().ToString();
+    Result<Bytes> z = ours->Agree(peer->public_value());
+    ASSERT_TRUE(z.ok());
+    EXPECT_LT(z->size(), group.p.size());
+    EXPECT_EQ(*z, *peer->Agree(ours->public_value()));  // both sides strip alike
+  }
+  EXPECT_EQ(DheKeyPair::GenerateWithShortSecret(group, Bytes{1}, rng).status().alert(),
+            AlertDescription::kHandshakeFailure);
+}
+
 TEST(CheckDhPublicValueTest, RangeAndSubgroup) {
   const DhGroup group = *FfdheGroup(NamedGroup::kFfdhe2048);
   const BigInt p(group.p.data(), group.p.size());
@@ -168,6 +185,10 @@ TEST(CheckDhGroupTest, ClientPolicyOnServerChosenGroups) {
   const DhGroup modp1024 = *NamedDhGroup("modp1024");
   const DhGroup modp2048 = *NamedDhGroup("modp2048");
   const DhGroup composite = *NamedDhGroup("composite2048");
+  const DhGroup dh512 = *NamedDhGroup("dh512");
+  EXPECT_EQ(dh512.bits(), 512u);
+  EXPECT_TRUE(CheckDhGroup(dh512.p, dh512.g, 512).ok());  // prime
+  EXPECT_EQ(CheckDhGroup(dh512.p, dh512.g, 768).alert(), AlertDescription::kInsufficientSecurity);
   EXPECT_EQ(modp1024.bits(), 1024u);
   EXPECT_EQ(composite.bits(), 2048u);
   EXPECT_EQ(CheckDhGroup(modp1024.p, modp1024.g, 2048).alert(),

@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "engine/crypto/dh.h"
 #include "engine/crypto/key_exchange.h"
 #include "engine/crypto/signature.h"
 #include "engine/wire/extensions.h"
@@ -53,7 +54,12 @@ size_t HashLengthOfPss(SignatureScheme scheme) {
 
 bool RsaKeyExchange(const PeerConnection& c) {
   return c.suite != nullptr ? c.suite->key_exchange == KeyExchange::kRsa
-                            : !c.target_ecdhe.has_value();
+                            : !c.target_ecdhe.has_value() && !c.target_dhe.has_value();
+}
+
+// DHE: the negotiated suite's, or before a ServerHello was read, DH parameters received.
+bool DheKeyExchange(const PeerConnection& c) {
+  return c.suite != nullptr ? c.suite->IsDhe() : c.target_dhe.has_value();
 }
 
 }  // namespace
@@ -77,7 +83,8 @@ bool MessageBuilder::AwaitsTarget(const SendStep& step) const {
     case MessageName::kServerHello:
       return !c.client_hello.has_value();
     case MessageName::kClientKeyExchange:
-      return RsaKeyExchange(c) ? c.target_key == nullptr : !c.target_ecdhe.has_value();
+      if (RsaKeyExchange(c)) return c.target_key == nullptr;
+      return DheKeyExchange(c) ? !c.target_dhe.has_value() : !c.target_ecdhe.has_value();
     default:
       return false;
   }
@@ -158,8 +165,8 @@ TypedHandshake MessageBuilder::AsTheTargetReadsIt(const TypedHandshake& built, B
   if (type != TypeOf(built) || payload.size() < kHandshakeHeaderLength + length) return built;
   ParseContext context;
   if (const CipherSuiteInfo* suite = state_.conn().suite) {
-    context.key_exchange = suite->key_exchange == KeyExchange::kRsa ? KeyExchangeKind::kRsa
-                                                                    : KeyExchangeKind::kEcdhe;
+    context.key_exchange =
+        WireKeyExchange(suite->key_exchange).value_or(KeyExchangeKind::kEcdhe);
   }
   Result<TypedHandshake> parsed =
       ParseHandshakeMessage(type, payload.subview(kHandshakeHeaderLength, length), context);
@@ -403,7 +410,7 @@ Result<ServerHello> MessageBuilder::BuildServerHello() {
   for (uint16_t s : suites) {
     const CipherSuiteInfo* info = FindCipherSuite(s);
     if (Contains(ch.cipher_suites, s) && info != nullptr && info->engine_supported &&
-        (info->key_exchange == KeyExchange::kRsa || info->IsEcdhe())) {
+        (info->key_exchange == KeyExchange::kRsa || info->IsEphemeral())) {
       sh.cipher_suite = s;
       break;
     }
@@ -458,11 +465,27 @@ Result<Bytes> MessageBuilder::SignServerKeyExchange(const ServerKeyExchange& ske
                      pss_salt_length);
 }
 
+Result<DhGroup> MessageBuilder::ChooseDhGroup(
+    const std::optional<std::vector<NamedGroup>>& offered) const {
+  const std::string& fixed = state_.setup.scenario.peer.dh_group;
+  if (!fixed.empty()) {
+    std::optional<DhGroup> group = NamedDhGroup(fixed);
+    if (!group.has_value()) return InternalError("peer.dh_group: unknown group " + fixed);
+    return *std::move(group);
+  }
+  // RFC 7919 4: one of the client's FFDHE groups, in the peer's order; a client that names
+  // none (or none the peer has) gets ffdhe2048 as explicit parameters.
+  for (NamedGroup g : state_.setup.groups) {
+    if (!IsSupportedFfdheGroup(g)) continue;
+    if (offered && std::find(offered->begin(), offered->end(), g) != offered->end()) {
+      return *FfdheGroup(g);
+    }
+  }
+  return *FfdheGroup(NamedGroup::kFfdhe2048);
+}
+
 Result<ServerKeyExchange> MessageBuilder::BuildServerKeyExchange() {
   PeerConnection& c = state_.conn();
-  if (c.suite != nullptr && c.suite->key_exchange == KeyExchange::kDheRsa) {
-    return InternalError("ServerKeyExchange: the peer does not implement DHE");
-  }
   // RFC 8422 5.1.1: a group from the client's supported_groups, in the peer's order.
   std::optional<std::vector<NamedGroup>> offered;
   if (c.client_hello && c.client_hello->extensions) {
@@ -470,20 +493,27 @@ Result<ServerKeyExchange> MessageBuilder::BuildServerKeyExchange() {
       offered = (*g)->groups;
     }
   }
-  std::optional<NamedGroup> group;
-  for (NamedGroup g : state_.setup.groups) {
-    if (!IsSupportedEcdheGroup(g)) continue;
-    if (offered && std::find(offered->begin(), offered->end(), g) == offered->end()) continue;
-    group = g;
-    break;
-  }
-  if (!group) group = NamedGroup::kSecp256r1;  // nothing in common: the target will object
-  SD_ASSIGN_OR_RETURN(EcdheKeyPair pair, EcdheKeyPair::Generate(*group, *c.rng));
   ServerKeyExchange ske;
-  ske.params = EcdhServerParams{*group, pair.public_value()};
-  // The key the target agrees with is that of the ServerKeyExchange it answers: a second one
-  // sent behind the peer's ServerHelloDone, say, must not replace it.
-  if (InHandshake()) c.own_ecdhe = std::move(pair);
+  if (c.suite != nullptr && c.suite->IsDhe()) {
+    SD_ASSIGN_OR_RETURN(DhGroup dh_group, ChooseDhGroup(offered));
+    SD_ASSIGN_OR_RETURN(DheKeyPair pair, DheKeyPair::Generate(dh_group, *c.rng));
+    ske.params = DhServerParams{dh_group.p, dh_group.g, pair.public_value()};
+    if (InHandshake()) c.own_dhe = std::move(pair);
+  } else {
+    std::optional<NamedGroup> group;
+    for (NamedGroup g : state_.setup.groups) {
+      if (!IsSupportedEcdheGroup(g)) continue;
+      if (offered && std::find(offered->begin(), offered->end(), g) == offered->end()) continue;
+      group = g;
+      break;
+    }
+    if (!group) group = NamedGroup::kSecp256r1;  // nothing in common: the target will object
+    SD_ASSIGN_OR_RETURN(EcdheKeyPair pair, EcdheKeyPair::Generate(*group, *c.rng));
+    ske.params = EcdhServerParams{*group, pair.public_value()};
+    // The key the target agrees with is that of the ServerKeyExchange it answers: a second one
+    // sent behind the peer's ServerHelloDone, say, must not replace it.
+    if (InHandshake()) c.own_ecdhe = std::move(pair);
+  }
 
   const std::optional<std::vector<SignatureScheme>> peer_offered = ClientHelloSchemes();
   const Credential* cred = state_.ServerCredential();
@@ -519,6 +549,27 @@ Result<ClientKeyExchange> MessageBuilder::BuildClientKeyExchange(std::vector<Fie
 
   bool rsa = RsaKeyExchange(c);
   ClientKeyExchange cke;
+  if (!rsa && DheKeyExchange(c)) {
+    cke.kind = KeyExchangeKind::kDhe;
+    if (!c.target_dhe) {
+      return InternalError("ClientKeyExchange: no ServerKeyExchange received for DHE");
+    }
+    // The target's group as sent (a group the peer would refuse is still used: the vector
+    // judges the target). RFC 5246 8.1.2: the secret with its leading zero bytes stripped.
+    const DhGroup group = DhGroupFromWire(c.target_dhe->dh_p, c.target_dhe->dh_g);
+    // peer.dh_secret_leading_zero: a secret one byte shorter than p (RFC 5246 8.1.2).
+    SD_ASSIGN_OR_RETURN(DheKeyPair pair,
+                        state_.setup.scenario.peer.dh_secret_leading_zero
+                            ? DheKeyPair::GenerateWithShortSecret(group, c.target_dhe->dh_ys, *c.rng)
+                            : DheKeyPair::Generate(group, *c.rng));
+    SD_ASSIGN_OR_RETURN(c.pre_master_secret, pair.Agree(c.target_dhe->dh_ys));
+    cke.exchange_keys = pair.public_value();
+    c.own_dhe = std::move(pair);
+    if (!pms_edits.empty()) {
+      return InternalError("set " + pms_edits.front().field + ": only for RSA key exchange");
+    }
+    return cke;
+  }
   if (!rsa) {
     cke.kind = KeyExchangeKind::kEcdhe;
     if (!c.target_ecdhe) {

@@ -67,6 +67,8 @@ class MessageBuilder {
   Result<ServerHello> BuildServerHello();
   Certificate BuildCertificate();
   Result<ServerKeyExchange> BuildServerKeyExchange();
+  // Server peer, DHE: peer.dh_group, or an RFC 7919 choice among `offered`.
+  Result<DhGroup> ChooseDhGroup(const std::optional<std::vector<NamedGroup>>& offered) const;
   CertificateRequest BuildCertificateRequest();
   // Consumes the edits that act before the encryption (pre_master_secret.*, rsa_padding).
   Result<ClientKeyExchange> BuildClientKeyExchange(std::vector<FieldEdit>* edits);

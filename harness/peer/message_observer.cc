@@ -386,6 +386,7 @@ void MessageObserver::Handle(const ServerKeyExchange& ske, const HandshakeMessag
   PeerConnection& c = state_.conn();
   state_.AddTargetMessage(m.encoded);
   if (const auto* ec = std::get_if<EcdhServerParams>(&ske.params)) c.target_ecdhe = *ec;
+  if (const auto* dh = std::get_if<DhServerParams>(&ske.params)) c.target_dhe = *dh;
   if (c.target_key) {
     // RFC 5246 7.4.3: signed over client_random + server_random + params.
     Status s = VerifySignature(*c.target_key, ske.algorithm,
@@ -448,7 +449,10 @@ std::string MessageObserver::AgreeKeyExchange(const ClientKeyExchange& cke) {
     if (!pms.ok()) return "key agreement: " + pms.status().ToString();
     c.pre_master_secret = std::move(pms).value();
   } else {
-    return "DHE is not implemented by the peer";
+    if (!c.own_dhe) return "no ServerKeyExchange was sent: no key to agree with";
+    Result<Bytes> pms = c.own_dhe->Agree(cke.exchange_keys);
+    if (!pms.ok()) return "key agreement: " + pms.status().ToString();
+    c.pre_master_secret = std::move(pms).value();
   }
   state_.ComputeMasterSecret();
   return "";

@@ -503,7 +503,7 @@ const PeerSession* PeerState::OfferedSession(const ClientHello& ch) const {
 void PeerState::Learn(const ServerHello& sh) {
   PeerConnection& c = conn();
   c.tracker.Learn(kFlagFull, !c.resumed);
-  if (c.suite != nullptr) c.tracker.Learn(kFlagEcdhe, c.suite->IsEcdhe());
+  if (c.suite != nullptr) c.tracker.Learn(kFlagEcdhe, c.suite->IsEphemeral());
   // RFC 5077 3.2: the empty session_ticket extension announces a NewSessionTicket.
   c.tracker.Learn(kFlagTicket, HasExt(sh.extensions, ExtensionType::kSessionTicket));
 }

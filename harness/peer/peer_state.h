@@ -19,6 +19,7 @@
 #include "engine/base/bytes.h"
 #include "engine/base/side.h"
 #include "engine/base/status.h"
+#include "engine/crypto/dh.h"
 #include "engine/crypto/key_exchange.h"
 #include "engine/crypto/key_schedule.h"
 #include "engine/crypto/pki.h"
@@ -103,6 +104,8 @@ struct PeerConnection {
   std::shared_ptr<const Botan::Public_Key> target_key;  // the target's leaf certificate's key
   std::optional<EcdhServerParams> target_ecdhe;         // client peer: the target's SKE params
   std::optional<EcdheKeyPair> own_ecdhe;
+  std::optional<DhServerParams> target_dhe;             // client peer: the target's DHE params
+  std::optional<DheKeyPair> own_dhe;
   std::optional<CertificateRequest> certificate_request;  // client peer: received
   bool key_exchange_done = false;
   Bytes pre_master_secret;

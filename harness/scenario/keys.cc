@@ -11,7 +11,7 @@ const std::vector<KeySet>& ScenarioKeySets() {
        {"$schema", "id", "title", "refs", "target_role", "notes", "judge", "equivalence", "peer",
         "target", "steps", "connections"}},
       {"peer",
-       {"cipher_suites", "groups", "signature_schemes", "certificate", "certificate_flaw",
+       {"cipher_suites", "groups", "signature_schemes", "certificate", "certificate_flaw", "dh_group", "dh_secret_leading_zero",
         "extended_master_secret", "renegotiation_info", "session_ticket", "server_name",
         "version"}},
       {"target",

@@ -181,6 +181,21 @@ bool VectorParser::ParsePeer(const Json& j, const std::string& path, PeerConfig*
     if (!GetVersion(j["version"], Child(path, "version"), &v)) return false;
     out->version = static_cast<ProtocolVersion>(v);
   }
+  if (j.contains("dh_group")) {
+    const std::string gpath = Child(path, "dh_group");
+    if (!GetChoice(j["dh_group"], gpath, DhGroupChoices(), &out->dh_group)) return false;
+    if (role_ == Side::kServer) {
+      return Fail(gpath, "the server chooses the DH group; here the peer is the client");
+    }
+  }
+  if (j.contains("dh_secret_leading_zero")) {
+    const std::string zpath = Child(path, "dh_secret_leading_zero");
+    if (!GetBool(j["dh_secret_leading_zero"], zpath, &out->dh_secret_leading_zero)) return false;
+    if (out->dh_secret_leading_zero && role_ == Side::kClient) {
+      return Fail(zpath, "only a client peer can choose its exponent after the server's; here "
+                         "the peer is the server");
+    }
+  }
   return true;
 }
 

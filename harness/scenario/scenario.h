@@ -291,7 +291,17 @@ struct PeerConfig {
   bool session_ticket = false;                // offer the session_ticket extension
   std::string server_name = "localhost";
   ProtocolVersion version = ProtocolVersion::kTls12;
+  // Server peer, DHE suites: the group whose explicit parameters the ServerKeyExchange
+  // carries, one of DhGroupChoices(); "": the RFC 7919 choice (the first FFDHE group of
+  // `groups` the client offered, else ffdhe2048).
+  std::string dh_group;
+  // Client peer, DHE: an exponent whose shared secret Z has a leading zero byte (RFC 5246
+  // 8.1.2: the pre-master secret is Z stripped of it).
+  bool dh_secret_leading_zero = false;
 };
+// "ffdhe2048" ... "ffdhe8192", "dh512", "modp1024", "modp1536", "modp2048", "composite2048"
+// (engine/crypto/dh.h NamedDhGroup says what each is).
+const std::vector<std::string_view>& DhGroupChoices();
 bool operator==(const PeerConfig& a, const PeerConfig& b);
 inline bool operator!=(const PeerConfig& a, const PeerConfig& b) { return !(a == b); }
 

@@ -235,6 +235,8 @@ OJson PeerJson(const PeerConfig& p) {
   if (p.session_ticket != d.session_ticket) j["session_ticket"] = p.session_ticket;
   if (p.server_name != d.server_name) j["server_name"] = p.server_name;
   if (p.version != d.version) j["version"] = VersionJson(static_cast<uint16_t>(p.version));
+  if (!p.dh_group.empty()) j["dh_group"] = p.dh_group;
+  if (p.dh_secret_leading_zero) j["dh_secret_leading_zero"] = true;
   return j;
 }
 
