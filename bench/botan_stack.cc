@@ -35,17 +35,34 @@ class BenchPolicy final : public Botan::TLS::Policy {
   std::vector<std::string> allowed_signature_hashes() const override { return {"SHA-256"}; }
   // Botan 2 files RSA key transport suites under the "IMPLICIT" authentication method.
   std::vector<std::string> allowed_signature_methods() const override {
-    if (suite_ == BenchSuite::kRsaAes128GcmSha256) return {"RSA", "IMPLICIT"};
-    return {"RSA"};
+    const BenchSuiteInfo& info = InfoOf(suite_);
+    if (info.key_exchange == BenchKeyExchange::kRsa) return {"RSA", "IMPLICIT"};
+    return {info.ecdsa ? "ECDSA" : "RSA"};
   }
   std::vector<Botan::TLS::Signature_Scheme> allowed_signature_schemes() const override {
-    return {Botan::TLS::Signature_Scheme::RSA_PKCS1_SHA256};
+    return {InfoOf(suite_).ecdsa ? Botan::TLS::Signature_Scheme::ECDSA_SHA256
+                                 : Botan::TLS::Signature_Scheme::RSA_PKCS1_SHA256};
   }
-  // Botan 2 leaves RSA key transport out of its default list.
+  // Botan 2 leaves RSA key transport and DHE out of its default list.
   std::vector<std::string> allowed_key_exchange_methods() const override {
-    return {suite_ == BenchSuite::kEcdheRsaAes128GcmSha256 ? "ECDH" : "RSA"};
+    switch (InfoOf(suite_).key_exchange) {
+      case BenchKeyExchange::kEcdhe:
+        return {"ECDH"};
+      case BenchKeyExchange::kDhe:
+        return {"DH"};
+      case BenchKeyExchange::kRsa:
+        break;
+    }
+    return {"RSA"};
   }
   std::vector<Botan::TLS::Group_Params> key_exchange_groups() const override {
+    if (InfoOf(suite_).key_exchange == BenchKeyExchange::kDhe) {
+      return {Botan::TLS::Group_Params::FFDHE_2048};
+    }
+    if (InfoOf(suite_).ecdsa) {
+      // RFC 8422 5.1: the certificate's curve is one the client lists too.
+      return {Botan::TLS::Group_Params::X25519, Botan::TLS::Group_Params::SECP256R1};
+    }
     return {Botan::TLS::Group_Params::X25519};
   }
   bool allow_tls10() const override { return false; }
@@ -70,7 +87,7 @@ class BenchCredentials final : public Botan::Credentials_Manager {
                                                   const std::string& context) override {
     if (type != "tls-server") return {};
     for (const std::string& key_type : key_types) {
-      if (key_type == "RSA") return chain_;
+      if (key_type == key_->algo_name()) return chain_;
     }
     return {};
   }
@@ -207,11 +224,11 @@ Result<StackResult> RunBotanStack(const BenchFixture& fixture, BenchSuite suite,
                                   HandshakeMode mode, const BenchLimits& limits) {
   std::vector<Botan::X509_Certificate> chain;
   try {
-    for (const Bytes& der : fixture.server.chain_der) chain.emplace_back(der);
+    for (const Bytes& der : fixture.ServerFor(suite).chain_der) chain.emplace_back(der);
   } catch (const std::exception& e) {
     return InternalError(std::string("botan: certificate: ") + e.what());
   }
-  BotanBench bench(suite, mode, std::move(chain), fixture.server.key);
+  BotanBench bench(suite, mode, std::move(chain), fixture.ServerFor(suite).key);
   SD_RETURN_IF_ERROR(bench.Init().WithContext("botan"));
   Result<StackResult> result = TimeHandshakes(limits, [&bench] { return bench.Next(); });
   if (!result.ok()) return result.status().WithContext("botan");

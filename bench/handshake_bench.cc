@@ -42,10 +42,27 @@ std::string FirstLineOf(const std::string& path) {
   return line;
 }
 
-// "ECDHE_RSA" / "RSA" in verdict lines.
+// "ECDHE_RSA" / "RSA" / ... in verdict lines.
 std::string KexLabel(std::string_view suite_name) {
-  return suite_name.find("ECDHE") != std::string_view::npos ? "ECDHE_RSA" : "RSA";
+  for (BenchSuite suite : kAllBenchSuites) {
+    if (InfoOf(suite).name == suite_name) return std::string(InfoOf(suite).label);
+  }
+  return std::string(suite_name);
 }
+
+constexpr BenchSuiteInfo kSuiteTable[] = {
+    {BenchSuite::kEcdheRsaAes128GcmSha256, 0xC02F, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+     "ecdhe_rsa", "ECDHE_RSA", BenchKeyExchange::kEcdhe, false, "ECDHE-RSA-AES128-GCM-SHA256",
+     "x25519, RSA-2048, rsa_pkcs1_sha256"},
+    {BenchSuite::kRsaAes128GcmSha256, 0x009C, "TLS_RSA_WITH_AES_128_GCM_SHA256", "rsa", "RSA",
+     BenchKeyExchange::kRsa, false, "AES128-GCM-SHA256", "RSA-2048 key transport"},
+    {BenchSuite::kDheRsaAes128GcmSha256, 0x009E, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
+     "dhe_rsa", "DHE_RSA", BenchKeyExchange::kDhe, false, "DHE-RSA-AES128-GCM-SHA256",
+     "ffdhe2048 (OpenSSL: its own 2048-bit group), RSA-2048, rsa_pkcs1_sha256"},
+    {BenchSuite::kEcdheEcdsaAes128GcmSha256, 0xC02B, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+     "ecdhe_ecdsa", "ECDHE_ECDSA", BenchKeyExchange::kEcdhe, true,
+     "ECDHE-ECDSA-AES128-GCM-SHA256", "x25519, ECDSA P-256, ecdsa_secp256r1_sha256"},
+};
 
 std::string Pad(const std::string& s, size_t width, bool right) {
   if (s.size() >= width) return s;
@@ -55,18 +72,18 @@ std::string Pad(const std::string& s, size_t width, bool right) {
 
 }  // namespace
 
-uint16_t SuiteId(BenchSuite suite) {
-  return suite == BenchSuite::kEcdheRsaAes128GcmSha256 ? 0xC02F : 0x009C;
+const BenchSuiteInfo& InfoOf(BenchSuite suite) {
+  for (const BenchSuiteInfo& info : kSuiteTable) {
+    if (info.suite == suite) return info;
+  }
+  return kSuiteTable[0];  // unreachable: every enumerator has a row
 }
 
-std::string_view SuiteName(BenchSuite suite) {
-  return suite == BenchSuite::kEcdheRsaAes128GcmSha256 ? "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"
-                                                       : "TLS_RSA_WITH_AES_128_GCM_SHA256";
-}
+uint16_t SuiteId(BenchSuite suite) { return InfoOf(suite).id; }
 
-std::string_view SuiteShortName(BenchSuite suite) {
-  return suite == BenchSuite::kEcdheRsaAes128GcmSha256 ? "ecdhe_rsa" : "rsa";
-}
+std::string_view SuiteName(BenchSuite suite) { return InfoOf(suite).name; }
+
+std::string_view SuiteShortName(BenchSuite suite) { return InfoOf(suite).short_name; }
 
 std::optional<BenchSuite> SuiteFromShortName(std::string_view name) {
   for (BenchSuite suite : kAllBenchSuites) {
@@ -88,6 +105,9 @@ Result<BenchFixture> MakeBenchFixture(uint64_t seed) {
   fixture.server = pki.rsa_server;
   fixture.cert_pem = CertificatesToPem(fixture.server.chain_der);
   SD_ASSIGN_OR_RETURN(fixture.key_pem, PrivateKeyToPem(*fixture.server.key));
+  fixture.ecdsa_server = pki.ecdsa_server;
+  fixture.ecdsa_cert_pem = CertificatesToPem(fixture.ecdsa_server.chain_der);
+  SD_ASSIGN_OR_RETURN(fixture.ecdsa_key_pem, PrivateKeyToPem(*fixture.ecdsa_server.key));
   return fixture;
 }
 
@@ -314,17 +334,14 @@ std::string FormatBenchReport(const BenchReport& report) {
          "plus Botan's RSA thread-pool work), best of "
       << std::max(1, report.request.rounds) << " rounds of "
       << Format("%.2f", report.request.seconds / std::max(1, report.request.rounds))
-      << " s; RSA-2048 server certificate, rsa_pkcs1_sha256, x25519, no chain validation.\n";
+      << " s; no chain validation.\n";
 
   const std::vector<std::string> header = {"stack",       "mode",     "handshakes/s",
                                            "ms/handshake", "of floor", "vs OpenSSL"};
   const size_t widths[] = {10, 8, 13, 13, 9, 11};
   for (BenchSuite suite : report.request.suites) {
     const std::string name(SuiteName(suite));
-    out << "\n" << name
-        << (suite == BenchSuite::kEcdheRsaAes128GcmSha256 ? " (x25519, RSA-2048)"
-                                                          : " (RSA-2048 key transport)")
-        << "\n ";
+    out << "\n" << name << " (" << InfoOf(suite).description << ")\n ";
     for (size_t i = 0; i < header.size(); ++i) out << " " << Pad(header[i], widths[i], i >= 2);
     out << "\n";
     for (HandshakeMode mode : report.request.modes) {

@@ -23,27 +23,59 @@
 namespace shakedown {
 
 enum class BenchSuite {
-  kEcdheRsaAes128GcmSha256,  // TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, x25519
-  kRsaAes128GcmSha256,       // TLS_RSA_WITH_AES_128_GCM_SHA256
+  kEcdheRsaAes128GcmSha256,    // TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, x25519
+  kRsaAes128GcmSha256,         // TLS_RSA_WITH_AES_128_GCM_SHA256
+  kDheRsaAes128GcmSha256,      // TLS_DHE_RSA_WITH_AES_128_GCM_SHA256, ffdhe2048
+  kEcdheEcdsaAes128GcmSha256,  // TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, x25519, P-256 key
 };
 enum class HandshakeMode { kFull, kResumed };
 
-inline constexpr BenchSuite kAllBenchSuites[] = {BenchSuite::kEcdheRsaAes128GcmSha256,
-                                                 BenchSuite::kRsaAes128GcmSha256};
+inline constexpr BenchSuite kAllBenchSuites[] = {
+    BenchSuite::kEcdheRsaAes128GcmSha256, BenchSuite::kRsaAes128GcmSha256,
+    BenchSuite::kDheRsaAes128GcmSha256, BenchSuite::kEcdheEcdsaAes128GcmSha256};
+
+enum class BenchKeyExchange { kEcdhe, kRsa, kDhe };
+
+// One row per suite: what every stack configures from it.
+struct BenchSuiteInfo {
+  BenchSuite suite;
+  uint16_t id;
+  std::string_view name;        // IANA name
+  std::string_view short_name;  // what --suites takes: "ecdhe_rsa", "rsa", "dhe_rsa", "ecdhe_ecdsa"
+  std::string_view label;       // in verdict lines: "ECDHE_RSA", ...
+  BenchKeyExchange key_exchange;
+  bool ecdsa;                         // the server's credential is ECDSA P-256 (else RSA-2048)
+  std::string_view openssl_cipher;    // OpenSSL's name for the suite
+  std::string_view description;       // the group, certificate and signature, for reports
+};
+const BenchSuiteInfo& InfoOf(BenchSuite suite);
 
 uint16_t SuiteId(BenchSuite suite);
 std::string_view SuiteName(BenchSuite suite);  // IANA name
-// "ecdhe_rsa" or "rsa": the names --suites takes.
 std::string_view SuiteShortName(BenchSuite suite);
 std::optional<BenchSuite> SuiteFromShortName(std::string_view name);
 std::string_view ModeName(HandshakeMode mode);  // "full" or "resumed"
 
-// The server credential every stack uses: an RSA-2048 leaf signed by a throw-away CA, and
-// the same leaf and key as PEM for OpenSSL.
+// The server credentials every stack uses: an RSA-2048 and an ECDSA P-256 leaf signed by a
+// throw-away CA, and the same leaves and keys as PEM for OpenSSL.
 struct BenchFixture {
   Credential server;
   std::string cert_pem;
   std::string key_pem;
+  Credential ecdsa_server;
+  std::string ecdsa_cert_pem;
+  std::string ecdsa_key_pem;
+
+  // The credential a suite authenticates with, and its PEM.
+  const Credential& ServerFor(BenchSuite suite) const {
+    return InfoOf(suite).ecdsa ? ecdsa_server : server;
+  }
+  const std::string& CertPemFor(BenchSuite suite) const {
+    return InfoOf(suite).ecdsa ? ecdsa_cert_pem : cert_pem;
+  }
+  const std::string& KeyPemFor(BenchSuite suite) const {
+    return InfoOf(suite).ecdsa ? ecdsa_key_pem : key_pem;
+  }
 };
 
 // Generates the fixture from `seed` (two RSA-2048 key generations: about a second).

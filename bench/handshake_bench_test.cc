@@ -1,6 +1,7 @@
 // Smoke test, not a benchmark: a few handshakes per stack, each of which must complete and
 // be checked; no timing assertions. Plus the pieces that decide what the report says.
 #include "bench/handshake_bench.h"
+#include "engine/wire/registry.h"
 
 #include <gtest/gtest.h>
 
@@ -134,7 +135,14 @@ TEST(SuiteNamesTest, ShortAndIanaNamesMapBack) {
   // IANA code points (RFC 5288 3, RFC 5289 3.2).
   EXPECT_EQ(SuiteId(BenchSuite::kRsaAes128GcmSha256), 0x009C);
   EXPECT_EQ(SuiteId(BenchSuite::kEcdheRsaAes128GcmSha256), 0xC02F);
-  EXPECT_FALSE(SuiteFromShortName("ecdhe_ecdsa").has_value());
+  EXPECT_EQ(SuiteId(BenchSuite::kDheRsaAes128GcmSha256), 0x009E);
+  EXPECT_EQ(SuiteId(BenchSuite::kEcdheEcdsaAes128GcmSha256), 0xC02B);
+  // Every row names the suite the registry gives its code point.
+  for (BenchSuite suite : kAllBenchSuites) {
+    ASSERT_NE(FindCipherSuite(SuiteId(suite)), nullptr);
+    EXPECT_EQ(FindCipherSuite(SuiteId(suite))->name, SuiteName(suite));
+  }
+  EXPECT_FALSE(SuiteFromShortName("ecdhe_ecdsa_p384").has_value());
 }
 
 BenchMeasurement Measured(const std::string& stack, BenchSuite suite, HandshakeMode mode,

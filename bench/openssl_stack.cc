@@ -49,19 +49,22 @@ Status OpenSslError(const std::string& what) {
   return InternalError("openssl: " + message);
 }
 
-// The same negotiation as the other stacks: TLS 1.2 only, one suite, x25519,
-// rsa_pkcs1_sha256, no tickets (resumption by session id).
+// The same negotiation as the other stacks: TLS 1.2 only, one suite, x25519 (DHE: OpenSSL's
+// automatic 2048-bit group, as it does not negotiate RFC 7919 groups in TLS 1.2),
+// rsa_pkcs1_sha256 or ecdsa_secp256r1_sha256, no tickets (resumption by session id).
 Result<SslCtxPtr> MakeContext(bool server, BenchSuite suite, HandshakeMode mode) {
   SslCtxPtr ctx(SSL_CTX_new(server ? TLS_server_method() : TLS_client_method()));
   if (!ctx) return OpenSslError("SSL_CTX_new");
-  const char* ciphers = suite == BenchSuite::kEcdheRsaAes128GcmSha256
-                            ? "ECDHE-RSA-AES128-GCM-SHA256"
-                            : "AES128-GCM-SHA256";
+  const BenchSuiteInfo& info = InfoOf(suite);
+  const std::string ciphers(info.openssl_cipher);
   if (SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION) != 1 ||
       SSL_CTX_set_max_proto_version(ctx.get(), TLS1_2_VERSION) != 1 ||
-      SSL_CTX_set_cipher_list(ctx.get(), ciphers) != 1 ||
-      SSL_CTX_set1_groups_list(ctx.get(), "X25519") != 1 ||
-      SSL_CTX_set1_sigalgs_list(ctx.get(), "RSA+SHA256") != 1) {
+      SSL_CTX_set_cipher_list(ctx.get(), ciphers.c_str()) != 1 ||
+      // RFC 8422 5.1: an ECDSA certificate's curve must be one the client lists too.
+      SSL_CTX_set1_groups_list(ctx.get(), info.ecdsa ? "X25519:P-256" : "X25519") != 1 ||
+      SSL_CTX_set1_sigalgs_list(ctx.get(), info.ecdsa ? "ECDSA+SHA256" : "RSA+SHA256") != 1 ||
+      (server && info.key_exchange == BenchKeyExchange::kDhe &&
+       SSL_CTX_set_dh_auto(ctx.get(), 1) != 1)) {
     return OpenSslError("configuring the context");
   }
   SSL_CTX_set_options(ctx.get(), SSL_OP_NO_TICKET);
@@ -73,13 +76,15 @@ Result<SslCtxPtr> MakeContext(bool server, BenchSuite suite, HandshakeMode mode)
   return ctx;
 }
 
-Status LoadCredential(SSL_CTX* ctx, const BenchFixture& fixture) {
+Status LoadCredential(SSL_CTX* ctx, const BenchFixture& fixture, BenchSuite suite) {
+  const std::string& cert_pem = fixture.CertPemFor(suite);
+  const std::string& key_pem = fixture.KeyPemFor(suite);
   std::unique_ptr<BIO, BioFree> cert_bio(
-      BIO_new_mem_buf(fixture.cert_pem.data(), static_cast<int>(fixture.cert_pem.size())));
+      BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())));
   std::unique_ptr<X509, X509Free> cert(
       PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr));
   std::unique_ptr<BIO, BioFree> key_bio(
-      BIO_new_mem_buf(fixture.key_pem.data(), static_cast<int>(fixture.key_pem.size())));
+      BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())));
   std::unique_ptr<EVP_PKEY, PkeyFree> key(
       PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
   if (!cert || !key) return OpenSslError("reading the PEM credential");
@@ -107,7 +112,7 @@ class OpenSslBench {
   Status Init(const BenchFixture& fixture) {
     SD_ASSIGN_OR_RETURN(client_ctx_, MakeContext(/*server=*/false, suite_, mode_));
     SD_ASSIGN_OR_RETURN(server_ctx_, MakeContext(/*server=*/true, suite_, mode_));
-    SD_RETURN_IF_ERROR(LoadCredential(server_ctx_.get(), fixture));
+    SD_RETURN_IF_ERROR(LoadCredential(server_ctx_.get(), fixture, suite_));
     if (mode_ == HandshakeMode::kResumed) {
       // The session every timed handshake resumes comes from one full handshake.
       SD_RETURN_IF_ERROR(Handshake(/*expect_resumed=*/false, /*keep_session=*/true));

@@ -57,13 +57,18 @@ class ReferenceBench {
         cache_(/*capacity=*/1024, /*lifetime_seconds=*/7200) {
     client_config_.role = Side::kClient;
     client_config_.cipher_suites = {SuiteId(suite)};
-    client_config_.groups = {NamedGroup::kX25519};
-    client_config_.signature_schemes = {SignatureScheme::kRsaPkcs1Sha256};
+    const BenchSuiteInfo& info = InfoOf(suite);
+    client_config_.groups = {info.key_exchange == BenchKeyExchange::kDhe ? NamedGroup::kFfdhe2048
+                                                                          : NamedGroup::kX25519};
+    // RFC 8422 5.1: the certificate's curve is one the client lists too.
+    if (info.ecdsa) client_config_.groups.push_back(NamedGroup::kSecp256r1);
+    client_config_.signature_schemes = {info.ecdsa ? SignatureScheme::kEcdsaSecp256r1Sha256
+                                                   : SignatureScheme::kRsaPkcs1Sha256};
     client_config_.server_name = "localhost";
     server_config_ = client_config_;
     server_config_.role = Side::kServer;
     server_config_.server_name.clear();
-    server_config_.credentials = {fixture.server};
+    server_config_.credentials = {fixture.ServerFor(suite)};
   }
 
   Status Init() {

@@ -126,7 +126,10 @@ Command AddBenchCommand(CLI::App& app) {
   handshake
       ->add_option("--suites", options->suites,
                    "Comma-separated: ecdhe_rsa (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, x25519), "
-                   "rsa (TLS_RSA_WITH_AES_128_GCM_SHA256)")
+                   "rsa (TLS_RSA_WITH_AES_128_GCM_SHA256), dhe_rsa "
+                   "(TLS_DHE_RSA_WITH_AES_128_GCM_SHA256, ffdhe2048; OpenSSL: its own "
+                   "2048-bit group), ecdhe_ecdsa (TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, "
+                   "x25519, ECDSA P-256 certificate)")
       ->capture_default_str();
   handshake->add_option("--modes", options->modes, "Comma-separated: full, resumed")
       ->capture_default_str();

@@ -15,7 +15,7 @@ struct BenchOptions {
   int rounds = 3;
   // Comma-separated lists, as typed: stacks, suites (short names) and modes.
   std::vector<std::string> stacks = {"reference,botan,openssl,floor"};
-  std::vector<std::string> suites = {"ecdhe_rsa,rsa"};
+  std::vector<std::string> suites = {"ecdhe_rsa,rsa,dhe_rsa,ecdhe_ecdsa"};
   std::vector<std::string> modes = {"full,resumed"};
   std::string json;  // also write the results as JSON here
 };

@@ -11,9 +11,11 @@
 #include <botan/rsa.h>
 
 #include <exception>
-#include <string>
 #include <optional>
+#include <stdexcept>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "engine/crypto/memo.h"
 
@@ -280,16 +282,36 @@ Memo<Bytes>& EcdheSharedSecrets() {
   return *memo;
 }
 
-// A Botan key for a scalar FromPrivateKey already checked. ECDH keeps a reference to the
-// generator for blinding; `rng` must outlive the key's use.
-std::unique_ptr<Botan::Private_Key> BotanEcdhKey(NamedGroup group, ByteView scalar,
-                                                 Botan::RandomNumberGenerator& rng) {
+// One scalar multiplication each, with Botan's primitives: building a Botan key object would
+// compute the public point again on every agreement (twice the cost of the agreement).
+// x25519: RFC 7748 5 (the function clamps the scalar). NIST curves: d times the point `peer`
+// (already validated), blinded. An empty `peer`: the generator (the public value).
+Bytes ScalarMultiply(NamedGroup group, ByteView scalar, ByteView peer,
+                     Botan::RandomNumberGenerator& rng) {
   if (group == NamedGroup::kX25519) {
-    return std::make_unique<Botan::Curve25519_PrivateKey>(
-        Botan::secure_vector<uint8_t>(scalar.begin(), scalar.end()));
+    Bytes out(kX25519Length);
+    if (peer.empty()) {
+      Botan::curve25519_basepoint(out.data(), scalar.data());
+    } else {
+      Botan::curve25519_donna(out.data(), scalar.data(), peer.data());
+    }
+    return out;
   }
-  return std::make_unique<Botan::ECDH_PrivateKey>(rng, Botan::EC_Group(NistCurveName(group)),
-                                                  Botan::BigInt(scalar.data(), scalar.size()));
+  const Botan::EC_Group ec(NistCurveName(group));
+  const Botan::BigInt d(scalar.data(), scalar.size());
+  std::vector<Botan::BigInt> workspace;
+  if (peer.empty()) {
+    const Botan::PointGFp point = ec.blinded_base_point_multiply(d, rng, workspace);
+    const std::vector<uint8_t> encoded = point.encode(Botan::PointGFp::UNCOMPRESSED);
+    return Bytes(encoded.begin(), encoded.end());
+  }
+  const Botan::PointGFp point = ec.OS2ECP(peer.data(), peer.size());
+  const Botan::PointGFp shared = ec.blinded_var_point_multiply(point, d, rng, workspace);
+  if (shared.is_zero()) throw std::runtime_error("the shared point is the point at infinity");
+  // RFC 8422 5.10: the x-coordinate, left-padded to the field size.
+  const Botan::secure_vector<uint8_t> x =
+      Botan::BigInt::encode_1363(shared.get_affine_x(), ec.get_p_bytes());
+  return Bytes(x.begin(), x.end());
 }
 
 // Blinding randomness for a key, derived from the key itself: results never depend on it.
@@ -351,15 +373,7 @@ Result<EcdheKeyPair> EcdheKeyPair::FromPrivateKey(NamedGroup group, ByteView pri
       return pair;
     }
     std::unique_ptr<Botan::RandomNumberGenerator> rng = KeyBlindingRng(private_key);
-    std::unique_ptr<Botan::Private_Key> key = BotanEcdhKey(group, private_key, *rng);
-    // Private_Key is a virtual base, so reach the concrete type with dynamic_cast.
-    if (const auto* x25519 = dynamic_cast<const Botan::Curve25519_PrivateKey*>(key.get())) {
-      pair.public_value_ = x25519->public_value();
-    } else if (const auto* ecdh = dynamic_cast<const Botan::ECDH_PrivateKey*>(key.get())) {
-      pair.public_value_ = ecdh->public_value(Botan::PointGFp::UNCOMPRESSED);
-    } else {
-      return InternalError("ECDHE: unexpected key type " + key->algo_name());
-    }
+    pair.public_value_ = ScalarMultiply(group, private_key, ByteView(), *rng);
     EcdhePublicValues().Keep(memo_key, pair.public_value_);
     return pair;
   } catch (const std::exception& e) {
@@ -380,12 +394,10 @@ Result<Bytes> EcdheKeyPair::Agree(ByteView peer_public) const {
   // Only secrets of peer values that passed every check below are remembered.
   if (std::optional<Bytes> known = EcdheSharedSecrets().Find(memo_key)) return *known;
   SD_RETURN_IF_ERROR(CheckEcdhePublicValue(group_, peer_public));
-  Botan::secure_vector<uint8_t> shared;
+  Bytes shared;
   try {
     std::unique_ptr<Botan::RandomNumberGenerator> rng = KeyBlindingRng(private_key_);
-    std::unique_ptr<Botan::Private_Key> key = BotanEcdhKey(group_, private_key_, *rng);
-    Botan::PK_Key_Agreement agreement(*key, *rng, "Raw");
-    shared = agreement.derive_key(0, peer_public.data(), peer_public.size()).bits_of();
+    shared = ScalarMultiply(group_, private_key_, peer_public, *rng);
   } catch (const std::exception& e) {
     return IllegalParameter("ECDHE " + GroupLabel(group_) + ": key agreement failed: " + e.what());
   }
@@ -398,9 +410,8 @@ Result<Bytes> EcdheKeyPair::Agree(ByteView peer_public) const {
       return IllegalParameter("x25519: shared secret is all zero (low-order peer public value)");
     }
   }
-  Bytes out(shared.begin(), shared.end());
-  EcdheSharedSecrets().Keep(memo_key, out);
-  return out;
+  EcdheSharedSecrets().Keep(memo_key, shared);
+  return shared;
 }
 
 }  // namespace shakedown
