@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <optional>
 
+#include "engine/crypto/dh.h"
 #include "engine/crypto/key_exchange.h"
 #include "engine/wire/registry.h"
 #include "harness/net/endpoint.h"
@@ -15,13 +16,23 @@ void AddEngineFlags(CLI::App* app, EngineFlags* flags, const std::string& ticket
                   "every suite the engine supports, ECDHE and AEAD first")
       ->delimiter(',');
   app->add_option("--groups", flags->groups,
-                  "ECDHE groups, by IANA name (x25519, secp256r1, secp384r1), comma-separated, in "
-                  "preference order. Default: x25519,secp256r1")
+                  "Groups, by IANA name, comma-separated, in preference order: ECDHE curves "
+                  "(x25519, secp256r1, secp384r1, secp521r1) and RFC 7919 groups for DHE "
+                  "(ffdhe2048 ... ffdhe8192). Default: x25519,secp256r1,secp384r1,secp521r1,"
+                  "ffdhe2048,ffdhe3072,ffdhe4096")
       ->delimiter(',');
   app->add_option("--ems", flags->ems,
                   "Extended master secret (RFC 7627): enabled (offer / accept it), required "
                   "(refuse a peer without it) or disabled (never use it)")
       ->check(CLI::IsMember({"enabled", "required", "disabled"}))
+      ->capture_default_str();
+  app->add_flag("--no-encrypt-then-mac", flags->no_etm,
+                "Do not offer (client) or accept (server) encrypt-then-MAC (RFC 7366) for CBC "
+                "suites");
+  app->add_option("--min-dh-bits", flags->min_dh_bits,
+                  "Client: the smallest DH modulus accepted from a server that chose its own "
+                  "group (RFC 7919 3.1; Logjam)")
+      ->check(CLI::Range(1024, 8192))
       ->capture_default_str();
   app->add_flag("--tickets", flags->tickets, tickets_help);
 }
@@ -42,7 +53,8 @@ Status ApplyEngineFlags(const EngineFlags& flags, Config& config) {
         return IllegalParameter("--groups: unknown group '" + name +
                                 "' (use IANA names such as x25519, secp256r1)");
       }
-      if (!IsSupportedEcdheGroup(static_cast<NamedGroup>(*value))) {
+      if (!IsSupportedEcdheGroup(static_cast<NamedGroup>(*value)) &&
+          !IsSupportedFfdheGroup(static_cast<NamedGroup>(*value))) {
         return IllegalParameter("--groups: group '" + name + "' is not supported by the engine");
       }
       config.groups.push_back(static_cast<NamedGroup>(*value));
@@ -52,6 +64,8 @@ Status ApplyEngineFlags(const EngineFlags& flags, Config& config) {
                                   : flags.ems == "disabled" ? EmsPolicy::kDisabled
                                                             : EmsPolicy::kEnabled;
   config.session_tickets = flags.tickets;
+  config.encrypt_then_mac = !flags.no_etm;
+  config.min_dh_bits = flags.min_dh_bits;
   return Status::Ok();
 }
 

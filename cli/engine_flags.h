@@ -1,5 +1,5 @@
-// The engine settings `serve` and `connect` share: suites, groups, extended master secret and
-// tickets. They are what a vector's `target` block configures, so the reference driven through its
+// The engine settings `serve` and `connect` share: suites, groups, extended master secret,
+// encrypt-then-MAC, the DH group floor and tickets. They are what a vector's `target` block configures, so the reference driven through its
 // own CLI as an `exec:` target can be given any profile of the suite (docs/TARGETS.md).
 #ifndef SHAKEDOWN_CLI_ENGINE_FLAGS_H_
 #define SHAKEDOWN_CLI_ENGINE_FLAGS_H_
@@ -21,9 +21,11 @@ struct EngineFlags {
   std::vector<std::string> groups;  // IANA names in preference order; empty: the defaults
   std::string ems = "enabled";      // enabled | required | disabled (RFC 7627)
   bool tickets = false;             // RFC 5077: the server issues, the client asks
+  bool no_etm = false;              // RFC 7366 off
+  size_t min_dh_bits = 2048;        // client: the smallest server-chosen DH group accepted
 };
 
-// Registers --suites, --groups, --ems and --tickets. `tickets_help` says what the flag does in this
+// Registers --suites, --groups, --ems, --no-encrypt-then-mac, --min-dh-bits and --tickets. `tickets_help` says what the flag does in this
 // role.
 void AddEngineFlags(CLI::App* app, EngineFlags* flags, const std::string& tickets_help);
 

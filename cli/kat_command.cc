@@ -15,7 +15,8 @@ int RunKat(const KatOptions& options) {
   std::vector<std::string> paths = options.files;
   if (paths.empty()) {
     paths = {RepoPath("vectors/kat/prf_vectors.json"),
-             RepoPath("vectors/kat/keyschedule_vectors.json")};
+             RepoPath("vectors/kat/keyschedule_vectors.json"),
+             RepoPath("vectors/kat/ffdhe_groups.json")};
   }
   Result<KatReport> report = RunKatFiles(paths);
   if (!report.ok()) {
@@ -31,12 +32,13 @@ Command AddKatCommand(CLI::App& app) {
   CLI::App* kat = app.add_subcommand(
       "kat",
       "Check the engine's key schedule (TLS PRF, master secret, extended master secret, key "
-      "block, Finished verify_data, record decryption) against published known-answer "
-      "vectors. Prints one line per failure and per vector it cannot check, then "
+      "block, Finished verify_data, record decryption) and its RFC 7919 DH groups against "
+      "published known-answer vectors. Prints one line per failure and per vector it cannot check, then "
       "'KAT: N passed, M failed'.");
   kat->add_option("files", options->files,
                   "Vector files (JSON, the format of vectors/kat/). Default: "
-                  "vectors/kat/prf_vectors.json and vectors/kat/keyschedule_vectors.json");
+                  "vectors/kat/prf_vectors.json, vectors/kat/keyschedule_vectors.json and "
+                  "vectors/kat/ffdhe_groups.json");
   kat->add_flag("-v,--verbose", options->verbose, "Also print one line per passing check");
   return {kat, [options] { return RunKat(*options); }};
 }

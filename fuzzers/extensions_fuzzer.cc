@@ -51,6 +51,7 @@ void RoundTripBlock(ByteView block) {
   CheckFind<EcPointFormatsExt>(*first);
   CheckFind<SignatureAlgorithmsExt>(*first);
   CheckFind<ExtendedMasterSecretExt>(*first);
+  CheckFind<EncryptThenMacExt>(*first);
   CheckFind<RenegotiationInfoExt>(*first);
   CheckFind<SessionTicketExt>(*first);
   CheckFind<AlpnExt>(*first);
@@ -63,7 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace shakedown;
   if (size < 1) return 0;
   const ByteView body(data + 1, size - 1);
-  switch (data[0] % 9) {
+  switch (data[0] % 10) {
     case 0: RoundTripBlock(body); break;
     case 1: RoundTripTyped<ServerNameExt>(body); break;
     case 2: RoundTripTyped<SupportedGroupsExt>(body); break;
@@ -73,6 +74,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 6: RoundTripTyped<RenegotiationInfoExt>(body); break;
     case 7: RoundTripTyped<SessionTicketExt>(body); break;
     case 8: RoundTripTyped<AlpnExt>(body); break;
+    case 9: RoundTripTyped<EncryptThenMacExt>(body); break;
   }
   return 0;
 }

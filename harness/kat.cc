@@ -15,6 +15,7 @@
 #include "engine/base/bytes.h"
 #include "engine/base/reader.h"
 #include "engine/base/writer.h"
+#include "engine/crypto/dh.h"
 #include "engine/crypto/key_exchange.h"
 #include "engine/crypto/key_schedule.h"
 #include "engine/crypto/prf.h"
@@ -522,6 +523,37 @@ bool CheckKeyScheduleVector(VectorRun& v, KatReport* report) {
   return true;
 }
 
+// An RFC 7919 group (vectors/kat/ffdhe_groups.json): the engine's parameters for the code
+// point equal the Appendix A formula for (b, X), g, and the printed hex where the file has it.
+void CheckFfdheVector(VectorRun& v) {
+  Result<uint64_t> code_point = v.Unsigned("code_point");
+  Result<uint64_t> b = v.Unsigned("b");
+  Result<uint64_t> x = v.Unsigned("X");
+  Result<uint64_t> g = v.Unsigned("g");
+  if (!code_point.ok() || !b.ok() || !x.ok() || !g.ok() || *b < 130 || *b > 8192) {
+    v.Fail("ffdhe", "fields 'code_point', 'b' (130..8192), 'X' and 'g' are required numbers");
+    return;
+  }
+  std::optional<DhGroup> group = FfdheGroup(static_cast<NamedGroup>(*code_point));
+  if (!group.has_value()) {
+    v.Fail("ffdhe_p", "the engine has no group " + std::to_string(*code_point));
+    return;
+  }
+  v.Expect("ffdhe_p", Rfc7919Prime(*b, *x), group->p);
+  v.Expect("ffdhe_g", Bytes{static_cast<uint8_t>(*g)}, group->g);
+  if (v.Has("p_hex")) {
+    Result<std::string> printed = v.String("p_hex");
+    std::string hex = printed.ok() ? *printed : "";
+    hex.erase(std::remove(hex.begin(), hex.end(), ' '), hex.end());
+    std::optional<Bytes> bytes = FromHex(hex);
+    if (!bytes.has_value()) {
+      v.Fail("ffdhe_p_hex", "field 'p_hex' is not hex");
+    } else {
+      v.Expect("ffdhe_p_hex", *bytes, Result<Bytes>(group->p));
+    }
+  }
+}
+
 // Returns false if the vector is not covered.
 bool RunVector(const std::string& file, size_t index, const Json& vector, KatReport* report) {
   std::string fallback_id = "#" + std::to_string(index);
@@ -543,9 +575,13 @@ bool RunVector(const std::string& file, size_t index, const Json& vector, KatRep
       CheckPrfVector(v);
       return true;
     }
+    if (v.Has("code_point") && v.Has("X")) {
+      CheckFfdheVector(v);
+      return true;
+    }
     v.Fail("vector",
-           "neither a PRF vector (fields 'prf', 'output_hex') nor a key-schedule vector "
-           "(fields 'prf_hash', 'checks')");
+           "neither a PRF vector (fields 'prf', 'output_hex'), a key-schedule vector (fields "
+           "'prf_hash', 'checks') nor an RFC 7919 group (fields 'code_point', 'X')");
   } catch (const std::exception& e) {
     v.Fail("vector", std::string("unexpected error: ") + e.what());
   }

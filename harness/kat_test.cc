@@ -14,6 +14,7 @@ using Json = nlohmann::json;
 
 const char kPrfFile[] = "vectors/kat/prf_vectors.json";
 const char kKeyScheduleFile[] = "vectors/kat/keyschedule_vectors.json";
+const char kFfdheFile[] = "vectors/kat/ffdhe_groups.json";
 
 Json Load(const std::string& path) {
   std::ifstream in(path);
@@ -115,15 +116,37 @@ TEST(Kat, EveryShippedVectorIsCheckedOrListed) {
   }
 }
 
-TEST(Kat, DirectoryRunsBothFiles) {
+TEST(Kat, DirectoryRunsEveryFile) {
   Result<KatReport> by_dir = RunKatDirectory("vectors/kat");
-  Result<KatReport> by_files = RunKatFiles({kKeyScheduleFile, kPrfFile});  // name order
+  // Name order.
+  Result<KatReport> by_files = RunKatFiles({kFfdheFile, kKeyScheduleFile, kPrfFile});
   ASSERT_TRUE(by_dir.ok()) << by_dir.status().ToString();
   ASSERT_TRUE(by_files.ok());
   EXPECT_EQ(by_dir->passed(), by_files->passed());
   EXPECT_EQ(by_dir->failed(), 0);
-  ASSERT_EQ(by_dir->files.size(), 2u);
-  EXPECT_EQ(by_dir->files[0].file, "vectors/kat/keyschedule_vectors.json");
+  ASSERT_EQ(by_dir->files.size(), 3u);
+  EXPECT_EQ(by_dir->files[0].file, "vectors/kat/ffdhe_groups.json");
+}
+
+TEST(Kat, Rfc7919GroupsMatchTheFormulaAndThePrintedHex) {
+  Result<KatReport> report = RunKatFiles({kFfdheFile});
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  // Five groups: p and g each; the hex of the two the file transcribes.
+  EXPECT_EQ(report->passed(), 5 * 2 + 2) << FormatKatReport(*report, true);
+  EXPECT_EQ(report->failed(), 0);
+  // A wrong X is a failure naming the group.
+  Json doc = Load(kFfdheFile);
+  doc["vectors"][0]["X"] = 560317;
+  while (doc["vectors"].size() > 1) doc["vectors"].erase(1);
+  doc["count"] = 1;
+  const std::string path = ::testing::TempDir() + "/ffdhe_wrong.json";
+  std::ofstream(path) << doc.dump();
+  Result<KatReport> wrong = RunKatFiles({path});
+  ASSERT_TRUE(wrong.ok());
+  ASSERT_EQ(wrong->failed(), 1);
+  for (const KatResult& r : wrong->results) {
+    if (!r.passed) EXPECT_EQ(r.id + " " + r.check, "rfc7919-ffdhe2048 ffdhe_p");
+  }
 }
 
 // ---- Wrong expected values are failures naming the vector ----

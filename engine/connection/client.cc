@@ -131,11 +131,12 @@ Status ClientConnection::WriteClientHello() {
   hello_.cipher_suites = config_.cipher_suites;
   hello_.compression_methods = {0};
 
-  ClientHelloInput input{&config_, false, false, OurSignatureSchemes(),
+  ClientHelloInput input{&config_, false, false, false, OurSignatureSchemes(),
                          offered_session_.has_value() ? ticket_ : Bytes()};
   for (uint16_t id : config_.cipher_suites) {
     input.ecc = input.ecc || FindCipherSuite(id)->IsEcdhe();
     input.ffdhe = input.ffdhe || FindCipherSuite(id)->IsDhe();
+    input.cbc = input.cbc || FindCipherSuite(id)->cipher_type == CipherType::kBlock;
   }
   SD_ASSIGN_OR_RETURN(Extensions ext, BuildClientHelloExtensions(input));
   hello_.extensions = std::move(ext);
@@ -171,6 +172,14 @@ Status ClientConnection::ReadServerHello(const PeerStep& in) {
   }
   const CipherSuiteInfo* suite = FindCipherSuite(sh.cipher_suite);
   SD_RETURN_IF_ERROR(CheckServerHelloExtensions(sh));
+  // RFC 7366 3: encrypt-then-MAC "does not apply to GenericStreamCiphers or to
+  // GenericAEADCiphers"; a server "MUST NOT send an encrypt-then-MAC response extension" with
+  // one. It names no alert for the client: illegal_parameter (a field inconsistent with
+  // another, RFC 5246 7.2.2).
+  if (negotiated_.encrypt_then_mac && suite->cipher_type != CipherType::kBlock) {
+    return IllegalParameter("ServerHello.encrypt_then_mac: answered for " +
+                            std::string(suite->name) + ", which is not a CBC suite (RFC 7366 3)");
+  }
   negotiated_.server_random.assign(sh.random.begin(), sh.random.end());
   negotiated_.session_id = sh.session_id;
 
@@ -194,6 +203,13 @@ Status ClientConnection::ReadServerHello(const PeerStep& in) {
                               " the extended master secret, this ServerHello " +
                               (negotiated_.extended_master_secret ? "has" : "lacks") +
                               " it (RFC 7627 5.3)");
+    }
+    // RFC 7366 3.1: "implementations MUST NOT renegotiate a downgrade from encrypt-then-MAC to
+    // MAC-then-encrypt" (Table 1: "Error"); an abbreviated handshake of the same session is
+    // held to it too. The RFC names no alert: handshake_failure.
+    if (s.encrypt_then_mac && !negotiated_.encrypt_then_mac) {
+      return HandshakeFailure("ServerHello: the resumed session used encrypt-then-MAC and this "
+                              "ServerHello drops it (RFC 7366 3.1)");
     }
   } else if (!negotiated_.extended_master_secret &&
              config_.extended_master_secret == EmsPolicy::kRequired) {
@@ -227,6 +243,7 @@ Status ClientConnection::CheckServerHelloExtensions(const ServerHello& sh) {
                       ReadServerHelloExtensions(*sh.extensions, *hello_.extensions, config_));
   negotiated_.secure_renegotiation = answer.renegotiation_info;
   negotiated_.extended_master_secret = answer.extended_master_secret;
+  negotiated_.encrypt_then_mac = answer.encrypt_then_mac;
   negotiated_.alpn = answer.alpn;
   server_ticket_ext_ = answer.session_ticket;
   return Status::Ok();

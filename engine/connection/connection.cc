@@ -384,10 +384,10 @@ Status ConnectionBase::DeriveTrafficKeys() {
   const bool client = config_.role == Side::kClient;
   SD_ASSIGN_OR_RETURN(pending_write_,
                       RecordProtection::Create(suite, client ? keys.client_write : keys.server_write,
-                                               env_.rng));
+                                               env_.rng, negotiated_.encrypt_then_mac));
   SD_ASSIGN_OR_RETURN(pending_read_,
                       RecordProtection::Create(suite, client ? keys.server_write : keys.client_write,
-                                               env_.rng));
+                                               env_.rng, negotiated_.encrypt_then_mac));
   return Status::Ok();
 }
 
@@ -409,6 +409,7 @@ Session ConnectionBase::MakeSession() const {
   s.cipher_suite = negotiated_.suite != nullptr ? negotiated_.suite->id : 0;
   s.master_secret = negotiated_.master_secret;
   s.extended_master_secret = negotiated_.extended_master_secret;
+  s.encrypt_then_mac = negotiated_.encrypt_then_mac;
   s.peer_chain = negotiated_.peer_chain;
   s.server_name = config_.server_name;
   s.created_at = Now();

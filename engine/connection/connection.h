@@ -64,6 +64,9 @@ struct Config {
   std::vector<Bytes> trusted_roots;
   ClientAuthMode client_auth = ClientAuthMode::kNone;  // server only
   EmsPolicy extended_master_secret = EmsPolicy::kEnabled;
+  // RFC 7366: the client offers encrypt-then-MAC with a CBC suite, the server accepts it for
+  // one.
+  bool encrypt_then_mac = true;
   bool session_tickets = false;  // RFC 5077; server issues / client asks
   // Server: 32 bytes protecting tickets (AES-256-GCM); empty: a random key per SharedContext,
   // so tickets survive only as long as the context that issued them.
@@ -115,6 +118,7 @@ struct Negotiated {
   Bytes session_id;
   bool resumed = false;
   bool extended_master_secret = false;
+  bool encrypt_then_mac = false;      // RFC 7366: CBC records are encrypt-then-MAC
   bool secure_renegotiation = false;  // RFC 5746 indication exchanged
   bool client_authenticated = false;  // a client certificate was verified in this handshake
   bool ticket_issued = false;         // a non-empty NewSessionTicket was sent / received

@@ -161,6 +161,29 @@ Status ClientParseAlpn(ByteView body, const std::string& name, const Config& con
   return Status::Ok();
 }
 
+// ---- encrypt_then_mac (RFC 7366) ----
+
+Status ClientAddEtm(const ClientHelloInput& in, Extensions* out) {
+  // RFC 7366 3: it concerns only block ciphers; without a CBC suite there is nothing to ask.
+  if (!in.config->encrypt_then_mac || !in.cbc) return Status::Ok();
+  return out->Set(EncryptThenMacExt{});
+}
+Status ServerParseEtm(ByteView body, const Config&, ClientOffer* offer) {
+  SD_RETURN_IF_ERROR(EncryptThenMacExt::Parse(body).status());
+  offer->encrypt_then_mac = true;
+  return Status::Ok();
+}
+Status ServerAddEtm(const ServerHelloInput& in, Extensions* out) {
+  // The server decided (negotiated->encrypt_then_mac) before building its ServerHello.
+  if (!in.negotiated->encrypt_then_mac) return Status::Ok();
+  return out->Set(EncryptThenMacExt{});
+}
+Status ClientParseEtm(ByteView body, const std::string&, const Config&, ServerAnswer* answer) {
+  SD_RETURN_IF_ERROR(EncryptThenMacExt::Parse(body).status());
+  answer->encrypt_then_mac = true;
+  return Status::Ok();
+}
+
 // ---- renegotiation_info (RFC 5746) ----
 
 Status ClientAddRenegotiationInfo(const ClientHelloInput&, Extensions* out) {
@@ -207,6 +230,8 @@ const std::vector<HelloExtension>& HelloExtensions() {
        &ServerAddPointFormats, &ClientParsePointFormats},
       {ExtensionType::kSignatureAlgorithms, &ClientAddSignatureAlgorithms,
        &ServerParseSignatureAlgorithms, nullptr, nullptr},
+      {ExtensionType::kEncryptThenMac, &ClientAddEtm, &ServerParseEtm, &ServerAddEtm,
+       &ClientParseEtm},
       {ExtensionType::kExtendedMasterSecret, &ClientAddEms, &ServerParseEms, &ServerAddEms,
        &ClientParseEms},
       {ExtensionType::kSessionTicket, &ClientAddSessionTicket, &ServerParseSessionTicket,

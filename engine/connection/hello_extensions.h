@@ -27,6 +27,7 @@ namespace shakedown {
 struct ClientOffer {
   bool renegotiation_info = false;  // the empty RI extension or the SCSV (RFC 5746 3.6)
   bool extended_master_secret = false;
+  bool encrypt_then_mac = false;
   bool point_formats = false;
   std::optional<std::vector<NamedGroup>> groups;
   std::optional<std::vector<SignatureScheme>> signature_schemes;
@@ -38,6 +39,7 @@ struct ClientOffer {
 struct ServerAnswer {
   bool renegotiation_info = false;
   bool extended_master_secret = false;
+  bool encrypt_then_mac = false;
   bool session_ticket = false;  // NewSessionTicket follows (RFC 5077 3.2)
   std::string alpn;
 };
@@ -47,6 +49,7 @@ struct ClientHelloInput {
   const Config* config;
   bool ecc;    // an ECDHE suite is offered (RFC 8422 5.1)
   bool ffdhe;  // a DHE suite is offered (RFC 7919 3)
+  bool cbc;    // a CBC suite is offered (RFC 7366 2)
   std::vector<SignatureScheme> signature_schemes;  // configured and implemented
   Bytes ticket;  // the ticket to offer when config->session_tickets; empty: none
 };

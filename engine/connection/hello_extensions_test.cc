@@ -33,7 +33,7 @@ Extensions Offered() {
   Config config = ClientWithAlpn();
   config.session_tickets = true;
   config.server_name = "example.com";
-  ClientHelloInput in{&config, true, false, {SignatureScheme::kRsaPkcs1Sha256}, {}};
+  ClientHelloInput in{&config, true, false, true, {SignatureScheme::kRsaPkcs1Sha256}, {}};
   Result<Extensions> ext = BuildClientHelloExtensions(in);
   EXPECT_TRUE(ext.ok());
   return *ext;
@@ -45,7 +45,8 @@ TEST(HelloExtensions, ClientOffersEveryRowItsConfigurationAsksFor) {
   for (size_t i = 0; i < offered.size(); ++i) {
     EXPECT_EQ(offered.list()[i].type, static_cast<uint16_t>(HelloExtensions()[i].type));
   }
-  // Without ECDHE suites, no groups or point formats (RFC 8422 5.1); without a name, no SNI.
+  // Without ECDHE suites, no groups or point formats (RFC 8422 5.1); without CBC suites, no
+  // encrypt_then_mac (RFC 7366 3); without a name, no SNI.
   Config plain;
   plain.extended_master_secret = EmsPolicy::kDisabled;
   Result<Extensions> rsa_only = BuildClientHelloExtensions({&plain, false, {}, {}});

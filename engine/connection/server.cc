@@ -217,6 +217,11 @@ Result<std::optional<Session>> ServerConnection::FindSessionToResume(const Clien
   if (candidate->extended_master_secret && config_.extended_master_secret == EmsPolicy::kDisabled) {
     return std::optional<Session>();
   }
+  // RFC 7366 3.1: never a downgrade from encrypt-then-MAC (Table 1: "Error"); a client that
+  // does not offer it for an encrypt-then-MAC session gets a full handshake instead.
+  if (candidate->encrypt_then_mac && (!offer.encrypt_then_mac || !config_.encrypt_then_mac)) {
+    return std::optional<Session>();
+  }
   return candidate;
 }
 
@@ -301,6 +306,9 @@ Status ServerConnection::WriteServerHello(const ClientOffer& offer) {
   sh.session_id = negotiated_.session_id;
   sh.cipher_suite = negotiated_.suite->id;
   sh.compression_method = 0;
+  // RFC 7366 2 and 3: only when the client asked, and only for a CBC suite.
+  negotiated_.encrypt_then_mac = config_.encrypt_then_mac && offer.encrypt_then_mac &&
+                                 negotiated_.suite->cipher_type == CipherType::kBlock;
   SD_ASSIGN_OR_RETURN(
       Extensions ext,
       BuildServerHelloExtensions(ServerHelloInput{&offer, &negotiated_, issue_ticket_}));

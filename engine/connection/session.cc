@@ -8,12 +8,13 @@ namespace shakedown {
 bool Session::operator==(const Session& o) const {
   return session_id == o.session_id && version == o.version && cipher_suite == o.cipher_suite &&
          master_secret == o.master_secret && extended_master_secret == o.extended_master_secret &&
+         encrypt_then_mac == o.encrypt_then_mac &&
          peer_chain == o.peer_chain && server_name == o.server_name &&
          created_at == o.created_at && ticket == o.ticket;
 }
 
 // Layout (presentation language): opaque session_id<0..32>; uint16 version; uint16 suite;
-// opaque master_secret<48..48>; uint8 ems; ASN.1Cert peer_chain<0..2^24-1>;
+// opaque master_secret<48..48>; uint8 flags (1: ems, 2: encrypt_then_mac); ASN.1Cert peer_chain<0..2^24-1>;
 // opaque server_name<0..2^16-1>; uint32 created_at_hi; uint32 created_at_lo;
 // opaque ticket<0..2^16-1>.
 Bytes SerializeSession(const Session& s) {
@@ -22,7 +23,7 @@ Bytes SerializeSession(const Session& s) {
   w.U16(static_cast<uint16_t>(s.version));
   w.U16(s.cipher_suite);
   w.VectorBytes(1, s.master_secret);
-  w.U8(s.extended_master_secret ? 1 : 0);
+  w.U8((s.extended_master_secret ? 1 : 0) | (s.encrypt_then_mac ? 2 : 0));
   w.Vector(3, [&] {
     for (const Bytes& cert : s.peer_chain) w.VectorBytes(3, cert);
   });
@@ -46,10 +47,11 @@ Result<Session> ParseSession(ByteView bytes) {
   SD_RETURN_IF_ERROR(r.U16("Session.cipher_suite", &s.cipher_suite));
   SD_RETURN_IF_ERROR(r.VectorBytes("Session.master_secret", 1, 48, 48, &v));
   s.master_secret = v.ToBytes();
-  uint8_t ems;
-  SD_RETURN_IF_ERROR(r.U8("Session.extended_master_secret", &ems));
-  if (ems > 1) return DecodeError("Session.extended_master_secret: not 0 or 1");
-  s.extended_master_secret = ems == 1;
+  uint8_t flags;
+  SD_RETURN_IF_ERROR(r.U8("Session.flags", &flags));
+  if (flags > 3) return DecodeError("Session.flags: unknown bits set");
+  s.extended_master_secret = (flags & 1) != 0;
+  s.encrypt_then_mac = (flags & 2) != 0;
   Reader chain;
   SD_RETURN_IF_ERROR(r.Vector("Session.peer_chain", 3, 0, 0xffffff, &chain));
   while (!chain.empty()) {

@@ -25,6 +25,7 @@ struct Session {
   uint16_t cipher_suite = 0;
   Bytes master_secret;                  // 48 bytes
   bool extended_master_secret = false;  // RFC 7627 5.3: resumption must keep the same state
+  bool encrypt_then_mac = false;        // RFC 7366 3.1: a resumption must not drop it
   std::vector<Bytes> peer_chain;        // DER, leaf first (may be empty)
   std::string server_name;
   uint64_t created_at = 0;  // seconds, from Environment::clock

@@ -199,7 +199,8 @@ std::unique_ptr<RecordProtection> FirstProtection(const Connection& sender, Side
   Result<KeyBlock> keys = SplitKeyBlock(*n.suite, *block);
   if (!keys.ok()) return nullptr;
   Result<std::unique_ptr<RecordProtection>> p = RecordProtection::Create(
-      *n.suite, role == Side::kClient ? keys->client_write : keys->server_write, rng);
+      *n.suite, role == Side::kClient ? keys->client_write : keys->server_write, rng,
+      n.encrypt_then_mac);
   EXPECT_TRUE(p.ok());
   return p.ok() ? std::move(p).value() : nullptr;
 }

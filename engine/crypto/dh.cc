@@ -102,6 +102,22 @@ Botan::BigInt PowerG(const DhGroup& group, const Botan::BigInt& x) {
 
 size_t DhGroup::bits() const { return Decode(p).bits(); }
 
+Bytes Rfc7919Prime(size_t b, uint64_t x) {
+  // floor(2^(b-130) * e): e = sum 1/k!, each term floor(2^(b-130+64) / k!) with 64 guard bits
+  // (the truncation error of the sum is below the number of terms, far below 2^64).
+  const size_t guard = 64;
+  Botan::BigInt term = Botan::BigInt::power_of_2(b - 130 + guard);
+  Botan::BigInt sum = term;
+  for (uint32_t k = 1; term > 0; ++k) {
+    term /= Botan::BigInt(k);
+    sum += term;
+  }
+  const Botan::BigInt e_part = sum >> guard;
+  const Botan::BigInt p = Botan::BigInt::power_of_2(b) - Botan::BigInt::power_of_2(b - 64) +
+                          ((e_part + Botan::BigInt(x)) << 64) - 1;
+  return Encode(p);
+}
+
 bool IsFfdheCodePoint(NamedGroup group) {
   const uint16_t v = static_cast<uint16_t>(group);
   return v >= 256 && v <= 511;

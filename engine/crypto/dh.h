@@ -47,6 +47,11 @@ std::optional<DhGroup> FfdheGroup(NamedGroup group);
 // nullopt for an unknown name.
 std::optional<DhGroup> NamedDhGroup(const std::string& name);
 
+// RFC 7919 Appendix A's derivation, computed: p = 2^b - 2^{b-64} + {[2^{b-130} e] + X} * 2^64 - 1
+// with e summed exactly to the needed precision. For known-answer checks of FfdheGroup (the
+// groups themselves come from Botan's table); b >= 130.
+Bytes Rfc7919Prime(size_t b, uint64_t x);
+
 // The RFC 7919 group with these exact parameters, if any (leading zero bytes ignored).
 std::optional<NamedGroup> IdentifyFfdheGroup(ByteView p, ByteView g);
 // ServerDHParams' p and g as a group: leading zero bytes dropped, `named` set when they are an

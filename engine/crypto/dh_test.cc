@@ -18,19 +18,6 @@ namespace {
 
 using Botan::BigInt;
 
-// floor(2^bits * e), exact: e = sum 1/k!, each term floor(2^(bits+64) / k!) with 64 guard bits
-// (the truncation error of the sum is below the number of terms, far below 2^64).
-BigInt FloorPow2TimesE(size_t bits) {
-  const size_t guard = 64;
-  BigInt term = BigInt::power_of_2(bits + guard);
-  BigInt sum = term;
-  for (uint32_t k = 1; term > 0; ++k) {
-    term /= BigInt(k);
-    sum += term;
-  }
-  return sum >> guard;
-}
-
 Bytes Encode(const BigInt& n) {
   const std::vector<uint8_t> v = BigInt::encode(n);
   return Bytes(v.begin(), v.end());
@@ -44,8 +31,8 @@ nlohmann::json LoadKat() {
 
 TEST(FfdheGroupsTest, EqualRfc7919FormulaAndTranscribedHex) {
   const nlohmann::json kat = LoadKat();
-  ASSERT_EQ(kat["groups"].size(), 5u);
-  for (const nlohmann::json& entry : kat["groups"]) {
+  ASSERT_EQ(kat["vectors"].size(), 5u);
+  for (const nlohmann::json& entry : kat["vectors"]) {
     const std::string name = entry["name"];
     SCOPED_TRACE(name);
     const NamedGroup group = static_cast<NamedGroup>(entry["code_point"].get<uint16_t>());
@@ -53,11 +40,8 @@ TEST(FfdheGroupsTest, EqualRfc7919FormulaAndTranscribedHex) {
     std::optional<DhGroup> ours = FfdheGroup(group);
     ASSERT_TRUE(ours.has_value());
     const size_t b = entry["b"];
-    const BigInt x(entry["X"].get<uint64_t>());
     // p = 2^b - 2^{b-64} + {[2^{b-130} e] + X} * 2^64 - 1
-    const BigInt p = BigInt::power_of_2(b) - BigInt::power_of_2(b - 64) +
-                     ((FloorPow2TimesE(b - 130) + x) << 64) - 1;
-    EXPECT_EQ(ours->p, Encode(p));
+    EXPECT_EQ(ours->p, Rfc7919Prime(b, entry["X"].get<uint64_t>()));
     EXPECT_EQ(ours->g, Bytes{static_cast<uint8_t>(entry["g"].get<int>())});
     EXPECT_EQ(ours->bits(), b);
     EXPECT_EQ(ours->named, group);

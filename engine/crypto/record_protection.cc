@@ -321,6 +321,120 @@ class CbcProtection final : public RecordProtection {
   SequenceCounter seq_;
 };
 
+// ---- CBC + HMAC, encrypt-then-MAC (RFC 7366 3) ----
+
+// encrypt(content || padding) || MAC, the MAC over the record header (its length that of
+// IV || ciphertext), the IV and the ciphertext.
+class EtmCbcProtection final : public RecordProtection {
+ public:
+  EtmCbcProtection(std::unique_ptr<Botan::MessageAuthenticationCode> mac,
+                   std::unique_ptr<Botan::Cipher_Mode> enc, std::unique_ptr<Botan::Cipher_Mode> dec,
+                   size_t block, Botan::RandomNumberGenerator* rng)
+      : mac_(std::move(mac)), enc_(std::move(enc)), dec_(std::move(dec)),
+        mac_len_(mac_->output_length()), block_(block), rng_(rng) {}
+
+  Result<Bytes> SealShaped(ContentType type, ProtocolVersion version, ByteView plaintext,
+                           const SealShape& shape) override {
+    if (seq_.exhausted()) return SequenceExhausted();
+    if (shape.gcm_explicit_nonce) {
+      return InternalError("record protection: a CBC record has no GCM explicit nonce");
+    }
+    const size_t unpadded = plaintext.size() + 1;
+    const size_t padding_length =
+        shape.cbc_padding ? *shape.cbc_padding : (block_ - unpadded % block_) % block_;
+    Botan::secure_vector<uint8_t> buf(plaintext.begin(), plaintext.end());
+    buf.insert(buf.end(), padding_length + 1, static_cast<uint8_t>(padding_length));
+    if (shape.cbc_inner) buf.assign(shape.cbc_inner->begin(), shape.cbc_inner->end());
+    if (buf.empty() || buf.size() % block_ != 0) {
+      return InternalError("record protection: " + std::to_string(buf.size()) +
+                           " bytes of content and padding are not whole " +
+                           std::to_string(block_) + "-byte blocks");
+    }
+    const int64_t xor_start = shape.xor_at >= 0 ? shape.xor_at
+                                                : static_cast<int64_t>(buf.size()) + shape.xor_at;
+    if (xor_start < 0 || static_cast<size_t>(xor_start) + shape.xor_inner.size() > buf.size()) {
+      return InternalError("record protection: XOR at " + std::to_string(shape.xor_at) +
+                           " runs past the " + std::to_string(buf.size()) + " inner bytes");
+    }
+    for (size_t i = 0; i < shape.xor_inner.size(); ++i) {
+      buf[static_cast<size_t>(xor_start) + i] ^= shape.xor_inner[i];
+    }
+    const size_t fragment = block_ + buf.size();
+    if (fragment + mac_len_ > kMaxFragmentField) {
+      return InternalError("record protection: plaintext of " +
+                           std::to_string(plaintext.size()) + " bytes does not fit a record");
+    }
+    Bytes out(block_);
+    try {
+      // RFC 5246 6.2.3.2: a fresh unpredictable IV per record.
+      rng_->randomize(out.data(), block_);
+      enc_->start(out.data(), block_);
+      enc_->finish(buf);
+      out.insert(out.end(), buf.begin(), buf.end());
+      const auto header = PseudoHeader(seq_.value(), type, version, fragment);
+      mac_->update(header.data(), header.size());
+      mac_->update(out.data(), out.size());
+      const Botan::secure_vector<uint8_t> tag = mac_->final();
+      out.insert(out.end(), tag.begin(), tag.end());
+    } catch (const std::exception& e) {
+      return InternalError(std::string("record protection: CBC seal failed: ") + e.what());
+    }
+    seq_.Take();
+    return out;
+  }
+
+  Result<Bytes> Open(ContentType type, ProtocolVersion version, ByteView ciphertext) override {
+    if (seq_.exhausted()) return SequenceExhausted();
+    const uint64_t seq = seq_.Take();
+    // IV, at least one block, the MAC; the encrypted part in whole blocks.
+    if (ciphertext.size() < 2 * block_ + mac_len_ ||
+        (ciphertext.size() - mac_len_) % block_ != 0) {
+      return BadRecordMac();
+    }
+    const size_t fragment = ciphertext.size() - mac_len_;
+    try {
+      // RFC 7366 3: "The MAC SHALL be evaluated before any further processing such as
+      // decryption is performed, and if the MAC verification fails, then processing SHALL
+      // terminate immediately ... a fatal bad_record_mac MUST be generated."
+      const auto header = PseudoHeader(seq, type, version, fragment);
+      mac_->update(header.data(), header.size());
+      mac_->update(ciphertext.data(), fragment);
+      const Botan::secure_vector<uint8_t> tag = mac_->final();
+      if (!Botan::constant_time_compare(tag.data(), ciphertext.data() + fragment, mac_len_)) {
+        return BadRecordMac();
+      }
+      Botan::secure_vector<uint8_t> buf(ciphertext.begin() + block_,
+                                        ciphertext.begin() + fragment);
+      dec_->start(ciphertext.data(), block_);
+      dec_->finish(buf);
+      // Authenticated: the padding check needs no constant time. RFC 5246 6.2.3.2: each
+      // padding byte equals padding_length, else bad_record_mac.
+      const size_t n = buf.size();
+      const size_t pad = buf[n - 1];
+      if (pad + 1 > n) return BadRecordMac();
+      for (size_t i = 0; i <= pad; ++i) {
+        if (buf[n - 1 - i] != pad) return BadRecordMac();
+      }
+      const size_t content_len = n - pad - 1;
+      if (content_len > kMaxPlaintext) return RecordOverflow(content_len);
+      return Bytes(buf.begin(), buf.begin() + content_len);
+    } catch (const std::exception& e) {
+      return InternalError(std::string("record protection: CBC open failed: ") + e.what());
+    }
+  }
+
+  uint64_t sequence_number() const override { return seq_.value(); }
+
+ private:
+  std::unique_ptr<Botan::MessageAuthenticationCode> mac_;
+  std::unique_ptr<Botan::Cipher_Mode> enc_;
+  std::unique_ptr<Botan::Cipher_Mode> dec_;
+  size_t mac_len_;
+  size_t block_;
+  Botan::RandomNumberGenerator* rng_;
+  SequenceCounter seq_;
+};
+
 Status CheckLength(const char* what, size_t got, size_t want, const CipherSuiteInfo& suite) {
   if (got == want) return Status::Ok();
   return InternalError("record protection: " + std::string(what) + " is " + std::to_string(got) +
@@ -330,7 +444,8 @@ Status CheckLength(const char* what, size_t got, size_t want, const CipherSuiteI
 }  // namespace
 
 Result<std::unique_ptr<RecordProtection>> RecordProtection::Create(
-    const CipherSuiteInfo& suite, const TrafficKeys& keys, Botan::RandomNumberGenerator* rng) {
+    const CipherSuiteInfo& suite, const TrafficKeys& keys, Botan::RandomNumberGenerator* rng,
+    bool encrypt_then_mac) {
   if (suite.key_exchange == KeyExchange::kTls13) {
     // RFC 8446 5.2 protects records differently (inner type, other nonce and AAD).
     return InternalError("record protection: " + std::string(suite.name) +
@@ -400,6 +515,10 @@ Result<std::unique_ptr<RecordProtection>> RecordProtection::Create(
     dummy_mac->set_key(keys.mac_key.data(), keys.mac_key.size());
     enc->set_key(keys.enc_key.data(), keys.enc_key.size());
     dec->set_key(keys.enc_key.data(), keys.enc_key.size());
+    if (encrypt_then_mac) {
+      return std::unique_ptr<RecordProtection>(
+          new EtmCbcProtection(std::move(mac), std::move(enc), std::move(dec), block, rng));
+    }
     return std::unique_ptr<RecordProtection>(new CbcProtection(
         std::move(mac), std::move(dummy_mac), std::move(enc), std::move(dec), block, rng));
   } catch (const std::exception& e) {

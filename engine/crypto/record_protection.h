@@ -1,6 +1,7 @@
 // Record protection for one direction of a connection (RFC 5246 6.2.3): AEAD
-// (AES-128/256-GCM per RFC 5288, ChaCha20-Poly1305 per RFC 7905) and MAC-then-encrypt
-// CBC with HMAC-SHA1/SHA256/SHA384 (RFC 5246 6.2.3.2), each with its 64-bit sequence number.
+// (AES-128/256-GCM per RFC 5288, ChaCha20-Poly1305 per RFC 7905) and CBC with
+// HMAC-SHA1/SHA256/SHA384, MAC-then-encrypt (RFC 5246 6.2.3.2) or encrypt-then-MAC (RFC 7366),
+// each with its 64-bit sequence number.
 #ifndef SHAKEDOWN_ENGINE_CRYPTO_RECORD_PROTECTION_H_
 #define SHAKEDOWN_ENGINE_CRYPTO_RECORD_PROTECTION_H_
 
@@ -24,8 +25,8 @@ namespace shakedown {
 // scripted peer seals with the engine's own protection so that a shaped record differs from a
 // correct one only where the vector says (harness/peer, SCENARIOS.md "seal").
 struct SealShape {
-  // CBC: the padding_length value (0..255); the content, MAC and padding must still fill whole
-  // blocks. Unset: the fewest bytes.
+  // CBC: the padding_length value (0..255); the content, MAC (not with encrypt-then-MAC) and
+  // padding must still fill whole blocks. Unset: the fewest bytes.
   std::optional<uint8_t> cbc_padding;
   // CBC: these bytes are encrypted instead of content || MAC || padding (whole blocks): for
   // shapes no correct sender makes (padding longer than the record, CVE-2016-2107).
@@ -50,10 +51,13 @@ class RecordProtection {
 
   // The cipher state for one direction. `rng` supplies CBC explicit IVs and must outlive
   // the object; AEAD suites ignore it (GCM's explicit nonce is the sequence number).
-  // Fails with internal_error if the suite is not supported or key lengths do not match.
+  // `encrypt_then_mac`: RFC 7366 for a CBC suite (ignored by AEAD suites, which RFC 7366 3
+  // leaves as they are). Fails with internal_error if the suite is not supported or key
+  // lengths do not match.
   static Result<std::unique_ptr<RecordProtection>> Create(const CipherSuiteInfo& suite,
                                                           const TrafficKeys& keys,
-                                                          Botan::RandomNumberGenerator* rng);
+                                                          Botan::RandomNumberGenerator* rng,
+                                                          bool encrypt_then_mac = false);
 
   // TLSPlaintext.fragment -> TLSCiphertext.fragment. The type and version are those of the
   // record header (they enter the MAC or the AEAD additional data). Uses one sequence number.

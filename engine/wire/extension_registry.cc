@@ -42,6 +42,7 @@ const std::vector<KnownExtension>& KnownExtensions() {
       Row<SupportedGroupsExt>(kClientHello, kNotInServerHello, "RFC 8422 5.1.1"),
       Row<EcPointFormatsExt>(kClientHello, kServerHello, "RFC 8422 5.1.2"),
       Row<SignatureAlgorithmsExt>(kClientHello, kNotInServerHello, "RFC 5246 7.4.1.4.1"),
+      Row<EncryptThenMacExt>(kClientHello, kServerHello, "RFC 7366 2"),
       Row<ExtendedMasterSecretExt>(kClientHello, kServerHello, "RFC 7627 5.1"),
       Row<SessionTicketExt>(kClientHello, kServerHello, "RFC 5077 3.2"),
       Row<AlpnExt>(kClientHello, kServerHello, "RFC 7301 3.1"),

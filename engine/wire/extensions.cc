@@ -221,6 +221,17 @@ Result<ExtendedMasterSecretExt> ExtendedMasterSecretExt::Parse(ByteView body) {
   return ExtendedMasterSecretExt{};
 }
 
+// ---- encrypt_then_mac ----
+
+Result<EncryptThenMacExt> EncryptThenMacExt::Parse(ByteView body) {
+  // RFC 7366 2: "the \"extension_data\" field of this extension SHALL be empty".
+  if (!body.empty()) {
+    return DecodeError("encrypt_then_mac: extension_data must be empty, got " +
+                       std::to_string(body.size()) + " byte(s) (RFC 7366 2)");
+  }
+  return EncryptThenMacExt{};
+}
+
 // ---- renegotiation_info ----
 
 Result<RenegotiationInfoExt> RenegotiationInfoExt::Parse(ByteView body) {

@@ -173,6 +173,18 @@ struct ExtendedMasterSecretExt {
   bool operator!=(const ExtendedMasterSecretExt&) const { return false; }
 };
 
+// RFC 7366 2: "the \"extension_data\" field of this extension SHALL be empty"; a non-empty
+// body is decode_error, as for extended_master_secret.
+struct EncryptThenMacExt {
+  static constexpr ExtensionType kType = ExtensionType::kEncryptThenMac;
+
+  static Result<EncryptThenMacExt> Parse(ByteView body);
+  void Serialize(Writer& out) const {}
+  std::string Describe() const { return "encrypt_then_mac"; }
+  bool operator==(const EncryptThenMacExt&) const { return true; }
+  bool operator!=(const EncryptThenMacExt&) const { return false; }
+};
+
 // RFC 5746 3.2: opaque renegotiated_connection<0..255>.
 struct RenegotiationInfoExt {
   static constexpr ExtensionType kType = ExtensionType::kRenegotiationInfo;

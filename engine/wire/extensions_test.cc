@@ -275,6 +275,15 @@ TEST(SignatureAlgorithmsExtTest, Negatives) {
 
 // ---- extended_master_secret (RFC 7627 5.1) ----
 
+TEST(EncryptThenMacExtTest, EmptyBodyOnly) {
+  auto parse = [](ByteView b) { return EncryptThenMacExt::Parse(b); };
+  ExpectBytesRoundTrip<EncryptThenMacExt>(parse, H(""));
+  ExpectValueRoundTrip(EncryptThenMacExt{});
+  Result<EncryptThenMacExt> bad = parse(H("00"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().alert(), AlertDescription::kDecodeError);
+}
+
 TEST(ExtendedMasterSecretExtTest, EmptyBodyOnly) {
   auto parse = [](ByteView b) { return ExtendedMasterSecretExt::Parse(b); };
   ExpectBytesRoundTrip<ExtendedMasterSecretExt>(parse, H(""));

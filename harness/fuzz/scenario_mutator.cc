@@ -361,7 +361,7 @@ bool ScenarioMutator::Apply(Mutation kind, Scenario* s, Rng& rng) {
     }
     case Mutation::kPeerConfig: {
       PeerConfig& p = s->peer;
-      switch (Below(rng, 7)) {
+      switch (Below(rng, 9)) {
         case 0: {
           std::vector<uint16_t> suites(1 + Below(rng, 4));
           for (uint16_t& id : suites) {
@@ -380,6 +380,15 @@ bool ScenarioMutator::Apply(Mutation kind, Scenario* s, Rng& rng) {
         case 3: p.version = static_cast<ProtocolVersion>(Version(rng)); break;
         case 4: p.extended_master_secret = !p.extended_master_secret; break;
         case 5: p.renegotiation_info = !p.renegotiation_info; break;
+        case 6: p.encrypt_then_mac = !p.encrypt_then_mac; break;
+        case 7:
+          // A server peer's DH parameters (the parser refuses them for a client peer).
+          if (s->role == Side::kClient) {
+            p.dh_group = std::string(DhGroupChoices()[Below(rng, DhGroupChoices().size())]);
+          } else {
+            p.dh_secret_leading_zero = !p.dh_secret_leading_zero;
+          }
+          break;
         default: p.session_ticket = !p.session_ticket; break;
       }
       return true;

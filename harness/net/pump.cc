@@ -138,9 +138,12 @@ std::string DescribeNegotiated(const Negotiated& negotiated) {
   text += negotiated.suite != nullptr ? std::string(negotiated.suite->name) : "no-suite";
   if (negotiated.group) {
     text += " " + Describe(Registry::kNamedGroup, static_cast<uint16_t>(*negotiated.group));
+  } else if (negotiated.dh_bits != 0) {
+    text += " dh" + std::to_string(negotiated.dh_bits) + "(server-chosen)";
   }
   text += negotiated.resumed ? " resumed" : " full";
   text += negotiated.extended_master_secret ? " ems" : " no-ems";
+  if (negotiated.encrypt_then_mac) text += " etm";
   text += negotiated.client_authenticated ? " client-cert=yes" : " client-cert=no";
   return text;
 }

@@ -369,6 +369,7 @@ Result<ClientHello> MessageBuilder::BuildClientHello() {
   SD_RETURN_IF_ERROR(ext.Set(EcPointFormatsExt{{EcPointFormat::kUncompressed}}));
   SD_RETURN_IF_ERROR(ext.Set(SignatureAlgorithmsExt{state_.setup.schemes}));
   if (p.extended_master_secret) SD_RETURN_IF_ERROR(ext.Set(ExtendedMasterSecretExt{}));
+  if (p.encrypt_then_mac) SD_RETURN_IF_ERROR(ext.Set(EncryptThenMacExt{}));
   // RFC 5746 3.4: the initial ClientHello carries an empty renegotiation_info.
   if (p.renegotiation_info) SD_RETURN_IF_ERROR(ext.Set(RenegotiationInfoExt{}));
   if (p.session_ticket) {
@@ -430,6 +431,11 @@ Result<ServerHello> MessageBuilder::BuildServerHello() {
   bool ems = ch_ems && p.extended_master_secret;
   if (c.candidate) ems = c.candidate->extended_master_secret;
   if (ems) SD_RETURN_IF_ERROR(ext.Set(ExtendedMasterSecretExt{}));
+  // RFC 7366 2, 3: answered when asked, for a CBC suite only.
+  if (p.encrypt_then_mac && HasExt(ch.extensions, ExtensionType::kEncryptThenMac) &&
+      info != nullptr && info->cipher_type == CipherType::kBlock) {
+    SD_RETURN_IF_ERROR(ext.Set(EncryptThenMacExt{}));
+  }
   // RFC 5746 3.6: answer an empty RI or the SCSV with an empty RI.
   if (p.renegotiation_info && (HasExt(ch.extensions, ExtensionType::kRenegotiationInfo) ||
                                Contains(ch.cipher_suites, kEmptyRenegotiationInfoScsv))) {
@@ -563,6 +569,7 @@ Result<ClientKeyExchange> MessageBuilder::BuildClientKeyExchange(std::vector<Fie
                             ? DheKeyPair::GenerateWithShortSecret(group, c.target_dhe->dh_ys, *c.rng)
                             : DheKeyPair::Generate(group, *c.rng));
     SD_ASSIGN_OR_RETURN(c.pre_master_secret, pair.Agree(c.target_dhe->dh_ys));
+    StripLeadingZeros(&c.pre_master_secret);
     cke.exchange_keys = pair.public_value();
     c.own_dhe = std::move(pair);
     if (!pms_edits.empty()) {
@@ -770,6 +777,7 @@ std::string MessageBuilder::CommitSent(const TypedHandshake& message) {
     bool ch_ems =
         c.client_hello && HasExt(c.client_hello->extensions, ExtensionType::kExtendedMasterSecret);
     c.ems = ch_ems && HasExt(sh->extensions, ExtensionType::kExtendedMasterSecret);
+    c.etm = EncryptThenMacNegotiated(c.client_hello, *sh);
     c.resumed = c.candidate.has_value() && !sh->session_id.empty() && c.client_hello &&
                 sh->session_id == c.client_hello->session_id;
     if (c.resumed) {

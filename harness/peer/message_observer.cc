@@ -343,6 +343,7 @@ void MessageObserver::Handle(const ServerHello& sh, const HandshakeMessage& m, W
   bool ch_ems = HasExt(ch.extensions, ExtensionType::kExtendedMasterSecret);
   bool sh_ems = HasExt(sh.extensions, ExtensionType::kExtendedMasterSecret);
   c.ems = ch_ems && sh_ems;
+  c.etm = EncryptThenMacNegotiated(ch, sh);
   c.resumed = c.offer.has_value() && !ch.session_id.empty() && sh.session_id == ch.session_id;
   if (c.resumed) {
     // RFC 5246 7.4.1.2, RFC 7627 5.3 (checklist 25, 34, 56; CVE-2010-4180).
@@ -453,6 +454,7 @@ std::string MessageObserver::AgreeKeyExchange(const ClientKeyExchange& cke) {
     Result<Bytes> pms = c.own_dhe->Agree(cke.exchange_keys);
     if (!pms.ok()) return "key agreement: " + pms.status().ToString();
     c.pre_master_secret = std::move(pms).value();
+    StripLeadingZeros(&c.pre_master_secret);
   }
   state_.ComputeMasterSecret();
   return "";

@@ -38,6 +38,19 @@ Bytes ToBytes(const Random& r) { return Bytes(r.begin(), r.end()); }
 
 }  // namespace
 
+void StripLeadingZeros(Bytes* z) {
+  size_t zeros = 0;
+  while (zeros < z->size() && (*z)[zeros] == 0) ++zeros;
+  z->erase(z->begin(), z->begin() + static_cast<std::ptrdiff_t>(zeros));
+}
+
+bool EncryptThenMacNegotiated(const std::optional<ClientHello>& ch, const ServerHello& sh) {
+  const CipherSuiteInfo* suite = FindCipherSuite(sh.cipher_suite);
+  return ch.has_value() && HasExt(ch->extensions, ExtensionType::kEncryptThenMac) &&
+         HasExt(sh.extensions, ExtensionType::kEncryptThenMac) && suite != nullptr &&
+         suite->cipher_type == CipherType::kBlock;
+}
+
 bool HasExt(const std::optional<Extensions>& block, ExtensionType type) {
   return block.has_value() && block->Has(type);
 }
@@ -163,7 +176,7 @@ void PeerState::InstallWriteProtection() {
   if (c.write || c.suite == nullptr || !DeriveKeys().ok()) return;
   const TrafficKeys& keys = setup.is_client() ? c.keys->client_write : c.keys->server_write;
   Result<std::unique_ptr<RecordProtection>> p =
-      RecordProtection::Create(*c.suite, keys, c.rng.get());
+      RecordProtection::Create(*c.suite, keys, c.rng.get(), c.etm);
   if (p.ok()) c.write = std::move(p).value();
 }
 
@@ -172,7 +185,7 @@ void PeerState::InstallReadProtection() {
   if (c.read || c.suite == nullptr || !DeriveKeys().ok()) return;
   const TrafficKeys& keys = setup.is_client() ? c.keys->server_write : c.keys->client_write;
   Result<std::unique_ptr<RecordProtection>> p =
-      RecordProtection::Create(*c.suite, keys, c.rng.get());
+      RecordProtection::Create(*c.suite, keys, c.rng.get(), c.etm);
   if (p.ok()) c.read = std::move(p).value();
 }
 

@@ -89,6 +89,15 @@ struct OwnStep {
   bool completes_earlier = false;
 };
 
+// RFC 5246 8.1.2: "Leading bytes of Z that contain all zero bits are stripped before it is
+// used as the pre_master_secret." The peer strips them itself rather than trust the engine's
+// DheKeyPair::Agree, so a vector still sees an engine whose agreement keeps them.
+void StripLeadingZeros(Bytes* z);
+
+// RFC 7366: both hellos carry encrypt_then_mac and the suite is a CBC one (for AEAD and stream
+// suites the extension changes nothing, whoever sent it).
+bool EncryptThenMacNegotiated(const std::optional<ClientHello>& ch, const ServerHello& sh);
+
 struct PeerConnection {
   size_t index = 0;
   std::unique_ptr<DeterministicRng> rng;
@@ -101,6 +110,7 @@ struct PeerConnection {
   const CipherSuiteInfo* suite = nullptr;
   bool resumed = false;
   bool ems = false;
+  bool etm = false;  // RFC 7366 encrypt-then-MAC: both hellos carry it and the suite is CBC
   std::shared_ptr<const Botan::Public_Key> target_key;  // the target's leaf certificate's key
   std::optional<EcdhServerParams> target_ecdhe;         // client peer: the target's SKE params
   std::optional<EcdheKeyPair> own_ecdhe;

@@ -161,6 +161,10 @@ bool VectorParser::ParsePeer(const Json& j, const std::string& path, PeerConfig*
                &out->extended_master_secret)) {
     return false;
   }
+  if (j.contains("encrypt_then_mac") &&
+      !GetBool(j["encrypt_then_mac"], Child(path, "encrypt_then_mac"), &out->encrypt_then_mac)) {
+    return false;
+  }
   if (j.contains("renegotiation_info") &&
       !GetBool(j["renegotiation_info"], Child(path, "renegotiation_info"),
                &out->renegotiation_info)) {

@@ -287,6 +287,7 @@ struct PeerConfig {
   CertificateKey certificate = CertificateKey::kRsa;  // kNone: a client peer without one
   CertificateFlaw certificate_flaw = CertificateFlaw::kNone;  // with certificate rsa
   bool extended_master_secret = true;         // offer / accept EMS
+  bool encrypt_then_mac = false;              // offer / accept RFC 7366 (for CBC suites)
   bool renegotiation_info = true;             // send the empty RI extension (client)
   bool session_ticket = false;                // offer the session_ticket extension
   std::string server_name = "localhost";

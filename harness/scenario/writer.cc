@@ -231,6 +231,7 @@ OJson PeerJson(const PeerConfig& p) {
   if (p.extended_master_secret != d.extended_master_secret) {
     j["extended_master_secret"] = p.extended_master_secret;
   }
+  if (p.encrypt_then_mac != d.encrypt_then_mac) j["encrypt_then_mac"] = p.encrypt_then_mac;
   if (p.renegotiation_info != d.renegotiation_info) j["renegotiation_info"] = p.renegotiation_info;
   if (p.session_ticket != d.session_ticket) j["session_ticket"] = p.session_ticket;
   if (p.server_name != d.server_name) j["server_name"] = p.server_name;

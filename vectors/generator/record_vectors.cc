@@ -374,7 +374,9 @@ Result<RecordVectors> GenerateRecordVectors() {
   for (Side role : {Side::kServer, Side::kClient}) {
     for (size_t i = 0; i < n; ++i) {
       const CipherSuiteInfo& s = table[i];
-      if (!s.engine_supported) continue;
+      // DHE suites share their record protection with the RSA and ECDHE rows of the same
+      // cipher and MAC: the key exchange changes nothing here.
+      if (!s.engine_supported || s.IsDhe()) continue;
       for (const Shape& shape : ShapesFor(s)) {
         SD_RETURN_IF_ERROR(AddGeneratedVector(BuildShaped(role, s, shape), kDir, &out.files, &ids));
         ++counts[std::string(SideName(role)) + " | " + std::string(s.name)];
