@@ -45,6 +45,16 @@ TEST(ServeWiringTest, ClientAuthTakesTheEngineModesOnly) {
   EXPECT_THROW(ParseServe({"--port", "http"}), CLI::ParseError);
 }
 
+TEST(ServeWiringTest, WorkersMustBeInRange) {
+  EXPECT_NO_THROW(ParseServe({"--workers", "1"}));
+  EXPECT_NO_THROW(ParseServe({"--workers", std::to_string(kMaxServerWorkers)}));
+  EXPECT_THROW(ParseServe({"--workers", "0"}), CLI::ValidationError);
+  EXPECT_THROW(ParseServe({"--workers", "-2"}), CLI::ValidationError);
+  EXPECT_THROW(ParseServe({"--workers", std::to_string(kMaxServerWorkers + 1)}),
+               CLI::ValidationError);
+  EXPECT_THROW(ParseServe({"--workers", "many"}), CLI::ParseError);
+}
+
 TEST(RepoPathTest, IsUnderShakedownRoot) {
   setenv("SHAKEDOWN_ROOT", "/repo", 1);
   EXPECT_EQ(RepoPath("vectors/kat"), "/repo/vectors/kat");

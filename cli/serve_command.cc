@@ -31,6 +31,9 @@ void OnStopSignal(int) { g_stop = true; }
 // Session ids resumable for a day (RFC 5246 F.1.4's upper limit), up to this many.
 constexpr size_t kSessionCacheSize = 4096;
 constexpr uint64_t kSessionLifetimeSeconds = 24 * 3600;
+// Clients beyond --workers wait in the kernel's listen queue (capped by net.core.somaxconn), so a
+// burst of connections is not refused or slowed by SYN retries.
+constexpr int kListenBacklog = 1024;
 
 // Writes the throw-away PKI as PEM files into a fresh temporary directory.
 Result<std::string> WritePki(const TestPki& pki) {
@@ -155,6 +158,7 @@ int RunServe(const ServeOptions& options) {
   server_options.handshake_timeout = std::chrono::milliseconds(options.timeout_ms);
   server_options.request_timeout = std::chrono::milliseconds(options.timeout_ms);
   server_options.reply = options.reply;
+  server_options.workers = static_cast<size_t>(options.workers);
 
   Result<std::unique_ptr<ReferenceServer>> server =
       ReferenceServer::Create(std::move(server_options));
@@ -162,7 +166,7 @@ int RunServe(const ServeOptions& options) {
     std::cerr << kName << server.status().message() << "\n";
     return kExitUsage;
   }
-  Result<TcpListener> listener = ListenTcp(options.bind, options.port);
+  Result<TcpListener> listener = ListenTcp(options.bind, options.port, kListenBacklog);
   if (!listener.ok()) {
     std::cerr << kName << listener.status().message() << "\n";
     return kExitFailed;
@@ -197,9 +201,12 @@ Command AddServeCommand(CLI::App& app) {
       "Run the reference TLS 1.2 server on TCP. Each connection gets the handshake, then an HTTP "
       "request is answered with a short text page naming the negotiated parameters (see --reply "
       "for echoing, or for a server that only handshakes, as scripted tests want: shakedown run "
-      "--target exec:'shakedown serve --port {port} --reply none ...'). Connections are served one "
-      "after another and share one session cache, so clients can resume. Prints one line per "
-      "connection; stops on SIGINT/SIGTERM or after --max-connections. Example: shakedown serve "
+      "--target exec:'shakedown serve --port {port} --reply none ...'). Up to --workers "
+      "connections are served at once, each on its own thread, so a slow or silent client costs "
+      "only its own --timeout-ms; further clients wait in the listen queue until a worker is free. "
+      "All connections share one session cache and one ticket key, so clients can resume on any "
+      "worker. Prints one line per connection as it ends; stops on SIGINT/SIGTERM or after "
+      "--max-connections (then waits for the connections in progress). Example: shakedown serve "
       "--port 4433, then openssl s_client -connect 127.0.0.1:4433 -CAfile <the printed ca.pem>");
   serve->add_option("--port", options->port, "TCP port to listen on; 0 picks a free one")
       ->capture_default_str();
@@ -240,6 +247,14 @@ Command AddServeCommand(CLI::App& app) {
                     "number: connection i uses a generator derived from it and i");
   serve->add_option("--max-connections", options->max_connections,
                     "Exit after serving this many connections; 0: until stopped")
+      ->capture_default_str();
+  serve
+      ->add_option("--workers", options->workers,
+                   "Connections served at once (one thread each), 1 to " +
+                       std::to_string(kMaxServerWorkers) +
+                       ". Only that many are accepted at a time; the rest wait in the listen "
+                       "queue. Connection numbers stay in accept order")
+      ->check(CLI::Range(1, static_cast<int>(kMaxServerWorkers)))
       ->capture_default_str();
   serve
       ->add_option("--timeout-ms", options->timeout_ms,

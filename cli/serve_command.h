@@ -29,6 +29,7 @@ struct ServeOptions {
   std::optional<uint64_t> seed;  // deterministic randomness (and PKI)
   uint64_t max_connections = 0;  // 0: until SIGINT/SIGTERM
   int timeout_ms = 10000;
+  int workers = static_cast<int>(kDefaultServerWorkers);  // connections served at once
 };
 
 int RunServe(const ServeOptions& options);

@@ -104,4 +104,19 @@ void InMemorySessionCache::Remove(ByteView session_id) {
   index_.erase(it);
 }
 
+void LockedSessionCache::Store(const Session& session) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  cache_->Store(session);
+}
+
+std::optional<Session> LockedSessionCache::Find(ByteView session_id, uint64_t now) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return cache_->Find(session_id, now);
+}
+
+void LockedSessionCache::Remove(ByteView session_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  cache_->Remove(session_id);
+}
+
 }  // namespace shakedown

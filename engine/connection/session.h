@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <list>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,6 +66,22 @@ class InMemorySessionCache final : public SessionCache {
   uint64_t lifetime_;
   Lru entries_;
   std::map<Bytes, Lru::iterator> index_;
+};
+
+// Serialises every call to another cache, so that connections on several threads can share it
+// (InMemorySessionCache has no lock of its own). Anything else that uses `cache` directly at the
+// same time must take its own care.
+class LockedSessionCache final : public SessionCache {
+ public:
+  explicit LockedSessionCache(SessionCache* cache) : cache_(cache) {}
+
+  void Store(const Session& session) override;
+  std::optional<Session> Find(ByteView session_id, uint64_t now) override;
+  void Remove(ByteView session_id) override;
+
+ private:
+  SessionCache* cache_;
+  std::mutex mutex_;
 };
 
 }  // namespace shakedown

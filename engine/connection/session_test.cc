@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <thread>
+#include <vector>
 
 #include "engine/connection/observer.h"
 
@@ -73,6 +75,59 @@ TEST(InMemorySessionCache, RemoveForgetsASession) {
   no_id.session_id.clear();
   cache.Store(no_id);
   EXPECT_EQ(cache.size(), 0u);
+}
+
+TEST(LockedSessionCache, ForwardsToTheCache) {
+  InMemorySessionCache inner(2, 100);
+  LockedSessionCache cache(&inner);
+  cache.Store(MakeSession(1, 1000));
+  EXPECT_EQ(inner.size(), 1u);
+  EXPECT_TRUE(cache.Find(Bytes(32, 1), 1050).has_value());
+  EXPECT_FALSE(cache.Find(Bytes(32, 1), 1100).has_value());  // the inner cache's lifetime
+  cache.Store(MakeSession(2, 1000));
+  cache.Remove(Bytes(32, 2));
+  EXPECT_EQ(inner.size(), 0u);
+}
+
+// Connections on several threads store, find and remove at once (`shakedown serve`'s workers).
+// Without the lock the LRU list and its index are corrupted: this crashes or finds wrong entries.
+TEST(LockedSessionCache, ManyThreadsAtOnce) {
+  constexpr int kThreads = 8;
+  constexpr int kIds = 16;
+  constexpr size_t kCapacity = 8;  // smaller than kIds: eviction runs concurrently too
+  InMemorySessionCache inner(kCapacity, 1000);
+  LockedSessionCache cache(&inner);
+  std::vector<std::thread> threads;
+  std::vector<int> wrong(kThreads, 0);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&cache, &wrong, t] {
+      for (int i = 0; i < 20000; ++i) {
+        const uint8_t id = static_cast<uint8_t>((i * 7 + t) % kIds);
+        switch (i % 3) {
+          case 0:
+            cache.Store(MakeSession(id, 10));
+            break;
+          case 1:
+            if (std::optional<Session> found = cache.Find(Bytes(32, id), 20)) {
+              if (found->session_id != Bytes(32, id) || found->master_secret != Bytes(48, 0x11)) {
+                ++wrong[t];
+              }
+            }
+            break;
+          default:
+            cache.Remove(Bytes(32, id));
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(wrong[t], 0) << "thread " << t;
+  EXPECT_LE(inner.size(), kCapacity);
+  size_t found = 0;
+  for (int id = 0; id < kIds; ++id) {
+    if (cache.Find(Bytes(32, static_cast<uint8_t>(id)), 20)) ++found;
+  }
+  EXPECT_EQ(found, inner.size());  // the index and the list agree
 }
 
 TEST(KeyLogWriter, WritesNssFormat) {

@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <thread>
 #include <utility>
 
 #include "engine/base/bytes.h"
@@ -54,6 +57,33 @@ std::string FirstLine(std::string_view text) {
   std::string_view line = text.substr(0, text.find_first_of("\r\n"));
   return std::string(line.substr(0, 80));
 }
+
+// Forwards to another observer under a lock: connections on several workers report at once.
+class LockedObserver final : public Observer {
+ public:
+  LockedObserver(Observer* observer, std::mutex* mutex) : observer_(observer), mutex_(mutex) {}
+  void OnStateChange(std::string_view from, std::string_view to) override {
+    std::lock_guard<std::mutex> lock(*mutex_);
+    observer_->OnStateChange(from, to);
+  }
+  void OnMessage(Direction direction, const FlowStep& step, ByteView encoded,
+                 size_t transcript_offset) override {
+    std::lock_guard<std::mutex> lock(*mutex_);
+    observer_->OnMessage(direction, step, encoded, transcript_offset);
+  }
+  void OnSecret(std::string_view label, ByteView client_random, ByteView secret) override {
+    std::lock_guard<std::mutex> lock(*mutex_);
+    observer_->OnSecret(label, client_random, secret);
+  }
+  void OnAlert(Direction direction, AlertLevel level, AlertDescription description) override {
+    std::lock_guard<std::mutex> lock(*mutex_);
+    observer_->OnAlert(direction, level, description);
+  }
+
+ private:
+  Observer* observer_;
+  std::mutex* mutex_;
+};
 
 }  // namespace
 
@@ -130,28 +160,55 @@ ReferenceServer::~ReferenceServer() = default;
 
 Result<std::unique_ptr<ReferenceServer>> ReferenceServer::Create(ServerOptions options) {
   options.config.role = Side::kServer;
+  if (options.workers == 0) return IllegalParameter("ServerOptions.workers: must be at least 1");
   if (!options.make_rng) {
     options.make_rng = [](uint64_t) { return std::make_unique<Botan::System_RNG>(); };
   }
   if (!options.clock) options.clock = SystemSeconds;
   std::unique_ptr<ReferenceServer> server(new ReferenceServer(std::move(options)));
-  std::unique_ptr<Botan::RandomNumberGenerator> rng = server->options_.make_rng(0);
-  SD_ASSIGN_OR_RETURN(server->shared_, SharedContext::Create(server->options_.config, *rng));
+  ServerOptions& own = server->options_;
+  // One ticket key for every worker's context: a ticket sealed on one opens on all.
+  if (own.config.ticket_key.empty()) {
+    own.config.ticket_key.resize(32);
+    own.make_rng(0)->randomize(own.config.ticket_key.data(), own.config.ticket_key.size());
+  }
+  if (own.session_cache != nullptr) {
+    server->locked_cache_ = std::make_unique<LockedSessionCache>(own.session_cache);
+  }
+  if (own.observer != nullptr) {
+    server->locked_observer_ =
+        std::make_unique<LockedObserver>(own.observer, &server->callback_mutex_);
+  }
+  SD_ASSIGN_OR_RETURN(server->shared_, server->NewContext());
   return server;
+}
+
+Result<std::shared_ptr<SharedContext>> ReferenceServer::NewContext() {
+  // The ticket key is set, so the generator only serves what SharedContext::Create may draw.
+  std::unique_ptr<Botan::RandomNumberGenerator> rng = options_.make_rng(0);
+  return SharedContext::Create(options_.config, *rng);
 }
 
 ServedConnection ReferenceServer::Serve(Fd socket, const std::string& peer,
                                         const std::atomic<bool>* cancel) {
+  const uint64_t index = ++served_;
+  return ServeOn(shared_, index, options_.make_rng(index), std::move(socket), peer, cancel);
+}
+
+ServedConnection ReferenceServer::ServeOn(const std::shared_ptr<SharedContext>& context,
+                                          uint64_t index,
+                                          std::unique_ptr<Botan::RandomNumberGenerator> rng,
+                                          Fd socket, const std::string& peer,
+                                          const std::atomic<bool>* cancel) {
   ServedConnection served;
-  served.index = ++served_;
+  served.index = index;
   served.peer = peer;
-  std::unique_ptr<Botan::RandomNumberGenerator> rng = options_.make_rng(served.index);
   Environment env;
   env.rng = rng.get();
   env.clock = options_.clock;
-  env.session_cache = options_.session_cache;
-  env.observer = options_.observer;
-  env.shared = shared_;
+  env.session_cache = locked_cache_.get();
+  env.observer = locked_observer_.get();
+  env.shared = context;
   Result<std::unique_ptr<Connection>> created = Connection::Create(options_.config, env);
   if (!created.ok()) {
     served.status = IoStatus::Failed(created.status());
@@ -229,20 +286,90 @@ ServedConnection ReferenceServer::Serve(Fd socket, const std::string& peer,
 Status ReferenceServer::Run(const TcpListener& listener, const std::atomic<bool>& stop,
                             uint64_t max_connections,
                             const std::function<void(const ServedConnection&)>& on_connection) {
+  const size_t workers = options_.workers;
+  while (worker_contexts_.size() + 1 < workers) {
+    Result<std::shared_ptr<SharedContext>> context = NewContext();
+    if (!context.ok()) return context.status();
+    worker_contexts_.push_back(std::move(*context));
+  }
+
+  struct Job {
+    Fd socket;
+    std::string peer;
+    uint64_t index = 0;
+    std::unique_ptr<Botan::RandomNumberGenerator> rng;
+  };
+  std::mutex mutex;
+  std::condition_variable job_ready;  // a job was queued, or accepting ended
+  std::condition_variable worker_free;
+  std::deque<Job> jobs;
+  size_t in_flight = 0;  // accepted and not yet finished: never more than `workers`
+  bool accepting = true;
+
+  auto work = [&](const std::shared_ptr<SharedContext>& context) {
+    while (true) {
+      Job job;
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        job_ready.wait(lock, [&] { return !jobs.empty() || !accepting; });
+        if (jobs.empty()) return;
+        job = std::move(jobs.front());
+        jobs.pop_front();
+      }
+      ServedConnection served =
+          ServeOn(context, job.index, std::move(job.rng), std::move(job.socket), job.peer, &stop);
+      if (on_connection) {
+        std::lock_guard<std::mutex> lock(callback_mutex_);
+        on_connection(served);
+      }
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        --in_flight;
+      }
+      worker_free.notify_one();
+    }
+  };
+  std::vector<std::thread> threads;
+  threads.emplace_back(work, shared_);
+  for (size_t i = 0; i + 1 < workers; ++i) threads.emplace_back(work, worker_contexts_[i]);
+
+  Status status = Status::Ok();
   uint64_t count = 0;
   while (!stop.load() && (max_connections == 0 || count < max_connections)) {
-    std::string peer;
+    {
+      // Accept only for a free worker: the others wait in the listener's backlog, not in memory.
+      std::unique_lock<std::mutex> lock(mutex);
+      if (!worker_free.wait_for(lock, std::chrono::milliseconds(100),
+                                [&] { return in_flight < workers; })) {
+        continue;  // look at `stop` again
+      }
+    }
+    Job job;
     // Short accept slices so `stop` is noticed quickly.
-    IoResult<Fd> socket = AcceptTcp(listener, Deadline::AfterMs(100), &peer);
+    IoResult<Fd> socket = AcceptTcp(listener, Deadline::AfterMs(100), &job.peer);
     if (!socket.ok()) {
       if (socket.timed_out()) continue;
-      return socket.status();
+      status = socket.status();
+      break;
     }
-    ServedConnection served = Serve(std::move(*socket), peer, &stop);
+    job.socket = std::move(*socket);
+    job.index = ++served_;
+    job.rng = options_.make_rng(job.index);  // here, in accept order, not on the workers
     ++count;
-    if (on_connection) on_connection(served);
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      ++in_flight;
+      jobs.push_back(std::move(job));
+    }
+    job_ready.notify_one();
   }
-  return Status::Ok();
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    accepting = false;
+  }
+  job_ready.notify_all();
+  for (std::thread& thread : threads) thread.join();
+  return status;
 }
 
 ClientResult RunClient(const std::string& host, uint16_t port, const ClientOptions& options,

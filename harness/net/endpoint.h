@@ -1,6 +1,7 @@
-// The reference engine on real sockets: a sequential TLS server that answers an HTTP GET with a
-// short status page (or echoes lines, or says nothing), and a client that sends one request and
-// reads the answer (or waits for the server to close). `shakedown serve` / `shakedown connect` and
+// The reference engine on real sockets: a TLS server that serves connections concurrently on a
+// bounded pool of threads and answers an HTTP GET with a short status page (or echoes lines, or
+// says nothing), and a client that sends one request and reads the answer (or waits for the
+// server to close). `shakedown serve` / `shakedown connect` and
 // the interop tests use these, so the CLI and the tests exercise the same code.
 #ifndef SHAKEDOWN_HARNESS_NET_ENDPOINT_H_
 #define SHAKEDOWN_HARNESS_NET_ENDPOINT_H_
@@ -10,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -70,36 +72,55 @@ enum class ServerReply {
           // reference in process sends no application data either)
 };
 
+// `shakedown serve`'s default for ServerOptions::workers, and the largest value it accepts.
+inline constexpr size_t kDefaultServerWorkers = 16;
+inline constexpr size_t kMaxServerWorkers = 1024;
+
 struct ServerOptions {
-  Config config;                          // role is forced to kServer
-  SessionCache* session_cache = nullptr;  // shared by all connections; null: no resumption
-  // Randomness per connection (one generator each, as DeterministicRng wants). Default: the system
-  // RNG. Also called with index 0 to build the shared context.
+  // Role is forced to kServer. An empty ticket_key is drawn once (from make_rng(0)), so that every
+  // worker's context opens the tickets of the others.
+  Config config;
+  // Shared by all connections, used under the server's own lock (any implementation will do, but
+  // anything else using it at the same time must lock too); null: no session-ID resumption.
+  SessionCache* session_cache = nullptr;
+  // Randomness per connection (one generator each, as DeterministicRng wants), by 1-based accept
+  // order. Default: the system RNG. Also called with index 0 to draw the ticket key and to build
+  // the contexts. Called on the thread that calls Create, Serve or Run, never on a worker.
   std::function<std::unique_ptr<Botan::RandomNumberGenerator>(uint64_t index)> make_rng;
-  std::function<uint64_t()> clock;  // default: the system clock, in seconds
+  // Default: the system clock, in seconds. Called from every worker: must be thread-safe.
+  std::function<uint64_t()> clock;
+  // Called from every worker, but never from two at once (the server serialises the calls).
   Observer* observer = nullptr;
   std::chrono::milliseconds handshake_timeout{10000};
   // How long to wait for the request after the handshake, and for each further line in echo mode
   // (kNone: how long the peer may stay quiet before the server closes).
   std::chrono::milliseconds request_timeout{10000};
   ServerReply reply = ServerReply::kHttp;
+  // Run serves up to this many connections at once, one thread each (at least 1). It accepts a
+  // connection only when a worker is free, so the rest wait in the listener's backlog; a client
+  // that stays silent holds one worker for its own timeout and delays no other.
+  size_t workers = kDefaultServerWorkers;
 };
 
-// Serves connections one at a time on the calling thread. Not thread-safe (SharedContext is not);
-// run one per thread.
+// Serves connections concurrently (Run) or one at a time (Serve). Each worker has its own
+// SharedContext (it is not thread-safe), all built from one Config and one ticket key.
 class ReferenceServer {
  public:
-  // Prepares the credentials once. Errors: the configuration is unusable.
+  // Prepares the credentials once. Errors: the configuration is unusable, workers is 0.
   static Result<std::unique_ptr<ReferenceServer>> Create(ServerOptions options);
   ~ReferenceServer();
 
-  // Handshake; then application data as options.reply says, until the peer closes, the request is
-  // answered, or the peer goes quiet for request_timeout.
+  // One connection on the calling thread: handshake; then application data as options.reply says,
+  // until the peer closes, the request is answered, or the peer goes quiet for request_timeout.
+  // Not to be called from two threads at once, nor while Run runs (they share a context).
   ServedConnection Serve(Fd socket, const std::string& peer,
                          const std::atomic<bool>* cancel = nullptr);
 
-  // Accepts and serves until `stop` is set or `max_connections` (0: no limit) have been
-  // served, calling `on_connection` after each. Errors: accept() itself failed.
+  // Accepts on the calling thread, and serves on options.workers threads, until `stop` is set
+  // (which also cancels the connections in progress) or `max_connections` (0: no limit) were
+  // accepted; then waits for the connections in progress and returns. `on_connection` is called
+  // once per connection as it ends, from the workers but never from two at once. Errors: accept()
+  // itself failed (reported once the connections in progress ended).
   Status Run(const TcpListener& listener, const std::atomic<bool>& stop,
              uint64_t max_connections,
              const std::function<void(const ServedConnection&)>& on_connection);
@@ -107,9 +128,21 @@ class ReferenceServer {
  private:
   explicit ReferenceServer(ServerOptions options) : options_(std::move(options)) {}
 
+  // A context built from options_.config, for one more worker.
+  Result<std::shared_ptr<SharedContext>> NewContext();
+  ServedConnection ServeOn(const std::shared_ptr<SharedContext>& context, uint64_t index,
+                           std::unique_ptr<Botan::RandomNumberGenerator> rng, Fd socket,
+                           const std::string& peer, const std::atomic<bool>* cancel);
+
   ServerOptions options_;
-  std::shared_ptr<SharedContext> shared_;
-  uint64_t served_ = 0;
+  std::unique_ptr<SessionCache> locked_cache_;  // wraps options_.session_cache
+  std::unique_ptr<Observer> locked_observer_;   // wraps options_.observer
+  // Serialises the observer's and on_connection's calls (one lock, so that `serve` can flush the
+  // key log in on_connection while another worker writes to it).
+  std::mutex callback_mutex_;
+  std::shared_ptr<SharedContext> shared_;  // Serve's, and Run's first worker's
+  std::vector<std::shared_ptr<SharedContext>> worker_contexts_;  // Run's other workers'
+  std::atomic<uint64_t> served_{0};  // connections accepted (or given to Serve) so far
 };
 
 // ---- Client ----

@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdio>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -32,8 +35,8 @@ uint16_t Suite(std::string_view name) { return FindCipherSuite(name)->id; }
 // A ReferenceServer on its own thread, serving until destroyed.
 class ServerThread {
  public:
-  explicit ServerThread(ServerOptions options) {
-    Result<TcpListener> listener = ListenTcp();
+  explicit ServerThread(ServerOptions options, int backlog = 64) {
+    Result<TcpListener> listener = ListenTcp("127.0.0.1", 0, backlog);
     EXPECT_TRUE(listener.ok()) << listener.status().ToString();
     listener_ = std::move(*listener);
     options.session_cache = &cache_;
@@ -44,7 +47,7 @@ class ServerThread {
     thread_ = std::thread([this] {
       Status status = server_->Run(listener_, stop_, 0, [this](const ServedConnection& served) {
         std::lock_guard<std::mutex> lock(mutex_);
-        served_.push_back(served);
+        served_[served.index] = served;
       });
       EXPECT_TRUE(status.ok()) << status.ToString();
     });
@@ -54,18 +57,24 @@ class ServerThread {
     if (thread_.joinable()) thread_.join();
   }
   uint16_t port() const { return listener_.port; }
-  // The n-th served connection (1-based), waiting for it up to 10 s.
-  ServedConnection Served(size_t n) {
+  // The connection with this index (1-based, accept order), waiting for it to end up to 10 s.
+  // (Connections end in any order: the server runs them concurrently.)
+  ServedConnection Served(uint64_t index) {
     Deadline deadline = Deadline::AfterMs(10000);
     while (!deadline.expired()) {
       {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (served_.size() >= n) return served_[n - 1];
+        auto it = served_.find(index);
+        if (it != served_.end()) return it->second;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    ADD_FAILURE() << "connection " << n << " was not served in time";
+    ADD_FAILURE() << "connection " << index << " was not served in time";
     return ServedConnection();
+  }
+  size_t served_count() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return served_.size();
   }
 
  private:
@@ -75,7 +84,7 @@ class ServerThread {
   std::atomic<bool> stop_{false};
   std::thread thread_;
   std::mutex mutex_;
-  std::vector<ServedConnection> served_;
+  std::map<uint64_t, ServedConnection> served_;  // by index
 };
 
 ServerOptions RsaServer(std::vector<uint16_t> suites) {
@@ -277,6 +286,170 @@ TEST(EndpointTest, ServerConfigurationErrorsAreReported) {
     ServedConnection served = (*server)->Serve(std::move(*accepted), "test");
     EXPECT_FALSE(served.status.ok());
   }
+}
+
+// ---- Concurrency ----
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+using std::chrono::steady_clock;
+
+// A client that connects and says nothing holds one worker until its handshake timeout; the next
+// client must not wait for it. (The sequential server made it wait the full 20 s.)
+TEST(ConcurrentServerTest, SilentClientDoesNotDelayOthers) {
+  ServerOptions options = RsaServer({Suite("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")});
+  options.handshake_timeout = seconds(20);
+  options.workers = 4;
+  ServerThread server(std::move(options));
+  // Connected first, so accepted first (the listener's queue is FIFO): connection #1.
+  IoResult<Fd> silent = ConnectTcp("127.0.0.1", server.port(), Deadline::AfterMs(5000));
+  ASSERT_TRUE(silent.ok()) << silent.status().ToString();
+
+  ClientOptions client = HttpClient(DefaultCipherSuites());
+  client.timeout = seconds(30);
+  steady_clock::time_point start = steady_clock::now();
+  ClientResult result = RunClient("127.0.0.1", server.port(), client);
+  steady_clock::duration elapsed = steady_clock::now() - start;
+  ASSERT_TRUE(result.status.ok()) << result.status.ToString();
+  EXPECT_NE(result.response.find(kStatusPageTitle), std::string::npos) << result.response;
+  // A handshake on loopback takes milliseconds; 5 s leaves room for a loaded machine and is still
+  // far from the silent client's 20 s.
+  EXPECT_LT(elapsed, seconds(5)) << "the second client waited for the silent one: "
+                                 << std::chrono::duration_cast<milliseconds>(elapsed).count()
+                                 << " ms";
+  EXPECT_TRUE(server.Served(2).answered);
+
+  silent->reset();  // hang up: connection #1 ends now rather than at its timeout
+  ServedConnection first = server.Served(1);
+  EXPECT_FALSE(first.handshake_complete);
+  EXPECT_FALSE(first.status.ok());
+}
+
+// At most `workers` connections are accepted at once: with both workers held by silent clients a
+// third client is not served until one of them hangs up.
+TEST(ConcurrentServerTest, WorkersBoundTheConnectionsInProgress) {
+  ServerOptions options = RsaServer({Suite("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")});
+  options.handshake_timeout = seconds(30);
+  options.workers = 2;
+  ServerThread server(std::move(options));
+  IoResult<Fd> silent1 = ConnectTcp("127.0.0.1", server.port(), Deadline::AfterMs(5000));
+  IoResult<Fd> silent2 = ConnectTcp("127.0.0.1", server.port(), Deadline::AfterMs(5000));
+  ASSERT_TRUE(silent1.ok() && silent2.ok());
+
+  std::atomic<bool> done{false};
+  ClientResult result;
+  std::thread client([&] {
+    ClientOptions options = HttpClient(DefaultCipherSuites());
+    options.timeout = seconds(60);
+    result = RunClient("127.0.0.1", server.port(), options);
+    done = true;
+  });
+  // Not a speed test: the client cannot finish while both workers wait for silent clients.
+  std::this_thread::sleep_for(milliseconds(1000));
+  EXPECT_FALSE(done.load()) << "a third connection was served while two workers were busy";
+  EXPECT_EQ(server.served_count(), 0u);
+  silent1->reset();  // frees a worker; silent2 still holds the other for its 30 s
+  steady_clock::time_point freed = steady_clock::now();
+  client.join();
+  EXPECT_LT(steady_clock::now() - freed, seconds(10));
+  ASSERT_TRUE(result.status.ok()) << result.status.ToString();
+  EXPECT_TRUE(server.Served(3).answered);
+  EXPECT_FALSE(server.Served(1).status.ok());
+  silent2->reset();
+  EXPECT_FALSE(server.Served(2).status.ok());
+}
+
+// Run stops accepting after max_connections, waits for those in progress, and reports each once.
+TEST(ConcurrentServerTest, RunReturnsAfterMaxConnectionsEnded) {
+  Result<TcpListener> listener = ListenTcp();
+  ASSERT_TRUE(listener.ok());
+  ServerOptions options = RsaServer({Suite("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")});
+  options.workers = 3;
+  Result<std::unique_ptr<ReferenceServer>> server = ReferenceServer::Create(std::move(options));
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  std::vector<ClientResult> results(3);
+  std::vector<std::thread> clients;
+  for (ClientResult& result : results) {
+    clients.emplace_back([&result, port = listener->port] {
+      result = RunClient("127.0.0.1", port, HttpClient(DefaultCipherSuites()));
+    });
+  }
+  std::atomic<bool> stop{false};
+  std::vector<uint64_t> indices;
+  Status status = (*server)->Run(*listener, stop, 3, [&](const ServedConnection& served) {
+    indices.push_back(served.index);  // no lock: Run serialises these calls
+    EXPECT_TRUE(served.answered) << served.Summary();
+  });
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  std::sort(indices.begin(), indices.end());
+  EXPECT_EQ(indices, (std::vector<uint64_t>{1, 2, 3}));
+  for (std::thread& client : clients) client.join();
+  for (const ClientResult& result : results) EXPECT_TRUE(result.status.ok());
+}
+
+TEST(ConcurrentServerTest, ZeroWorkersIsAnError) {
+  ServerOptions options = RsaServer({Suite("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")});
+  options.workers = 0;
+  Result<std::unique_ptr<ReferenceServer>> server = ReferenceServer::Create(std::move(options));
+  ASSERT_FALSE(server.ok());
+  EXPECT_NE(server.status().message().find("workers"), std::string::npos);
+}
+
+// 200 clients at once on 8 workers: every one completes its handshake and gets the page, and
+// sessions resume on whichever worker serves the connection, by session ID (the shared cache) and
+// by ticket (one ticket key for every worker's context).
+TEST(ConcurrentServerTest, TwoHundredClientsResumeAcrossWorkers) {
+  constexpr int kClients = 200;
+  ServerOptions options = RsaServer({Suite("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")});
+  options.config.session_tickets = true;
+  options.workers = 8;
+  options.handshake_timeout = seconds(60);  // connections queue for a worker, not for this
+  options.request_timeout = seconds(60);
+  ServerThread server(std::move(options), /*backlog=*/kClients);
+
+  ClientOptions by_id = HttpClient(DefaultCipherSuites());  // no tickets: the session ID
+  by_id.timeout = seconds(120);
+  ClientOptions by_ticket = by_id;
+  by_ticket.config.session_tickets = true;
+  ClientResult id_session = RunClient("127.0.0.1", server.port(), by_id);
+  ClientResult ticket_session = RunClient("127.0.0.1", server.port(), by_ticket);
+  ASSERT_TRUE(id_session.status.ok() && ticket_session.status.ok());
+  ASSERT_TRUE(id_session.session.has_value() && ticket_session.session.has_value());
+  ASSERT_FALSE(id_session.session->session_id.empty());
+  ASSERT_FALSE(ticket_session.session->ticket.empty());
+  by_id.config.resume = id_session.session;
+  by_ticket.config.resume = ticket_session.session;
+  ClientOptions full = HttpClient(DefaultCipherSuites());
+  full.timeout = seconds(120);
+
+  // Client i: a full handshake, a resumption by ID or by ticket, by i % 3.
+  std::vector<ClientResult> results(kClients);
+  std::vector<std::thread> clients;
+  steady_clock::time_point start = steady_clock::now();
+  for (int i = 0; i < kClients; ++i) {
+    const ClientOptions& options = i % 3 == 0 ? full : i % 3 == 1 ? by_id : by_ticket;
+    clients.emplace_back([&results, &options, i, port = server.port()] {
+      results[i] = RunClient("127.0.0.1", port, options);
+    });
+  }
+  for (std::thread& client : clients) client.join();
+  const double elapsed =
+      std::chrono::duration_cast<milliseconds>(steady_clock::now() - start).count() / 1000.0;
+  std::printf("%d concurrent connections on 8 workers in %.2f s\n", kClients, elapsed);
+
+  for (int i = 0; i < kClients; ++i) {
+    const ClientResult& result = results[i];
+    ASSERT_TRUE(result.status.ok()) << "client " << i << ": " << result.status.ToString();
+    EXPECT_NE(result.response.find(kStatusPageTitle), std::string::npos) << "client " << i;
+    EXPECT_EQ(result.negotiated.resumed, i % 3 != 0) << "client " << i;
+  }
+  // Indices 1 and 2 set the sessions up; the load is 3..202, each reported once.
+  for (uint64_t index = 3; index < 3 + kClients; ++index) {
+    ServedConnection served = server.Served(index);
+    EXPECT_TRUE(served.status.ok()) << served.Summary();
+    EXPECT_TRUE(served.answered) << served.Summary();
+  }
+  EXPECT_EQ(server.served_count(), 2u + kClients);
 }
 
 }  // namespace
