@@ -24,6 +24,14 @@ TEST(RunFunctionsTest, MissingInputIsAUsageError) {
   KatOptions kat;
   kat.files = {"/nonexistent/shakedown-kat.json"};
   EXPECT_EQ(RunKat(kat), kExitUsage);
+  // --sni needs NAME=CERT,KEY and readable files: a usage error before anything is served.
+  for (const char* spec : {"other.example", "=c.pem,k.pem", "other.example=c.pem",
+                           "other.example=,k.pem", "other.example=/nonexistent/c.pem,/n/k.pem"}) {
+    ServeOptions serve;
+    serve.port = 0;
+    serve.sni = {spec};
+    EXPECT_EQ(RunServe(serve), kExitUsage) << spec;
+  }
 }
 
 // Parses `args` (after the program name) with the serve command registered.

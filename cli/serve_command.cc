@@ -106,6 +106,26 @@ std::optional<int> Configure(const ServeOptions& options, Config& config, Remove
               << "  client certificates and keys: rsa_client.pem/.key, "
               << "ecdsa_client.pem/.key\n";
   }
+  // RFC 6066 3: credentials chosen by the name the client asks for.
+  for (const std::string& spec : options.sni) {
+    const size_t eq = spec.find('=');
+    const size_t comma = spec.find(',', eq == std::string::npos ? 0 : eq);
+    if (eq == 0 || eq == std::string::npos || comma == std::string::npos ||
+        comma == eq + 1 || comma + 1 == spec.size()) {
+      std::cerr << kName << "--sni: '" << spec << "' is not NAME=CERT,KEY\n";
+      return kExitUsage;
+    }
+    Result<Credential> credential =
+        LoadCredentialPem(spec.substr(eq + 1, comma - eq - 1), spec.substr(comma + 1));
+    if (!credential.ok()) {
+      std::cerr << kName << "--sni " << spec.substr(0, eq) << ": "
+                << credential.status().message() << "\n";
+      return kExitUsage;
+    }
+    credential->names = {spec.substr(0, eq)};
+    config.credentials.push_back(*credential);
+  }
+  config.refuse_unrecognized_name = options.refuse_unrecognized_name;
   if (!options.ca.empty()) {
     Result<std::vector<Bytes>> roots = LoadCertificateChainPem(options.ca);
     if (!roots.ok()) {
@@ -220,6 +240,14 @@ Command AddServeCommand(CLI::App& app) {
   CLI::Option* key = serve->add_option("--key", options->key, "Private key for --cert, PEM");
   cert->needs(key);
   key->needs(cert);
+  serve->add_option("--sni", options->sni,
+                    "NAME=CERT,KEY (repeatable): serve this chain and key to clients whose "
+                    "server_name (RFC 6066 3) is NAME (case-insensitive); other clients get "
+                    "--cert or the generated certificates");
+  serve->add_flag("--refuse-unrecognized-name", options->refuse_unrecognized_name,
+                  "With --sni: answer a server_name no --sni entry names with a fatal "
+                  "unrecognized_name (RFC 6066 3) instead of going on with the default "
+                  "certificate");
   serve->add_option("--ca", options->ca,
                     "Trust anchors (PEM) for client certificates. Default with the generated "
                     "PKI: its CA; otherwise client chains are not validated against a root "

@@ -22,6 +22,9 @@ struct ServeOptions {
   std::string cert;
   std::string key;
   std::string ca;  // trust anchors for client certificates
+  // RFC 6066 3: "NAME=CERT,KEY": a credential for clients that ask for NAME (SNI).
+  std::vector<std::string> sni;
+  bool refuse_unrecognized_name = false;  // a fatal unrecognized_name for other names
   ClientAuthMode client_auth = ClientAuthMode::kNone;
   EngineFlags engine;  // suites, groups, EMS, tickets
   ServerReply reply = ServerReply::kHttp;

@@ -109,6 +109,7 @@ const std::vector<StepHandler<ClientConnection>>& ClientConnection::Handlers() {
 
 Status ClientConnection::WriteClientHello() {
   hello_.client_version = config_.max_version;
+  negotiated_.server_name = config_.server_name;
   Bytes random = RandomBytes(kRandomLength);
   std::copy(random.begin(), random.end(), hello_.random.begin());
   negotiated_.client_random = std::move(random);

@@ -411,7 +411,7 @@ Session ConnectionBase::MakeSession() const {
   s.extended_master_secret = negotiated_.extended_master_secret;
   s.encrypt_then_mac = negotiated_.encrypt_then_mac;
   s.peer_chain = negotiated_.peer_chain;
-  s.server_name = config_.server_name;
+  s.server_name = negotiated_.server_name;
   s.created_at = Now();
   return s;
 }

@@ -74,6 +74,10 @@ struct Config {
   // Server: the NewSessionTicket lifetime hint, also enforced when a ticket comes back.
   uint32_t ticket_lifetime_seconds = 7200;
   std::string server_name;       // client: SNI
+  // Server, RFC 6066 3: a server_name no credential names (when some credential names any)
+  // is refused with a fatal unrecognized_name, or the handshake goes on with the default
+  // credential.
+  bool refuse_unrecognized_name = false;
   std::vector<std::string> alpn;
   std::optional<Session> resume;  // client: a session to offer
   size_t max_handshake_message_size = 1 << 17;
@@ -123,6 +127,7 @@ struct Negotiated {
   bool client_authenticated = false;  // a client certificate was verified in this handshake
   bool ticket_issued = false;         // a non-empty NewSessionTicket was sent / received
   std::string alpn;
+  std::string server_name;  // the client's SNI host name (both sides), as sent
   Bytes client_random;
   Bytes server_random;
   Bytes master_secret;

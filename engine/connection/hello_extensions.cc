@@ -15,8 +15,35 @@ Status ClientAddServerName(const ClientHelloInput& in, Extensions* out) {
   if (in.config->server_name.empty()) return Status::Ok();
   return out->Set(ServerNameExt{{in.config->server_name}});
 }
-Status ServerParseServerName(ByteView body, const Config&, ClientOffer*) {
-  return ServerNameExt::Parse(body).status();  // the name itself is not used
+Status ServerParseServerName(ByteView body, const Config&, ClientOffer* offer) {
+  SD_ASSIGN_OR_RETURN(ServerNameExt sni, ServerNameExt::Parse(body));
+  // RFC 6066 3: a ClientHello's extension carries a list (an empty body is the server's
+  // acknowledgement, not a client's offer).
+  if (sni.host_names.empty()) {
+    return DecodeError("ClientHello.server_name: empty extension_data (RFC 6066 3)");
+  }
+  const std::string& name = sni.host_names.front();
+  // RFC 6066 3: "HostName ... is represented as a byte string using ASCII encoding without a
+  // trailing dot". A name outside it (NUL, a byte over 0x7f, a trailing dot) is a field out of
+  // range: illegal_parameter (RFC 5246 7.2.2).
+  for (unsigned char c : name) {
+    if (c == 0 || c >= 0x80) {
+      return IllegalParameter("ClientHello.server_name: host_name has a byte 0x" +
+                              ToHex(Bytes{c}) + " outside printable ASCII (RFC 6066 3)");
+    }
+  }
+  if (name.back() == '.') {
+    return IllegalParameter("ClientHello.server_name: host_name ends with a dot (RFC 6066 3)");
+  }
+  offer->server_name = name;
+  return Status::Ok();
+}
+Status ServerAddServerName(const ServerHelloInput& in, Extensions* out) {
+  // RFC 6066 3: a server that used the name "SHALL include an extension of type server_name in
+  // the (extended) server hello" with empty extension_data; "When resuming a session, the server
+  // MUST NOT include a server_name extension".
+  if (in.offer->server_name.empty() || in.negotiated->resumed) return Status::Ok();
+  return out->Set(ServerNameExt{});
 }
 Status ClientParseServerName(ByteView body, const std::string& name, const Config&,
                              ServerAnswer*) {
@@ -222,7 +249,7 @@ const std::vector<HelloExtension>& HelloExtensions() {
   // A null server_add: the server never answers it. A null client_parse cannot run: the
   // registry does not allow that extension in a ServerHello.
   static const auto* rows = new std::vector<HelloExtension>{
-      {ExtensionType::kServerName, &ClientAddServerName, &ServerParseServerName, nullptr,
+      {ExtensionType::kServerName, &ClientAddServerName, &ServerParseServerName, &ServerAddServerName,
        &ClientParseServerName},
       {ExtensionType::kSupportedGroups, &ClientAddSupportedGroups, &ServerParseSupportedGroups,
        nullptr, nullptr},

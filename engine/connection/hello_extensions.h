@@ -33,6 +33,7 @@ struct ClientOffer {
   std::optional<std::vector<SignatureScheme>> signature_schemes;
   std::optional<Bytes> ticket;  // the session_ticket extension's body, if present
   std::optional<std::vector<std::string>> alpn;
+  std::string server_name;  // the host name, validated (RFC 6066 3)
 };
 
 // What the ServerHello's extensions say, validated (client side).

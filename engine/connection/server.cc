@@ -135,6 +135,15 @@ Status ServerConnection::ReadClientHello(const PeerStep& in) {
     return IllegalParameter("ClientHello.compression_methods: null(0) missing (RFC 5246 7.4.1.2)");
   }
   SD_ASSIGN_OR_RETURN(ClientOffer offer, ReadClientExtensions(ch));
+  negotiated_.server_name = offer.server_name;
+  // RFC 6066 3: a name the server does not recognise: "either abort the handshake by sending a
+  // fatal-level unrecognized_name(112) alert or continue the handshake".
+  if (config_.refuse_unrecognized_name && !offer.server_name.empty() &&
+      !shared_->RecognisesName(offer.server_name)) {
+    return Status::Error(AlertDescription::kUnrecognizedName,
+                         "ClientHello.server_name: no certificate for '" + offer.server_name +
+                             "' (RFC 6066 3)");
+  }
 
   AddToTranscript(in.encoded);
   negotiated_.client_random.assign(ch.random.begin(), ch.random.end());
@@ -202,6 +211,10 @@ Result<std::optional<Session>> ServerConnection::FindSessionToResume(const Clien
       candidate->master_secret.size() != kMasterSecretLength) {
     return std::optional<Session>();
   }
+  // RFC 6066 3: "A server that implements this extension MUST NOT accept the request to resume
+  // the session if the server_name extension contains a different name. Instead, it proceeds
+  // with a full handshake to establish a new session."
+  if (candidate->server_name != offer.server_name) return std::optional<Session>();
   // RFC 7627 5.3 (checklist 56).
   if (candidate->extended_master_secret && !offer.extended_master_secret) {
     return HandshakeFailure("ClientHello: resuming a session that used the extended master "
@@ -227,13 +240,16 @@ Result<std::optional<Session>> ServerConnection::FindSessionToResume(const Clien
 
 Status ServerConnection::ChooseSuite(const ClientHello& ch, const ClientOffer& offer) {
   const std::vector<SignatureScheme> ours = OurSignatureSchemes();
+  // RFC 6066 3: a name some credential is for picks among those credentials' suites only.
+  const bool named_only = shared_->NamesHost(negotiated_.server_name);
   // The server's preference order (RFC 5246 7.4.1.3 leaves the choice to the server).
   for (uint16_t id : config_.cipher_suites) {
     if (!Contains(ch.cipher_suites, id)) continue;
     const CipherSuiteInfo* suite = FindCipherSuite(id);
     const CertKeyType needed =
         suite->key_exchange == KeyExchange::kEcdheEcdsa ? CertKeyType::kEcdsa : CertKeyType::kRsa;
-    PreparedCredential* credential = shared_->CredentialOfType(needed);
+    PreparedCredential* credential =
+        shared_->CredentialFor(needed, negotiated_.server_name, named_only);
     if (credential == nullptr) continue;
     if (suite->key_exchange == KeyExchange::kRsa) {
       if (credential->rsa_transport == nullptr) continue;

@@ -1,5 +1,7 @@
 #include "engine/connection/shared_context.h"
 
+#include <cctype>
+
 #include <botan/aead.h>
 #include <botan/certstor.h>
 #include <botan/hash.h>
@@ -46,6 +48,7 @@ Result<std::shared_ptr<SharedContext>> SharedContext::Create(const Config& confi
     }
     PreparedCredential p;
     p.chain_der = c.chain_der;
+    p.names = c.names;
     p.key = c.key;
     p.type = KeyTypeOf(*c.key);
     if (p.type == CertKeyType::kOther) {
@@ -110,6 +113,57 @@ PreparedCredential* SharedContext::CredentialOfType(CertKeyType type) {
     if (c.type == type) return &c;
   }
   return nullptr;
+}
+
+namespace {
+
+bool SameHostName(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const char x = static_cast<char>(std::tolower(static_cast<unsigned char>(a[i])));
+    const char y = static_cast<char>(std::tolower(static_cast<unsigned char>(b[i])));
+    if (x != y) return false;
+  }
+  return true;
+}
+
+bool Names(const PreparedCredential& c, std::string_view host_name) {
+  for (const std::string& n : c.names) {
+    if (SameHostName(n, host_name)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+PreparedCredential* SharedContext::CredentialFor(CertKeyType type, std::string_view host_name,
+                                                 bool named_only) {
+  if (!host_name.empty()) {
+    for (PreparedCredential& c : credentials_) {
+      if (c.type == type && Names(c, host_name)) return &c;
+    }
+  }
+  if (named_only) return nullptr;
+  for (PreparedCredential& c : credentials_) {
+    if (c.type == type && c.names.empty()) return &c;
+  }
+  return nullptr;
+}
+
+bool SharedContext::NamesHost(std::string_view host_name) const {
+  for (const PreparedCredential& c : credentials_) {
+    if (Names(c, host_name)) return true;
+  }
+  return false;
+}
+
+bool SharedContext::RecognisesName(std::string_view host_name) const {
+  bool any_names = false;
+  for (const PreparedCredential& c : credentials_) {
+    if (Names(c, host_name)) return true;
+    any_names = any_names || !c.names.empty();
+  }
+  return !any_names;
 }
 
 Result<Bytes> SharedContext::SealTicket(ByteView state, Botan::RandomNumberGenerator& rng) {

@@ -38,6 +38,7 @@ enum class CertKeyType { kRsa, kEcdsa, kOther };
 // One of Config::credentials, ready to use.
 struct PreparedCredential {
   std::vector<Bytes> chain_der;  // leaf first
+  std::vector<std::string> names;  // Credential::names
   CertKeyType type = CertKeyType::kOther;
   std::shared_ptr<const Botan::Private_Key> key;
   std::unique_ptr<Signer> signer;
@@ -66,6 +67,16 @@ class SharedContext {
   std::vector<PreparedCredential>& credentials() { return credentials_; }
   // The first credential of `type`, or null.
   PreparedCredential* CredentialOfType(CertKeyType type);
+  // RFC 6066 3: the credential of `type` that names `host_name` (ASCII, case-insensitive), else
+  // (unless `named_only`) the first of `type` that names nothing; null if none. An empty name:
+  // the latter.
+  PreparedCredential* CredentialFor(CertKeyType type, std::string_view host_name,
+                                    bool named_only = false);
+  // Whether some credential names `host_name`.
+  bool NamesHost(std::string_view host_name) const;
+  // Whether some credential names `host_name`, or no credential names any (then every name
+  // is recognised).
+  bool RecognisesName(std::string_view host_name) const;
 
   // RFC 5077 4 (recommended format, with AES-256-GCM instead of AES-CBC + HMAC):
   // key_name[16] || nonce[12] || AES-256-GCM(state) with key_name as associated data.

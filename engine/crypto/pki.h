@@ -67,6 +67,9 @@ Status WritePrivateKeyPem(const std::string& path, const Botan::Private_Key& key
 struct Credential {
   std::vector<Bytes> chain_der;  // leaf first; the CA is not included (it is the trust root)
   std::shared_ptr<Botan::Private_Key> key;
+  // Server: the host names (SNI, RFC 6066 3) this credential is for; empty: any name (the
+  // default credential of its key type).
+  std::vector<std::string> names;
 };
 
 // Writes `credential` as `cert_path` (chain) and `key_path` (PKCS#8).

@@ -152,6 +152,9 @@ std::string DescribeExpectation(const Expectation& e) {
       out += " check{" + Join(checks, ", ") + "}";
     }
     if (!e.or_alerts.empty()) out += ", or fatal alert " + AlertSet(e.or_alerts) + " then close";
+    if (!e.warning_alerts.empty()) {
+      out += ", warning alert " + AlertSet(e.warning_alerts) + " allowed before";
+    }
     return out;
   }
   if (!e.alerts.empty()) {

@@ -464,7 +464,7 @@ bool VectorParser::ParseExpect(const Json& j, const std::string& path, Expectati
     return Fail(Child(path, "check"), "\"check\" applies to the first of \"messages\"");
   }
   if (!alert) {
-    for (std::string_view key : {"or_close", "level", "or_warning"}) {
+    for (std::string_view key : {"or_close", "level"}) {
       if (j.contains(std::string(key))) {
         return Fail(Child(path, key), Quote(key) + " qualifies an \"alert\" expectation");
       }
@@ -493,6 +493,10 @@ bool VectorParser::ParseExpect(const Json& j, const std::string& path, Expectati
     }
     return true;
   };
+  if (silence && j.contains("or_warning")) {
+    return Fail(Child(path, "or_warning"),
+                "\"or_warning\" qualifies an \"alert\" or a \"messages\" expectation");
+  }
   if (!messages && j.contains("or_alert")) {
     return Fail(Child(path, "or_alert"),
                 "\"or_alert\" qualifies a \"messages\" expectation (for alerts list them in "
@@ -503,6 +507,11 @@ bool VectorParser::ParseExpect(const Json& j, const std::string& path, Expectati
       return false;
     }
     if (j.contains("or_alert") && !alert_set("or_alert", &out->or_alerts)) return false;
+    // Warning alerts the target may send on the way (RFC 6066 3's NOT RECOMMENDED but allowed
+    // warning unrecognized_name before its ServerHello).
+    if (j.contains("or_warning") && !alert_set("or_warning", &out->warning_alerts)) {
+      return false;
+    }
     if (j.contains("check") &&
         !GetEdits(out->messages.front(), j["check"], Child(path, "check"), true, &out->check)) {
       return false;

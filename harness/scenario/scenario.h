@@ -215,7 +215,8 @@ struct Expectation {
   AlertLevel alert_level = AlertLevel::kFatal;
   // With fatal `alerts`: warning alerts accepted instead, after which the connection may go on
   // (a warning no_renegotiation or a fatal handshake_failure; a fragmented close_notify read
-  // whole or refused).
+  // whole or refused). With `messages`: warning alerts the target may send before any of them
+  // (a warning unrecognized_name, RFC 6066 3), which are then read past.
   std::set<AlertDescription> warning_alerts;
   // With `alerts`: a close without an alert is also accepted (for conditions where the
   // checklist says real stacks just close). Alone (no messages, no alerts): expect a close.

@@ -164,8 +164,8 @@ OJson ExpectationJson(const Expectation& e) {
     return list;
   };
   const bool only_messages = !e.messages.empty() && e.optional.empty() && e.check.empty() &&
-                             e.or_alerts.empty() && e.alerts.empty() && !e.close && !e.silence_ms &&
-                             e.alert_level == AlertLevel::kFatal;
+                             e.or_alerts.empty() && e.warning_alerts.empty() && e.alerts.empty() &&
+                             !e.close && !e.silence_ms && e.alert_level == AlertLevel::kFatal;
   if (only_messages) return names(e.messages);
   const bool only_close = e.messages.empty() && e.check.empty() && e.alerts.empty() && e.close &&
                           !e.silence_ms && e.alert_level == AlertLevel::kFatal;
