@@ -68,9 +68,13 @@ TEST(HelloExtensions, ServerReadsTheOfferAndAnswersOnlyWhatWasSent) {
   negotiated.alpn = "h2";
   Result<Extensions> answer = BuildServerHelloExtensions({&offer, &negotiated, true});
   ASSERT_TRUE(answer.ok());
+  // server_name acknowledged with empty extension_data (RFC 6066 3); no encrypt_then_mac for
+  // AES-GCM (RFC 7366 3).
   EXPECT_EQ(answer->Describe(),
-            "[ec_point_formats,extended_master_secret,session_ticket,"
+            "[server_name,ec_point_formats,extended_master_secret,session_ticket,"
             "application_layer_protocol_negotiation,renegotiation_info]");
+  EXPECT_TRUE(answer->FindRaw(0)->body.empty());
+  EXPECT_EQ(offer.server_name, "example.com");
   // Nothing offered, nothing used: an empty block.
   ClientOffer bare;
   Negotiated plain;

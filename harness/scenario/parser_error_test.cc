@@ -404,8 +404,9 @@ TEST(LoaderErrorTest, Expectations) {
   ExpectError(v, "/steps/1/expect/or_alert", "expected a list of alert names");
   expect(R"({"messages": ["ServerHello"], "or_alert": ["no_certificate"]})");
   ExpectError(v, "/steps/1/expect/or_alert/0", "must never be sent");
-  expect(R"({"messages": ["ServerHello"], "or_warning": ["close_notify"]})");
-  ExpectError(v, "/steps/1/expect/or_warning", "qualifies an \"alert\" expectation");
+  // or_warning qualifies messages too (RFC 6066 3's warning unrecognized_name); not silence.
+  expect(R"({"silence_ms": 100, "or_warning": ["close_notify"]})");
+  ExpectError(v, "/steps/1/expect/or_warning", "qualifies an \"alert\" or a \"messages\"");
   expect(R"({"alert": ["decode_error"], "level": "Fatal"})");
   ExpectError(v, "/steps/1/expect/level", "unknown value \"Fatal\" (did you mean \"fatal\"?)");
 
