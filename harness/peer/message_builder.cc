@@ -38,8 +38,6 @@ bool IsIntegrityChecked(MessageName name) {
          name == MessageName::kServerKeyExchange;
 }
 
-// The key exchange a ClientKeyExchange uses: the negotiated suite's, or before a ServerHello was
-// read, ECDHE once the target sent a ServerKeyExchange.
 // The salt length RFC 8446 4.2.3 requires of an RSA-PSS scheme: its hash's output.
 size_t HashLengthOfPss(SignatureScheme scheme) {
   switch (scheme) {
@@ -52,6 +50,8 @@ size_t HashLengthOfPss(SignatureScheme scheme) {
   }
 }
 
+// The key exchange a ClientKeyExchange uses: the negotiated suite's, or before a ServerHello was
+// read, (EC)DHE once the target sent a ServerKeyExchange.
 bool RsaKeyExchange(const PeerConnection& c) {
   return c.suite != nullptr ? c.suite->key_exchange == KeyExchange::kRsa
                             : !c.target_ecdhe.has_value() && !c.target_dhe.has_value();
