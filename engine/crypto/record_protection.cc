@@ -188,6 +188,23 @@ class AeadProtection final : public RecordProtection {
   SequenceCounter seq_;
 };
 
+// SealShape's XOR: where it starts in `inner` bytes (xor_at < 0 counts from the end), or
+// internal_error when it runs outside them.
+Result<size_t> XorStart(const SealShape& shape, size_t inner) {
+  const int64_t start =
+      shape.xor_at >= 0 ? shape.xor_at : static_cast<int64_t>(inner) + shape.xor_at;
+  if (start < 0 || static_cast<size_t>(start) + shape.xor_inner.size() > inner) {
+    return InternalError("record protection: XOR at " + std::to_string(shape.xor_at) + " of " +
+                         std::to_string(shape.xor_inner.size()) + " bytes runs past the " +
+                         std::to_string(inner) + " inner bytes");
+  }
+  return static_cast<size_t>(start);
+}
+
+void ApplyXor(const SealShape& shape, size_t start, Botan::secure_vector<uint8_t>* buf) {
+  for (size_t i = 0; i < shape.xor_inner.size(); ++i) (*buf)[start + i] ^= shape.xor_inner[i];
+}
+
 // ---- CBC + HMAC, MAC-then-encrypt with explicit IV (RFC 5246 6.2.3.2) ----
 
 class CbcProtection final : public RecordProtection {
@@ -220,13 +237,7 @@ class CbcProtection final : public RecordProtection {
                            std::to_string(block_) + "-byte blocks");
     }
     const size_t inner = shape.cbc_inner ? shape.cbc_inner->size() : unpadded + padding_length;
-    const int64_t xor_start =
-        shape.xor_at >= 0 ? shape.xor_at : static_cast<int64_t>(inner) + shape.xor_at;
-    if (xor_start < 0 || static_cast<size_t>(xor_start) + shape.xor_inner.size() > inner) {
-      return InternalError("record protection: XOR at " + std::to_string(shape.xor_at) + " of " +
-                           std::to_string(shape.xor_inner.size()) + " bytes runs past the " +
-                           std::to_string(inner) + " inner bytes");
-    }
+    SD_ASSIGN_OR_RETURN(const size_t xor_start, XorStart(shape, inner));
     const size_t total = block_ + inner;
     if (total > kMaxFragmentField) {
       return InternalError("record protection: plaintext of " +
@@ -244,9 +255,7 @@ class CbcProtection final : public RecordProtection {
       // GenericBlockCipher: padding_length+1 bytes, each equal to padding_length.
       buf.insert(buf.end(), padding_length + 1, static_cast<uint8_t>(padding_length));
       if (shape.cbc_inner) buf.assign(shape.cbc_inner->begin(), shape.cbc_inner->end());
-      for (size_t i = 0; i < shape.xor_inner.size(); ++i) {
-        buf[static_cast<size_t>(xor_start) + i] ^= shape.xor_inner[i];
-      }
+      ApplyXor(shape, xor_start, &buf);
       // RFC 5246 6.2.3.2: a fresh unpredictable IV per record (BEAST, attacks.md row 31).
       rng_->randomize(out.data(), block_);
       enc_->start(out.data(), block_);
@@ -350,15 +359,8 @@ class EtmCbcProtection final : public RecordProtection {
                            " bytes of content and padding are not whole " +
                            std::to_string(block_) + "-byte blocks");
     }
-    const int64_t xor_start = shape.xor_at >= 0 ? shape.xor_at
-                                                : static_cast<int64_t>(buf.size()) + shape.xor_at;
-    if (xor_start < 0 || static_cast<size_t>(xor_start) + shape.xor_inner.size() > buf.size()) {
-      return InternalError("record protection: XOR at " + std::to_string(shape.xor_at) +
-                           " runs past the " + std::to_string(buf.size()) + " inner bytes");
-    }
-    for (size_t i = 0; i < shape.xor_inner.size(); ++i) {
-      buf[static_cast<size_t>(xor_start) + i] ^= shape.xor_inner[i];
-    }
+    SD_ASSIGN_OR_RETURN(const size_t xor_start, XorStart(shape, buf.size()));
+    ApplyXor(shape, xor_start, &buf);
     const size_t fragment = block_ + buf.size();
     if (fragment + mac_len_ > kMaxFragmentField) {
       return InternalError("record protection: plaintext of " +

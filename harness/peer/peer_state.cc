@@ -38,6 +38,15 @@ Bytes ToBytes(const Random& r) { return Bytes(r.begin(), r.end()); }
 
 }  // namespace
 
+bool RsaKeyExchange(const PeerConnection& c) {
+  return c.suite != nullptr ? c.suite->key_exchange == KeyExchange::kRsa
+                            : !c.target_ecdhe.has_value() && !c.target_dhe.has_value();
+}
+
+bool DheKeyExchange(const PeerConnection& c) {
+  return c.suite != nullptr ? c.suite->IsDhe() : c.target_dhe.has_value();
+}
+
 void StripLeadingZeros(Bytes* z) {
   size_t zeros = 0;
   while (zeros < z->size() && (*z)[zeros] == 0) ++zeros;

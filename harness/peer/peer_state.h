@@ -269,6 +269,11 @@ struct PeerState {
 inline ByteView View(const Random& r) { return ByteView(r.data(), r.size()); }
 bool HasExt(const std::optional<Extensions>& block, ExtensionType type);
 
+// The key exchange a ClientKeyExchange uses: the negotiated suite's, or before a ServerHello was
+// read, (EC)DHE once the target sent a ServerKeyExchange (DHE: DH parameters received).
+bool RsaKeyExchange(const PeerConnection& c);
+bool DheKeyExchange(const PeerConnection& c);
+
 }  // namespace peer
 }  // namespace shakedown
 
