@@ -36,10 +36,10 @@ class ClientConnection final : public ConnectionBase {
   std::optional<Session> session() const override {
     if (!handshake_complete() || failure().has_value()) return std::nullopt;
     Session s = MakeSession();
-    s.ticket = ticket_;
-    if (negotiated_.resumed && offered_session_.has_value()) {
-      s.created_at = offered_session_->created_at;  // lifetime counts from the full handshake
-      s.server_name = offered_session_->server_name;
+    s.ticket = hs_.ticket;
+    if (negotiated_.resumed && hs_.offered_session.has_value()) {
+      s.created_at = hs_.offered_session->created_at;  // lifetime counts from the full handshake
+      s.server_name = hs_.offered_session->server_name;
     }
     if (s.session_id.empty() && s.ticket.empty()) return std::nullopt;  // not resumable
     return s;
@@ -52,12 +52,24 @@ class ClientConnection final : public ConnectionBase {
   Status OnPostHandshakeMessage(uint8_t type, ByteView encoded) override {
     if (type == static_cast<uint8_t>(HandshakeType::kHelloRequest)) {
       SD_RETURN_IF_ERROR(HelloRequest::Parse(encoded.subview(kHandshakeHeaderLength)).status());
+      if (RenegotiationRefusal(/*by_peer=*/true).empty()) {
+        BeginRenegotiation(/*by_peer=*/true);
+        return WriteClientHello();
+      }
       // RFC 5746 4.2 / RFC 5246 7.2.2 (checklist 53): renegotiation is refused with a
       // warning no_renegotiation, and the connection goes on.
       return SendWarningAlert(AlertDescription::kNoRenegotiation);
     }
     return UnexpectedMessage(Describe(Registry::kHandshakeType, type) +
-                             " after the handshake (renegotiation is not supported)");
+                             " after the handshake (RFC 5246 7.4.1.1: only a HelloRequest may "
+                             "come)");
+  }
+
+  void ResetHandshakeState() override { hs_ = HandshakeState(); }
+
+  Status WriteRenegotiationRequest() override {
+    BeginRenegotiation(/*by_peer=*/false);
+    return WriteClientHello();
   }
 
   bool IgnoresHelloRequestDuringHandshake() const override { return true; }
@@ -69,6 +81,7 @@ class ClientConnection final : public ConnectionBase {
   Status WriteClientHello();
   Status ReadServerHello(const PeerStep& in);
   Status CheckServerHelloExtensions(const ServerHello& sh);
+  Status CheckRenegotiationInfo(const ServerAnswer& answer) const;
   Status ReadServerCertificate(const PeerStep& in);
   Status ReadServerKeyExchange(const PeerStep& in);
   Status AcceptDhParams(const DhServerParams& params);
@@ -80,16 +93,20 @@ class ClientConnection final : public ConnectionBase {
   Status ReadServerFinished(const PeerStep& in);
 
   bool started_ = false;
-  ClientHello hello_;  // as sent: what the server may choose from
-  std::optional<Session> offered_session_;
-  bool server_ticket_ext_ = false;  // NewSessionTicket follows (RFC 5077 3.2)
-  Bytes ticket_;                    // the newest ticket for this session
-  std::optional<EcdheKeyPair> ecdhe_;
-  std::optional<DheKeyPair> dhe_;
-  Bytes server_public_;
-  bool certificate_requested_ = false;
-  PreparedCredential* client_credential_ = nullptr;
-  SignatureScheme client_scheme_ = SignatureScheme::kRsaPkcs1Sha256;
+  // What one handshake decides; a renegotiation starts from a fresh one.
+  struct HandshakeState {
+    ClientHello hello;  // as sent: what the server may choose from
+    std::optional<Session> offered_session;
+    bool server_ticket_ext = false;  // NewSessionTicket follows (RFC 5077 3.2)
+    Bytes ticket;                    // the newest ticket for this session
+    std::optional<EcdheKeyPair> ecdhe;
+    std::optional<DheKeyPair> dhe;
+    Bytes server_public;
+    bool certificate_requested = false;
+    PreparedCredential* client_credential = nullptr;
+    SignatureScheme client_scheme = SignatureScheme::kRsaPkcs1Sha256;
+  };
+  HandshakeState hs_;
 };
 
 const std::vector<StepHandler<ClientConnection>>& ClientConnection::Handlers() {
@@ -108,14 +125,15 @@ const std::vector<StepHandler<ClientConnection>>& ClientConnection::Handlers() {
 }
 
 Status ClientConnection::WriteClientHello() {
-  hello_.client_version = config_.max_version;
+  hs_.hello.client_version = config_.max_version;
   negotiated_.server_name = config_.server_name;
   Bytes random = RandomBytes(kRandomLength);
-  std::copy(random.begin(), random.end(), hello_.random.begin());
+  std::copy(random.begin(), random.end(), hs_.hello.random.begin());
   negotiated_.client_random = std::move(random);
   records_.set_record_version(static_cast<uint16_t>(config_.min_version));
 
-  if (config_.resume.has_value()) {
+  // A renegotiation is a full handshake: the session offered first is not offered again.
+  if (config_.resume.has_value() && !renegotiating()) {
     const Session& s = *config_.resume;
     const bool has_ticket = config_.session_tickets && !s.ticket.empty();
     // RFC 5246 7.4.1.2 (checklist 25): a resumption offer includes the session's suite, so a
@@ -123,26 +141,31 @@ Status ClientConnection::WriteClientHello() {
     if (s.version == config_.max_version && s.master_secret.size() == kMasterSecretLength &&
         Contains(config_.cipher_suites, s.cipher_suite) &&
         (has_ticket || !s.session_id.empty())) {
-      offered_session_ = s;
+      hs_.offered_session = s;
       // RFC 5077 3.4: with a ticket, a session ID shows whether the server resumed.
-      hello_.session_id = !s.session_id.empty() ? s.session_id : RandomBytes(32);
-      if (has_ticket) ticket_ = s.ticket;
+      hs_.hello.session_id = !s.session_id.empty() ? s.session_id : RandomBytes(32);
+      if (has_ticket) hs_.ticket = s.ticket;
     }
   }
-  hello_.cipher_suites = config_.cipher_suites;
-  hello_.compression_methods = {0};
+  hs_.hello.cipher_suites = config_.cipher_suites;
+  hs_.hello.compression_methods = {0};
 
-  ClientHelloInput input{&config_, false, false, false, OurSignatureSchemes(),
-                         offered_session_.has_value() ? ticket_ : Bytes()};
+  ClientHelloInput input{&config_,
+                         false,
+                         false,
+                         false,
+                         OurSignatureSchemes(),
+                         hs_.offered_session.has_value() ? hs_.ticket : Bytes(),
+                         RenegotiatedConnection(HandshakeType::kClientHello)};
   for (uint16_t id : config_.cipher_suites) {
     input.ecc = input.ecc || FindCipherSuite(id)->IsEcdhe();
     input.ffdhe = input.ffdhe || FindCipherSuite(id)->IsDhe();
     input.cbc = input.cbc || FindCipherSuite(id)->cipher_type == CipherType::kBlock;
   }
   SD_ASSIGN_OR_RETURN(Extensions ext, BuildClientHelloExtensions(input));
-  hello_.extensions = std::move(ext);
+  hs_.hello.extensions = std::move(ext);
 
-  SD_RETURN_IF_ERROR(WriteHandshake(hello_));
+  SD_RETURN_IF_ERROR(WriteHandshake(hs_.hello));
   return Status::Ok();
 }
 
@@ -167,7 +190,7 @@ Status ClientConnection::ReadServerHello(const PeerStep& in) {
   }
   // RFC 5246 7.4.1.3 (checklist 34): "a single cipher suite selected by the server from the
   // list in ClientHello.cipher_suites".
-  if (!Contains(hello_.cipher_suites, sh.cipher_suite)) {
+  if (!Contains(hs_.hello.cipher_suites, sh.cipher_suite)) {
     return IllegalParameter("ServerHello.cipher_suite: " +
                             Describe(Registry::kCipherSuite, sh.cipher_suite) + " was not offered");
   }
@@ -181,14 +204,22 @@ Status ClientConnection::ReadServerHello(const PeerStep& in) {
     return IllegalParameter("ServerHello.encrypt_then_mac: answered for " +
                             std::string(suite->name) + ", which is not a CBC suite (RFC 7366 3)");
   }
+  // RFC 7366 3.1: "implementations MUST NOT renegotiate a downgrade from encrypt-then-MAC to
+  // MAC-then-encrypt" (Table 1: "Error"); no alert named: handshake_failure.
+  if (renegotiating() && previous().encrypt_then_mac && !negotiated_.encrypt_then_mac &&
+      suite->cipher_type == CipherType::kBlock) {
+    return HandshakeFailure("ServerHello: the connection uses encrypt-then-MAC and this "
+                            "renegotiation drops it for " + std::string(suite->name) +
+                            " (RFC 7366 3.1)");
+  }
   negotiated_.server_random.assign(sh.random.begin(), sh.random.end());
   negotiated_.session_id = sh.session_id;
 
   // RFC 5246 7.3: the server resumes by echoing the session ID we offered.
-  const bool resumed = offered_session_.has_value() && !hello_.session_id.empty() &&
-                       sh.session_id == hello_.session_id;
+  const bool resumed = hs_.offered_session.has_value() && !hs_.hello.session_id.empty() &&
+                       sh.session_id == hs_.hello.session_id;
   if (resumed) {
-    const Session& s = *offered_session_;
+    const Session& s = *hs_.offered_session;
     // RFC 5246 7.4.1.3 (checklist 34): a resumed session keeps its suite.
     if (sh.cipher_suite != s.cipher_suite) {
       return IllegalParameter("ServerHello.cipher_suite: " +
@@ -221,16 +252,16 @@ Status ClientConnection::ReadServerHello(const PeerStep& in) {
 
   tracker_.Learn(kFlagFull, !resumed);
   tracker_.Learn(kFlagEcdhe, suite->IsEphemeral());
-  tracker_.Learn(kFlagTicket, server_ticket_ext_);
+  tracker_.Learn(kFlagTicket, hs_.server_ticket_ext);
   AddToTranscript(in.encoded);
   SD_RETURN_IF_ERROR(SetSuite(suite));
 
   if (!resumed) {
-    if (!server_ticket_ext_) ticket_.clear();  // a new session; the old ticket is for another
+    if (!hs_.server_ticket_ext) hs_.ticket.clear();  // a new session; the old ticket is for another
     return Status::Ok();
   }
-  negotiated_.master_secret = offered_session_->master_secret;
-  negotiated_.peer_chain = offered_session_->peer_chain;
+  negotiated_.master_secret = hs_.offered_session->master_secret;
+  negotiated_.peer_chain = hs_.offered_session->peer_chain;
   if (env_.observer != nullptr) {
     env_.observer->OnSecret("CLIENT_RANDOM", negotiated_.client_random, negotiated_.master_secret);
   }
@@ -239,14 +270,39 @@ Status ClientConnection::ReadServerHello(const PeerStep& in) {
 }
 
 Status ClientConnection::CheckServerHelloExtensions(const ServerHello& sh) {
-  if (!sh.extensions.has_value()) return Status::Ok();
-  SD_ASSIGN_OR_RETURN(ServerAnswer answer,
-                      ReadServerHelloExtensions(*sh.extensions, *hello_.extensions, config_));
+  ServerAnswer answer;
+  if (sh.extensions.has_value()) {
+    SD_ASSIGN_OR_RETURN(answer,
+                        ReadServerHelloExtensions(*sh.extensions, *hs_.hello.extensions, config_));
+  }
+  SD_RETURN_IF_ERROR(CheckRenegotiationInfo(answer));
   negotiated_.secure_renegotiation = answer.renegotiation_info;
   negotiated_.extended_master_secret = answer.extended_master_secret;
   negotiated_.encrypt_then_mac = answer.encrypt_then_mac;
   negotiated_.alpn = answer.alpn;
-  server_ticket_ext_ = answer.session_ticket;
+  hs_.server_ticket_ext = answer.session_ticket;
+  return Status::Ok();
+}
+
+Status ClientConnection::CheckRenegotiationInfo(const ServerAnswer& answer) const {
+  if (!renegotiating()) {
+    // RFC 5746 3.4 (checklist 50): "verify that the length of the "renegotiated_connection"
+    // field is zero, and if it is not, MUST abort the handshake (by sending a fatal
+    // handshake_failure alert)".
+    if (answer.renegotiation_info && !answer.renegotiated_connection.empty()) {
+      return HandshakeFailure("ServerHello.renegotiation_info: non-empty on the initial "
+                              "handshake (RFC 5746 3.4)");
+    }
+    return Status::Ok();
+  }
+  // RFC 5746 3.5 (checklist 52): present, and client_verify_data || server_verify_data.
+  if (!answer.renegotiation_info) {
+    return HandshakeFailure("ServerHello: no renegotiation_info in a renegotiation (RFC 5746 3.5)");
+  }
+  if (answer.renegotiated_connection != RenegotiatedConnection(HandshakeType::kServerHello)) {
+    return HandshakeFailure("ServerHello.renegotiation_info: not client_verify_data || "
+                            "server_verify_data of the last handshake (RFC 5746 3.5)");
+  }
   return Status::Ok();
 }
 
@@ -316,8 +372,8 @@ Status ClientConnection::ReadServerKeyExchange(const PeerStep& in) {
   } else {
     negotiated_.group = params->named_curve;
     SD_ASSIGN_OR_RETURN(EcdheKeyPair pair, EcdheKeyPair::Generate(params->named_curve, rng()));
-    ecdhe_.emplace(std::move(pair));
-    server_public_ = params->public_key;
+    hs_.ecdhe.emplace(std::move(pair));
+    hs_.server_public = params->public_key;
   }
   AddToTranscript(in.encoded);
   return Status::Ok();
@@ -338,15 +394,15 @@ Status ClientConnection::AcceptDhParams(const DhServerParams& params) {
   negotiated_.group = group.named;
   negotiated_.dh_bits = group.bits();
   SD_ASSIGN_OR_RETURN(DheKeyPair pair, DheKeyPair::Generate(group, rng()));
-  dhe_.emplace(std::move(pair));
-  server_public_ = params.dh_ys;
+  hs_.dhe.emplace(std::move(pair));
+  hs_.server_public = params.dh_ys;
   return Status::Ok();
 }
 
 Status ClientConnection::ReadCertificateRequest(const PeerStep& in) {
   SD_ASSIGN_OR_RETURN(const CertificateRequest* message, in.As<CertificateRequest>());
   const CertificateRequest& cr = *message;
-  certificate_requested_ = true;
+  hs_.certificate_requested = true;
   // RFC 5246 7.4.6: send a certificate whose key type the server listed and that can sign with
   // one of its supported_signature_algorithms; with none, an empty Certificate.
   const std::vector<SignatureScheme> ours = OurSignatureSchemes();
@@ -359,8 +415,8 @@ Status ClientConnection::ReadCertificateRequest(const PeerStep& in) {
     Result<SignatureScheme> scheme =
         ChooseSignatureScheme(static_cast<const Botan::Public_Key&>(*c.key), theirs, &ours);
     if (!scheme.ok()) continue;
-    client_credential_ = &c;
-    client_scheme_ = *scheme;
+    hs_.client_credential = &c;
+    hs_.client_scheme = *scheme;
     break;
   }
   AddToTranscript(in.encoded);
@@ -374,12 +430,12 @@ Status ClientConnection::ReadServerHelloDone(const PeerStep& in) {
 }
 
 Status ClientConnection::WriteClientFlight() {
-  if (certificate_requested_) {
+  if (hs_.certificate_requested) {
     // RFC 5246 7.4.6 (checklist 43): an empty list when there is no suitable certificate.
     Certificate certificate;
-    if (client_credential_ != nullptr) certificate.certificate_list = client_credential_->chain_der;
+    if (hs_.client_credential != nullptr) certificate.certificate_list = hs_.client_credential->chain_der;
     SD_RETURN_IF_ERROR(WriteHandshake(certificate));
-    tracker_.Learn(kFlagClientCert, client_credential_ != nullptr);
+    tracker_.Learn(kFlagClientCert, hs_.client_credential != nullptr);
   }
   ClientKeyExchange cke;
   cke.kind = WireKind();
@@ -387,28 +443,28 @@ Status ClientConnection::WriteClientFlight() {
   if (negotiated_.suite->key_exchange == KeyExchange::kRsa) {
     // RFC 5246 7.4.7.1 (checklist 45a): the version offered in the ClientHello.
     pre_master_secret =
-        MakeRsaPreMasterSecret(static_cast<uint16_t>(hello_.client_version), rng());
+        MakeRsaPreMasterSecret(static_cast<uint16_t>(hs_.hello.client_version), rng());
     SD_ASSIGN_OR_RETURN(cke.exchange_keys,
                         EncryptPreMasterSecret(*peer_leaf_->key, pre_master_secret, rng()));
-  } else if (dhe_.has_value()) {
+  } else if (hs_.dhe.has_value()) {
     // RFC 5246 7.4.7.2, 8.1.2: Z with its leading zero bytes stripped.
-    SD_ASSIGN_OR_RETURN(pre_master_secret, dhe_->Agree(server_public_));
-    cke.exchange_keys = dhe_->public_value();
+    SD_ASSIGN_OR_RETURN(pre_master_secret, hs_.dhe->Agree(hs_.server_public));
+    cke.exchange_keys = hs_.dhe->public_value();
   } else {
-    if (!ecdhe_.has_value()) return InternalError("ECDHE suite without a key pair");
-    SD_ASSIGN_OR_RETURN(pre_master_secret, ecdhe_->Agree(server_public_));
-    cke.exchange_keys = ecdhe_->public_value();
+    if (!hs_.ecdhe.has_value()) return InternalError("ECDHE suite without a key pair");
+    SD_ASSIGN_OR_RETURN(pre_master_secret, hs_.ecdhe->Agree(hs_.server_public));
+    cke.exchange_keys = hs_.ecdhe->public_value();
   }
   SD_RETURN_IF_ERROR(WriteHandshake(cke));
   SD_RETURN_IF_ERROR(DeriveMasterSecret(pre_master_secret));
-  if (certificate_requested_ && client_credential_ != nullptr) {
+  if (hs_.certificate_requested && hs_.client_credential != nullptr) {
     // RFC 5246 7.4.8: a signature over every handshake message so far.
     CertificateVerify cv;
-    cv.algorithm = client_scheme_;
-    SD_ASSIGN_OR_RETURN(cv.signature, client_credential_->signer->Sign(
-                                          client_scheme_, transcript_.messages()));
+    cv.algorithm = hs_.client_scheme;
+    SD_ASSIGN_OR_RETURN(cv.signature, hs_.client_credential->signer->Sign(
+                                          hs_.client_scheme, transcript_.messages()));
     SD_RETURN_IF_ERROR(WriteHandshake(cv));
-    negotiated_.client_signature = client_scheme_;
+    negotiated_.client_signature = hs_.client_scheme;
     negotiated_.client_authenticated = true;
   }
   SD_RETURN_IF_ERROR(DeriveTrafficKeys());
@@ -421,7 +477,7 @@ Status ClientConnection::ReadNewSessionTicket(const PeerStep& in) {
   SD_ASSIGN_OR_RETURN(const NewSessionTicket* message, in.As<NewSessionTicket>());
   const NewSessionTicket& nst = *message;
   // RFC 5077 3.3: an empty ticket means the server changed its mind; keep no ticket then.
-  ticket_ = nst.ticket;
+  hs_.ticket = nst.ticket;
   negotiated_.ticket_issued = !nst.ticket.empty();
   AddToTranscript(in.encoded);
   return Status::Ok();

@@ -186,7 +186,7 @@ Status ConnectionBase::Process(Inbound unit) {
 }
 
 Status ConnectionBase::ProcessHandshake(uint8_t type, ByteView encoded) {
-  if (handshake_complete_) return OnPostHandshakeMessage(type, encoded);
+  if (handshake_complete_ && !renegotiating_) return OnPostHandshakeMessage(type, encoded);
   const ByteView body = encoded.subview(kHandshakeHeaderLength);
   const HandshakeType htype = static_cast<HandshakeType>(type);
   if (htype == HandshakeType::kHelloRequest && IgnoresHelloRequestDuringHandshake()) {
@@ -221,7 +221,7 @@ Status ConnectionBase::ProcessChangeCipherSpec(ByteView body) {
   // RFC 5246 7.1 (checklist 17, CVE-2014-0224): ChangeCipherSpec only where the table has it;
   // after the handshake there is no place for one.
   const FlowStep step = FlowStep::Ccs(peer());
-  if (handshake_complete_ || !AdvanceTable(step)) {
+  if ((handshake_complete_ && !renegotiating_) || !AdvanceTable(step)) {
     return UnexpectedMessage(step.ToString() + " is not allowed here (RFC 5246 7.1)");
   }
   // checklist 16: exactly one byte of value 1 (unexpected_message otherwise, as tlsfuzzer
@@ -272,6 +272,12 @@ Status ConnectionBase::ProcessApplicationData(Bytes data) {
   if (!handshake_complete_) {
     return UnexpectedMessage("application data before the handshake is complete");
   }
+  // During a renegotiation application data may go on under the old keys, but the Finished
+  // is the first record under the new ones (RFC 5246 7.4.9).
+  if (renegotiating_ && !tracker_.history().empty() && tracker_.history().back() == FlowStep::Ccs(peer())) {
+    return UnexpectedMessage("application data between the peer's ChangeCipherSpec and its "
+                             "Finished (RFC 5246 7.4.9)");
+  }
   if (data.empty()) return Status::Ok();  // allowed (checklist 4); nothing to deliver
   Event event;
   event.type = EventType::kApplicationData;
@@ -318,6 +324,7 @@ Status ConnectionBase::WriteFinished() {
                                         self() == Side::kClient ? Side::kClient
                                                                   : Side::kServer,
                                         hash));
+  verify_data_[self() == Side::kClient ? 0 : 1] = finished.verify_data;
   return WriteHandshake(finished);
 }
 
@@ -337,6 +344,7 @@ Status ConnectionBase::ReadPeerFinished(const Finished& finished, ByteView encod
     // RFC 5246 7.4.9 / 7.2.2 (checklist 46): a Finished that does not verify is decrypt_error.
     return DecryptError("Finished.verify_data does not match the transcript (RFC 5246 7.4.9)");
   }
+  verify_data_[peer() == Side::kClient ? 0 : 1] = finished.verify_data;
   transcript_.Add(encoded);
   return Status::Ok();
 }
@@ -396,9 +404,88 @@ Status ConnectionBase::FinishHandshake() {
     return InternalError("handshake ended before its flow in the table was complete");
   }
   handshake_complete_ = true;
+  if (renegotiating_) {
+    renegotiating_ = false;
+    negotiated_.renegotiations = previous_.renegotiations + 1;
+  }
+  // RFC 5746 3.6: "When the handshake has completed, the server needs to save the
+  // client_verify_data and server_verify_data values for future use" (3.4: the client too).
+  saved_verify_data_[0] = verify_data_[0];
+  saved_verify_data_[1] = verify_data_[1];
   Event event;
   event.type = EventType::kHandshakeComplete;
   events_.push_back(std::move(event));
+  // A test target told to renegotiate does so once, right away, if it may.
+  if (config_.renegotiation == RenegotiationPolicy::kInitiate && negotiated_.renegotiations == 0 &&
+      RenegotiationRefusal(/*by_peer=*/false).empty()) {
+    return WriteRenegotiationRequest();
+  }
+  return Status::Ok();
+}
+
+// ---- Renegotiation ----
+
+std::string ConnectionBase::RenegotiationRefusal(bool by_peer) const {
+  if (config_.renegotiation == RenegotiationPolicy::kRefuse) return "renegotiation is disabled";
+  if (dead_ || close_sent_) return "the connection is closed";
+  if (!handshake_complete_ || renegotiating_) return "a handshake is under way";
+  // RFC 5746 4.2 / 4.4: "It is RECOMMENDED that clients refuse this renegotiation request" and
+  // "that servers not permit legacy renegotiation".
+  if (!negotiated_.secure_renegotiation) {
+    return "the peer did not show RFC 5746 support (no legacy renegotiation)";
+  }
+  if (by_peer && peer_renegotiations_ >= kMaxPeerRenegotiations) {
+    return "the peer already started " + std::to_string(kMaxPeerRenegotiations) +
+           " renegotiations on this connection";
+  }
+  return "";
+}
+
+void ConnectionBase::BeginRenegotiation(bool by_peer) {
+  if (by_peer) ++peer_renegotiations_;
+  previous_ = negotiated_;
+  renegotiating_ = true;
+  tracker_ = HandshakeTracker();
+  node_ = HandshakeGraph::kStart;
+  transcript_ = Transcript();
+  negotiated_ = Negotiated();
+  negotiated_.renegotiations = previous_.renegotiations;
+  pending_read_.reset();
+  pending_write_.reset();
+  peer_leaf_.reset();
+  verify_data_[0].clear();
+  verify_data_[1].clear();
+  ResetHandshakeState();
+}
+
+Bytes ConnectionBase::RenegotiatedConnection(HandshakeType hello) const {
+  if (!renegotiating_) return Bytes();
+  Bytes out = saved_verify_data(Side::kClient);
+  if (hello == HandshakeType::kServerHello) {
+    const Bytes& server = saved_verify_data(Side::kServer);
+    out.insert(out.end(), server.begin(), server.end());
+  }
+  return out;
+}
+
+Status ConnectionBase::Renegotiate() {
+  const std::string refusal = RenegotiationRefusal(/*by_peer=*/false);
+  if (!refusal.empty()) return InternalError("Renegotiate: " + refusal);
+  Status status = WriteRenegotiationRequest();
+  if (status.ok()) status = records_.Flush();
+  if (!status.ok()) Fail(status);
+  return status;
+}
+
+Status ConnectionBase::WriteHelloRequest() {
+  // RFC 5246 7.4.1.1: not part of the handshake (not in the table or the transcript).
+  SD_ASSIGN_OR_RETURN(Bytes encoded, SerializeHandshake(HelloRequest{}));
+  if (env_.observer != nullptr) {
+    env_.observer->OnMessage(Direction::kSent,
+                             FlowStep::Handshake(self(), HandshakeType::kHelloRequest), encoded,
+                             transcript_.messages().size());
+  }
+  records_.QueueHandshake(encoded);
   return Status::Ok();
 }
 

@@ -68,6 +68,9 @@ struct Config {
   // one.
   bool encrypt_then_mac = true;
   bool session_tickets = false;  // RFC 5077; server issues / client asks
+  // RFC 5746. Refused by default, as OpenSSL 3 and BoringSSL servers do: a renegotiation is a
+  // second handshake whose parameters the application rarely re-checks.
+  RenegotiationPolicy renegotiation = RenegotiationPolicy::kRefuse;
   // Server: 32 bytes protecting tickets (AES-256-GCM); empty: a random key per SharedContext,
   // so tickets survive only as long as the context that issued them.
   Bytes ticket_key;
@@ -124,6 +127,7 @@ struct Negotiated {
   bool extended_master_secret = false;
   bool encrypt_then_mac = false;      // RFC 7366: CBC records are encrypt-then-MAC
   bool secure_renegotiation = false;  // RFC 5746 indication exchanged
+  int renegotiations = 0;             // 0: the first handshake; n: the n-th renegotiation
   bool client_authenticated = false;  // a client certificate was verified in this handshake
   bool ticket_issued = false;         // a non-empty NewSessionTicket was sent / received
   std::string alpn;
@@ -158,6 +162,10 @@ class Connection {
   virtual Status SendApplicationData(ByteView data) = 0;
   // Sends close_notify (RFC 5246 7.2.1).
   virtual void Close() = 0;
+  // Starts a secure renegotiation (RFC 5746): a client sends a new ClientHello, a server a
+  // HelloRequest. Refused (nothing sent) unless the policy allows it, the handshake is complete
+  // and no renegotiation is under way, and both sides showed RFC 5746 support.
+  virtual Status Renegotiate() = 0;
 
   virtual bool handshake_complete() const = 0;
   // The handshake state's name (for traces): its point in the legal-order table's prefix tree,
@@ -168,6 +176,7 @@ class Connection {
   virtual bool dead() const = 0;
   // Why the connection failed (the Status behind the fatal alert sent or received).
   virtual std::optional<Status> failure() const = 0;
+  // The last completed handshake's parameters (during a renegotiation: the one before it).
   virtual const Negotiated& negotiated() const = 0;
   // The session to resume later (client), once the handshake is complete.
   virtual std::optional<Session> session() const = 0;

@@ -41,6 +41,10 @@ namespace shakedown {
 // RFC 5246 7.2: a peer may send warning alerts, but not without end (checklist 14,
 // CVE-2016-8610). BoringSSL allows 4 in a row; so do we.
 inline constexpr int kMaxConsecutiveWarningAlerts = 4;
+// Renegotiations a peer may start on one connection before it is refused with a warning
+// no_renegotiation: a client-initiated renegotiation costs the server a full handshake
+// (attack 26, CVE-2011-1473).
+inline constexpr int kMaxPeerRenegotiations = 3;
 
 Status UnexpectedMessage(std::string message);
 Status HandshakeFailure(std::string message);
@@ -93,7 +97,10 @@ class ConnectionBase : public Connection {
   std::string_view state() const override;
   bool dead() const override { return dead_; }
   std::optional<Status> failure() const override { return failure_; }
-  const Negotiated& negotiated() const override { return negotiated_; }
+  const Negotiated& negotiated() const override {
+    return renegotiating_ ? previous_ : negotiated_;
+  }
+  Status Renegotiate() override;
 
   // For tests: writes `payload` as records of raw content type `type`
   // under the current write protection, bypassing the state machine and the transcript.
@@ -118,6 +125,11 @@ class ConnectionBase : public Connection {
   virtual bool IgnoresHelloRequestDuringHandshake() const = 0;
   // The connection failed (fatal alert sent or received): forget the session.
   virtual void ForgetSession() {}
+  // Forgets the role's state of the handshake that completed, before a renegotiation.
+  virtual void ResetHandshakeState() = 0;
+  // Starts the role's side of a renegotiation we asked for (Renegotiate): a client writes its
+  // ClientHello, a server its HelloRequest.
+  virtual Status WriteRenegotiationRequest() = 0;
 
   // Runs the row of `rows` for `in.step`. A step the table allowed but no row handles is an
   // engine bug: internal_error, never unexpected_message (which would blame the peer).
@@ -171,6 +183,33 @@ class ConnectionBase : public Connection {
   // Sends a warning alert and keeps going (no_renegotiation).
   Status SendWarningAlert(AlertDescription description);
 
+  // ---- Renegotiation (RFC 5746) ----
+  // Why a renegotiation cannot start now ("" if it can): the policy, a handshake under way, no
+  // RFC 5746 indication in the last handshake (legacy renegotiation is never done), or too
+  // many started by the peer (`by_peer`).
+  std::string RenegotiationRefusal(bool by_peer) const;
+  // A new handshake on this connection: the table, transcript and negotiated parameters start
+  // again; the record layer keeps its keys until the next ChangeCipherSpec.
+  void BeginRenegotiation(bool by_peer);
+  // The peer's message that starts a renegotiation (the server reads a ClientHello), handled as
+  // the new handshake's first step.
+  Status ProcessFirstRenegotiationMessage(uint8_t type, ByteView encoded) {
+    return ProcessHandshake(type, encoded);
+  }
+  bool renegotiating() const { return renegotiating_; }
+  // RFC 5746 3.5 / 3.7: the verify_data of the last completed handshake's Finished messages.
+  const Bytes& saved_verify_data(Side sender) const {
+    return saved_verify_data_[sender == Side::kClient ? 0 : 1];
+  }
+  // The renegotiated_connection value this side expects in the other's hello and sends in its
+  // own: empty on the initial handshake; client_verify_data (ClientHello) or client_verify_data
+  // || server_verify_data (ServerHello) in a renegotiation.
+  Bytes RenegotiatedConnection(HandshakeType hello) const;
+  // The connection that was established before this renegotiation.
+  const Negotiated& previous() const { return previous_; }
+  // Writes a HelloRequest (RFC 5246 7.4.1.1): outside the table and the transcript.
+  Status WriteHelloRequest();
+
   // The node of the table's prefix tree the handshake is at, by name ("after C:finished").
   std::string_view StateName() const;
   Botan::RandomNumberGenerator& rng() { return *env_.rng; }
@@ -211,6 +250,12 @@ class ConnectionBase : public Connection {
   void WriteAlert(AlertLevel level, AlertDescription description);
 
   int node_ = HandshakeGraph::kStart;  // in HandshakeGraph::Tls12(), following tracker_
+  bool renegotiating_ = false;
+  Negotiated previous_;  // the last completed handshake, while renegotiating_
+  // This handshake's Finished verify_data (client, server), saved when it completes.
+  Bytes verify_data_[2];
+  Bytes saved_verify_data_[2];
+  int peer_renegotiations_ = 0;  // renegotiations the peer started (kMaxPeerRenegotiations)
   std::vector<FlowStep> removed_handlers_;
   std::vector<Event> events_;
   std::optional<Status> failure_;

@@ -213,33 +213,30 @@ Status ClientParseEtm(ByteView body, const std::string&, const Config&, ServerAn
 
 // ---- renegotiation_info (RFC 5746) ----
 
-Status ClientAddRenegotiationInfo(const ClientHelloInput&, Extensions* out) {
-  // RFC 5746 3.4 (checklist 49): the empty renegotiation_info extension (not the SCSV).
-  return out->Set(RenegotiationInfoExt{});
+Status ClientAddRenegotiationInfo(const ClientHelloInput& in, Extensions* out) {
+  // RFC 5746 3.4 (checklist 49): the extension (not the SCSV), empty on the initial handshake;
+  // 3.5: the saved client_verify_data in a renegotiation.
+  return out->Set(RenegotiationInfoExt{in.renegotiated_connection});
 }
 Status ServerParseRenegotiationInfo(ByteView body, const Config&, ClientOffer* offer) {
+  // Its value is checked by the server, which knows whether this is a renegotiation (RFC 5746
+  // 3.6 / 3.7).
   SD_ASSIGN_OR_RETURN(RenegotiationInfoExt ri, RenegotiationInfoExt::Parse(body));
-  // RFC 5746 3.6 (checklist 51): initial handshake, so renegotiated_connection is empty.
-  if (!ri.renegotiated_connection.empty()) {
-    return HandshakeFailure("ClientHello.renegotiation_info: non-empty on the initial "
-                            "handshake (RFC 5746 3.6)");
-  }
   offer->renegotiation_info = true;
+  offer->renegotiated_connection = std::move(ri.renegotiated_connection);
   return Status::Ok();
 }
 Status ServerAddRenegotiationInfo(const ServerHelloInput& in, Extensions* out) {
-  // RFC 5746 3.6 (checklist 51): the empty renegotiation_info after the SCSV or an empty RI.
+  // RFC 5746 3.6 (checklist 51): an RI after the SCSV or an RI.
   if (!in.offer->renegotiation_info) return Status::Ok();
-  return out->Set(RenegotiationInfoExt{});
+  return out->Set(RenegotiationInfoExt{in.renegotiated_connection});
 }
-Status ClientParseRenegotiationInfo(ByteView body, const std::string& name, const Config&,
+Status ClientParseRenegotiationInfo(ByteView body, const std::string&, const Config&,
                                     ServerAnswer* answer) {
+  // Checked by the client against the value it expects (RFC 5746 3.4 / 3.5).
   SD_ASSIGN_OR_RETURN(RenegotiationInfoExt ri, RenegotiationInfoExt::Parse(body));
-  // RFC 5746 3.4 (checklist 50): initial handshake, so it must be empty.
-  if (!ri.renegotiated_connection.empty()) {
-    return HandshakeFailure(name + ": non-empty on the initial handshake (RFC 5746 3.4)");
-  }
   answer->renegotiation_info = true;
+  answer->renegotiated_connection = std::move(ri.renegotiated_connection);
   return Status::Ok();
 }
 

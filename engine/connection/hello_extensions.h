@@ -25,7 +25,8 @@ namespace shakedown {
 
 // What the ClientHello's extensions say, validated (server side).
 struct ClientOffer {
-  bool renegotiation_info = false;  // the empty RI extension or the SCSV (RFC 5746 3.6)
+  bool renegotiation_info = false;  // the RI extension or the SCSV (RFC 5746 3.6)
+  std::optional<Bytes> renegotiated_connection;  // the RI extension's value, if present
   bool extended_master_secret = false;
   bool encrypt_then_mac = false;
   bool point_formats = false;
@@ -39,6 +40,7 @@ struct ClientOffer {
 // What the ServerHello's extensions say, validated (client side).
 struct ServerAnswer {
   bool renegotiation_info = false;
+  Bytes renegotiated_connection;  // with renegotiation_info
   bool extended_master_secret = false;
   bool encrypt_then_mac = false;
   bool session_ticket = false;  // NewSessionTicket follows (RFC 5077 3.2)
@@ -53,6 +55,8 @@ struct ClientHelloInput {
   bool cbc;    // a CBC suite is offered (RFC 7366 2)
   std::vector<SignatureScheme> signature_schemes;  // configured and implemented
   Bytes ticket;  // the ticket to offer when config->session_tickets; empty: none
+  // RFC 5746 3.4 / 3.5: empty on the initial handshake, client_verify_data in a renegotiation.
+  Bytes renegotiated_connection;
 };
 
 // What the server's add functions read: the negotiation is decided when they run.
@@ -60,6 +64,9 @@ struct ServerHelloInput {
   const ClientOffer* offer;
   const Negotiated* negotiated;
   bool issue_ticket;
+  // RFC 5746 3.6 / 3.7: empty on the initial handshake, client_verify_data ||
+  // server_verify_data in a renegotiation.
+  Bytes renegotiated_connection;
 };
 
 struct HelloExtension {

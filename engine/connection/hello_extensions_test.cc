@@ -90,10 +90,16 @@ TEST(HelloExtensions, ServerRefusesMalformedOrBadClientExtensions) {
   Extensions ems(std::vector<Extension>{{static_cast<uint16_t>(ExtensionType::kExtendedMasterSecret), {0}}});
   EXPECT_EQ(ReadClientHelloExtensions(ems, Config(), &offer).alert(),
             AlertDescription::kDecodeError);
-  // RFC 5746 3.6 (checklist 51): non-empty renegotiation_info on an initial handshake.
+  // renegotiation_info: its length byte must cover the body exactly. Its value is recorded
+  // for the server, which alone knows whether it must be empty (RFC 5746 3.6 / 3.7).
+  Extensions bad_ri(std::vector<Extension>{{static_cast<uint16_t>(ExtensionType::kRenegotiationInfo), {2, 7}}});
+  EXPECT_EQ(ReadClientHelloExtensions(bad_ri, Config(), &offer).alert(),
+            AlertDescription::kDecodeError);
   Extensions ri(std::vector<Extension>{{static_cast<uint16_t>(ExtensionType::kRenegotiationInfo), {1, 7}}});
-  EXPECT_EQ(ReadClientHelloExtensions(ri, Config(), &offer).alert(),
-            AlertDescription::kHandshakeFailure);
+  ClientOffer with_ri;
+  ASSERT_TRUE(ReadClientHelloExtensions(ri, Config(), &with_ri).ok());
+  EXPECT_TRUE(with_ri.renegotiation_info);
+  EXPECT_EQ(with_ri.renegotiated_connection, Bytes{7});
   // RFC 8422 5.1.2 (checklist 58): point formats without uncompressed.
   Extensions pf(std::vector<Extension>{{static_cast<uint16_t>(ExtensionType::kEcPointFormats), {1, 1}}});
   EXPECT_EQ(ReadClientHelloExtensions(pf, Config(), &offer).alert(),
@@ -135,9 +141,9 @@ TEST(HelloExtensions, ClientRefusesUnsolicitedForbiddenOrMalformedAnswers) {
                              {0, 4, 3, 's', 'p', 'y'})})
                 .alert(),
             AlertDescription::kIllegalParameter);
-  // RFC 5746 3.4 (checklist 50).
-  EXPECT_EQ(ClientReads({Ext(ExtensionType::kRenegotiationInfo, {1, 0})}).alert(),
-            AlertDescription::kHandshakeFailure);
+  // renegotiation_info whose length byte overruns the body.
+  EXPECT_EQ(ClientReads({Ext(ExtensionType::kRenegotiationInfo, {2, 0})}).alert(),
+            AlertDescription::kDecodeError);
 }
 
 TEST(HelloExtensions, ClientRecordsTheAnswers) {
@@ -152,6 +158,7 @@ TEST(HelloExtensions, ClientRecordsTheAnswers) {
   ASSERT_TRUE(answer.ok()) << answer.status().message();
   EXPECT_TRUE(answer->renegotiation_info && answer->extended_master_secret &&
               answer->session_ticket);
+  EXPECT_TRUE(answer->renegotiated_connection.empty());
   EXPECT_EQ(answer->alpn, "h2");
 }
 

@@ -12,6 +12,11 @@ namespace shakedown {
 enum class ClientAuthMode { kNone, kOptional, kRequired };
 // RFC 7627: offer/accept the extension; require it (refuse peers without it); or never use it.
 enum class EmsPolicy { kEnabled, kRequired, kDisabled };
+// RFC 5746: refuse every renegotiation (a warning no_renegotiation, RFC 5246 7.2.2), or accept
+// and start secure renegotiations (never legacy ones: RFC 5746 4.2 and 4.4 recommend refusing
+// them). kInitiate also starts one as soon as the first handshake completes (a server sends
+// HelloRequest, a client a new ClientHello): how a test target is told to renegotiate.
+enum class RenegotiationPolicy { kRefuse, kAccept, kInitiate };
 
 }  // namespace shakedown
 

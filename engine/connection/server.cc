@@ -28,7 +28,7 @@ class ServerConnection final : public ConnectionBase {
 
   std::optional<Session> session() const override {
     if (!handshake_complete() || failure().has_value()) return std::nullopt;
-    Session s = negotiated_.resumed ? resumed_session_ : MakeSession();
+    Session s = negotiated_.resumed ? hs_.resumed_session : MakeSession();
     s.session_id = negotiated_.session_id;
     s.ticket.clear();
     return s;
@@ -41,6 +41,13 @@ class ServerConnection final : public ConnectionBase {
   Status OnPostHandshakeMessage(uint8_t type, ByteView encoded) override {
     if (type == static_cast<uint8_t>(HandshakeType::kClientHello)) {
       SD_RETURN_IF_ERROR(ClientHello::Parse(encoded.subview(kHandshakeHeaderLength)).status());
+      // One we asked for is not the client's to count (attack 26 is about the client's own).
+      const bool requested = hello_request_sent_;
+      hello_request_sent_ = false;
+      if (RenegotiationRefusal(/*by_peer=*/!requested).empty()) {
+        BeginRenegotiation(/*by_peer=*/!requested);
+        return ProcessFirstRenegotiationMessage(type, encoded);
+      }
       // RFC 5246 7.2.2 / RFC 5746 4.4 (checklist 53): renegotiation is refused with a warning
       // no_renegotiation ("sent by the server in response to a client hello after initial
       // handshaking"), and the connection goes on. The other permitted answer is a fatal
@@ -48,7 +55,16 @@ class ServerConnection final : public ConnectionBase {
       return SendWarningAlert(AlertDescription::kNoRenegotiation);
     }
     return UnexpectedMessage(Describe(Registry::kHandshakeType, type) +
-                             " after the handshake (renegotiation is not supported)");
+                             " after the handshake (RFC 5246 7.4: only a ClientHello starts a "
+                             "new one)");
+  }
+
+  void ResetHandshakeState() override { hs_ = HandshakeState(); }
+
+  Status WriteRenegotiationRequest() override {
+    // RFC 5246 7.4.1.1: the client answers with a ClientHello, or refuses.
+    hello_request_sent_ = true;
+    return WriteHelloRequest();
   }
 
   // checklist 20: a client may not send HelloRequest; the table rejects it.
@@ -68,6 +84,7 @@ class ServerConnection final : public ConnectionBase {
 
   Status ReadClientHello(const PeerStep& in);
   Result<ClientOffer> ReadClientExtensions(const ClientHello& ch);
+  Status CheckRenegotiationInfo(const ClientHello& ch, const ClientOffer& offer);
   Result<std::optional<Session>> FindSessionToResume(const ClientHello& ch,
                                                      const ClientOffer& offer);
   Status ChooseSuite(const ClientHello& ch, const ClientOffer& offer);
@@ -83,16 +100,21 @@ class ServerConnection final : public ConnectionBase {
   Status ReadClientChangeCipherSpec(const PeerStep& in);
   Status ReadClientFinished(const PeerStep& in);
 
-  uint16_t client_version_ = 0;  // as sent: the RSA pre-master secret carries it
-  PreparedCredential* credential_ = nullptr;
-  SignatureScheme ske_scheme_ = SignatureScheme::kRsaPkcs1Sha256;
-  NamedGroup group_ = NamedGroup::kX25519;
-  std::optional<EcdheKeyPair> ecdhe_;
-  std::optional<DhGroup> dh_group_;
-  std::optional<DheKeyPair> dhe_;
-  bool issue_ticket_ = false;
-  std::vector<SignatureScheme> requested_schemes_;  // CertificateRequest's list
-  Session resumed_session_;
+  // What one handshake decides; a renegotiation starts from a fresh one.
+  struct HandshakeState {
+    uint16_t client_version = 0;  // as sent: the RSA pre-master secret carries it
+    PreparedCredential* credential = nullptr;
+    SignatureScheme ske_scheme = SignatureScheme::kRsaPkcs1Sha256;
+    NamedGroup group = NamedGroup::kX25519;
+    std::optional<EcdheKeyPair> ecdhe;
+    std::optional<DhGroup> dh_group;
+    std::optional<DheKeyPair> dhe;
+    bool issue_ticket = false;
+    std::vector<SignatureScheme> requested_schemes;  // CertificateRequest's list
+    Session resumed_session;
+  };
+  HandshakeState hs_;
+  bool hello_request_sent_ = false;  // a ClientHello now answers our HelloRequest
 };
 
 const std::vector<StepHandler<ServerConnection>>& ServerConnection::Handlers() {
@@ -111,25 +133,25 @@ const std::vector<StepHandler<ServerConnection>>& ServerConnection::Handlers() {
 Status ServerConnection::ReadClientHello(const PeerStep& in) {
   SD_ASSIGN_OR_RETURN(const ClientHello* message, in.As<ClientHello>());
   const ClientHello& ch = *message;
-  client_version_ = static_cast<uint16_t>(ch.client_version);
+  hs_.client_version = static_cast<uint16_t>(ch.client_version);
   const uint16_t max_version = static_cast<uint16_t>(config_.max_version);
   const uint16_t min_version = static_cast<uint16_t>(config_.min_version);
   // RFC 7507 3 (checklist 36b): a fallback retry below our best version is an attack.
-  if (Contains(ch.cipher_suites, kFallbackScsv) && client_version_ < max_version) {
+  if (Contains(ch.cipher_suites, kFallbackScsv) && hs_.client_version < max_version) {
     return Status::Error(AlertDescription::kInappropriateFallback,
                          "ClientHello: TLS_FALLBACK_SCSV with client_version " +
-                             Describe(Registry::kProtocolVersion, client_version_) + " (RFC 7507 3)");
+                             Describe(Registry::kProtocolVersion, hs_.client_version) + " (RFC 7507 3)");
   }
   // RFC 5246 App. E.1 (checklist 26): a higher client_version gets our highest version; a
   // lower one that we do not support, protocol_version. RFC 7568 3 (checklist 27): SSLv3 and
   // below are never negotiated.
-  if (client_version_ < min_version) {
+  if (hs_.client_version < min_version) {
     return ProtocolVersionError("ClientHello.client_version: " +
-                                Describe(Registry::kProtocolVersion, client_version_) +
+                                Describe(Registry::kProtocolVersion, hs_.client_version) +
                                 " is below this server's minimum " +
                                 Describe(config_.min_version));
   }
-  negotiated_.version = static_cast<ProtocolVersion>(std::min(client_version_, max_version));
+  negotiated_.version = static_cast<ProtocolVersion>(std::min(hs_.client_version, max_version));
   // RFC 5246 7.4.1.2 (checklist 23): null compression must be offered.
   if (!Contains(ch.compression_methods, uint8_t{0})) {
     return IllegalParameter("ClientHello.compression_methods: null(0) missing (RFC 5246 7.4.1.2)");
@@ -151,7 +173,7 @@ Status ServerConnection::ReadClientHello(const PeerStep& in) {
   negotiated_.server_random = RandomBytes(kRandomLength);
   negotiated_.secure_renegotiation = offer.renegotiation_info;
   // RFC 5077 3.2: a ticket is issued when the client offered the extension.
-  issue_ticket_ = config_.session_tickets && offer.ticket.has_value();
+  hs_.issue_ticket = config_.session_tickets && offer.ticket.has_value();
 
   SD_ASSIGN_OR_RETURN(std::optional<Session> resume, FindSessionToResume(ch, offer));
   if (resume.has_value()) return WriteAbbreviatedFlight(ch, offer, std::move(*resume));
@@ -159,12 +181,47 @@ Status ServerConnection::ReadClientHello(const PeerStep& in) {
   return WriteFullFlight(offer);
 }
 
+Status ServerConnection::CheckRenegotiationInfo(const ClientHello& ch, const ClientOffer& offer) {
+  const bool scsv = Contains(ch.cipher_suites, kEmptyRenegotiationInfoScsv);
+  if (!renegotiating()) {
+    // RFC 5746 3.6 (checklist 51): "verify that the length of the "renegotiated_connection"
+    // field is zero, and if it is not, MUST abort the handshake".
+    if (offer.renegotiated_connection.has_value() && !offer.renegotiated_connection->empty()) {
+      return HandshakeFailure("ClientHello.renegotiation_info: non-empty on the initial "
+                              "handshake (RFC 5746 3.6)");
+    }
+    return Status::Ok();
+  }
+  // RFC 5746 3.7 (checklist 52), each "MUST abort the handshake" (3.4: with handshake_failure).
+  if (scsv) {
+    return HandshakeFailure("ClientHello.cipher_suites: TLS_EMPTY_RENEGOTIATION_INFO_SCSV in a "
+                            "renegotiation (RFC 5746 3.7)");
+  }
+  if (!offer.renegotiated_connection.has_value()) {
+    return HandshakeFailure("ClientHello: no renegotiation_info in a renegotiation (RFC 5746 3.7)");
+  }
+  if (*offer.renegotiated_connection != RenegotiatedConnection(HandshakeType::kClientHello)) {
+    return HandshakeFailure("ClientHello.renegotiation_info: not the client_verify_data of the "
+                            "last handshake (RFC 5746 3.7)");
+  }
+  return Status::Ok();
+}
+
 Result<ClientOffer> ServerConnection::ReadClientExtensions(const ClientHello& ch) {
   ClientOffer offer;
   // RFC 5746 3.6: the SCSV counts as an empty renegotiation_info.
   offer.renegotiation_info = Contains(ch.cipher_suites, kEmptyRenegotiationInfoScsv);
+  if (ch.extensions.has_value()) {
+    SD_RETURN_IF_ERROR(ReadClientHelloExtensions(*ch.extensions, config_, &offer));
+  }
+  SD_RETURN_IF_ERROR(CheckRenegotiationInfo(ch, offer));
+  // RFC 7366 3.1: "implementations MUST NOT renegotiate a downgrade from encrypt-then-MAC to
+  // MAC-then-encrypt" (Table 1: "Error"); the RFC names no alert.
+  if (renegotiating() && previous().encrypt_then_mac && !offer.encrypt_then_mac) {
+    return HandshakeFailure("ClientHello: the connection uses encrypt-then-MAC and this "
+                            "renegotiation does not offer it (RFC 7366 3.1)");
+  }
   if (!ch.extensions.has_value()) return offer;
-  SD_RETURN_IF_ERROR(ReadClientHelloExtensions(*ch.extensions, config_, &offer));
   if (config_.extended_master_secret == EmsPolicy::kRequired && !offer.extended_master_secret) {
     return HandshakeFailure("ClientHello: no extended_master_secret, which this server requires "
                             "(RFC 7627 5.2)");
@@ -268,11 +325,11 @@ Status ServerConnection::ChooseSuite(const ClientHello& ch, const ClientOffer& o
           ChooseSignatureScheme(static_cast<const Botan::Public_Key&>(*credential->key),
                                 offer.signature_schemes, &ours);
       if (!scheme.ok()) continue;
-      if (group.has_value()) group_ = *group;
-      dh_group_ = std::move(dh_group);
-      ske_scheme_ = *scheme;
+      if (group.has_value()) hs_.group = *group;
+      hs_.dh_group = std::move(dh_group);
+      hs_.ske_scheme = *scheme;
     }
-    credential_ = credential;
+    hs_.credential = credential;
     negotiated_.suite = suite;
     return Status::Ok();
   }
@@ -327,11 +384,13 @@ Status ServerConnection::WriteServerHello(const ClientOffer& offer) {
                                  negotiated_.suite->cipher_type == CipherType::kBlock;
   SD_ASSIGN_OR_RETURN(
       Extensions ext,
-      BuildServerHelloExtensions(ServerHelloInput{&offer, &negotiated_, issue_ticket_}));
+      BuildServerHelloExtensions(ServerHelloInput{
+          &offer, &negotiated_, hs_.issue_ticket,
+          RenegotiatedConnection(HandshakeType::kServerHello)}));
   if (!ext.empty()) sh.extensions = std::move(ext);
   tracker_.Learn(kFlagFull, !negotiated_.resumed);
   tracker_.Learn(kFlagEcdhe, negotiated_.suite->IsEphemeral());
-  tracker_.Learn(kFlagTicket, issue_ticket_);
+  tracker_.Learn(kFlagTicket, hs_.issue_ticket);
   SD_RETURN_IF_ERROR(WriteHandshake(sh));
   return SetSuite(negotiated_.suite);
 }
@@ -345,13 +404,13 @@ Status ServerConnection::WriteAbbreviatedFlight(const ClientHello& ch, const Cli
   negotiated_.extended_master_secret = session.extended_master_secret;
   negotiated_.master_secret = session.master_secret;
   negotiated_.peer_chain = session.peer_chain;
-  resumed_session_ = session;
+  hs_.resumed_session = session;
   SD_RETURN_IF_ERROR(WriteServerHello(offer));
   if (env_.observer != nullptr) {
     env_.observer->OnSecret("CLIENT_RANDOM", negotiated_.client_random, negotiated_.master_secret);
   }
   SD_RETURN_IF_ERROR(DeriveTrafficKeys());
-  if (issue_ticket_) SD_RETURN_IF_ERROR(WriteNewSessionTicket(session));
+  if (hs_.issue_ticket) SD_RETURN_IF_ERROR(WriteNewSessionTicket(session));
   SD_RETURN_IF_ERROR(WriteChangeCipherSpec());
   SD_RETURN_IF_ERROR(WriteFinished());
   return Status::Ok();
@@ -361,32 +420,32 @@ Status ServerConnection::WriteFullFlight(const ClientOffer& offer) {
   negotiated_.extended_master_secret =
       offer.extended_master_secret && config_.extended_master_secret != EmsPolicy::kDisabled;
   // RFC 5246 7.4.1.3: an empty session_id says the session will not be cached.
-  if (env_.session_cache != nullptr || issue_ticket_) negotiated_.session_id = RandomBytes(32);
+  if (env_.session_cache != nullptr || hs_.issue_ticket) negotiated_.session_id = RandomBytes(32);
   SD_RETURN_IF_ERROR(WriteServerHello(offer));
 
   Certificate certificate;
-  certificate.certificate_list = credential_->chain_der;
+  certificate.certificate_list = hs_.credential->chain_der;
   SD_RETURN_IF_ERROR(WriteHandshake(certificate));
 
   if (negotiated_.suite->IsEphemeral()) {
     // RFC 8422 5.4 / RFC 5246 7.4.3: ephemeral (EC)DH parameters, signed over both randoms.
     ServerKeyExchange ske;
     if (negotiated_.suite->IsDhe()) {
-      SD_ASSIGN_OR_RETURN(DheKeyPair pair, DheKeyPair::Generate(*dh_group_, rng()));
-      ske.params = DhServerParams{dh_group_->p, dh_group_->g, pair.public_value()};
-      negotiated_.group = dh_group_->named;
-      negotiated_.dh_bits = dh_group_->bits();
-      dhe_.emplace(std::move(pair));
+      SD_ASSIGN_OR_RETURN(DheKeyPair pair, DheKeyPair::Generate(*hs_.dh_group, rng()));
+      ske.params = DhServerParams{hs_.dh_group->p, hs_.dh_group->g, pair.public_value()};
+      negotiated_.group = hs_.dh_group->named;
+      negotiated_.dh_bits = hs_.dh_group->bits();
+      hs_.dhe.emplace(std::move(pair));
     } else {
-      SD_ASSIGN_OR_RETURN(EcdheKeyPair pair, EcdheKeyPair::Generate(group_, rng()));
-      ske.params = EcdhServerParams{group_, pair.public_value()};
-      negotiated_.group = group_;
-      ecdhe_.emplace(std::move(pair));
+      SD_ASSIGN_OR_RETURN(EcdheKeyPair pair, EcdheKeyPair::Generate(hs_.group, rng()));
+      ske.params = EcdhServerParams{hs_.group, pair.public_value()};
+      negotiated_.group = hs_.group;
+      hs_.ecdhe.emplace(std::move(pair));
     }
-    ske.algorithm = ske_scheme_;
+    ske.algorithm = hs_.ske_scheme;
     const Bytes signed_data = ske.SignedData(negotiated_.client_random, negotiated_.server_random);
-    SD_ASSIGN_OR_RETURN(ske.signature, credential_->signer->Sign(ske_scheme_, signed_data));
-    negotiated_.server_signature = ske_scheme_;
+    SD_ASSIGN_OR_RETURN(ske.signature, hs_.credential->signer->Sign(hs_.ske_scheme, signed_data));
+    negotiated_.server_signature = hs_.ske_scheme;
     SD_RETURN_IF_ERROR(WriteHandshake(ske));
   }
   if (config_.client_auth != ClientAuthMode::kNone) {
@@ -394,7 +453,7 @@ Status ServerConnection::WriteFullFlight(const ClientOffer& offer) {
     CertificateRequest cr;
     cr.certificate_types = {ClientCertificateType::kRsaSign, ClientCertificateType::kEcdsaSign};
     cr.supported_signature_algorithms = OurSignatureSchemes();
-    requested_schemes_ = cr.supported_signature_algorithms;
+    hs_.requested_schemes = cr.supported_signature_algorithms;
     SD_RETURN_IF_ERROR(WriteHandshake(cr));
   }
   SD_RETURN_IF_ERROR(WriteHandshake(ServerHelloDone{}));
@@ -444,15 +503,15 @@ Status ServerConnection::ReadClientKeyExchange(const PeerStep& in) {
     // RFC 5246 7.4.7.1 (checklist 45b): never an alert here; a bad padding, length or version
     // yields a random secret, so only the Finished fails.
     pre_master_secret =
-        credential_->rsa_transport->DecryptPreMasterSecret(cke.exchange_keys, client_version_);
+        hs_.credential->rsa_transport->DecryptPreMasterSecret(cke.exchange_keys, hs_.client_version);
   } else if (negotiated_.suite->IsDhe()) {
-    if (!dhe_.has_value()) return InternalError("DHE suite without a key pair");
+    if (!hs_.dhe.has_value()) return InternalError("DHE suite without a key pair");
     // RFC 7919 4: dh_Yc outside (1, p-1) is a fatal handshake_failure.
-    SD_ASSIGN_OR_RETURN(pre_master_secret, dhe_->Agree(cke.exchange_keys));
+    SD_ASSIGN_OR_RETURN(pre_master_secret, hs_.dhe->Agree(cke.exchange_keys));
   } else {
-    if (!ecdhe_.has_value()) return InternalError("ECDHE suite without a key pair");
+    if (!hs_.ecdhe.has_value()) return InternalError("ECDHE suite without a key pair");
     // RFC 8422 5.11 (checklist 58): a bad point is illegal_parameter.
-    SD_ASSIGN_OR_RETURN(pre_master_secret, ecdhe_->Agree(cke.exchange_keys));
+    SD_ASSIGN_OR_RETURN(pre_master_secret, hs_.ecdhe->Agree(cke.exchange_keys));
   }
   AddToTranscript(in.encoded);
   SD_RETURN_IF_ERROR(DeriveMasterSecret(pre_master_secret));
@@ -464,7 +523,7 @@ Status ServerConnection::ReadCertificateVerify(const PeerStep& in) {
   SD_ASSIGN_OR_RETURN(const CertificateVerify* message, in.As<CertificateVerify>());
   const CertificateVerify& cv = *message;
   // RFC 5246 7.4.8 (checklist 44): one of the algorithms the CertificateRequest listed.
-  if (!Contains(requested_schemes_, cv.algorithm)) {
+  if (!Contains(hs_.requested_schemes, cv.algorithm)) {
     return IllegalParameter("CertificateVerify.algorithm: " +
                             Describe(Registry::kSignatureScheme, static_cast<uint16_t>(cv.algorithm)) +
                             " was not in the CertificateRequest (RFC 5246 7.4.8)");
@@ -488,7 +547,7 @@ Status ServerConnection::ReadClientFinished(const PeerStep& in) {
   SD_RETURN_IF_ERROR(ReadPeerFinished(finished, in.encoded));
   if (!negotiated_.resumed) {
     // RFC 5246 7.3 Figure 1, RFC 5077 3.1: [NewSessionTicket], ChangeCipherSpec, Finished.
-    if (issue_ticket_) SD_RETURN_IF_ERROR(WriteNewSessionTicket(MakeSession()));
+    if (hs_.issue_ticket) SD_RETURN_IF_ERROR(WriteNewSessionTicket(MakeSession()));
     SD_RETURN_IF_ERROR(WriteChangeCipherSpec());
     SD_RETURN_IF_ERROR(WriteFinished());
     if (env_.session_cache != nullptr && !negotiated_.session_id.empty()) {
