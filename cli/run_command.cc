@@ -53,6 +53,7 @@ std::optional<std::string> ProfileValue(const TargetConfig& t, const std::string
   if (key == "session_tickets") return std::string(t.session_tickets ? "true" : "false");
   if (key == "extended_master_secret") return std::string(ConfigName(t.extended_master_secret));
   if (key == "versions") return ProfileList(Registry::kProtocolVersion, t.versions);
+  if (key == "renegotiation") return std::string(ConfigName(t.renegotiation));
   return std::nullopt;
 }
 
@@ -71,7 +72,8 @@ Result<size_t> FilterByProfile(const std::vector<std::string>& constraints, Tree
       return Status::Error(AlertDescription::kInternalError,
                            "--profile " + c + ": unknown key \"" + key +
                                "\" (certificate, client_auth, cipher_suites, groups, "
-                               "session_tickets, extended_master_secret, versions)");
+                               "session_tickets, extended_master_secret, versions, "
+                               "renegotiation)");
     }
     wanted.emplace_back(key, c.substr(eq + 1));
   }

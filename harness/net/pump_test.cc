@@ -81,6 +81,7 @@ class FakeConnection : public Connection {
     Out("BYE\n");
     dead_ = true;
   }
+  Status Renegotiate() override { return InternalError("not supported"); }
   bool handshake_complete() const override { return complete_; }
   std::string_view state() const override { return dead_ ? "Dead" : complete_ ? "Done" : "Wait"; }
   bool dead() const override { return dead_; }

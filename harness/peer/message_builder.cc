@@ -358,8 +358,11 @@ Result<ClientHello> MessageBuilder::BuildClientHello() {
   SD_RETURN_IF_ERROR(ext.Set(SignatureAlgorithmsExt{state_.setup.schemes}));
   if (p.extended_master_secret) SD_RETURN_IF_ERROR(ext.Set(ExtendedMasterSecretExt{}));
   if (p.encrypt_then_mac) SD_RETURN_IF_ERROR(ext.Set(EncryptThenMacExt{}));
-  // RFC 5746 3.4: the initial ClientHello carries an empty renegotiation_info.
-  if (p.renegotiation_info) SD_RETURN_IF_ERROR(ext.Set(RenegotiationInfoExt{}));
+  // RFC 5746 3.4: the initial ClientHello carries an empty renegotiation_info; 3.5: a
+  // renegotiation's, the saved client_verify_data.
+  if (p.renegotiation_info) {
+    SD_RETURN_IF_ERROR(ext.Set(RenegotiationInfoExt{state_.RenegotiatedConnection(false)}));
+  }
   if (p.session_ticket) {
     SessionTicketExt t;
     if (c.offer) t.ticket = c.offer->ticket;
@@ -424,10 +427,11 @@ Result<ServerHello> MessageBuilder::BuildServerHello() {
       info != nullptr && info->cipher_type == CipherType::kBlock) {
     SD_RETURN_IF_ERROR(ext.Set(EncryptThenMacExt{}));
   }
-  // RFC 5746 3.6: answer an empty RI or the SCSV with an empty RI.
+  // RFC 5746 3.6: answer an RI or the SCSV with an empty RI; 3.7: in a renegotiation, with
+  // client_verify_data || server_verify_data.
   if (p.renegotiation_info && (HasExt(ch.extensions, ExtensionType::kRenegotiationInfo) ||
                                Contains(ch.cipher_suites, kEmptyRenegotiationInfoScsv))) {
-    SD_RETURN_IF_ERROR(ext.Set(RenegotiationInfoExt{}));
+    SD_RETURN_IF_ERROR(ext.Set(RenegotiationInfoExt{state_.RenegotiatedConnection(true)}));
   }
   // RFC 5077 3.2: the empty extension announces a NewSessionTicket.
   if (p.session_ticket && !c.candidate && HasExt(ch.extensions, ExtensionType::kSessionTicket)) {

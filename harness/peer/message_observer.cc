@@ -276,12 +276,49 @@ void MessageObserver::Handle(const ClientHello& ch, const HandshakeMessage& m, W
             Describe(Registry::kCipherSuite, offered->cipher_suite) +
             " without that suite or null compression (RFC 5246 7.4.1.2)");
   }
+  if (c.renegotiation > 0) {
+    if (!c.secure_renegotiation) return;
+    CheckRenegotiationInfo(ch.extensions, Contains(ch.cipher_suites, kEmptyRenegotiationInfoScsv),
+                           "ClientHello");
+    return;
+  }
   // RFC 5746 3.4 (checklist 49): an empty renegotiation_info or the SCSV.
   if (!HasExt(ch.extensions, ExtensionType::kRenegotiationInfo) &&
       !Contains(ch.cipher_suites, kEmptyRenegotiationInfoScsv)) {
     state_.AddViolation(
         ViolationRule::kRenegotiationInfoNotOffered,
         "the target's initial ClientHello has neither renegotiation_info nor the SCSV");
+  }
+}
+
+void MessageObserver::CheckRenegotiationInfo(const std::optional<Extensions>& extensions,
+                                             bool scsv, const std::string& hello) {
+  // RFC 5746 3.5 (the client's ClientHello and its check of the ServerHello), 3.7 (the
+  // server's): in a renegotiation the hello carries the saved verify_data, and a ClientHello
+  // no SCSV. The peer renegotiates only after a handshake with the RFC 5746 indication.
+  const bool server_hello = hello == "ServerHello";
+  const Extension* ri =
+      extensions ? extensions->FindRaw(static_cast<uint16_t>(ExtensionType::kRenegotiationInfo))
+                 : nullptr;
+  const Bytes expected = state_.RenegotiatedConnection(server_hello);
+  std::string wrong;
+  if (scsv) {
+    wrong = "carries TLS_EMPTY_RENEGOTIATION_INFO_SCSV (RFC 5746 3.5)";
+  } else if (ri == nullptr) {
+    wrong = "has no renegotiation_info (RFC 5746 " + std::string(server_hello ? "3.7" : "3.5") +
+            ")";
+  } else {
+    Result<RenegotiationInfoExt> parsed = RenegotiationInfoExt::Parse(ri->body);
+    if (!parsed.ok() || parsed->renegotiated_connection != expected) {
+      wrong = "carries renegotiation_info " +
+              (parsed.ok() ? ToHex(parsed->renegotiated_connection) : "(malformed)") +
+              " instead of " + ToHex(expected) + " (RFC 5746 " + (server_hello ? "3.7" : "3.5") +
+              ")";
+    }
+  }
+  if (!wrong.empty()) {
+    state_.AddViolation(ViolationRule::kRenegotiationInfoMismatch,
+                        "the target's renegotiation " + hello + " " + wrong);
   }
 }
 
@@ -297,6 +334,11 @@ void MessageObserver::Handle(const ServerHello& sh, const HandshakeMessage& m, W
     return;
   }
   const ClientHello& ch = *c.client_hello;
+  // RFC 5746 3.7: answering a renegotiation ClientHello that carried the saved verify_data.
+  if (c.renegotiation > 0 && c.secure_renegotiation && !c.client_hello_unsure &&
+      HasExt(ch.extensions, ExtensionType::kRenegotiationInfo)) {
+    CheckRenegotiationInfo(sh.extensions, false, "ServerHello");
+  }
   // Violations that compare with the ClientHello are claimed only when the peer knows what the
   // target read (see PeerConnection::client_hello_unsure).
   auto violation = [&](ViolationRule rule, std::string detail) {
@@ -478,6 +520,7 @@ void MessageObserver::Handle(const Finished& fin, const HandshakeMessage& m, Wir
     // message.
     if (*expected == fin.verify_data) {
       c.target_finished_verified = true;
+      c.verify_data[state_.setup.is_client() ? 1 : 0] = fin.verify_data;
     } else if (c.transcript_unsure) {
       item->summary += " (not verified: the peer's own deviation left its transcript unsure)";
     } else {

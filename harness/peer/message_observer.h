@@ -43,6 +43,9 @@ class MessageObserver {
   void Handle(const HelloRequest& hr, const HandshakeMessage& m, WireItem* item);
   void Handle(const ClientHello& ch, const HandshakeMessage& m, WireItem* item);
   void Handle(const ServerHello& sh, const HandshakeMessage& m, WireItem* item);
+  // RFC 5746 3.5 / 3.7: the renegotiation_info of the target's `hello` in a renegotiation.
+  void CheckRenegotiationInfo(const std::optional<Extensions>& extensions, bool scsv,
+                              const std::string& hello);
   void Handle(const Certificate& cert, const HandshakeMessage& m, WireItem* item);
   void Handle(const ServerKeyExchange& ske, const HandshakeMessage& m, WireItem* item);
   void Handle(const CertificateRequest& cr, const HandshakeMessage& m, WireItem* item);

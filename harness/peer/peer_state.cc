@@ -100,6 +100,67 @@ Status PeerState::StartConnection(size_t index) {
   return Status::Ok();
 }
 
+Status PeerState::BeginRenegotiation() {
+  // After a handshake that completed, or instead of a renegotiation that did not (one the
+  // target refused): the saved verify_data stay the last completed handshake's.
+  if (!connection || (!connection->completed && connection->renegotiation == 0)) {
+    return InternalError("the peer has not completed a handshake on this connection (both "
+                         "Finished sent and verified), so there is nothing to renegotiate");
+  }
+  std::unique_ptr<PeerConnection> old = std::move(connection);
+  connection = std::make_unique<PeerConnection>();
+  PeerConnection& c = *connection;
+  // The connection's own: records and the keys in use, its randomness, bytes in flight.
+  c.index = old->index;
+  c.rng = std::move(old->rng);
+  c.reader = std::move(old->reader);
+  c.framer = std::move(old->framer);
+  c.sent_framer = std::move(old->sent_framer);
+  c.write = std::move(old->write);
+  c.read = std::move(old->read);
+  c.framing_unsure = old->framing_unsure;
+  c.deferred = std::move(old->deferred);
+  c.reader_failed = old->reader_failed;
+  c.fatal_alert_received = old->fatal_alert_received;
+  c.pending_rejections = std::move(old->pending_rejections);
+  c.read_since_target_spoke = old->read_since_target_spoke;
+  c.read_only_rsa_key_exchange = old->read_only_rsa_key_exchange;
+  c.own_record_header = std::move(old->own_record_header);
+  c.own_record_left = old->own_record_left;
+  c.own_ccs_on_wire = old->own_ccs_on_wire;
+  c.has_pending = old->has_pending;
+  c.pending_type = old->pending_type;
+  c.pending_payload = std::move(old->pending_payload);
+  c.pending_options = std::move(old->pending_options);
+  c.carry = std::move(old->carry);
+  // RFC 5746 3.4, 3.6: both sides save the verify_data of the handshake that completed.
+  if (old->completed) {
+    c.renegotiation = old->renegotiation + 1;
+    c.saved_verify_data[0] = old->verify_data[0];
+    c.saved_verify_data[1] = old->verify_data[1];
+    c.secure_renegotiation =
+        old->client_hello && old->server_hello &&
+        (HasExt(old->client_hello->extensions, ExtensionType::kRenegotiationInfo) ||
+         Contains(old->client_hello->cipher_suites, kEmptyRenegotiationInfoScsv)) &&
+        HasExt(old->server_hello->extensions, ExtensionType::kRenegotiationInfo);
+  } else {
+    c.renegotiation = old->renegotiation;
+    c.saved_verify_data[0] = old->saved_verify_data[0];
+    c.saved_verify_data[1] = old->saved_verify_data[1];
+    c.secure_renegotiation = old->secure_renegotiation;
+  }
+  RefreshView();
+  return Status::Ok();
+}
+
+Bytes PeerState::RenegotiatedConnection(bool server_hello) const {
+  const PeerConnection& c = conn();
+  if (c.renegotiation == 0) return Bytes();
+  Bytes out = c.saved_verify_data[0];
+  if (server_hello) Append(out, c.saved_verify_data[1]);
+  return out;
+}
+
 namespace {
 
 // The RSA credential of a role, or its flawed variant (the same key, another certificate). A
@@ -557,7 +618,15 @@ void PeerState::RefreshView() {
   const PeerConnection& c = conn();
   // What both sides agreed on is fixed when the handshake completes: later deviations of the
   // peer's own (a second ClientKeyExchange, a new hello) must not rewrite it.
-  if (view.handshake_complete && c.completed) return;
+  if (view.handshake_complete && c.completed && view.renegotiations == c.renegotiation) return;
+  view.left_table = c.table_off;
+  view.left_table_at = c.table_off_at;
+  view.own_finished_tampered = c.own_finished_tampered;
+  view.transcript_unsure = c.transcript_unsure;
+  // A renegotiation under way: the rest stays the last completed handshake's.
+  view.renegotiating = c.renegotiation > 0 && !c.completed;
+  if (view.renegotiating) return;
+  view.renegotiations = c.renegotiation;
   view.handshake_complete = c.completed;
   view.resumed = c.resumed;
   if (c.server_hello) {
@@ -569,10 +638,6 @@ void PeerState::RefreshView() {
   if (c.client_hello) view.client_random = ToBytes(c.client_random);
   view.extended_master_secret = c.ems;
   view.master_secret = c.master_secret;
-  view.left_table = c.table_off;
-  view.left_table_at = c.table_off_at;
-  view.own_finished_tampered = c.own_finished_tampered;
-  view.transcript_unsure = c.transcript_unsure;
 }
 
 }  // namespace peer

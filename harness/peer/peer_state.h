@@ -166,6 +166,16 @@ struct PeerConnection {
   bool own_ccs_on_wire = false;
   Bytes ticket;                             // received (client peer) or issued (server peer)
   bool completed = false;
+  // RFC 5746: 0 for the connection's first handshake, n for its n-th renegotiation. The
+  // verify_data of this handshake's Finished messages (client, server) as they were sent and
+  // verified, and those of the last completed handshake, which a renegotiation's
+  // renegotiation_info carries.
+  int renegotiation = 0;
+  Bytes verify_data[2];
+  Bytes saved_verify_data[2];
+  // The handshake before this renegotiation exchanged the RFC 5746 indication (both hellos):
+  // only then does the target owe this one's renegotiation_info.
+  bool secure_renegotiation = false;
   // Coalescing: a payload held for the next send, and records framed before a key change.
   bool has_pending = false;
   uint8_t pending_type = 0;
@@ -180,6 +190,13 @@ struct PeerState {
 
   // Starts connection `index`: fresh per-connection state and randomness.
   Status StartConnection(size_t index);
+  // A renegotiation (scenario.h Renegotiate): fresh handshake state; what belongs to the
+  // connection (records, keys in use, randomness, what is held for coalescing) carries over.
+  Status BeginRenegotiation();
+  // The renegotiation_info value of a hello in this handshake (RFC 5746 3.4 - 3.7): empty on
+  // the first; client_verify_data, or client_verify_data || server_verify_data for a
+  // ServerHello, in a renegotiation.
+  Bytes RenegotiatedConnection(bool server_hello) const;
   PeerConnection& conn() { return *connection; }
   const PeerConnection& conn() const { return *connection; }
 

@@ -32,6 +32,7 @@ class ScriptedPeerImpl final : public ScriptedPeer {
       : state_(std::move(scenario), std::move(resources)), builder_(state_), observer_(state_) {}
 
   Status StartConnection(size_t index) override { return state_.StartConnection(index); }
+  Status Renegotiate() override { return state_.BeginRenegotiation(); }
   Result<Bytes> Send(const SendStep& step, const SendStep* next) override;
   bool AwaitsTarget(const SendStep& step) const override {
     return state_.connection && builder_.AwaitsTarget(step);
@@ -239,6 +240,11 @@ Status ScriptedPeerImpl::AfterFirstSend(const Outgoing& o) {
     case MessageName::kFinished:
       c.own_finished_sent = true;
       c.own_finished_tampered = o.tampered;
+      // RFC 5746 3.4 / 3.6: the verify_data a later renegotiation_info carries.
+      if (o.correct.size() > kHandshakeHeaderLength) {
+        c.verify_data[state_.setup.is_client() ? 0 : 1] =
+            Bytes(o.correct.begin() + kHandshakeHeaderLength, o.correct.end());
+      }
       state_.MaybeComplete();
       break;
     default:

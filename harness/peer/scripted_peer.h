@@ -86,6 +86,11 @@ struct PeerView {
   // whether the peer cannot mirror its transcript (then no Finished claim is made).
   bool left_table = false;
   std::string left_table_at;
+  // Which handshake of the connection the view describes: 0 for the first, n for the n-th
+  // renegotiation. While a later one is `renegotiating`, left_table, left_table_at,
+  // own_finished_tampered and transcript_unsure describe that one, the rest the last completed.
+  int renegotiations = 0;
+  bool renegotiating = false;
   bool own_finished_tampered = false;
   bool transcript_unsure = false;
 };
@@ -111,6 +116,10 @@ class ScriptedPeer {
   // plaintext (it has no keys; RFC 5246 7.1); a Finished without a master secret uses 48
   // zero bytes; a server peer resumes only in a connection whose script has `resume`.
   virtual Result<Bytes> Send(const SendStep& step, const SendStep* next) = 0;
+
+  // The `renegotiate` step (scenario.h Renegotiate): a new handshake on this connection, the
+  // records still under the current keys. Fails if the peer has not completed a handshake.
+  virtual Status Renegotiate() = 0;
 
   // The step's message needs what the target has not sent yet (a ServerHello before the ClientHello
   // arrived, a ClientKeyExchange before the server's key): a network target may still be sending

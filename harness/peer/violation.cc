@@ -46,6 +46,8 @@ std::string_view ViolationRuleName(ViolationRule rule) {
       return "negotiation: suite not offered";
     case ViolationRule::kRenegotiationInfoNotOffered:
       return "renegotiation_info: not offered";
+    case ViolationRule::kRenegotiationInfoMismatch:
+      return "renegotiation_info: wrong in a renegotiation";
     case ViolationRule::kServerKeyExchangeSignature:
       return "server_key_exchange: signature";
     case ViolationRule::kCertificateVerifySignature:

@@ -66,6 +66,9 @@ enum class ViolationRule {
   kSuiteNotOffered,
   // The initial ClientHello has neither renegotiation_info nor the SCSV (checklist 49).
   kRenegotiationInfoNotOffered,
+  // In a renegotiation, the target's hello lacks renegotiation_info, carries the wrong
+  // verify_data in it, or (a ClientHello) carries the SCSV (RFC 5746 3.5, 3.7; checklist 52).
+  kRenegotiationInfoMismatch,
   // A signature of the target that does not verify (checklist 40, 44).
   kServerKeyExchangeSignature,
   kCertificateVerifySignature,
@@ -98,6 +101,7 @@ inline constexpr ViolationRule kAllViolationRules[] = {
     ViolationRule::kExtensionUnsolicited,
     ViolationRule::kSuiteNotOffered,
     ViolationRule::kRenegotiationInfoNotOffered,
+    ViolationRule::kRenegotiationInfoMismatch,
     ViolationRule::kServerKeyExchangeSignature,
     ViolationRule::kCertificateVerifySignature,
     ViolationRule::kZeroLengthFragment,

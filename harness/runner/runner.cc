@@ -315,6 +315,10 @@ class VectorRun {
         const SendStep* next =
             i + 1 < steps.size() ? std::get_if<SendStep>(&steps[i + 1].action) : nullptr;
         if (!DoSend(*send, next)) return false;
+      } else if (std::holds_alternative<Renegotiate>(step.action)) {
+        Status begun = peer_->Renegotiate();
+        if (!begun.ok()) return Error(kRuleVector, "renegotiate: " + begun.message());
+        Note("the peer starts a renegotiation");
       } else if (!DoExpect(std::get<Expectation>(step.action))) {
         return false;
       }
@@ -572,13 +576,18 @@ class VectorRun {
   bool CheckAgreement() {
     const PeerView& v = peer_->view();
     const Negotiated* n = conn_->negotiated();
-    if (n != nullptr && !CheckCompletion(v)) return false;
+    if (n != nullptr && !CheckCompletion(v, *n)) return false;
     if (v.handshake_complete && !CheckProfile(v, n != nullptr)) return false;
     if (!v.handshake_complete || n == nullptr) return true;
     std::vector<std::string> diff;
     auto hex = [](const Bytes& b) { return b.empty() ? std::string("(none)") : ToHex(b); };
     if (static_cast<uint16_t>(v.version) != static_cast<uint16_t>(n->version)) {
       diff.push_back("version");
+    }
+    if (v.renegotiations != n->renegotiations) {
+      diff.push_back("which handshake completed last (peer: renegotiation " +
+                     std::to_string(v.renegotiations) + ", target: " +
+                     std::to_string(n->renegotiations) + ")");
     }
     if (n->suite == nullptr || n->suite->id != v.cipher_suite) diff.push_back("cipher suite");
     if (v.master_secret != n->master_secret) diff.push_back("master secret");
@@ -631,13 +640,16 @@ class VectorRun {
   // its own Finished has made completion impossible for a correct target; so has a peer that
   // never verified the target's Finished. The exception is a deviation the peer cannot mirror
   // in its own transcript (WireItem::peer_unsure): then nothing is claimed.
-  bool CheckCompletion(const PeerView& v) {
+  bool CheckCompletion(const PeerView& v, const Negotiated& n) {
+    // A renegotiation the target has not completed either: what it reports is the handshake
+    // before, which both completed.
+    if (v.renegotiating && n.renegotiations <= v.renegotiations) return true;
     std::string why;
     if (v.left_table) {
       why = "after the peer left the legal table (" + v.left_table_at + ")";
     } else if (v.own_finished_tampered) {
       why = "although the peer's Finished was tampered";
-    } else if (!v.handshake_complete) {
+    } else if (!v.handshake_complete || v.renegotiating) {
       why = "but the peer never completed (it did not verify a Finished from the target)";
     } else {
       return true;
@@ -692,6 +704,7 @@ std::string InvariantRule(ViolationRule rule) {
 
 std::string DescribeStep(const Step& step) {
   if (const auto* send = std::get_if<SendStep>(&step.action)) return DescribeSend(*send);
+  if (std::holds_alternative<Renegotiate>(step.action)) return "renegotiate";
   return DescribeExpectation(std::get<Expectation>(step.action));
 }
 

@@ -24,6 +24,7 @@ enum KeySetId : size_t {
   kConnectionKeys,
   kSendStepKeys,
   kExpectStepKeys,
+  kRenegotiateStepKeys,
   kExpectationKeys,
   kCorruptKeys,
   kBytesXorKeys,

@@ -190,6 +190,13 @@ bool VectorParser::ParseTarget(const Json& j, const std::string& path, TargetCon
       !GetBool(j["session_tickets"], Child(path, "session_tickets"), &out->session_tickets)) {
     return false;
   }
+  if (j.contains("renegotiation") &&
+      !GetConfigChoice(j["renegotiation"], Child(path, "renegotiation"),
+                       {RenegotiationPolicy::kRefuse, RenegotiationPolicy::kAccept,
+                        RenegotiationPolicy::kInitiate},
+                       &out->renegotiation)) {
+    return false;
+  }
   if (j.contains("versions")) {
     const std::string vpath = Child(path, "versions");
     const Json& list = j["versions"];
@@ -519,17 +526,33 @@ bool VectorParser::ParseStep(const Json& j, const std::string& path, Step* out) 
   if (!j.is_object()) return Fail(path, "a step must be an object, got " + TypeName(j));
   const bool send = j.contains("send");
   const bool expect = j.contains("expect");
-  if (send && expect) return Fail(path, "a step either sends or expects, not both");
+  const bool renegotiate = j.contains("renegotiate");
+  if (send + expect + renegotiate > 1) {
+    return Fail(path, "a step either sends, expects or renegotiates: one of them");
+  }
+  if (renegotiate) {
+    if (!CheckKeys(j, path, kRenegotiateStepKeys, "a renegotiate step")) return false;
+    if (!j["renegotiate"].is_boolean() || !j["renegotiate"].get<bool>()) {
+      return Fail(Child(path, "renegotiate"), "expected true (the peer starts a new handshake)");
+    }
+    if (j.contains("comment") &&
+        !GetString(j["comment"], Child(path, "comment"), &out->comment)) {
+      return false;
+    }
+    out->json_path = path;
+    out->action = Renegotiate{};
+    return true;
+  }
   if (!send && !expect) {
     for (const auto& item : j.items()) {
       // A misspelt "send"/"expect" gets a hint; "set" or "comment" are fine keys, just alone.
       const auto& send_keys = Keys(kSendStepKeys);
       if (std::find(send_keys.begin(), send_keys.end(), item.key()) != send_keys.end()) continue;
-      std::string hint = Suggest(item.key(), {"send", "expect"});
+      std::string hint = Suggest(item.key(), {"send", "expect", "renegotiate"});
       if (!hint.empty())
         return Fail(Child(path, item.key()), "unknown key " + Quote(item.key()) + hint);
     }
-    return Fail(path, "a step needs \"send\" or \"expect\"");
+    return Fail(path, "a step needs \"send\", \"expect\" or \"renegotiate\"");
   }
   if (j.contains("comment") && !GetString(j["comment"], Child(path, "comment"), &out->comment)) {
     return false;
@@ -588,7 +611,9 @@ bool VectorParser::CheckOrder(const ConnectionScript& connection) {
       }
       continue;
     }
-    const auto& e = std::get<Expectation>(steps[i].action);
+    const auto* expectation = std::get_if<Expectation>(&steps[i].action);
+    if (expectation == nullptr) continue;  // renegotiate
+    const auto& e = *expectation;
     const bool ends = (e.messages.empty() && e.alerts.empty() && e.close && !e.silence_ms) ||
                       (!e.alerts.empty() && e.alert_level == AlertLevel::kFatal);
     if (ends && i + 1 < steps.size()) {

@@ -373,9 +373,9 @@ const std::vector<std::string_view>& DhGroupChoices() {
 
 bool operator==(const TargetConfig& a, const TargetConfig& b) {
   return std::tie(a.certificate, a.client_auth, a.cipher_suites, a.groups, a.session_tickets,
-                  a.extended_master_secret, a.versions) ==
+                  a.extended_master_secret, a.renegotiation, a.versions) ==
          std::tie(b.certificate, b.client_auth, b.cipher_suites, b.groups, b.session_tickets,
-                  b.extended_master_secret, b.versions);
+                  b.extended_master_secret, b.renegotiation, b.versions);
 }
 
 bool operator==(const Scenario& a, const Scenario& b) {
@@ -421,6 +421,18 @@ std::string_view ConfigName(ClientAuthMode mode) {
       return "optional";
     case ClientAuthMode::kRequired:
       return "required";
+  }
+  return "?";
+}
+
+std::string_view ConfigName(RenegotiationPolicy policy) {
+  switch (policy) {
+    case RenegotiationPolicy::kRefuse:
+      return "refuse";
+    case RenegotiationPolicy::kAccept:
+      return "accept";
+    case RenegotiationPolicy::kInitiate:
+      return "initiate";
   }
   return "?";
 }

@@ -230,8 +230,19 @@ struct Expectation {
 bool operator==(const Expectation& a, const Expectation& b);
 inline bool operator!=(const Expectation& a, const Expectation& b) { return !(a == b); }
 
+// The peer starts a new handshake on the connection (RFC 5746 secure renegotiation; RFC 5246
+// 7.4.1.1): its handshake state (legal-order table, transcript, randoms, keys to come) starts
+// again while the records stay under the current keys until the next ChangeCipherSpec. The
+// hellos that follow carry the renegotiation_info of a renegotiation (the saved verify_data).
+// The peer must have completed the handshake before. Where the renegotiation starts: before
+// the peer's ClientHello, or after its HelloRequest (or the target's), before the target's
+// ClientHello.
+struct Renegotiate {};
+inline bool operator==(const Renegotiate&, const Renegotiate&) { return true; }
+inline bool operator!=(const Renegotiate&, const Renegotiate&) { return false; }
+
 struct Step {
-  std::variant<SendStep, Expectation> action;
+  std::variant<SendStep, Expectation, Renegotiate> action;
   std::string comment;    // free text from the vector, shown in traces
   std::string json_path;  // "/steps/3" or "/connections/1/steps/0": for error messages
 };
@@ -277,6 +288,8 @@ std::string_view ConfigName(CertificateKey key);
 std::string_view ConfigName(CertificateFlaw flaw);
 std::string_view ConfigName(ClientAuthMode mode);
 std::string_view ConfigName(EmsPolicy policy);
+// "refuse" | "accept" | "initiate".
+std::string_view ConfigName(RenegotiationPolicy policy);
 // "expectations" | "invariants" (the vector's "judge" key).
 std::string_view ConfigName(JudgedBy judge);
 
@@ -318,6 +331,9 @@ struct TargetConfig {
   std::vector<NamedGroup> groups;
   bool session_tickets = false;
   EmsPolicy extended_master_secret = EmsPolicy::kEnabled;
+  // RFC 5746: "refuse" | "accept" | "initiate" (accept, and start one right after the first
+  // handshake: a server sends HelloRequest, a client a new ClientHello).
+  RenegotiationPolicy renegotiation = RenegotiationPolicy::kRefuse;
   // The protocol versions the target enables, exactly, in ascending order: the vector's
   // premise (a fallback-SCSV vector needs a target that also enables an older version). A
   // target that enables others gets the verdict not_applicable. Empty: TLS 1.2 only.

@@ -193,7 +193,11 @@ OJson ExpectationJson(const Expectation& e) {
 OJson StepJson(const Step& step) {
   if (const auto* send = std::get_if<SendStep>(&step.action)) return SendJson(*send, step.comment);
   OJson j = OJson::object();
-  j["expect"] = ExpectationJson(std::get<Expectation>(step.action));
+  if (std::holds_alternative<Renegotiate>(step.action)) {
+    j["renegotiate"] = true;
+  } else {
+    j["expect"] = ExpectationJson(std::get<Expectation>(step.action));
+  }
   if (!step.comment.empty()) j["comment"] = step.comment;
   return j;
 }
@@ -251,6 +255,9 @@ OJson TargetJson(const TargetConfig& t) {
   if (t.session_tickets != d.session_tickets) j["session_tickets"] = t.session_tickets;
   if (t.extended_master_secret != d.extended_master_secret) {
     j["extended_master_secret"] = std::string(ConfigName(t.extended_master_secret));
+  }
+  if (t.renegotiation != d.renegotiation) {
+    j["renegotiation"] = std::string(ConfigName(t.renegotiation));
   }
   if (!t.versions.empty()) {
     OJson list = OJson::array();
