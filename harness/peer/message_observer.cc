@@ -193,8 +193,13 @@ WireItem MessageObserver::OnApplicationData(const Bytes& plain, Bytes wire) {
   item.wire = std::move(wire);
   CheckAfterFatal(item);
   CheckRejectionsPending(item.summary);
-  // RFC 5246 7.4.9 / Figure 1: application data only after the sender's Finished.
-  if (!c.table_off && !c.tracker.Complete() && !c.target_finished_seen) {
+  // RFC 5246 7.4.9 / Figure 1: application data only after the sender's Finished; in a
+  // renegotiation, under the keys in use except between its ChangeCipherSpec and Finished.
+  const bool between_ccs_and_finished =
+      !c.tracker.history().empty() &&
+      c.tracker.history().back() == FlowStep::Ccs(state_.setup.target_side);
+  const bool allowed = c.renegotiation > 0 && !between_ccs_and_finished;
+  if (!allowed && !c.table_off && !c.tracker.Complete() && !c.target_finished_seen) {
     state_.AddViolation(ViolationRule::kIllegalOrder,
                         item.summary + " before the target's Finished");
     state_.LeaveTable("the target's " + item.summary + " before its Finished");

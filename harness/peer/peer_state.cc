@@ -243,20 +243,26 @@ void PeerState::InstallWriteProtection() {
   PeerConnection& c = conn();
   // No suite (a later hello named one the registry does not know): nothing to protect with,
   // even if keys were derived before.
-  if (c.write || c.suite == nullptr || !DeriveKeys().ok()) return;
+  if (c.write_installed || c.suite == nullptr || !DeriveKeys().ok()) return;
   const TrafficKeys& keys = setup.is_client() ? c.keys->client_write : c.keys->server_write;
   Result<std::unique_ptr<RecordProtection>> p =
       RecordProtection::Create(*c.suite, keys, c.rng.get(), c.etm);
-  if (p.ok()) c.write = std::move(p).value();
+  if (p.ok()) {
+    c.write = std::move(p).value();
+    c.write_installed = true;
+  }
 }
 
 void PeerState::InstallReadProtection() {
   PeerConnection& c = conn();
-  if (c.read || c.suite == nullptr || !DeriveKeys().ok()) return;
+  if (c.read_installed || c.suite == nullptr || !DeriveKeys().ok()) return;
   const TrafficKeys& keys = setup.is_client() ? c.keys->server_write : c.keys->client_write;
   Result<std::unique_ptr<RecordProtection>> p =
       RecordProtection::Create(*c.suite, keys, c.rng.get(), c.etm);
-  if (p.ok()) c.read = std::move(p).value();
+  if (p.ok()) {
+    c.read = std::move(p).value();
+    c.read_installed = true;
+  }
 }
 
 Result<Bytes> PeerState::VerifyData(Side sender) {
@@ -531,6 +537,13 @@ void PeerState::TrackOwn(const OwnStep& o) {
       }
       break;
     case MessageName::kApplicationData:
+      // In a renegotiation the records go on under the keys in use (RFC 5246 6), except
+      // between the peer's ChangeCipherSpec and its Finished, the first message under the new
+      // ones (RFC 5246 7.4.9).
+      if (c.renegotiation > 0 && (c.tracker.history().empty() ||
+                                  c.tracker.history().back() != FlowStep::Ccs(own))) {
+        break;
+      }
       // RFC 5246 7.4.9: the Finished is "the first [message] protected with the just
       // negotiated algorithms"; application data comes only once both are verified (7.3).
       LeaveTable("application data before the handshake completed");

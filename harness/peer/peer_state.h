@@ -123,6 +123,10 @@ struct PeerConnection {
   std::optional<KeyBlock> keys;
   std::unique_ptr<RecordProtection> write;
   std::unique_ptr<RecordProtection> read;
+  // This handshake's keys were installed (a second ChangeCipherSpec does not restart the
+  // sequence numbers); in a renegotiation `write` and `read` are the last handshake's until then.
+  bool write_installed = false;
+  bool read_installed = false;
   Transcript transcript;
   HandshakeTracker tracker;
   bool table_off = false;  // the exchange left the legal table (see PeerState::LeaveTable)

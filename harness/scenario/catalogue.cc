@@ -35,7 +35,7 @@ std::string_view FieldTypeJson(FieldType type) {
     case FieldType::kAlertLevel:
       return "`\"warning\"`, `\"fatal\"` or integer";
     case FieldType::kExtension:
-      return "hex body, or null";
+      return "hex body, `{\"xor\": {\"hex\": mask, \"at\": N}}` (set only), or null";
   }
   return "?";
 }

@@ -285,7 +285,19 @@ bool JsonReader::GetFieldValue(const FieldSpec& spec, const Json& j, const std::
         out->value = std::monostate();
         return true;
       }
-      if (!j.is_string()) return Fail(path, "expected a hex body or null, got " + TypeName(j));
+      if (j.is_object() && !in_check) {
+        // Flips bits of the body the peer would have sent (a renegotiation_info's verify_data).
+        if (!CheckKeys(j, path, kXorValueKeys, "an extension value")) return false;
+        if (!Require(j, path, "xor")) return false;
+        BytesXor x;
+        if (!GetBytesXor(j["xor"], Child(path, "xor"), &x)) return false;
+        out->value = std::move(x);
+        return true;
+      }
+      if (!j.is_string()) {
+        return Fail(path, std::string("expected a hex body") + (in_check ? "" : ", an xor") +
+                              " or null, got " + TypeName(j));
+      }
       if (!GetHex(j, path, &bytes)) return false;
       out->value = std::move(bytes);
       return true;
