@@ -13,7 +13,8 @@ namespace shakedown {
 void AddEngineFlags(CLI::App* app, EngineFlags* flags, const std::string& tickets_help) {
   app->add_option("--suites", flags->suites,
                   "Cipher suites, by IANA name, comma-separated, in preference order. Default: "
-                  "every suite the engine supports, ECDHE and AEAD first")
+                  "every suite the engine supports but AES-CCM (RFC 6655, 7251; named here only), "
+                  "ECDHE and AEAD first")
       ->delimiter(',');
   app->add_option("--groups", flags->groups,
                   "Groups, by IANA name, comma-separated, in preference order: ECDHE curves "

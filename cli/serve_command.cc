@@ -71,6 +71,7 @@ std::optional<int> Configure(const ServeOptions& options, Config& config, Remove
     return kExitUsage;
   }
   config.client_auth = options.client_auth;
+  config.suite_preference = options.prefer;
 
   if (!options.cert.empty()) {
     Result<Credential> credential = LoadCredentialPem(options.cert, options.key);
@@ -258,6 +259,14 @@ Command AddServeCommand(CLI::App& app) {
                     "required (refuse clients without one)")
       ->check(CLI::IsMember({"none", "optional", "required"}))
       ->capture_default_str();
+  auto prefer = std::make_shared<std::string>("server");
+  serve
+      ->add_option("--prefer", *prefer,
+                   "Whose order picks the cipher suite among those both sides have: server (the "
+                   "order of --suites) or client (the ClientHello's order); RFC 5246 7.4.1.3 "
+                   "leaves it to the server")
+      ->check(CLI::IsMember({"server", "client"}))
+      ->capture_default_str();
   AddEngineFlags(serve, &options->engine, "Issue RFC 5077 session tickets");
   auto reply = std::make_shared<std::string>("http");
   serve
@@ -292,13 +301,15 @@ Command AddServeCommand(CLI::App& app) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
 
-  return {serve, [options, client_auth, reply, seed, seed_option] {
+  return {serve, [options, client_auth, prefer, reply, seed, seed_option] {
             options->reply = *reply == "echo"   ? ServerReply::kEcho
                              : *reply == "none" ? ServerReply::kNone
                                                 : ServerReply::kHttp;
             options->client_auth = *client_auth == "required"   ? ClientAuthMode::kRequired
                                    : *client_auth == "optional" ? ClientAuthMode::kOptional
                                                                 : ClientAuthMode::kNone;
+            options->prefer =
+                *prefer == "client" ? SuitePreference::kClient : SuitePreference::kServer;
             if (seed_option->count() > 0) options->seed = *seed;
             return RunServe(*options);
           }};

@@ -26,6 +26,7 @@ struct ServeOptions {
   std::vector<std::string> sni;
   bool refuse_unrecognized_name = false;  // a fatal unrecognized_name for other names
   ClientAuthMode client_auth = ClientAuthMode::kNone;
+  SuitePreference prefer = SuitePreference::kServer;  // whose order picks the suite
   EngineFlags engine;  // suites, groups, EMS, tickets
   ServerReply reply = ServerReply::kHttp;
   std::string keylog;

@@ -554,6 +554,38 @@ void CheckFfdheVector(VectorRun& v) {
   }
 }
 
+// A published AEAD vector (vectors/kat/ccm_vectors.json) through the AEAD the engine builds for
+// `suite`'s records: the algorithm, key length and tag length (RFC 6655 3: CCM with L = 3) must
+// give the published ciphertext || tag, open it back, and refuse it with a tag bit flipped.
+void CheckAeadVector(VectorRun& v) {
+  Result<std::string> name = v.String("suite");
+  const CipherSuiteInfo* suite = name.ok() ? FindCipherSuite(std::string_view(*name)) : nullptr;
+  Result<Bytes> key = v.Hex("key_hex");
+  Result<Bytes> nonce = v.Hex("nonce_hex");
+  Result<Bytes> aad = v.Hex("aad_hex");
+  Result<Bytes> plaintext = v.Hex("plaintext_hex");
+  Result<Bytes> ciphertext = v.Hex("ciphertext_hex");
+  if (suite == nullptr || !key.ok() || !nonce.ok() || !aad.ok() || !plaintext.ok() ||
+      !ciphertext.ok() || ciphertext->empty()) {
+    v.Fail("aead",
+           "fields 'suite' (a registry name), 'key_hex', 'nonce_hex', 'aad_hex', "
+           "'plaintext_hex' and 'ciphertext_hex' (non-empty) are required");
+    return;
+  }
+  v.Expect("aead_seal", *ciphertext, AeadSeal(*suite, *key, *nonce, *aad, *plaintext));
+  v.Expect("aead_open", *plaintext, AeadOpen(*suite, *key, *nonce, *aad, *ciphertext));
+  Bytes flipped = *ciphertext;
+  flipped.back() ^= 0x01;
+  Result<Bytes> refused = AeadOpen(*suite, *key, *nonce, *aad, flipped);
+  if (refused.ok() || refused.status().alert() != AlertDescription::kBadRecordMac) {
+    v.Fail("aead_tag_flipped",
+           "a tag with its last bit flipped was not refused with "
+           "bad_record_mac");
+  } else {
+    v.Pass("aead_tag_flipped");
+  }
+}
+
 // Returns false if the vector is not covered.
 bool RunVector(const std::string& file, size_t index, const Json& vector, KatReport* report) {
   std::string fallback_id = "#" + std::to_string(index);
@@ -579,9 +611,14 @@ bool RunVector(const std::string& file, size_t index, const Json& vector, KatRep
       CheckFfdheVector(v);
       return true;
     }
+    if (v.Has("suite") && v.Has("ciphertext_hex")) {
+      CheckAeadVector(v);
+      return true;
+    }
     v.Fail("vector",
            "neither a PRF vector (fields 'prf', 'output_hex'), a key-schedule vector (fields "
-           "'prf_hash', 'checks') nor an RFC 7919 group (fields 'code_point', 'X')");
+           "'prf_hash', 'checks'), an RFC 7919 group (fields 'code_point', 'X') nor an AEAD "
+           "vector (fields 'suite', 'ciphertext_hex')");
   } catch (const std::exception& e) {
     v.Fail("vector", std::string("unexpected error: ") + e.what());
   }

@@ -2,7 +2,8 @@
 // vectors/kat/*.json and checks each vector against engine/crypto (PRF, master secret,
 // extended master secret, key block and its split, Finished verify_data and handshake hash,
 // and, for a captured connection, its X25519 pre-master secret and the decryption of its
-// Finished records). `shakedown kat` prints FormatKatReport.
+// Finished records), the RFC 7919 groups and the AES-CCM AEAD of the CCM suites (RFC 6655).
+// `shakedown kat` prints FormatKatReport.
 //
 // Nothing is skipped silently: a vector the engine does not cover (SSLv3) is listed in
 // not_covered with the reason, a check a vector names but the runner does not perform is

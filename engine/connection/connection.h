@@ -37,8 +37,10 @@ struct Config {
   Side role = Side::kClient;
   ProtocolVersion min_version = ProtocolVersion::kTls12;
   ProtocolVersion max_version = ProtocolVersion::kTls12;
-  // In preference order. The server picks by its own order.
+  // In preference order. The server picks by its own order unless suite_preference says the
+  // client's.
   std::vector<uint16_t> cipher_suites;
+  SuitePreference suite_preference = SuitePreference::kServer;
   // ECDHE curves and RFC 7919 groups together, in preference order (RFC 7919 3: one list). The
   // client offers the curves only with an ECDHE suite and the FFDHE groups only with a DHE
   // suite; the server picks the first of its own groups the client offered.

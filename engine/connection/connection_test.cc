@@ -181,6 +181,23 @@ TEST(Negotiation, ServerPicksByItsOwnPreferenceAndGroup) {
   EXPECT_EQ(p.client->negotiated().server_signature, SignatureScheme::kEcdsaSecp256r1Sha256);
 }
 
+// RFC 5246 7.4.1.3: the server chooses; by its own order (the default) or by the client's.
+TEST(Negotiation, SuitePreferenceServersOrClients) {
+  World world;
+  const uint16_t ccm8 = SuiteId("TLS_RSA_WITH_AES_128_CCM_8");
+  const uint16_t ccm = SuiteId("TLS_ECDHE_ECDSA_WITH_AES_256_CCM");
+  // The client's first suite is one the server lacks: skipped in either order.
+  Config client = ClientConfig({kRsaGcm, ccm8, kEcdheRsaGcm, ccm});
+  Config server = ServerConfig({ccm, kEcdheRsaGcm, ccm8});
+  Pair by_server = Handshake(client, server, &world, 1);
+  ExpectAgreement(by_server);
+  EXPECT_EQ(by_server.server->negotiated().suite->id, ccm);
+  server.suite_preference = SuitePreference::kClient;
+  Pair by_client = Handshake(client, server, &world, 2);
+  ExpectAgreement(by_client);
+  EXPECT_EQ(by_client.server->negotiated().suite->id, ccm8);
+}
+
 TEST(Negotiation, Secp256r1AndRsaPss) {
   World world;
   Config client = ClientConfig({kEcdheRsaGcm});

@@ -7,6 +7,9 @@
 
 namespace shakedown {
 
+// Server: whose order picks the suite, its own or the client's (RFC 5246 7.4.1.3 leaves the
+// choice to the server; the client's list is "in order of the client's preference", 7.4.1.2).
+enum class SuitePreference { kServer, kClient };
 // Server: whether to send CertificateRequest, and whether an empty client Certificate is
 // refused (RFC 5246 7.4.4, 7.4.6).
 enum class ClientAuthMode { kNone, kOptional, kRequired };

@@ -299,9 +299,11 @@ Status ServerConnection::ChooseSuite(const ClientHello& ch, const ClientOffer& o
   const std::vector<SignatureScheme> ours = OurSignatureSchemes();
   // RFC 6066 3: a name some credential is for picks among those credentials' suites only.
   const bool named_only = shared_->NamesHost(negotiated_.server_name);
-  // The server's preference order (RFC 5246 7.4.1.3 leaves the choice to the server).
-  for (uint16_t id : config_.cipher_suites) {
-    if (!Contains(ch.cipher_suites, id)) continue;
+  // The server's preference order, or the client's (RFC 5246 7.4.1.3 leaves the choice to the
+  // server).
+  const bool by_client = config_.suite_preference == SuitePreference::kClient;
+  for (uint16_t id : by_client ? ch.cipher_suites : config_.cipher_suites) {
+    if (!Contains(by_client ? config_.cipher_suites : ch.cipher_suites, id)) continue;
     const CipherSuiteInfo* suite = FindCipherSuite(id);
     const CertKeyType needed =
         suite->key_exchange == KeyExchange::kEcdheEcdsa ? CertKeyType::kEcdsa : CertKeyType::kRsa;

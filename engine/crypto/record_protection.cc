@@ -27,8 +27,7 @@ namespace {
 
 constexpr size_t kMaxPlaintext = 1u << 14;    // RFC 5246 6.2.1
 constexpr size_t kMaxFragmentField = 0xffff;  // what TLSCiphertext.length can express
-constexpr size_t kAeadTagLength = 16;
-constexpr size_t kGcmExplicitNonceLength = 8;  // RFC 5288 3
+constexpr size_t kExplicitNonceLength = 8;    // RFC 5288 3, RFC 6655 3
 
 // The one Status for every authentication, padding and length failure on Open
 // (RFC 5246 6.2.3.2, 7.2.2; checklist rows 8 and 10). Nothing in it says which check
@@ -93,13 +92,18 @@ class SequenceCounter {
   bool exhausted_ = false;
 };
 
-// ---- AEAD: AES-GCM (RFC 5288) and ChaCha20-Poly1305 (RFC 7905) ----
+// ---- AEAD: AES-GCM (RFC 5288), AES-CCM (RFC 6655) and ChaCha20-Poly1305 (RFC 7905) ----
 
 class AeadProtection final : public RecordProtection {
  public:
-  AeadProtection(bool is_gcm, Bytes fixed_iv, std::unique_ptr<Botan::AEAD_Mode> enc,
-                 std::unique_ptr<Botan::AEAD_Mode> dec)
-      : is_gcm_(is_gcm), fixed_iv_(std::move(fixed_iv)), enc_(std::move(enc)),
+  // `explicit_nonce`: GCM and CCM carry 8 bytes of the nonce in the record; ChaCha20-Poly1305
+  // none. `tag_len`: 16, or 8 for the _CCM_8 suites.
+  AeadProtection(bool explicit_nonce, size_t tag_len, Bytes fixed_iv,
+                 std::unique_ptr<Botan::AEAD_Mode> enc, std::unique_ptr<Botan::AEAD_Mode> dec)
+      : explicit_len_(explicit_nonce ? kExplicitNonceLength : 0),
+        tag_len_(tag_len),
+        fixed_iv_(std::move(fixed_iv)),
+        enc_(std::move(enc)),
         dec_(std::move(dec)) {}
 
   Result<Bytes> SealShaped(ContentType type, ProtocolVersion version, ByteView plaintext,
@@ -109,16 +113,16 @@ class AeadProtection final : public RecordProtection {
       return InternalError("record protection: CBC padding and inner bytes are not shapes of an "
                            "AEAD record");
     }
-    if (shape.gcm_explicit_nonce && !is_gcm_) {
+    if (shape.gcm_explicit_nonce && explicit_len_ == 0) {
       return InternalError("record protection: ChaCha20-Poly1305 has no explicit nonce (RFC 7905)");
     }
-    const size_t explicit_len = is_gcm_ ? kGcmExplicitNonceLength : 0;
-    if (explicit_len + plaintext.size() + kAeadTagLength > kMaxFragmentField) {
+    if (explicit_len_ + plaintext.size() + tag_len_ > kMaxFragmentField) {
       return InternalError("record protection: plaintext of " +
                            std::to_string(plaintext.size()) + " bytes does not fit a record");
     }
     const uint64_t seq = seq_.value();
-    // RFC 5288 3: the explicit nonce only has to be unique per key; the sequence number is.
+    // RFC 5288 3 (and RFC 6655 3): the explicit nonce only has to be unique per key; the
+    // sequence number is.
     std::array<uint8_t, 8> explicit_nonce{};
     PutU64(seq, explicit_nonce.data());
     if (shape.gcm_explicit_nonce) explicit_nonce = *shape.gcm_explicit_nonce;
@@ -135,8 +139,8 @@ class AeadProtection final : public RecordProtection {
     }
     seq_.Take();
     Bytes out;
-    out.reserve(explicit_len + buf.size());
-    if (is_gcm_) out.insert(out.end(), explicit_nonce.begin(), explicit_nonce.end());
+    out.reserve(explicit_len_ + buf.size());
+    out.insert(out.end(), explicit_nonce.begin(), explicit_nonce.begin() + explicit_len_);
     out.insert(out.end(), buf.begin(), buf.end());
     return out;
   }
@@ -144,12 +148,13 @@ class AeadProtection final : public RecordProtection {
   Result<Bytes> Open(ContentType type, ProtocolVersion version, ByteView ciphertext) override {
     if (seq_.exhausted()) return SequenceExhausted();
     const uint64_t seq = seq_.Take();
-    const size_t explicit_len = is_gcm_ ? kGcmExplicitNonceLength : 0;
-    if (ciphertext.size() < explicit_len + kAeadTagLength) return BadRecordMac();
+    // Too short for the explicit nonce and the tag: nothing to authenticate, the same
+    // bad_record_mac (RFC 5246 6.2.3.3).
+    if (ciphertext.size() < explicit_len_ + tag_len_) return BadRecordMac();
     const Bytes nonce = Nonce(seq, ciphertext.data());
-    const size_t plaintext_len = ciphertext.size() - explicit_len - kAeadTagLength;
+    const size_t plaintext_len = ciphertext.size() - explicit_len_ - tag_len_;
     const auto ad = PseudoHeader(seq, type, version, plaintext_len);
-    Botan::secure_vector<uint8_t> buf(ciphertext.begin() + explicit_len, ciphertext.end());
+    Botan::secure_vector<uint8_t> buf(ciphertext.begin() + explicit_len_, ciphertext.end());
     try {
       dec_->reset();
       dec_->set_associated_data(ad.data(), ad.size());
@@ -167,12 +172,12 @@ class AeadProtection final : public RecordProtection {
   uint64_t sequence_number() const override { return seq_.value(); }
 
  private:
-  // GCM (RFC 5288 3): salt(4) || explicit(8). ChaCha20-Poly1305 (RFC 7905 2): the
-  // 12-byte IV XOR the sequence number, big-endian, left-padded to 12 bytes.
+  // GCM (RFC 5288 3) and CCM (RFC 6655 3): salt(4) || explicit(8). ChaCha20-Poly1305 (RFC 7905
+  // 2): the 12-byte IV XOR the sequence number, big-endian, left-padded to 12 bytes.
   Bytes Nonce(uint64_t seq, const uint8_t* explicit_nonce) const {
     Bytes nonce = fixed_iv_;
-    if (is_gcm_) {
-      nonce.insert(nonce.end(), explicit_nonce, explicit_nonce + kGcmExplicitNonceLength);
+    if (explicit_len_ > 0) {
+      nonce.insert(nonce.end(), explicit_nonce, explicit_nonce + explicit_len_);
     } else {
       uint8_t seq_bytes[8];
       PutU64(seq, seq_bytes);
@@ -181,7 +186,8 @@ class AeadProtection final : public RecordProtection {
     return nonce;
   }
 
-  bool is_gcm_;
+  size_t explicit_len_;
+  size_t tag_len_;
   Bytes fixed_iv_;
   std::unique_ptr<Botan::AEAD_Mode> enc_;
   std::unique_ptr<Botan::AEAD_Mode> dec_;
@@ -437,6 +443,42 @@ class EtmCbcProtection final : public RecordProtection {
   SequenceCounter seq_;
 };
 
+// The suite's AEAD by Botan name; empty for a suite without one. RFC 6655 3: CCM with a 12-byte
+// nonce, so a 3-byte length field (L = 15 - 12), and the suite's tag length.
+std::string AeadName(const CipherSuiteInfo& suite) {
+  const std::string tag_and_l = "(" + std::to_string(suite.mac_length) + ",3)";
+  switch (suite.cipher) {
+    case BulkCipher::kAes128Gcm:
+      return "AES-128/GCM";
+    case BulkCipher::kAes256Gcm:
+      return "AES-256/GCM";
+    case BulkCipher::kAes128Ccm:
+      return "AES-128/CCM" + tag_and_l;
+    case BulkCipher::kAes256Ccm:
+      return "AES-256/CCM" + tag_and_l;
+    case BulkCipher::kChaCha20Poly1305:
+      return "ChaCha20Poly1305";
+    default:
+      return "";
+  }
+}
+
+// The keyed AEAD of a suite, its tag the suite's length. Throws only on Botan's own errors.
+Result<std::unique_ptr<Botan::AEAD_Mode>> MakeAead(const CipherSuiteInfo& suite, ByteView key,
+                                                   Botan::Cipher_Dir direction) {
+  const std::string name = AeadName(suite);
+  std::unique_ptr<Botan::AEAD_Mode> aead =
+      name.empty() ? nullptr : Botan::AEAD_Mode::create(name, direction);
+  if (!aead)
+    return InternalError("record protection: Botan lacks an AEAD for " + std::string(suite.name));
+  if (aead->tag_size() != suite.mac_length || key.size() != suite.enc_key_length) {
+    return InternalError("record protection: inconsistent AEAD parameters for " +
+                         std::string(suite.name));
+  }
+  aead->set_key(key.data(), key.size());
+  return aead;
+}
+
 Status CheckLength(const char* what, size_t got, size_t want, const CipherSuiteInfo& suite) {
   if (got == want) return Status::Ok();
   return InternalError("record protection: " + std::string(what) + " is " + std::to_string(got) +
@@ -453,12 +495,15 @@ Result<std::unique_ptr<RecordProtection>> RecordProtection::Create(
     return InternalError("record protection: " + std::string(suite.name) +
                          " is a TLS 1.3 suite; only TLS 1.2 record protection is implemented");
   }
-  std::string aead_name;
+  const std::string aead_name = AeadName(suite);
   std::string cbc_name;
   switch (suite.cipher) {
-    case BulkCipher::kAes128Gcm: aead_name = "AES-128/GCM"; break;
-    case BulkCipher::kAes256Gcm: aead_name = "AES-256/GCM"; break;
-    case BulkCipher::kChaCha20Poly1305: aead_name = "ChaCha20Poly1305"; break;
+    case BulkCipher::kAes128Gcm:
+    case BulkCipher::kAes256Gcm:
+    case BulkCipher::kAes128Ccm:
+    case BulkCipher::kAes256Ccm:
+    case BulkCipher::kChaCha20Poly1305:
+      break;
     case BulkCipher::kAes128Cbc: cbc_name = "AES-128/CBC/NoPadding"; break;
     case BulkCipher::kAes256Cbc: cbc_name = "AES-256/CBC/NoPadding"; break;
     default:
@@ -472,20 +517,16 @@ Result<std::unique_ptr<RecordProtection>> RecordProtection::Create(
 
   try {
     if (!aead_name.empty()) {
-      const bool is_gcm = suite.cipher != BulkCipher::kChaCha20Poly1305;
-      if (suite.mac != MacAlgorithm::kAead || suite.mac_length != kAeadTagLength ||
-          keys.fixed_iv.size() != (is_gcm ? 4u : 12u) ||
-          suite.record_iv_length != (is_gcm ? kGcmExplicitNonceLength : 0u)) {
+      const bool explicit_nonce = suite.cipher != BulkCipher::kChaCha20Poly1305;
+      if (suite.mac != MacAlgorithm::kAead || keys.fixed_iv.size() != (explicit_nonce ? 4u : 12u) ||
+          suite.record_iv_length != (explicit_nonce ? kExplicitNonceLength : 0u)) {
         return InternalError("record protection: inconsistent AEAD parameters for " +
                              std::string(suite.name));
       }
-      auto enc = Botan::AEAD_Mode::create(aead_name, Botan::ENCRYPTION);
-      auto dec = Botan::AEAD_Mode::create(aead_name, Botan::DECRYPTION);
-      if (!enc || !dec) return InternalError("record protection: Botan lacks " + aead_name);
-      enc->set_key(keys.enc_key.data(), keys.enc_key.size());
-      dec->set_key(keys.enc_key.data(), keys.enc_key.size());
-      return std::unique_ptr<RecordProtection>(
-          new AeadProtection(is_gcm, keys.fixed_iv, std::move(enc), std::move(dec)));
+      SD_ASSIGN_OR_RETURN(auto enc, MakeAead(suite, keys.enc_key, Botan::ENCRYPTION));
+      SD_ASSIGN_OR_RETURN(auto dec, MakeAead(suite, keys.enc_key, Botan::DECRYPTION));
+      return std::unique_ptr<RecordProtection>(new AeadProtection(
+          explicit_nonce, suite.mac_length, keys.fixed_iv, std::move(enc), std::move(dec)));
     }
 
     std::string mac_name;
@@ -526,6 +567,36 @@ Result<std::unique_ptr<RecordProtection>> RecordProtection::Create(
   } catch (const std::exception& e) {
     return InternalError("record protection: " + std::string(suite.name) + ": " + e.what());
   }
+}
+
+namespace {
+
+Result<Bytes> AeadOnce(const CipherSuiteInfo& suite, ByteView key, ByteView nonce, ByteView ad,
+                       ByteView in, Botan::Cipher_Dir direction) {
+  Botan::secure_vector<uint8_t> buf(in.begin(), in.end());
+  try {
+    SD_ASSIGN_OR_RETURN(auto aead, MakeAead(suite, key, direction));
+    aead->set_associated_data(ad.data(), ad.size());
+    aead->start(nonce.data(), nonce.size());
+    aead->finish(buf);
+  } catch (const Botan::Invalid_Authentication_Tag&) {
+    return BadRecordMac();
+  } catch (const std::exception& e) {
+    return InternalError(std::string("record protection: AEAD failed: ") + e.what());
+  }
+  return Bytes(buf.begin(), buf.end());
+}
+
+}  // namespace
+
+Result<Bytes> AeadSeal(const CipherSuiteInfo& suite, ByteView key, ByteView nonce, ByteView ad,
+                       ByteView plaintext) {
+  return AeadOnce(suite, key, nonce, ad, plaintext, Botan::ENCRYPTION);
+}
+
+Result<Bytes> AeadOpen(const CipherSuiteInfo& suite, ByteView key, ByteView nonce, ByteView ad,
+                       ByteView ciphertext) {
+  return AeadOnce(suite, key, nonce, ad, ciphertext, Botan::DECRYPTION);
 }
 
 }  // namespace shakedown

@@ -1,5 +1,6 @@
 // Record protection for one direction of a connection (RFC 5246 6.2.3): AEAD
-// (AES-128/256-GCM per RFC 5288, ChaCha20-Poly1305 per RFC 7905) and CBC with
+// (AES-128/256-GCM per RFC 5288, AES-128/256-CCM and CCM_8 per RFC 6655 and RFC 7251,
+// ChaCha20-Poly1305 per RFC 7905) and CBC with
 // HMAC-SHA1/SHA256/SHA384, MAC-then-encrypt (RFC 5246 6.2.3.2) or encrypt-then-MAC (RFC 7366),
 // each with its 64-bit sequence number.
 #ifndef SHAKEDOWN_ENGINE_CRYPTO_RECORD_PROTECTION_H_
@@ -36,8 +37,8 @@ struct SealShape {
   // under a valid encryption (POODLE-TLS, checklist 9).
   Bytes xor_inner;
   int64_t xor_at = 0;
-  // AES-GCM: the record's explicit nonce instead of the sequence number (RFC 5288 3 leaves it
-  // to the sender).
+  // AES-GCM and AES-CCM: the record's explicit nonce instead of the sequence number (RFC 5288 3
+  // and RFC 6655 3 leave it to the sender).
   std::optional<std::array<uint8_t, 8>> gcm_explicit_nonce;
 
   bool empty() const {
@@ -78,6 +79,16 @@ class RecordProtection {
   // The sequence number the next Seal/Open will use.
   virtual uint64_t sequence_number() const = 0;
 };
+
+// One AEAD operation with the algorithm, key length and tag length a suite's records use, on a
+// caller's nonce and additional data: for known-answer checks against published vectors, whose
+// nonces and additional data are not a record's (harness/kat.cc). AeadSeal returns ciphertext ||
+// tag; AeadOpen fails with bad_record_mac when the tag does not verify. internal_error for a
+// suite without an AEAD or a key of the wrong length.
+Result<Bytes> AeadSeal(const CipherSuiteInfo& suite, ByteView key, ByteView nonce, ByteView ad,
+                       ByteView plaintext);
+Result<Bytes> AeadOpen(const CipherSuiteInfo& suite, ByteView key, ByteView nonce, ByteView ad,
+                       ByteView ciphertext);
 
 }  // namespace shakedown
 

@@ -82,7 +82,7 @@ void ExpectBadRecordMac(const Status& s, const std::string& what) {
 
 // Expected TLSCiphertext.fragment length from RFC 5246 6.2.3 / RFC 5288 / RFC 7905.
 size_t ExpectedCiphertextLength(const CipherSuiteInfo& s, size_t plaintext_len) {
-  if (s.cipher_type == CipherType::kAead) return s.record_iv_length + plaintext_len + 16;
+  if (s.cipher_type == CipherType::kAead) return s.record_iv_length + plaintext_len + s.mac_length;
   const size_t unpadded = plaintext_len + s.mac_length + 1;
   return s.block_length + (unpadded + s.block_length - 1) / s.block_length * s.block_length;
 }
@@ -590,7 +590,8 @@ TEST(RecordProtectionKatTest, IllustratedTls12FinishedRecords) {
 TEST(RecordProtectionAeadTest, MatchesDirectAeadComputation) {
   Botan::AutoSeeded_RNG rng;
   for (const CipherSuiteInfo* suite : SupportedSuites()) {
-    if (suite->cipher_type != CipherType::kAead) continue;
+    // CCM: record_protection_ccm_test.cc rebuilds it from the AES block cipher.
+    if (suite->cipher_type != CipherType::kAead || suite->IsCcm()) continue;
     SCOPED_TRACE(suite->name);
     const bool chacha = suite->cipher == BulkCipher::kChaCha20Poly1305;
     TrafficKeys keys = RandomKeys(*suite, rng);

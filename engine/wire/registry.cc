@@ -91,7 +91,8 @@ constexpr PrfHash k256 = PrfHash::kSha256;
 constexpr PrfHash k384 = PrfHash::kSha384;
 
 // Lengths per RFC 5246 App. C, RFC 5288 3 (GCM: 4-byte salt, 8-byte explicit nonce),
-// RFC 7905 2 (ChaCha20-Poly1305: 12-byte fixed IV, no explicit nonce).
+// RFC 7905 2 (ChaCha20-Poly1305: 12-byte fixed IV, no explicit nonce), RFC 6655 3 and RFC 7251 2
+// (CCM: as GCM, with a 16-byte tag, or 8 bytes for _CCM_8; the SHA-256 PRF).
 //  id, name, kx, cipher, type, mac, prf, mac_key, key, fixed_iv, record_iv, mac_len, block, ok
 constexpr CipherSuiteInfo kCipherSuites[] = {
     {0x0000, "TLS_NULL_WITH_NULL_NULL", KX::kNull, BC::kNull, CT::kStream, MA::kNull, k256, 0, 0, 0, 0, 0, 0, false},
@@ -129,6 +130,18 @@ constexpr CipherSuiteInfo kCipherSuites[] = {
     {0xc02c, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", KX::kEcdheEcdsa, BC::kAes256Gcm, CT::kAead, MA::kAead, k384, 0, 32, 4, 8, 16, 0, true},
     {0xc02f, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", KX::kEcdheRsa, BC::kAes128Gcm, CT::kAead, MA::kAead, k256, 0, 16, 4, 8, 16, 0, true},
     {0xc030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", KX::kEcdheRsa, BC::kAes256Gcm, CT::kAead, MA::kAead, k384, 0, 32, 4, 8, 16, 0, true},
+    {0xc09c, "TLS_RSA_WITH_AES_128_CCM", KX::kRsa, BC::kAes128Ccm, CT::kAead, MA::kAead, k256, 0, 16, 4, 8, 16, 0, true},
+    {0xc09d, "TLS_RSA_WITH_AES_256_CCM", KX::kRsa, BC::kAes256Ccm, CT::kAead, MA::kAead, k256, 0, 32, 4, 8, 16, 0, true},
+    {0xc09e, "TLS_DHE_RSA_WITH_AES_128_CCM", KX::kDheRsa, BC::kAes128Ccm, CT::kAead, MA::kAead, k256, 0, 16, 4, 8, 16, 0, true},
+    {0xc09f, "TLS_DHE_RSA_WITH_AES_256_CCM", KX::kDheRsa, BC::kAes256Ccm, CT::kAead, MA::kAead, k256, 0, 32, 4, 8, 16, 0, true},
+    {0xc0a0, "TLS_RSA_WITH_AES_128_CCM_8", KX::kRsa, BC::kAes128Ccm, CT::kAead, MA::kAead, k256, 0, 16, 4, 8, 8, 0, true},
+    {0xc0a1, "TLS_RSA_WITH_AES_256_CCM_8", KX::kRsa, BC::kAes256Ccm, CT::kAead, MA::kAead, k256, 0, 32, 4, 8, 8, 0, true},
+    {0xc0a2, "TLS_DHE_RSA_WITH_AES_128_CCM_8", KX::kDheRsa, BC::kAes128Ccm, CT::kAead, MA::kAead, k256, 0, 16, 4, 8, 8, 0, true},
+    {0xc0a3, "TLS_DHE_RSA_WITH_AES_256_CCM_8", KX::kDheRsa, BC::kAes256Ccm, CT::kAead, MA::kAead, k256, 0, 32, 4, 8, 8, 0, true},
+    {0xc0ac, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM", KX::kEcdheEcdsa, BC::kAes128Ccm, CT::kAead, MA::kAead, k256, 0, 16, 4, 8, 16, 0, true},
+    {0xc0ad, "TLS_ECDHE_ECDSA_WITH_AES_256_CCM", KX::kEcdheEcdsa, BC::kAes256Ccm, CT::kAead, MA::kAead, k256, 0, 32, 4, 8, 16, 0, true},
+    {0xc0ae, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8", KX::kEcdheEcdsa, BC::kAes128Ccm, CT::kAead, MA::kAead, k256, 0, 16, 4, 8, 8, 0, true},
+    {0xc0af, "TLS_ECDHE_ECDSA_WITH_AES_256_CCM_8", KX::kEcdheEcdsa, BC::kAes256Ccm, CT::kAead, MA::kAead, k256, 0, 32, 4, 8, 8, 0, true},
     {0xcca8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", KX::kEcdheRsa, BC::kChaCha20Poly1305, CT::kAead, MA::kAead, k256, 0, 32, 12, 0, 16, 0, true},
     {0xcca9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", KX::kEcdheEcdsa, BC::kChaCha20Poly1305, CT::kAead, MA::kAead, k256, 0, 32, 12, 0, 16, 0, true},
     {0xccaa, "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256", KX::kDheRsa, BC::kChaCha20Poly1305, CT::kAead, MA::kAead, k256, 0, 32, 12, 0, 16, 0, true},

@@ -189,6 +189,8 @@ enum class BulkCipher {
   kAes256Cbc,
   kAes128Gcm,
   kAes256Gcm,
+  kAes128Ccm,  // RFC 6655: the tag length (16, or 8 for _CCM_8) is mac_length
+  kAes256Ccm,
   kChaCha20Poly1305,
 };
 enum class CipherType { kStream, kBlock, kAead };
@@ -208,7 +210,7 @@ struct CipherSuiteInfo {
   uint8_t mac_key_length;
   uint8_t enc_key_length;
   uint8_t fixed_iv_length;   // implicit IV part from the key block (AEAD)
-  uint8_t record_iv_length;  // explicit per-record IV/nonce (CBC: block size; GCM: 8)
+  uint8_t record_iv_length;  // explicit per-record IV/nonce (CBC: block size; GCM, CCM: 8)
   uint8_t mac_length;        // HMAC output or AEAD tag length
   uint8_t block_length;      // cipher block size; 0 for stream and AEAD ciphers
   // Whether the engine can negotiate this suite. Others exist so vectors can offer them
@@ -222,6 +224,9 @@ struct CipherSuiteInfo {
     return key_exchange == KeyExchange::kEcdheRsa || key_exchange == KeyExchange::kEcdheEcdsa;
   }
   bool IsDhe() const { return key_exchange == KeyExchange::kDheRsa; }
+  bool IsCcm() const {
+    return cipher == BulkCipher::kAes128Ccm || cipher == BulkCipher::kAes256Ccm;
+  }
   // A ServerKeyExchange carries ephemeral (EC)DH parameters (RFC 5246 7.4.3).
   bool IsEphemeral() const { return IsEcdhe() || IsDhe(); }
 };

@@ -34,7 +34,7 @@ class SharedContext;
 // ---- Cipher suites by name ----
 
 // The suites the engine negotiates, strongest first: ECDHE before RSA key transport, AEAD
-// before CBC, ECDSA before RSA authentication.
+// before CBC, ECDSA before RSA authentication. AES-CCM only when named (endpoint.cc says why).
 std::vector<uint16_t> DefaultCipherSuites();
 // IANA names ("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256") to ids, in the given order. Errors
 // name the first value that is not a registered suite or that the engine cannot negotiate.

@@ -113,6 +113,7 @@ TEST(CipherSuitesTest, DefaultsAreSupportedAndStrongestFirst) {
     const CipherSuiteInfo* suite = FindCipherSuite(id);
     ASSERT_NE(suite, nullptr);
     EXPECT_TRUE(suite->engine_supported) << suite->name;
+    EXPECT_FALSE(suite->IsCcm()) << suite->name;  // negotiated only when named
     if (suite->key_exchange == KeyExchange::kRsa) seen_rsa_kx = true;
     if (suite->cipher_type != CipherType::kAead) seen_cbc = true;
     // No ECDHE suite after an RSA key-transport one; no ECDHE AEAD suite after a CBC one.

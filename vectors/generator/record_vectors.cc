@@ -133,6 +133,7 @@ Scenario Build(Side role, const CipherSuiteInfo& s, const Spot& spot, bool app_d
             " with one bit flipped in " + spot.what;
   v.refs = {cbc ? "RFC5246 6.2.3.2" : "RFC5246 6.2.3.3", "RFC5246 7.2.2",
             cbc ? "checklist:8" : "checklist:10"};
+  if (s.IsCcm()) v.refs.push_back("RFC6655 3");
   v.notes =
       std::string("Generated (") + kDir + "/README.md). The peer " +
       (app_data ? "completes the handshake, then sends application data" : "sends its Finished") +
@@ -264,7 +265,7 @@ std::vector<Shape> ShapesFor(const CipherSuiteInfo& s) {
     sh.seal.explicit_nonce = std::move(value);
     sh.accept = true;
     sh.app_data = app_data;
-    sh.refs = {"RFC5288 3", "RFC5246 6.2.3.3"};
+    sh.refs = {s.IsCcm() ? "RFC6655 3" : "RFC5288 3", "RFC5246 6.2.3.3"};
     sh.rfc = rfc_nonce;
     return sh;
   };
@@ -344,8 +345,8 @@ std::string Readme(const std::map<std::string, int>& counts, size_t total) {
     << "- CBC: the explicit IV, the first ciphertext block, the second-to-last block (which\n"
     << "  garbles the block before the last and flips the padding_length byte) and the last\n"
     << "  byte.\n"
-    << "- AEAD: the explicit nonce (GCM; ChaCha20-Poly1305 has none, RFC 7905 2), the first\n"
-    << "  ciphertext byte, the tag's first and last bytes.\n\n"
+    << "- AEAD: the explicit nonce (GCM and CCM; ChaCha20-Poly1305 has none, RFC 7905 2), the\n"
+    << "  first ciphertext byte, the tag's first and last bytes (8 bytes apart for CCM_8).\n\n"
     << "Shaped records (`seal`): the peer seals its Finished the way the vector says, so the\n"
     << "record decrypts cleanly and only what the shape changes is wrong.\n\n"
     << "- CBC: the longest padding that fills whole blocks (up to 255, RFC 5246 6.2.3.2: must\n"
@@ -353,8 +354,9 @@ std::string Readme(const std::map<std::string, int>& counts, size_t total) {
     << "  byte wrong with a valid MAC (POODLE-TLS), the padding byte before padding_length\n"
     << "  wrong, padding_length one off, the first or the last MAC byte wrong; and two blocks\n"
     << "  that are all padding, with no room for a MAC (CVE-2016-2107's shape): bad_record_mac.\n"
-    << "- AES-GCM: explicit nonces of the sender's choosing (RFC 5288 3), all ones and a\n"
-    << "  pattern on the Finished and zero on the first application data record: accepted.\n\n"
+    << "- AES-GCM and AES-CCM: explicit nonces of the sender's choosing (RFC 5288 3, RFC 6655\n"
+    << "  3), all ones and a pattern on the Finished and zero on the first application data\n"
+    << "  record: accepted.\n\n"
     << "Each vector names its suite in the target block (and an ECDSA certificate for\n"
     << "ECDHE_ECDSA), so an external target is configured for it.\n\n"
     << "## Counts\n\n| role | suite | vectors |\n| --- | --- | ---: |\n";
