@@ -35,6 +35,13 @@ void AddEngineFlags(CLI::App* app, EngineFlags* flags, const std::string& ticket
                   "group (RFC 7919 3.1; Logjam)")
       ->check(CLI::Range(1024, 8192))
       ->capture_default_str();
+  app->add_option("--renegotiation", flags->renegotiation,
+                  "Secure renegotiation (RFC 5746): refuse (a warning no_renegotiation), accept "
+                  "(secure renegotiations the peer starts; never legacy ones), or initiate "
+                  "(accept, and start one right after the first handshake: a server sends "
+                  "HelloRequest, a client a new ClientHello)")
+      ->check(CLI::IsMember({"refuse", "accept", "initiate"}))
+      ->capture_default_str();
   app->add_flag("--tickets", flags->tickets, tickets_help);
 }
 
@@ -67,6 +74,9 @@ Status ApplyEngineFlags(const EngineFlags& flags, Config& config) {
   config.session_tickets = flags.tickets;
   config.encrypt_then_mac = !flags.no_etm;
   config.min_dh_bits = flags.min_dh_bits;
+  config.renegotiation = flags.renegotiation == "accept"     ? RenegotiationPolicy::kAccept
+                         : flags.renegotiation == "initiate" ? RenegotiationPolicy::kInitiate
+                                                             : RenegotiationPolicy::kRefuse;
   return Status::Ok();
 }
 
