@@ -35,7 +35,8 @@ std::string_view FieldTypeJson(FieldType type) {
     case FieldType::kAlertLevel:
       return "`\"warning\"`, `\"fatal\"` or integer";
     case FieldType::kExtension:
-      return "hex body, `{\"xor\": {\"hex\": mask, \"at\": N}}` (set only), or null";
+      return "hex body, `{\"xor\": {\"hex\": mask, \"at\": N}}` (set only; not on the whole "
+             "`extensions` block), or null";
   }
   return "?";
 }

@@ -285,7 +285,8 @@ bool JsonReader::GetFieldValue(const FieldSpec& spec, const Json& j, const std::
         out->value = std::monostate();
         return true;
       }
-      if (j.is_object() && !in_check) {
+      // Not on the whole block ("extensions"), whose value is a list the peer re-parses.
+      if (j.is_object() && !in_check && spec.field != "extensions") {
         // Flips bits of the body the peer would have sent (a renegotiation_info's verify_data).
         if (!CheckKeys(j, path, kXorValueKeys, "an extension value")) return false;
         if (!Require(j, path, "xor")) return false;
@@ -295,7 +296,8 @@ bool JsonReader::GetFieldValue(const FieldSpec& spec, const Json& j, const std::
         return true;
       }
       if (!j.is_string()) {
-        return Fail(path, std::string("expected a hex body") + (in_check ? "" : ", an xor") +
+        const bool xor_allowed = !in_check && spec.field != "extensions";
+        return Fail(path, std::string("expected a hex body") + (xor_allowed ? ", an xor" : "") +
                               " or null, got " + TypeName(j));
       }
       if (!GetHex(j, path, &bytes)) return false;

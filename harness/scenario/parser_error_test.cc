@@ -188,13 +188,19 @@ TEST(LoaderErrorTest, StepShape) {
   v["steps"][2] = "ChangeCipherSpec";
   ExpectError(v, "/steps/2", "a step must be an object, got a string");
   v["steps"][2] = {{"send", "ChangeCipherSpec"}, {"expect", "close"}};
-  ExpectError(v, "/steps/2", "either sends or expects, not both");
+  ExpectError(v, "/steps/2", "either sends, expects or renegotiates: one of them");
+  v["steps"][2] = {{"renegotiate", true}, {"send", "ClientHello"}};
+  ExpectError(v, "/steps/2", "either sends, expects or renegotiates: one of them");
+  v["steps"][2] = {{"renegotiate", false}};
+  ExpectError(v, "/steps/2/renegotiate", "expected true");
+  v["steps"][2] = {{"renegotiate", true}, {"set", {{"random", "00"}}}};
+  ExpectError(v, "/steps/2/set", "unknown key \"set\" in a renegotiate step");
   v["steps"][2] = {{"sned", "ChangeCipherSpec"}};
   ExpectError(v, "/steps/2/sned", "unknown key \"sned\" (did you mean \"send\"?)");
   v["steps"][2] = {{"comment", "x"}};
-  ExpectError(v, "/steps/2", "a step needs \"send\" or \"expect\"");
+  ExpectError(v, "/steps/2", "a step needs \"send\", \"expect\" or \"renegotiate\"");
   v["steps"][2] = {{"set", {{"random", "00"}}}};  // not "did you mean send"
-  ExpectError(v, "/steps/2", "a step needs \"send\" or \"expect\"");
+  ExpectError(v, "/steps/2", "a step needs \"send\", \"expect\" or \"renegotiate\"");
   v["steps"][2] = {{"send", "ChangeCipherSpec"}, {"fragments", 1}};
   ExpectError(v, "/steps/2/fragments",
               "unknown key \"fragments\" in a send step (did you mean \"fragment\"?)");
@@ -231,7 +237,7 @@ TEST(LoaderErrorTest, Fields) {
   v["steps"][0]["set"] = {{"cipher_suites", "TLS_RSA_WITH_AES_128_CBC_SHA"}};
   ExpectError(v, "/steps/0/set/cipher_suites", "expected an array, got a string");
   v["steps"][0]["set"] = {{"extensions.server_name", 5}};
-  ExpectError(v, "/steps/0/set/extensions.server_name", "expected a hex body or null");
+  ExpectError(v, "/steps/0/set/extensions.server_name", "expected a hex body, an xor or null");
   v["steps"][0]["set"] = Json::object();
   ExpectError(v, "/steps/0/set", "no fields");
   v["steps"][0]["set"] = {{"extensions", nullptr}, {"extensions.padding", "00"}};
