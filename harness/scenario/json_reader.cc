@@ -185,6 +185,15 @@ bool JsonReader::GetBytesXor(const Json& j, const std::string& path, BytesXor* o
   return true;
 }
 
+bool JsonReader::GetXorValue(const Json& j, const std::string& path, FieldValue* out) {
+  if (!CheckKeys(j, path, kXorValueKeys, "a field value")) return false;
+  if (!Require(j, path, "xor")) return false;
+  BytesXor x;
+  if (!GetBytesXor(j["xor"], Child(path, "xor"), &x)) return false;
+  out->value = std::move(x);
+  return true;
+}
+
 bool JsonReader::GetFieldValue(const FieldSpec& spec, const Json& j, const std::string& path,
                                bool in_check, FieldValue* out) {
   uint64_t number = 0;
@@ -205,12 +214,7 @@ bool JsonReader::GetFieldValue(const FieldSpec& spec, const Json& j, const std::
     case FieldType::kBytes:
       if (j.is_object()) {
         if (in_check) return Fail(path, "a check compares values; xor is a send deviation");
-        if (!CheckKeys(j, path, kXorValueKeys, "a field value")) return false;
-        if (!Require(j, path, "xor")) return false;
-        BytesXor x;
-        if (!GetBytesXor(j["xor"], Child(path, "xor"), &x)) return false;
-        out->value = std::move(x);
-        return true;
+        return GetXorValue(j, path, out);
       }
       if (!GetHex(j, path, &bytes)) return false;
       out->value = std::move(bytes);
@@ -288,12 +292,7 @@ bool JsonReader::GetFieldValue(const FieldSpec& spec, const Json& j, const std::
       // Not on the whole block ("extensions"), whose value is a list the peer re-parses.
       if (j.is_object() && !in_check && spec.field != "extensions") {
         // Flips bits of the body the peer would have sent (a renegotiation_info's verify_data).
-        if (!CheckKeys(j, path, kXorValueKeys, "an extension value")) return false;
-        if (!Require(j, path, "xor")) return false;
-        BytesXor x;
-        if (!GetBytesXor(j["xor"], Child(path, "xor"), &x)) return false;
-        out->value = std::move(x);
-        return true;
+        return GetXorValue(j, path, out);
       }
       if (!j.is_string()) {
         const bool xor_allowed = !in_check && spec.field != "extensions";

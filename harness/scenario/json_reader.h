@@ -59,6 +59,8 @@ class JsonReader {
                        std::vector<uint64_t>* out);
   bool GetVersion(const Json& j, const std::string& path, uint64_t* out);
   bool GetBytesXor(const Json& j, const std::string& path, BytesXor* out);
+  // {"xor": {"hex": mask, "at": N}} as a field value.
+  bool GetXorValue(const Json& j, const std::string& path, FieldValue* out);
   // A value of the field's type; `in_check` refuses what only a send may do (xor).
   bool GetFieldValue(const FieldSpec& spec, const Json& j, const std::string& path, bool in_check,
                      FieldValue* out);

@@ -238,6 +238,11 @@ TEST(LoaderErrorTest, Fields) {
   ExpectError(v, "/steps/0/set/cipher_suites", "expected an array, got a string");
   v["steps"][0]["set"] = {{"extensions.server_name", 5}};
   ExpectError(v, "/steps/0/set/extensions.server_name", "expected a hex body, an xor or null");
+  // An xor flips bits of one extension's body; the whole block takes only a list or null.
+  v["steps"][0]["set"] = {{"extensions", {{"xor", {{"hex", "01"}}}}}};
+  ExpectError(v, "/steps/0/set/extensions", "expected a hex body or null, got an object");
+  v["steps"][0]["set"] = {{"extensions.server_name", {{"xor", {{"hex", "01"}}}, {"at", 1}}}};
+  ExpectError(v, "/steps/0/set/extensions.server_name/at", "unknown key");
   v["steps"][0]["set"] = Json::object();
   ExpectError(v, "/steps/0/set", "no fields");
   v["steps"][0]["set"] = {{"extensions", nullptr}, {"extensions.padding", "00"}};
