@@ -46,6 +46,9 @@ std::string EngineFlags(const TargetConfig& t) {
     flags += " --suites " + Joined(Registry::kCipherSuite, t.cipher_suites);
   if (!t.groups.empty()) flags += " --groups " + Joined(Registry::kNamedGroup, Values(t.groups));
   if (t.session_tickets) flags += " --tickets";
+  if (t.renegotiation != RenegotiationPolicy::kRefuse) {
+    flags += " --renegotiation " + std::string(ConfigName(t.renegotiation));
+  }
   return flags;
 }
 

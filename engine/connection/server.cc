@@ -40,14 +40,15 @@ class ServerConnection final : public ConnectionBase {
 
   Status OnPostHandshakeMessage(uint8_t type, ByteView encoded) override {
     if (type == static_cast<uint8_t>(HandshakeType::kClientHello)) {
-      SD_RETURN_IF_ERROR(ClientHello::Parse(encoded.subview(kHandshakeHeaderLength)).status());
       // One we asked for is not the client's to count (attack 26 is about the client's own).
       const bool requested = hello_request_sent_;
       hello_request_sent_ = false;
       if (RenegotiationRefusal(/*by_peer=*/!requested).empty()) {
         BeginRenegotiation(/*by_peer=*/!requested);
-        return ProcessFirstRenegotiationMessage(type, encoded);
+        return ProcessFirstRenegotiationMessage(type, encoded);  // parsed there
       }
+      // Refused, but read: a malformed one is decode_error as anywhere else.
+      SD_RETURN_IF_ERROR(ClientHello::Parse(encoded.subview(kHandshakeHeaderLength)).status());
       // RFC 5246 7.2.2 / RFC 5746 4.4 (checklist 53): renegotiation is refused with a warning
       // no_renegotiation ("sent by the server in response to a client hello after initial
       // handshaking"), and the connection goes on. The other permitted answer is a fatal
