@@ -42,6 +42,14 @@ void AddEngineFlags(CLI::App* app, EngineFlags* flags, const std::string& ticket
                   "HelloRequest, a client a new ClientHello)")
       ->check(CLI::IsMember({"refuse", "accept", "initiate"}))
       ->capture_default_str();
+  app->add_option("--heartbeat", flags->heartbeat,
+                  "Heartbeat (RFC 6520): off (the extension is neither offered nor answered; "
+                  "heartbeat records are unexpected_message), or offer (client) / answer when "
+                  "offered (server) with this HeartbeatMode: peer_allowed_to_send (requests are "
+                  "answered with a copy of their payload) or peer_not_allowed_to_send (requests "
+                  "are dropped)")
+      ->check(CLI::IsMember({"off", "peer_allowed_to_send", "peer_not_allowed_to_send"}))
+      ->capture_default_str();
   app->add_flag("--tickets", flags->tickets, tickets_help);
 }
 
@@ -77,6 +85,10 @@ Status ApplyEngineFlags(const EngineFlags& flags, Config& config) {
   config.renegotiation = flags.renegotiation == "accept"     ? RenegotiationPolicy::kAccept
                          : flags.renegotiation == "initiate" ? RenegotiationPolicy::kInitiate
                                                              : RenegotiationPolicy::kRefuse;
+  config.heartbeat = flags.heartbeat == "peer_allowed_to_send" ? HeartbeatMode::kPeerAllowedToSend
+                     : flags.heartbeat == "peer_not_allowed_to_send"
+                         ? HeartbeatMode::kPeerNotAllowedToSend
+                         : HeartbeatMode::kOff;
   return Status::Ok();
 }
 

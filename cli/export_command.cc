@@ -46,6 +46,9 @@ std::string RefForRule(const std::string& rule) {
       {ViolationRule::kServerKeyExchangeSignature, "RFC5246 7.4.3"},
       {ViolationRule::kCertificateVerifySignature, "RFC5246 7.4.8"},
       {ViolationRule::kZeroLengthFragment, "RFC5246 6.2.1"},
+      {ViolationRule::kHeartbeatNotAllowed, "RFC6520 2"},
+      {ViolationRule::kHeartbeatUnsolicitedResponse, "RFC6520 4"},
+      {ViolationRule::kHeartbeatPayloadMismatch, "RFC6520 4"},
   };
   for (const auto& [violation, ref] : kInvariantRefs) {
     if (rule == InvariantRule(violation)) return ref;

@@ -49,6 +49,9 @@ std::string EngineFlags(const TargetConfig& t) {
   if (t.renegotiation != RenegotiationPolicy::kRefuse) {
     flags += " --renegotiation " + std::string(ConfigName(t.renegotiation));
   }
+  if (t.heartbeat != HeartbeatMode::kOff) {
+    flags += " --heartbeat " + std::string(ConfigName(t.heartbeat));
+  }
   return flags;
 }
 

@@ -280,6 +280,8 @@ Status ClientConnection::CheckServerHelloExtensions(const ServerHello& sh) {
   negotiated_.extended_master_secret = answer.extended_master_secret;
   negotiated_.encrypt_then_mac = answer.encrypt_then_mac;
   negotiated_.alpn = answer.alpn;
+  negotiated_.peer_heartbeat = answer.heartbeat;
+  records_.set_heartbeat(answer.heartbeat != HeartbeatMode::kOff);  // RFC 6520 2
   hs_.server_ticket_ext = answer.session_ticket;
   return Status::Ok();
 }

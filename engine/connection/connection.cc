@@ -181,6 +181,8 @@ Status ConnectionBase::Process(Inbound unit) {
     case Inbound::Kind::kApplicationData:
       warning_alerts_ = 0;
       return ProcessApplicationData(std::move(unit.data));
+    case Inbound::Kind::kHeartbeat:
+      return ProcessHeartbeat(unit.data);
   }
   return InternalError("unknown inbound unit");
 }

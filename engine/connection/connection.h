@@ -73,6 +73,10 @@ struct Config {
   // RFC 5746. Refused by default, as OpenSSL 3 and BoringSSL servers do: a renegotiation is a
   // second handshake whose parameters the application rarely re-checks.
   RenegotiationPolicy renegotiation = RenegotiationPolicy::kRefuse;
+  // RFC 6520: off by default, as in OpenSSL 3 and BoringSSL (which removed it after
+  // Heartbleed). A client offers the extension with this mode; a server answers it only when
+  // offered. Requests are answered only when we said peer_allowed_to_send.
+  HeartbeatMode heartbeat = HeartbeatMode::kOff;
   // Server: 32 bytes protecting tickets (AES-256-GCM); empty: a random key per SharedContext,
   // so tickets survive only as long as the context that issued them.
   Bytes ticket_key;
@@ -107,6 +111,8 @@ enum class EventType {
   kAlertSent,
   kAlertReceived,
   kClosed,  // close_notify exchanged or a fatal alert: the connection is dead
+  // RFC 6520 4: the HeartbeatResponse to our request, with the expected payload (`data`).
+  kHeartbeatResponse,
 };
 
 struct Event {
@@ -130,6 +136,9 @@ struct Negotiated {
   bool encrypt_then_mac = false;      // RFC 7366: CBC records are encrypt-then-MAC
   bool secure_renegotiation = false;  // RFC 5746 indication exchanged
   int renegotiations = 0;             // 0: the first handshake; n: the n-th renegotiation
+  // RFC 6520 2: the mode the peer's heartbeat extension said, when both hellos carried one;
+  // kOff: not negotiated (content type 24 is then an unexpected record).
+  HeartbeatMode peer_heartbeat = HeartbeatMode::kOff;
   bool client_authenticated = false;  // a client certificate was verified in this handshake
   bool ticket_issued = false;         // a non-empty NewSessionTicket was sent / received
   std::string alpn;
@@ -164,6 +173,11 @@ class Connection {
   virtual Status SendApplicationData(ByteView data) = 0;
   // Sends close_notify (RFC 5246 7.2.1).
   virtual void Close() = 0;
+  // RFC 6520 3: a HeartbeatRequest carrying `payload` (with 16 bytes of random padding).
+  // Refused (nothing sent) before the handshake is complete, during a renegotiation, unless the
+  // peer said peer_allowed_to_send, while a request is in flight, or when the message would
+  // exceed 2^14 bytes. The response comes back as a kHeartbeatResponse event.
+  virtual Status SendHeartbeatRequest(ByteView payload) = 0;
   // Starts a secure renegotiation (RFC 5746): a client sends a new ClientHello, a server a
   // HelloRequest. Refused (nothing sent) unless the policy allows it, the handshake is complete
   // and no renegotiation is under way, and both sides showed RFC 5746 support.

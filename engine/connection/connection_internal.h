@@ -93,6 +93,7 @@ class ConnectionBase : public Connection {
   std::vector<Event> TakeEvents() override;
   Status SendApplicationData(ByteView data) override;
   void Close() override;
+  Status SendHeartbeatRequest(ByteView payload) override;  // heartbeat.cc
   bool handshake_complete() const override { return handshake_complete_; }
   std::string_view state() const override;
   bool dead() const override { return dead_; }
@@ -244,6 +245,8 @@ class ConnectionBase : public Connection {
   // Advances the tracker and the node by `step`; false (and nothing changes) if illegal.
   bool AdvanceTable(const FlowStep& step);
   Status ProcessApplicationData(Bytes data);
+  // RFC 6520 3 and 4: answers, or silently drops, a heartbeat record's message (heartbeat.cc).
+  Status ProcessHeartbeat(ByteView body);
   void Die();
   void EmitAlert(Direction direction, AlertLevel level, AlertDescription description,
                  std::string detail);
@@ -262,6 +265,8 @@ class ConnectionBase : public Connection {
   bool dead_ = false;
   bool close_sent_ = false;
   int warning_alerts_ = 0;
+  // RFC 6520 3: the payload of our HeartbeatRequest in flight (at most one).
+  std::optional<Bytes> heartbeat_in_flight_;
 };
 
 std::unique_ptr<ConnectionBase> NewClientConnection(Config config, Environment env,

@@ -211,6 +211,43 @@ Status ClientParseEtm(ByteView body, const std::string&, const Config&, ServerAn
   return Status::Ok();
 }
 
+// ---- heartbeat (RFC 6520) ----
+
+uint8_t WireMode(HeartbeatMode mode) {
+  return mode == HeartbeatMode::kPeerNotAllowedToSend ? HeartbeatExt::kPeerNotAllowedToSend
+                                                      : HeartbeatExt::kPeerAllowedToSend;
+}
+HeartbeatMode ModeOf(const HeartbeatExt& ext) {
+  return ext.mode == HeartbeatExt::kPeerNotAllowedToSend ? HeartbeatMode::kPeerNotAllowedToSend
+                                                         : HeartbeatMode::kPeerAllowedToSend;
+}
+
+Status ClientAddHeartbeat(const ClientHelloInput& in, Extensions* out) {
+  if (in.config->heartbeat == HeartbeatMode::kOff) return Status::Ok();
+  return out->Set(HeartbeatExt{WireMode(in.config->heartbeat)});
+}
+Status ServerParseHeartbeat(ByteView body, const Config& config, ClientOffer* offer) {
+  // Off is a stack without Heartbeat: the extension is unknown to it and ignored (RFC 5246
+  // 7.4.1.4). On: RFC 6520 2, an unknown mode is illegal_parameter.
+  if (config.heartbeat == HeartbeatMode::kOff) return Status::Ok();
+  SD_ASSIGN_OR_RETURN(HeartbeatExt ext, HeartbeatExt::Parse(body));
+  offer->heartbeat = ModeOf(ext);
+  return Status::Ok();
+}
+Status ServerAddHeartbeat(const ServerHelloInput& in, Extensions* out) {
+  // RFC 5246 7.4.1.4: only an answer to the client's extension, never unsolicited.
+  if (in.offer->heartbeat == HeartbeatMode::kOff || in.heartbeat == HeartbeatMode::kOff) {
+    return Status::Ok();
+  }
+  return out->Set(HeartbeatExt{WireMode(in.heartbeat)});
+}
+Status ClientParseHeartbeat(ByteView body, const std::string&, const Config&,
+                            ServerAnswer* answer) {
+  SD_ASSIGN_OR_RETURN(HeartbeatExt ext, HeartbeatExt::Parse(body));  // RFC 6520 2
+  answer->heartbeat = ModeOf(ext);
+  return Status::Ok();
+}
+
 // ---- renegotiation_info (RFC 5746) ----
 
 Status ClientAddRenegotiationInfo(const ClientHelloInput& in, Extensions* out) {
@@ -246,8 +283,8 @@ const std::vector<HelloExtension>& HelloExtensions() {
   // A null server_add: the server never answers it. A null client_parse cannot run: the
   // registry does not allow that extension in a ServerHello.
   static const auto* rows = new std::vector<HelloExtension>{
-      {ExtensionType::kServerName, &ClientAddServerName, &ServerParseServerName, &ServerAddServerName,
-       &ClientParseServerName},
+      {ExtensionType::kServerName, &ClientAddServerName, &ServerParseServerName,
+       &ServerAddServerName, &ClientParseServerName},
       {ExtensionType::kSupportedGroups, &ClientAddSupportedGroups, &ServerParseSupportedGroups,
        nullptr, nullptr},
       {ExtensionType::kEcPointFormats, &ClientAddPointFormats, &ServerParsePointFormats,
@@ -262,6 +299,8 @@ const std::vector<HelloExtension>& HelloExtensions() {
        &ServerAddSessionTicket, &ClientParseSessionTicket},
       {ExtensionType::kApplicationLayerProtocolNegotiation, &ClientAddAlpn, &ServerParseAlpn,
        &ServerAddAlpn, &ClientParseAlpn},
+      {ExtensionType::kHeartbeat, &ClientAddHeartbeat, &ServerParseHeartbeat, &ServerAddHeartbeat,
+       &ClientParseHeartbeat},
       {ExtensionType::kRenegotiationInfo, &ClientAddRenegotiationInfo,
        &ServerParseRenegotiationInfo, &ServerAddRenegotiationInfo, &ClientParseRenegotiationInfo},
   };

@@ -35,6 +35,8 @@ struct ClientOffer {
   std::optional<Bytes> ticket;  // the session_ticket extension's body, if present
   std::optional<std::vector<std::string>> alpn;
   std::string server_name;  // the host name, validated (RFC 6066 3)
+  // RFC 6520 2: the client's HeartbeatMode; read only when we have heartbeat on.
+  HeartbeatMode heartbeat = HeartbeatMode::kOff;
 };
 
 // What the ServerHello's extensions say, validated (client side).
@@ -45,6 +47,7 @@ struct ServerAnswer {
   bool encrypt_then_mac = false;
   bool session_ticket = false;  // NewSessionTicket follows (RFC 5077 3.2)
   std::string alpn;
+  HeartbeatMode heartbeat = HeartbeatMode::kOff;  // RFC 6520 2: the server's HeartbeatMode
 };
 
 // What the client's add functions read.
@@ -64,6 +67,7 @@ struct ServerHelloInput {
   const ClientOffer* offer;
   const Negotiated* negotiated;
   bool issue_ticket;
+  HeartbeatMode heartbeat;  // our mode (Config::heartbeat)
   // RFC 5746 3.6 / 3.7: empty on the initial handshake, client_verify_data ||
   // server_verify_data in a renegotiation.
   Bytes renegotiated_connection;

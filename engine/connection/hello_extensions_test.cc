@@ -33,6 +33,7 @@ Extensions Offered() {
   Config config = ClientWithAlpn();
   config.session_tickets = true;
   config.server_name = "example.com";
+  config.heartbeat = HeartbeatMode::kPeerAllowedToSend;
   ClientHelloInput in{&config, true, false, true, {SignatureScheme::kRsaPkcs1Sha256}, {}};
   Result<Extensions> ext = BuildClientHelloExtensions(in);
   EXPECT_TRUE(ext.ok());
@@ -122,8 +123,13 @@ Extension Ext(ExtensionType type, Bytes body) {
 }
 
 TEST(HelloExtensions, ClientRefusesUnsolicitedForbiddenOrMalformedAnswers) {
-  // RFC 5246 7.4.1.4 (checklist 33): not offered.
-  EXPECT_EQ(ClientReads({Ext(ExtensionType::kHeartbeat, {1})}).alert(),
+  // RFC 5246 7.4.1.4 (checklist 33): not offered (heartbeat: by a client with it off).
+  Extensions without_heartbeat = Offered();
+  ASSERT_TRUE(without_heartbeat.Remove(static_cast<uint16_t>(ExtensionType::kHeartbeat)));
+  EXPECT_EQ(ReadServerHelloExtensions(Extensions({Ext(ExtensionType::kHeartbeat, {1})}),
+                                      without_heartbeat, ClientWithAlpn())
+                .status()
+                .alert(),
             AlertDescription::kUnsupportedExtension);
   EXPECT_EQ(ClientReads({{0x1a1a, {}}}).alert(), AlertDescription::kUnsupportedExtension);
   // Offered, but servers never send them (checklist 30; RFC 8422 5.1.1).
@@ -144,6 +150,47 @@ TEST(HelloExtensions, ClientRefusesUnsolicitedForbiddenOrMalformedAnswers) {
   // renegotiation_info whose length byte overruns the body.
   EXPECT_EQ(ClientReads({Ext(ExtensionType::kRenegotiationInfo, {2, 0})}).alert(),
             AlertDescription::kDecodeError);
+  // RFC 6520 2: an unknown HeartbeatMode is illegal_parameter; the body is one byte.
+  EXPECT_EQ(ClientReads({Ext(ExtensionType::kHeartbeat, {3})}).alert(),
+            AlertDescription::kIllegalParameter);
+  EXPECT_EQ(ClientReads({Ext(ExtensionType::kHeartbeat, {1, 1})}).alert(),
+            AlertDescription::kDecodeError);
+}
+
+TEST(HelloExtensions, HeartbeatIsReadOnlyWhenOnAndAnsweredOnlyWhenOffered) {
+  Config on;
+  on.heartbeat = HeartbeatMode::kPeerNotAllowedToSend;
+  const uint16_t type = static_cast<uint16_t>(ExtensionType::kHeartbeat);
+  // RFC 6520 2: the client's mode is recorded; an unknown one is illegal_parameter.
+  ClientOffer offer;
+  ASSERT_TRUE(
+      ReadClientHelloExtensions(Extensions(std::vector<Extension>{{type, {1}}}), on, &offer).ok());
+  EXPECT_EQ(offer.heartbeat, HeartbeatMode::kPeerAllowedToSend);
+  ClientOffer bad;
+  EXPECT_EQ(
+      ReadClientHelloExtensions(Extensions(std::vector<Extension>{{type, {0}}}), on, &bad).alert(),
+      AlertDescription::kIllegalParameter);
+  EXPECT_EQ(
+      ReadClientHelloExtensions(Extensions(std::vector<Extension>{{type, {}}}), on, &bad).alert(),
+      AlertDescription::kDecodeError);
+  // Off: a stack without Heartbeat, to which the extension is unknown (RFC 5246 7.4.1.4).
+  ClientOffer ignored;
+  EXPECT_TRUE(
+      ReadClientHelloExtensions(Extensions(std::vector<Extension>{{type, {0}}}), Config(), &ignored)
+          .ok());
+  EXPECT_EQ(ignored.heartbeat, HeartbeatMode::kOff);
+
+  Negotiated negotiated;
+  negotiated.suite = FindCipherSuite(0xc02f);
+  ServerHelloInput in{&offer, &negotiated, false, HeartbeatMode::kPeerNotAllowedToSend, {}};
+  Result<Extensions> answer = BuildServerHelloExtensions(in);
+  ASSERT_TRUE(answer.ok());
+  ASSERT_NE(answer->FindRaw(type), nullptr);
+  EXPECT_EQ(answer->FindRaw(type)->body, Bytes{2});  // our own mode
+  // Not offered: never answered, whatever our mode.
+  ClientOffer none;
+  in.offer = &none;
+  EXPECT_EQ(BuildServerHelloExtensions(in)->FindRaw(type), nullptr);
 }
 
 TEST(HelloExtensions, ClientRecordsTheAnswers) {
@@ -160,6 +207,11 @@ TEST(HelloExtensions, ClientRecordsTheAnswers) {
               answer->session_ticket);
   EXPECT_TRUE(answer->renegotiated_connection.empty());
   EXPECT_EQ(answer->alpn, "h2");
+  EXPECT_EQ(answer->heartbeat, HeartbeatMode::kOff);
+  Result<ServerAnswer> heartbeat = ReadServerHelloExtensions(
+      Extensions({Ext(ExtensionType::kHeartbeat, {2})}), Offered(), ClientWithAlpn());
+  ASSERT_TRUE(heartbeat.ok());
+  EXPECT_EQ(heartbeat->heartbeat, HeartbeatMode::kPeerNotAllowedToSend);
 }
 
 }  // namespace

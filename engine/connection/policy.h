@@ -20,6 +20,10 @@ enum class EmsPolicy { kEnabled, kRequired, kDisabled };
 // them). kInitiate also starts one as soon as the first handshake completes (a server sends
 // HelloRequest, a client a new ClientHello): how a test target is told to renegotiate.
 enum class RenegotiationPolicy { kRefuse, kAccept, kInitiate };
+// RFC 6520 2: off (the extension is neither offered nor answered, as by a stack without
+// Heartbeat), or offered / answered with this HeartbeatMode: whether the peer may send us
+// HeartbeatRequests (peer_allowed_to_send: we answer them) or not.
+enum class HeartbeatMode { kOff, kPeerAllowedToSend, kPeerNotAllowedToSend };
 
 }  // namespace shakedown
 

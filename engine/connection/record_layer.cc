@@ -46,10 +46,11 @@ Result<std::optional<Inbound>> RecordLayer::Next(ByteView* input) {
 
 Result<std::optional<Inbound>> RecordLayer::HandleRecord(Record record) {
   // RFC 5246 6: "If a TLS implementation receives an unexpected record type, it MUST send an
-  // unexpected_message alert" (checklist 1). Heartbeat was never negotiated. Checked before
-  // decrypting: the answer is the same whatever the record holds.
+  // unexpected_message alert" (checklist 1); heartbeat is one until both hellos carried the
+  // extension (RFC 6520 2). Checked before decrypting: the answer is the same whatever the
+  // record holds.
   std::optional<ContentType> type = record.content_type();
-  if (!type.has_value() || *type == ContentType::kHeartbeat) {
+  if (!type.has_value() || (*type == ContentType::kHeartbeat && !heartbeat_)) {
     return UnexpectedMessage("record of content type " + std::to_string(record.type) +
                              " (RFC 5246 6)");
   }
@@ -92,7 +93,8 @@ Result<std::optional<Inbound>> RecordLayer::HandleRecord(Record record) {
       unit.kind = Inbound::Kind::kApplicationData;
       break;
     case ContentType::kHeartbeat:
-      break;  // rejected above
+      unit.kind = Inbound::Kind::kHeartbeat;
+      break;
   }
   return std::optional<Inbound>(std::move(unit));
 }

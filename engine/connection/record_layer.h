@@ -27,7 +27,7 @@ class HandshakeFramer;  // handshake_framer.h
 
 // One unit of input for the state machine.
 struct Inbound {
-  enum class Kind { kHandshake, kChangeCipherSpec, kAlert, kApplicationData };
+  enum class Kind { kHandshake, kChangeCipherSpec, kAlert, kApplicationData, kHeartbeat };
   Kind kind = Kind::kHandshake;
   uint8_t handshake_type = 0;  // kHandshake: the raw msg_type byte
   // kHandshake: the whole message, 4-byte header included (what the transcript hashes).
@@ -56,6 +56,9 @@ class RecordLayer {
 
   // Once the version is negotiated every record must carry it (protocol_version otherwise).
   void set_expected_version(uint16_t version) { expected_version_ = version; }
+  // RFC 6520 2: heartbeat records (content type 24) are delivered once both hellos carried the
+  // extension; before, they are an unexpected record type like any other.
+  void set_heartbeat(bool negotiated) { heartbeat_ = negotiated; }
 
   // ---- Output ----
 
@@ -86,6 +89,7 @@ class RecordLayer {
   std::unique_ptr<RecordProtection> read_;
   std::unique_ptr<RecordProtection> write_;
   std::optional<uint16_t> expected_version_;
+  bool heartbeat_ = false;
   uint16_t record_version_ = static_cast<uint16_t>(ProtocolVersion::kTls12);
   Bytes pending_handshake_;
   Bytes output_;

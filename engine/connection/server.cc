@@ -385,11 +385,13 @@ Status ServerConnection::WriteServerHello(const ClientOffer& offer) {
   // RFC 7366 2 and 3: only when the client asked, and only for a CBC suite.
   negotiated_.encrypt_then_mac = config_.encrypt_then_mac && offer.encrypt_then_mac &&
                                  negotiated_.suite->cipher_type == CipherType::kBlock;
-  SD_ASSIGN_OR_RETURN(
-      Extensions ext,
-      BuildServerHelloExtensions(ServerHelloInput{
-          &offer, &negotiated_, hs_.issue_ticket,
-          RenegotiatedConnection(HandshakeType::kServerHello)}));
+  // RFC 6520 2: negotiated when the client offered it and we have it on; the record layer
+  // accepts content type 24 from here on.
+  if (config_.heartbeat != HeartbeatMode::kOff) negotiated_.peer_heartbeat = offer.heartbeat;
+  records_.set_heartbeat(negotiated_.peer_heartbeat != HeartbeatMode::kOff);
+  SD_ASSIGN_OR_RETURN(Extensions ext, BuildServerHelloExtensions(ServerHelloInput{
+                                          &offer, &negotiated_, hs_.issue_ticket, config_.heartbeat,
+                                          RenegotiatedConnection(HandshakeType::kServerHello)}));
   if (!ext.empty()) sh.extensions = std::move(ext);
   tracker_.Learn(kFlagFull, !negotiated_.resumed);
   tracker_.Learn(kFlagEcdhe, negotiated_.suite->IsEphemeral());

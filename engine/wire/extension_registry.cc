@@ -46,6 +46,7 @@ const std::vector<KnownExtension>& KnownExtensions() {
       Row<ExtendedMasterSecretExt>(kClientHello, kServerHello, "RFC 7627 5.1"),
       Row<SessionTicketExt>(kClientHello, kServerHello, "RFC 5077 3.2"),
       Row<AlpnExt>(kClientHello, kServerHello, "RFC 7301 3.1"),
+      Row<HeartbeatExt>(kClientHello, kServerHello, "RFC 6520 2"),
       Row<RenegotiationInfoExt>(kClientHello, kServerHello, "RFC 5746 3.2"),
   };
   return *rows;

@@ -23,7 +23,19 @@ TEST(ExtensionRegistry, ClientOnlyExtensionsAreNotAllowedInServerHello) {
 
 TEST(ExtensionRegistry, UnknownTypesHaveNoRow) {
   EXPECT_EQ(FindKnownExtension(0x1a1a), nullptr);  // GREASE
-  EXPECT_EQ(FindKnownExtension(ExtensionType::kHeartbeat), nullptr);
+  EXPECT_EQ(FindKnownExtension(ExtensionType::kStatusRequest), nullptr);
+}
+
+TEST(ExtensionRegistry, HeartbeatInBothHellos) {
+  // RFC 6520 2: offered in the ClientHello, answered in the ServerHello.
+  const KnownExtension* row = FindKnownExtension(ExtensionType::kHeartbeat);
+  ASSERT_NE(row, nullptr);
+  EXPECT_TRUE(row->AllowedIn(HandshakeType::kClientHello));
+  EXPECT_TRUE(row->AllowedIn(HandshakeType::kServerHello));
+  EXPECT_TRUE(row->validate(Bytes{1}).ok());
+  EXPECT_EQ(row->validate(Bytes{3}).alert(), AlertDescription::kIllegalParameter);
+  EXPECT_EQ(row->validate(Bytes{1, 0}).alert(), AlertDescription::kDecodeError);
+  EXPECT_EQ(row->describe(Bytes{2}), "heartbeat(peer_not_allowed_to_send)");
 }
 
 TEST(ExtensionRegistry, OneRowPerTypeEachWithAReference) {

@@ -232,6 +232,28 @@ Result<EncryptThenMacExt> EncryptThenMacExt::Parse(ByteView body) {
   return EncryptThenMacExt{};
 }
 
+// ---- heartbeat ----
+
+Result<HeartbeatExt> HeartbeatExt::Parse(ByteView body) {
+  if (body.size() != 1) {
+    return DecodeError("heartbeat: extension_data must be one byte (HeartbeatMode), got " +
+                       std::to_string(body.size()) + " (RFC 6520 2)");
+  }
+  if (body[0] != kPeerAllowedToSend && body[0] != kPeerNotAllowedToSend) {
+    // RFC 6520 2: "Upon reception of an unknown mode, an error Alert message using
+    // illegal_parameter as its AlertDescription MUST be sent in response."
+    return IllegalParameter("heartbeat: unknown HeartbeatMode " + std::to_string(body[0]) +
+                            " (RFC 6520 2)");
+  }
+  return HeartbeatExt{body[0]};
+}
+
+std::string HeartbeatExt::Describe() const {
+  if (mode == kPeerAllowedToSend) return "heartbeat(peer_allowed_to_send)";
+  if (mode == kPeerNotAllowedToSend) return "heartbeat(peer_not_allowed_to_send)";
+  return "heartbeat(mode " + std::to_string(mode) + ")";
+}
+
 // ---- renegotiation_info ----
 
 Result<RenegotiationInfoExt> RenegotiationInfoExt::Parse(ByteView body) {

@@ -185,6 +185,23 @@ struct EncryptThenMacExt {
   bool operator!=(const EncryptThenMacExt&) const { return false; }
 };
 
+// RFC 6520 2: struct { HeartbeatMode mode; } HeartbeatExtension, one byte. A body of another
+// length is decode_error. "Upon reception of an unknown mode, an error Alert message using
+// illegal_parameter as its AlertDescription MUST be sent in response."
+struct HeartbeatExt {
+  static constexpr ExtensionType kType = ExtensionType::kHeartbeat;
+  static constexpr uint8_t kPeerAllowedToSend = 1;
+  static constexpr uint8_t kPeerNotAllowedToSend = 2;
+
+  uint8_t mode = kPeerAllowedToSend;
+
+  static Result<HeartbeatExt> Parse(ByteView body);
+  void Serialize(Writer& out) const { out.U8(mode); }
+  std::string Describe() const;
+  bool operator==(const HeartbeatExt& o) const { return mode == o.mode; }
+  bool operator!=(const HeartbeatExt& o) const { return !(*this == o); }
+};
+
 // RFC 5746 3.2: opaque renegotiated_connection<0..255>.
 struct RenegotiationInfoExt {
   static constexpr ExtensionType kType = ExtensionType::kRenegotiationInfo;

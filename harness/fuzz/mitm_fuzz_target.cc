@@ -94,6 +94,8 @@ struct Endpoint {
           if (e.level == AlertLevel::kFatal) record->fatal_alert_received = true;
           break;
         case EventType::kClosed: break;
+        case EventType::kHeartbeatResponse:
+          break;
       }
     }
     fatal_sent = fatal_now;

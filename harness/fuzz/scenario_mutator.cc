@@ -361,7 +361,7 @@ bool ScenarioMutator::Apply(Mutation kind, Scenario* s, Rng& rng) {
     }
     case Mutation::kPeerConfig: {
       PeerConfig& p = s->peer;
-      switch (Below(rng, 9)) {
+      switch (Below(rng, 10)) {
         case 0: {
           std::vector<uint16_t> suites(1 + Below(rng, 4));
           for (uint16_t& id : suites) {
@@ -389,6 +389,11 @@ bool ScenarioMutator::Apply(Mutation kind, Scenario* s, Rng& rng) {
             p.dh_secret_leading_zero = !p.dh_secret_leading_zero;
           }
           break;
+        case 8:
+          // RFC 6520 2: offer / answer heartbeat in either mode, or not at all.
+          p.heartbeat =
+              static_cast<HeartbeatMode>((static_cast<int>(p.heartbeat) + 1 + Below(rng, 2)) % 3);
+          break;
         default: p.session_ticket = !p.session_ticket; break;
       }
       return true;
@@ -415,8 +420,8 @@ bool ScenarioMutator::Apply(Mutation kind, Scenario* s, Rng& rng) {
     case Mutation::kInject: {
       if (steps->size() >= limits_.max_steps) return false;
       static const std::vector<MessageName> kInjected = {
-          MessageName::kChangeCipherSpec, MessageName::kAlert, MessageName::kApplicationData,
-          MessageName::kHelloRequest, MessageName::kRaw};
+          MessageName::kChangeCipherSpec, MessageName::kAlert,     MessageName::kApplicationData,
+          MessageName::kHelloRequest,     MessageName::kHeartbeat, MessageName::kRaw};
       std::vector<MessageName> allowed;
       for (MessageName m : kInjected) {
         if (m == MessageName::kRaw || SentBy(peer, m)) allowed.push_back(m);

@@ -71,6 +71,7 @@ class FakeConnection : public Connection {
   }
   Bytes TakeOutput() override { return std::move(out_); }
   std::vector<Event> TakeEvents() override { return std::move(events_); }
+  Status SendHeartbeatRequest(ByteView) override { return InternalError("no heartbeat"); }
   Status SendApplicationData(ByteView data) override {
     if (!complete_ || dead_) return InternalError("not ready");
     Out("DATA " + std::string(data.begin(), data.end()) + "\n");

@@ -11,6 +11,7 @@
 #include "engine/crypto/key_exchange.h"
 #include "engine/crypto/signature.h"
 #include "engine/wire/extensions.h"
+#include "engine/wire/heartbeat.h"
 #include "harness/peer/field_edits.h"
 #include "harness/scenario/message_shapes.h"
 
@@ -50,6 +51,11 @@ size_t HashLengthOfPss(SignatureScheme scheme) {
   }
 }
 
+uint8_t WireHeartbeatMode(HeartbeatMode mode) {
+  return mode == HeartbeatMode::kPeerNotAllowedToSend ? HeartbeatExt::kPeerNotAllowedToSend
+                                                      : HeartbeatExt::kPeerAllowedToSend;
+}
+
 }  // namespace
 
 Result<Outgoing> MessageBuilder::BuildMessage(const SendStep& step) {
@@ -60,6 +66,8 @@ Result<Outgoing> MessageBuilder::BuildMessage(const SendStep& step) {
       return BuildAlert(step);
     case MessageName::kApplicationData:
       return BuildApplicationData(step);
+    case MessageName::kHeartbeat:
+      return BuildHeartbeat(step);
     default:
       return BuildHandshake(step);
   }
@@ -197,6 +205,43 @@ Result<Outgoing> MessageBuilder::BuildApplicationData(const SendStep& step) {
     if (e.field != "data")
       return InternalError("set " + e.field + ": ApplicationData has no such field");
     SD_ASSIGN_OR_RETURN(o.payload, EditBytes(e, o.payload));
+  }
+  return o;
+}
+
+Result<Outgoing> MessageBuilder::BuildHeartbeat(const SendStep& step) {
+  Outgoing o;
+  o.name = step.message;
+  o.content_type = static_cast<uint8_t>(ContentType::kHeartbeat);
+  // RFC 6520 4: a request with an arbitrary payload and "random padding of at least 16 bytes".
+  Botan::RandomNumberGenerator& rng = *state_.conn().rng;
+  HeartbeatMessage m = HeartbeatMessage::Make(HeartbeatMessageType::kRequest, RandomBytes(rng, 16),
+                                              RandomBytes(rng, HeartbeatMessage::kMinPadding));
+  bool length_set = false;
+  for (const FieldEdit& e : step.set) {
+    const uint64_t* number = std::get_if<uint64_t>(&e.value.value);
+    if (e.field == "type" && number != nullptr) {
+      m.type = static_cast<uint8_t>(*number);
+    } else if (e.field == "payload_length" && number != nullptr) {
+      m.payload_length = static_cast<uint16_t>(*number);
+      length_set = true;
+    } else if (e.field == "payload") {
+      SD_ASSIGN_OR_RETURN(m.payload, EditBytes(e, m.payload));
+    } else if (e.field == "padding") {
+      SD_ASSIGN_OR_RETURN(m.padding, EditBytes(e, m.padding));
+    } else {
+      return InternalError("set " + e.field + ": Heartbeat has no such field");
+    }
+  }
+  // payload_length follows an edited payload unless the step sets it (Heartbleed does).
+  if (!length_set) m.payload_length = static_cast<uint16_t>(m.payload.size());
+  SD_ASSIGN_OR_RETURN(o.payload, SerializeToBytes(m));
+  // What a correct target echoes (RFC 6520 4: "an exact copy of the payload"): the payload as
+  // sent, never more.
+  if (m.type == static_cast<uint8_t>(HeartbeatMessageType::kRequest)) {
+    for (int i = 0; i < std::max(step.repeat, 1); ++i) {
+      state_.conn().heartbeat_requests.push_back(m.payload);
+    }
   }
   return o;
 }
@@ -368,6 +413,9 @@ Result<ClientHello> MessageBuilder::BuildClientHello() {
     if (c.offer) t.ticket = c.offer->ticket;
     SD_RETURN_IF_ERROR(ext.Set(t));
   }
+  if (p.heartbeat != HeartbeatMode::kOff) {
+    SD_RETURN_IF_ERROR(ext.Set(HeartbeatExt{WireHeartbeatMode(p.heartbeat)}));
+  }
   ch.extensions = std::move(ext);
   return ch;
 }
@@ -439,6 +487,10 @@ Result<ServerHello> MessageBuilder::BuildServerHello() {
   }
   if (info != nullptr && info->IsEcdhe() && HasExt(ch.extensions, ExtensionType::kEcPointFormats)) {
     SD_RETURN_IF_ERROR(ext.Set(EcPointFormatsExt{{EcPointFormat::kUncompressed}}));
+  }
+  // RFC 6520 2: an answer only to the client's heartbeat extension.
+  if (p.heartbeat != HeartbeatMode::kOff && HasExt(ch.extensions, ExtensionType::kHeartbeat)) {
+    SD_RETURN_IF_ERROR(ext.Set(HeartbeatExt{WireHeartbeatMode(p.heartbeat)}));
   }
   if (!ext.empty()) sh.extensions = std::move(ext);
   return sh;

@@ -56,6 +56,8 @@ class MessageBuilder {
   Result<Outgoing> BuildChangeCipherSpec(const SendStep& step);
   Result<Outgoing> BuildAlert(const SendStep& step);
   Result<Outgoing> BuildApplicationData(const SendStep& step);
+  // RFC 6520 4: a HeartbeatRequest by default; records its payload as the request in flight.
+  Result<Outgoing> BuildHeartbeat(const SendStep& step);
   // A handshake message: the default, then `set`, then the bookkeeping of CommitSent.
   Result<Outgoing> BuildHandshake(const SendStep& step);
   TypedHandshake AsTheTargetReadsIt(const TypedHandshake& built, ByteView payload);

@@ -10,6 +10,7 @@
 #include "engine/crypto/signature.h"
 #include "engine/wire/extension_registry.h"
 #include "engine/wire/extensions.h"
+#include "engine/wire/heartbeat.h"
 #include "harness/peer/field_edits.h"
 
 namespace shakedown {
@@ -89,6 +90,9 @@ void MessageObserver::OnRecord(const Record& record, std::vector<WireItem>* item
       return;
     case ContentType::kApplicationData:
       items->push_back(OnApplicationData(plain, std::move(wire)));
+      return;
+    case ContentType::kHeartbeat:
+      items->push_back(OnHeartbeat(plain, std::move(wire)));
       return;
     default: {
       WireItem item;
@@ -204,6 +208,78 @@ WireItem MessageObserver::OnApplicationData(const Bytes& plain, Bytes wire) {
                         item.summary + " before the target's Finished");
     state_.LeaveTable("the target's " + item.summary + " before its Finished");
   }
+  return item;
+}
+
+namespace {
+
+// The HeartbeatMode a hello's heartbeat extension says, or nullopt without a valid one.
+std::optional<uint8_t> HeartbeatModeIn(const std::optional<Extensions>& extensions) {
+  if (!extensions) return std::nullopt;
+  std::optional<Result<HeartbeatExt>> ext = extensions->Find<HeartbeatExt>();
+  if (!ext || !ext->ok()) return std::nullopt;
+  return (*ext)->mode;
+}
+
+}  // namespace
+
+WireItem MessageObserver::OnHeartbeat(const Bytes& plain, Bytes wire) {
+  PeerConnection& c = state_.conn();
+  WireItem item;
+  item.kind = WireItem::Kind::kHeartbeat;
+  item.bytes = plain;
+  item.wire = std::move(wire);
+  Result<HeartbeatMessage> m = HeartbeatMessage::Parse(plain);
+  item.summary = m.ok() ? m->Describe() : "Heartbeat: " + m.status().ToString();
+  CheckAfterFatal(item);
+  CheckRejectionsPending(item.summary);
+  // RFC 6520 2: the record type exists only when both hellos carried the extension.
+  const std::optional<uint8_t> client_mode =
+      c.client_hello ? HeartbeatModeIn(c.client_hello->extensions) : std::nullopt;
+  const std::optional<uint8_t> server_mode =
+      c.server_hello ? HeartbeatModeIn(c.server_hello->extensions) : std::nullopt;
+  if (!client_mode || !server_mode) {
+    if (!c.client_hello_unsure) {
+      state_.AddViolation(ViolationRule::kHeartbeatNotAllowed,
+                          "the target sent " + item.summary +
+                              " but the hellos did not both carry the heartbeat extension");
+    }
+    return item;
+  }
+  if (!m.ok()) return item;
+  const uint8_t own_mode = state_.setup.is_client() ? *client_mode : *server_mode;
+  if (m->type == static_cast<uint8_t>(HeartbeatMessageType::kRequest)) {
+    if (own_mode == HeartbeatExt::kPeerNotAllowedToSend) {
+      state_.AddViolation(ViolationRule::kHeartbeatNotAllowed,
+                          "the target sent " + item.summary +
+                              " to a peer that said peer_not_allowed_to_send (RFC 6520 2)");
+    }
+    return item;
+  }
+  if (m->type != static_cast<uint8_t>(HeartbeatMessageType::kResponse)) return item;
+  std::vector<Bytes>& requests = c.heartbeat_requests;
+  if (requests.empty()) {
+    state_.AddViolation(ViolationRule::kHeartbeatUnsolicitedResponse,
+                        "the target sent " + item.summary +
+                            " but the peer has no HeartbeatRequest in flight (RFC 6520 4)");
+    return item;
+  }
+  // RFC 6520 4: "an exact copy of the payload of the received HeartbeatRequest".
+  for (size_t i = 0; i < requests.size(); ++i) {
+    if (!m->too_large() && m->payload == requests[i]) {
+      requests.erase(requests.begin(), requests.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+      return item;
+    }
+  }
+  const size_t sent = requests.back().size();
+  state_.AddViolation(
+      ViolationRule::kHeartbeatPayloadMismatch,
+      "the target's " + item.summary + " is not a copy of the " + std::to_string(sent) +
+          "-byte payload the peer sent" +
+          (m->payload_length > sent ? ": it echoes " + std::to_string(m->payload_length) +
+                                          " bytes (Heartbleed, CVE-2014-0160)"
+                                    : ""));
+  requests.clear();
   return item;
 }
 

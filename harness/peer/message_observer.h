@@ -35,6 +35,9 @@ class MessageObserver {
   WireItem OnChangeCipherSpec(const Bytes& plain, Bytes wire);
   WireItem OnAlert(const Bytes& plain, Bytes wire);
   WireItem OnApplicationData(const Bytes& plain, Bytes wire);
+  // RFC 6520: checks the target's HeartbeatMessage against the negotiation and the peer's
+  // request in flight.
+  WireItem OnHeartbeat(const Bytes& plain, Bytes wire);
   void OnHandshake(const HandshakeMessage& m, Bytes wire, std::vector<WireItem>* items);
 
   // ---- One handler per handshake message ----

@@ -111,6 +111,10 @@ struct PeerConnection {
   bool resumed = false;
   bool ems = false;
   bool etm = false;  // RFC 7366 encrypt-then-MAC: both hellos carry it and the suite is CBC
+  // RFC 6520 4: the payloads of the peer's HeartbeatRequests not answered yet, oldest first:
+  // what a correct target's response holds, exactly. A response to one answers it and drops
+  // the older ones (which the target may discard: too large, during a handshake).
+  std::vector<Bytes> heartbeat_requests;
   std::shared_ptr<const Botan::Public_Key> target_key;  // the target's leaf certificate's key
   std::optional<EcdhServerParams> target_ecdhe;         // client peer: the target's SKE params
   std::optional<EcdheKeyPair> own_ecdhe;

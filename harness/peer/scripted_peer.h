@@ -36,12 +36,13 @@ struct PeerResources {
 // One thing the target sent, decoded.
 struct WireItem {
   enum class Kind {
-    kHandshake,        // a complete handshake message (`message` says which)
+    kHandshake,  // a complete handshake message (`message` says which)
     kChangeCipherSpec,
     kAlert,
     kApplicationData,
-    kUnknownRecord,    // a record of a content type TLS 1.2 does not define
-    kUndecodable,      // bytes the peer could not make sense of; `summary` says why
+    kHeartbeat,      // a heartbeat record (RFC 6520), once negotiated or not
+    kUnknownRecord,  // a record of a content type TLS 1.2 does not define
+    kUndecodable,    // bytes the peer could not make sense of; `summary` says why
   };
   Kind kind = Kind::kUndecodable;
   MessageName message = MessageName::kRaw;  // kHandshake: which message

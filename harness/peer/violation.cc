@@ -54,6 +54,12 @@ std::string_view ViolationRuleName(ViolationRule rule) {
       return "certificate_verify: signature";
     case ViolationRule::kZeroLengthFragment:
       return "record: zero-length fragment";
+    case ViolationRule::kHeartbeatNotAllowed:
+      return "heartbeat: not negotiated or not allowed";
+    case ViolationRule::kHeartbeatUnsolicitedResponse:
+      return "heartbeat: response without a request";
+    case ViolationRule::kHeartbeatPayloadMismatch:
+      return "heartbeat: response not a copy of the payload";
   }
   return "unknown rule";  // unreachable: the switch covers the enum (-Wswitch)
 }

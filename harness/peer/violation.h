@@ -76,6 +76,18 @@ enum class ViolationRule {
   // 6.2.1, "Implementations MUST NOT send zero-length fragments of Handshake, Alert, or
   // ChangeCipherSpec content types" (checklist 4).
   kZeroLengthFragment,
+  // A heartbeat record from the target although the hellos did not both carry the heartbeat
+  // extension (RFC 5246 6: a record type not negotiated), or a HeartbeatRequest to a peer that
+  // said peer_not_allowed_to_send: RFC 6520 2, "HeartbeatRequest messages MUST NOT be sent to
+  // a peer indicating peer_not_allowed_to_send".
+  kHeartbeatNotAllowed,
+  // A HeartbeatResponse while the peer has no HeartbeatRequest in flight: the target answered
+  // something that was no request, or answered twice (RFC 6520 3, 4).
+  kHeartbeatUnsolicitedResponse,
+  // A HeartbeatResponse whose payload is not an exact copy of the peer's request's: RFC 6520 4,
+  // "carrying an exact copy of the payload" (more bytes than were sent: Heartbleed,
+  // CVE-2014-0160).
+  kHeartbeatPayloadMismatch,
 };
 
 // Every rule, in declaration order (for tests and documentation).
@@ -105,6 +117,9 @@ inline constexpr ViolationRule kAllViolationRules[] = {
     ViolationRule::kServerKeyExchangeSignature,
     ViolationRule::kCertificateVerifySignature,
     ViolationRule::kZeroLengthFragment,
+    ViolationRule::kHeartbeatNotAllowed,
+    ViolationRule::kHeartbeatUnsolicitedResponse,
+    ViolationRule::kHeartbeatPayloadMismatch,
 };
 
 // The rule's stable name, e.g. "finished: verify_data", "accepted: tampered Finished". Reports

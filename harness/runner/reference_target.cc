@@ -194,6 +194,7 @@ Result<Config> ReferenceConfig(const Scenario& scenario, const TestPki& pki) {
   c.extended_master_secret = t.extended_master_secret;
   c.session_tickets = t.session_tickets;
   c.renegotiation = t.renegotiation;
+  c.heartbeat = t.heartbeat;
   // A fixed ticket key: tickets issued in one connection of a vector open in the next.
   c.ticket_key = Bytes(32, 0x5d);
   return c;

@@ -67,6 +67,8 @@ bool Matches(const WireItem& item, MessageName name) {
       return name == MessageName::kChangeCipherSpec;
     case WireItem::Kind::kApplicationData:
       return name == MessageName::kApplicationData;
+    case WireItem::Kind::kHeartbeat:
+      return name == MessageName::kHeartbeat;
     case WireItem::Kind::kAlert:
       return name == MessageName::kAlert;
     default:

@@ -114,6 +114,13 @@ bool VectorParser::ParsePeer(const Json& j, const std::string& path, PeerConfig*
       !GetBool(j["session_ticket"], Child(path, "session_ticket"), &out->session_ticket)) {
     return false;
   }
+  if (j.contains("heartbeat") &&
+      !GetConfigChoice(j["heartbeat"], Child(path, "heartbeat"),
+                       {HeartbeatMode::kOff, HeartbeatMode::kPeerAllowedToSend,
+                        HeartbeatMode::kPeerNotAllowedToSend},
+                       &out->heartbeat)) {
+    return false;
+  }
   if (j.contains("server_name")) {
     if (!GetString(j["server_name"], Child(path, "server_name"), &out->server_name)) return false;
     if (out->server_name.size() > kMaxServerName) {
@@ -195,6 +202,13 @@ bool VectorParser::ParseTarget(const Json& j, const std::string& path, TargetCon
                        {RenegotiationPolicy::kRefuse, RenegotiationPolicy::kAccept,
                         RenegotiationPolicy::kInitiate},
                        &out->renegotiation)) {
+    return false;
+  }
+  if (j.contains("heartbeat") &&
+      !GetConfigChoice(j["heartbeat"], Child(path, "heartbeat"),
+                       {HeartbeatMode::kOff, HeartbeatMode::kPeerAllowedToSend,
+                        HeartbeatMode::kPeerNotAllowedToSend},
+                       &out->heartbeat)) {
     return false;
   }
   if (j.contains("versions")) {

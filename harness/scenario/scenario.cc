@@ -27,6 +27,7 @@ constexpr MessageNameEntry kMessageNames[] = {
     {MessageName::kChangeCipherSpec, "ChangeCipherSpec"},
     {MessageName::kAlert, "Alert"},
     {MessageName::kApplicationData, "ApplicationData"},
+    {MessageName::kHeartbeat, "Heartbeat"},
     {MessageName::kRaw, "Raw"},
     {MessageName::kClose, "Close"},
 };
@@ -112,6 +113,13 @@ constexpr StaticField kOtherFields[] = {
     {M::kChangeCipherSpec, "value", T::kBytes,
      "the record body; 01 when well-formed (RFC 5246 7.1)"},
     {M::kApplicationData, "data", T::kBytes, "the record payload"},
+    {M::kHeartbeat, "type", T::kU8,
+     "HeartbeatMessageType: 1 heartbeat_request (the default), 2 heartbeat_response (RFC 6520 3)"},
+    {M::kHeartbeat, "payload_length", T::kU16,
+     "the declared length; the payload's by default (16384 with a short payload: Heartbleed)"},
+    {M::kHeartbeat, "payload", T::kBytes, "the payload; 16 random bytes by default (RFC 6520 4)"},
+    {M::kHeartbeat, "padding", T::kBytes,
+     "the padding after the payload; 16 random bytes by default (RFC 6520 4: at least 16)"},
 };
 
 constexpr std::string_view kAnyExtensionField = "extensions.0xNNNN";
@@ -202,6 +210,7 @@ std::optional<HandshakeType> HandshakeTypeOf(MessageName name) {
     case MessageName::kChangeCipherSpec:
     case MessageName::kAlert:
     case MessageName::kApplicationData:
+    case MessageName::kHeartbeat:
     case MessageName::kRaw:
     case MessageName::kClose:
       return std::nullopt;
@@ -228,6 +237,7 @@ bool SentBy(Side role, MessageName message) {
     case MessageName::kChangeCipherSpec:
     case MessageName::kAlert:
     case MessageName::kApplicationData:
+    case MessageName::kHeartbeat:  // RFC 6520 3: either side
       return true;
     case MessageName::kRaw:
     case MessageName::kClose:
@@ -356,12 +366,14 @@ bool operator==(const ConnectionScript& a, const ConnectionScript& b) {
 }
 
 bool operator==(const PeerConfig& a, const PeerConfig& b) {
-  return std::tie(a.cipher_suites, a.groups, a.signature_schemes, a.certificate,
-                  a.certificate_flaw, a.extended_master_secret, a.encrypt_then_mac, a.renegotiation_info,
-                  a.session_ticket, a.server_name, a.version, a.dh_group, a.dh_secret_leading_zero) ==
-         std::tie(b.cipher_suites, b.groups, b.signature_schemes, b.certificate,
-                  b.certificate_flaw, b.extended_master_secret, b.encrypt_then_mac, b.renegotiation_info,
-                  b.session_ticket, b.server_name, b.version, b.dh_group, b.dh_secret_leading_zero);
+  return std::tie(a.cipher_suites, a.groups, a.signature_schemes, a.certificate, a.certificate_flaw,
+                  a.extended_master_secret, a.encrypt_then_mac, a.renegotiation_info,
+                  a.session_ticket, a.server_name, a.version, a.dh_group, a.dh_secret_leading_zero,
+                  a.heartbeat) ==
+         std::tie(b.cipher_suites, b.groups, b.signature_schemes, b.certificate, b.certificate_flaw,
+                  b.extended_master_secret, b.encrypt_then_mac, b.renegotiation_info,
+                  b.session_ticket, b.server_name, b.version, b.dh_group, b.dh_secret_leading_zero,
+                  b.heartbeat);
 }
 
 const std::vector<std::string_view>& DhGroupChoices() {
@@ -373,9 +385,9 @@ const std::vector<std::string_view>& DhGroupChoices() {
 
 bool operator==(const TargetConfig& a, const TargetConfig& b) {
   return std::tie(a.certificate, a.client_auth, a.cipher_suites, a.groups, a.session_tickets,
-                  a.extended_master_secret, a.renegotiation, a.versions) ==
+                  a.extended_master_secret, a.renegotiation, a.versions, a.heartbeat) ==
          std::tie(b.certificate, b.client_auth, b.cipher_suites, b.groups, b.session_tickets,
-                  b.extended_master_secret, b.renegotiation, b.versions);
+                  b.extended_master_secret, b.renegotiation, b.versions, b.heartbeat);
 }
 
 bool operator==(const Scenario& a, const Scenario& b) {
@@ -433,6 +445,18 @@ std::string_view ConfigName(RenegotiationPolicy policy) {
       return "accept";
     case RenegotiationPolicy::kInitiate:
       return "initiate";
+  }
+  return "?";
+}
+
+std::string_view ConfigName(HeartbeatMode mode) {
+  switch (mode) {
+    case HeartbeatMode::kOff:
+      return "off";
+    case HeartbeatMode::kPeerAllowedToSend:
+      return "peer_allowed_to_send";
+    case HeartbeatMode::kPeerNotAllowedToSend:
+      return "peer_not_allowed_to_send";
   }
   return "?";
 }

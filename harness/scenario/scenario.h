@@ -36,6 +36,9 @@ enum class MessageName {
   kChangeCipherSpec,
   kAlert,
   kApplicationData,
+  // A heartbeat record's HeartbeatMessage (RFC 6520 4). Sent: a request by default; expected:
+  // the target's message, which the peer checks against its request in flight.
+  kHeartbeat,
   kRaw,  // send only: bytes given in the step, written to the wire as they are
   // send only: the peer closes its side of the connection (a TCP half-close: FIN, no
   // close_notify; in process, the end of the target's input), at any point
@@ -290,6 +293,8 @@ std::string_view ConfigName(ClientAuthMode mode);
 std::string_view ConfigName(EmsPolicy policy);
 // "refuse" | "accept" | "initiate".
 std::string_view ConfigName(RenegotiationPolicy policy);
+// "off" | "peer_allowed_to_send" | "peer_not_allowed_to_send" (RFC 6520 2's names).
+std::string_view ConfigName(HeartbeatMode mode);
 // "expectations" | "invariants" (the vector's "judge" key).
 std::string_view ConfigName(JudgedBy judge);
 
@@ -313,6 +318,9 @@ struct PeerConfig {
   // Client peer, DHE: an exponent whose shared secret Z has a leading zero byte (RFC 5246
   // 8.1.2: the pre-master secret is Z stripped of it).
   bool dh_secret_leading_zero = false;
+  // RFC 6520 2: a client peer offers the heartbeat extension with this mode; a server peer
+  // answers a target's offer with it. kOff: never sends the extension.
+  HeartbeatMode heartbeat = HeartbeatMode::kOff;
 };
 // "ffdhe2048" ... "ffdhe8192", "dh512", "modp1024", "modp1536", "modp2048", "composite2048"
 // (engine/crypto/dh.h NamedDhGroup says what each is).
@@ -338,6 +346,9 @@ struct TargetConfig {
   // premise (a fallback-SCSV vector needs a target that also enables an older version). A
   // target that enables others gets the verdict not_applicable. Empty: TLS 1.2 only.
   std::vector<uint16_t> versions;
+  // RFC 6520: the target has Heartbeat on with this mode (a client offers it, a server answers
+  // an offer), or off.
+  HeartbeatMode heartbeat = HeartbeatMode::kOff;
 };
 bool operator==(const TargetConfig& a, const TargetConfig& b);
 inline bool operator!=(const TargetConfig& a, const TargetConfig& b) { return !(a == b); }

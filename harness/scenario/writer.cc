@@ -242,6 +242,7 @@ OJson PeerJson(const PeerConfig& p) {
   if (p.version != d.version) j["version"] = VersionJson(static_cast<uint16_t>(p.version));
   if (!p.dh_group.empty()) j["dh_group"] = p.dh_group;
   if (p.dh_secret_leading_zero) j["dh_secret_leading_zero"] = true;
+  if (p.heartbeat != d.heartbeat) j["heartbeat"] = std::string(ConfigName(p.heartbeat));
   return j;
 }
 
@@ -264,6 +265,7 @@ OJson TargetJson(const TargetConfig& t) {
     for (uint16_t v : t.versions) list.push_back(VersionJson(v));
     j["versions"] = list;
   }
+  if (t.heartbeat != d.heartbeat) j["heartbeat"] = std::string(ConfigName(t.heartbeat));
   return j;
 }
 
