@@ -234,10 +234,15 @@ WireItem MessageObserver::OnHeartbeat(const Bytes& plain, Bytes wire) {
   CheckAfterFatal(item);
   CheckRejectionsPending(item.summary);
   // RFC 6520 2: the record type exists only when both hellos carried the extension.
-  const std::optional<uint8_t> client_mode =
+  std::optional<uint8_t> client_mode =
       c.client_hello ? HeartbeatModeIn(c.client_hello->extensions) : std::nullopt;
-  const std::optional<uint8_t> server_mode =
+  std::optional<uint8_t> server_mode =
       c.server_hello ? HeartbeatModeIn(c.server_hello->extensions) : std::nullopt;
+  if (!c.server_hello && c.previous_heartbeat) {
+    // A renegotiation whose hellos have not both passed: the last handshake's still hold.
+    client_mode = c.previous_heartbeat->first;
+    server_mode = c.previous_heartbeat->second;
+  }
   if (!client_mode || !server_mode) {
     if (!c.client_hello_unsure) {
       state_.AddViolation(ViolationRule::kHeartbeatNotAllowed,

@@ -135,6 +135,20 @@ Status PeerState::BeginRenegotiation() {
   c.pending_payload = std::move(old->pending_payload);
   c.pending_options = std::move(old->pending_options);
   c.carry = std::move(old->carry);
+  c.heartbeat_requests = std::move(old->heartbeat_requests);
+  c.previous_heartbeat = old->previous_heartbeat;
+  if (old->client_hello && old->server_hello) {
+    std::optional<Result<HeartbeatExt>> client =
+        old->client_hello->extensions ? old->client_hello->extensions->Find<HeartbeatExt>()
+                                      : std::nullopt;
+    std::optional<Result<HeartbeatExt>> server =
+        old->server_hello->extensions ? old->server_hello->extensions->Find<HeartbeatExt>()
+                                      : std::nullopt;
+    c.previous_heartbeat.reset();
+    if (client && client->ok() && server && server->ok()) {
+      c.previous_heartbeat = std::make_pair((*client)->mode, (*server)->mode);
+    }
+  }
   // RFC 5746 3.4, 3.6: both sides save the verify_data of the handshake that completed.
   if (old->completed) {
     c.renegotiation = old->renegotiation + 1;

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/base/algorithm.h"
@@ -115,6 +116,10 @@ struct PeerConnection {
   // what a correct target's response holds, exactly. A response to one answers it and drops
   // the older ones (which the target may discard: too large, during a handshake).
   std::vector<Bytes> heartbeat_requests;
+  // The HeartbeatModes (client's, server's) of the last handshake whose hellos both carried
+  // the extension: in a renegotiation, Heartbeat stays negotiated until the new ServerHello
+  // (RFC 6520 2: "This decision can be changed with every renegotiation").
+  std::optional<std::pair<uint8_t, uint8_t>> previous_heartbeat;
   std::shared_ptr<const Botan::Public_Key> target_key;  // the target's leaf certificate's key
   std::optional<EcdhServerParams> target_ecdhe;         // client peer: the target's SKE params
   std::optional<EcdheKeyPair> own_ecdhe;
