@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "engine/wire/extensions.h"
+#include "engine/wire/heartbeat.h"
 
 namespace shakedown {
 namespace {
@@ -55,6 +56,7 @@ void RoundTripBlock(ByteView block) {
   CheckFind<RenegotiationInfoExt>(*first);
   CheckFind<SessionTicketExt>(*first);
   CheckFind<AlpnExt>(*first);
+  CheckFind<HeartbeatExt>(*first);
 }
 
 }  // namespace
@@ -64,7 +66,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace shakedown;
   if (size < 1) return 0;
   const ByteView body(data + 1, size - 1);
-  switch (data[0] % 10) {
+  switch (data[0] % 12) {
     case 0: RoundTripBlock(body); break;
     case 1: RoundTripTyped<ServerNameExt>(body); break;
     case 2: RoundTripTyped<SupportedGroupsExt>(body); break;
@@ -75,6 +77,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 7: RoundTripTyped<SessionTicketExt>(body); break;
     case 8: RoundTripTyped<AlpnExt>(body); break;
     case 9: RoundTripTyped<EncryptThenMacExt>(body); break;
+    case 10:
+      RoundTripTyped<HeartbeatExt>(body);
+      break;
+    // RFC 6520 4: a heartbeat record's body; a payload_length past the end is kept as held.
+    case 11:
+      RoundTripTyped<HeartbeatMessage>(body);
+      break;
   }
   return 0;
 }
