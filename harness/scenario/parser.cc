@@ -35,6 +35,14 @@ class VectorParser : public JsonReader {
  private:
   bool ParsePeer(const Json& j, const std::string& path, PeerConfig* out);
   bool ParseTarget(const Json& j, const std::string& path, TargetConfig* out);
+  // The "heartbeat" key of a peer or target block, if present (RFC 6520 2 modes).
+  bool GetHeartbeat(const Json& j, const std::string& path, HeartbeatMode* out) {
+    return !j.contains("heartbeat") ||
+           GetConfigChoice(j["heartbeat"], Child(path, "heartbeat"),
+                           {HeartbeatMode::kOff, HeartbeatMode::kPeerAllowedToSend,
+                            HeartbeatMode::kPeerNotAllowedToSend},
+                           out);
+  }
   bool ParseSteps(const Json& j, const std::string& path, std::vector<Step>* out);
   bool ParseStep(const Json& j, const std::string& path, Step* out);
   bool ParseSend(const Json& j, const std::string& path, SendStep* out);
@@ -114,13 +122,7 @@ bool VectorParser::ParsePeer(const Json& j, const std::string& path, PeerConfig*
       !GetBool(j["session_ticket"], Child(path, "session_ticket"), &out->session_ticket)) {
     return false;
   }
-  if (j.contains("heartbeat") &&
-      !GetConfigChoice(j["heartbeat"], Child(path, "heartbeat"),
-                       {HeartbeatMode::kOff, HeartbeatMode::kPeerAllowedToSend,
-                        HeartbeatMode::kPeerNotAllowedToSend},
-                       &out->heartbeat)) {
-    return false;
-  }
+  if (!GetHeartbeat(j, path, &out->heartbeat)) return false;
   if (j.contains("server_name")) {
     if (!GetString(j["server_name"], Child(path, "server_name"), &out->server_name)) return false;
     if (out->server_name.size() > kMaxServerName) {
@@ -204,13 +206,7 @@ bool VectorParser::ParseTarget(const Json& j, const std::string& path, TargetCon
                        &out->renegotiation)) {
     return false;
   }
-  if (j.contains("heartbeat") &&
-      !GetConfigChoice(j["heartbeat"], Child(path, "heartbeat"),
-                       {HeartbeatMode::kOff, HeartbeatMode::kPeerAllowedToSend,
-                        HeartbeatMode::kPeerNotAllowedToSend},
-                       &out->heartbeat)) {
-    return false;
-  }
+  if (!GetHeartbeat(j, path, &out->heartbeat)) return false;
   if (j.contains("versions")) {
     const std::string vpath = Child(path, "versions");
     const Json& list = j["versions"];
