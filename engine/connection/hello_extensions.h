@@ -35,6 +35,10 @@ struct ClientOffer {
   std::optional<Bytes> ticket;  // the session_ticket extension's body, if present
   std::optional<std::vector<std::string>> alpn;
   std::string server_name;  // the host name, validated (RFC 6066 3)
+  // RFC 6066 4: the code requested, checked by the server only if it does not ignore it (RFC
+  // 8449 5).
+  std::optional<uint8_t> max_fragment_length_code;
+  std::optional<uint16_t> record_size_limit;  // RFC 8449 4, validated (>= 64)
 };
 
 // What the ServerHello's extensions say, validated (client side).
@@ -45,6 +49,8 @@ struct ServerAnswer {
   bool encrypt_then_mac = false;
   bool session_ticket = false;  // NewSessionTicket follows (RFC 5077 3.2)
   std::string alpn;
+  size_t max_fragment_length = 0;             // RFC 6066 4: the length requested, echoed
+  std::optional<uint16_t> record_size_limit;  // RFC 8449 4, validated (>= 64)
 };
 
 // What the client's add functions read.
