@@ -54,6 +54,10 @@ std::string_view ViolationRuleName(ViolationRule rule) {
       return "certificate_verify: signature";
     case ViolationRule::kZeroLengthFragment:
       return "record: zero-length fragment";
+    case ViolationRule::kRecordOverLimit:
+      return "record: over the negotiated size limit";
+    case ViolationRule::kRecordLimitNegotiation:
+      return "record limits: wrong answer";
   }
   return "unknown rule";  // unreachable: the switch covers the enum (-Wswitch)
 }

@@ -242,6 +242,8 @@ OJson PeerJson(const PeerConfig& p) {
   if (p.version != d.version) j["version"] = VersionJson(static_cast<uint16_t>(p.version));
   if (!p.dh_group.empty()) j["dh_group"] = p.dh_group;
   if (p.dh_secret_leading_zero) j["dh_secret_leading_zero"] = true;
+  if (p.max_fragment_length != 0) j["max_fragment_length"] = p.max_fragment_length;
+  if (p.record_size_limit != 0) j["record_size_limit"] = p.record_size_limit;
   return j;
 }
 
@@ -259,6 +261,8 @@ OJson TargetJson(const TargetConfig& t) {
   if (t.renegotiation != d.renegotiation) {
     j["renegotiation"] = std::string(ConfigName(t.renegotiation));
   }
+  if (t.max_fragment_length != 0) j["max_fragment_length"] = t.max_fragment_length;
+  if (t.record_size_limit != 0) j["record_size_limit"] = t.record_size_limit;
   if (!t.versions.empty()) {
     OJson list = OJson::array();
     for (uint16_t v : t.versions) list.push_back(VersionJson(v));
