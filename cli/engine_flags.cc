@@ -50,6 +50,16 @@ void AddEngineFlags(CLI::App* app, EngineFlags* flags, const std::string& ticket
                   "are dropped)")
       ->check(CLI::IsMember({"off", "peer_allowed_to_send", "peer_not_allowed_to_send"}))
       ->capture_default_str();
+  app->add_option("--max-fragment-length", flags->max_fragment_length,
+                  "Client: request this maximum fragment length (RFC 6066 4: 512, 1024, 2048 or "
+                  "4096); every record of both sides then holds at most that much. A server "
+                  "honours any valid request (unless it advertises a record size limit and the "
+                  "client sent both, RFC 8449 5)")
+      ->check(CLI::IsMember({512, 1024, 2048, 4096}));
+  app->add_option("--record-size-limit", flags->record_size_limit,
+                  "Advertise this record size limit (RFC 8449: 64..16384), the largest plaintext "
+                  "accepted in a protected record; a server answers only a client that sent one")
+      ->check(CLI::Range(64, 16384));
   app->add_flag("--tickets", flags->tickets, tickets_help);
 }
 
@@ -89,6 +99,8 @@ Status ApplyEngineFlags(const EngineFlags& flags, Config& config) {
                      : flags.heartbeat == "peer_not_allowed_to_send"
                          ? HeartbeatMode::kPeerNotAllowedToSend
                          : HeartbeatMode::kOff;
+  config.max_fragment_length = flags.max_fragment_length;
+  config.record_size_limit = flags.record_size_limit;
   return Status::Ok();
 }
 

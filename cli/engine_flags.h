@@ -1,7 +1,7 @@
 // The engine settings `serve` and `connect` share: suites, groups, extended master secret,
-// encrypt-then-MAC, the DH group floor, renegotiation, heartbeat and tickets. They are what a
-// vector's `target` block configures, so the reference driven through its own CLI as an `exec:`
-// target can be given any profile of the suite (docs/TARGETS.md).
+// encrypt-then-MAC, the DH group floor, renegotiation, heartbeat, record size limits and
+// tickets. They are what a vector's `target` block configures, so the reference driven through
+// its own CLI as an `exec:` target can be given any profile of the suite (docs/TARGETS.md).
 #ifndef SHAKEDOWN_CLI_ENGINE_FLAGS_H_
 #define SHAKEDOWN_CLI_ENGINE_FLAGS_H_
 
@@ -27,10 +27,13 @@ struct EngineFlags {
   std::string renegotiation = "refuse";  // refuse | accept | initiate (RFC 5746)
   // off | peer_allowed_to_send | peer_not_allowed_to_send (RFC 6520 2)
   std::string heartbeat = "off";
+  uint16_t max_fragment_length = 0;  // client: request it (RFC 6066 4); 0: none
+  uint16_t record_size_limit = 0;    // advertise it (RFC 8449); 0: none
 };
 
 // Registers --suites, --groups, --ems, --no-encrypt-then-mac, --min-dh-bits, --renegotiation,
-// --heartbeat and --tickets. `tickets_help` says what the flag does in this role.
+// --heartbeat, --max-fragment-length, --record-size-limit and --tickets. `tickets_help` says
+// what the flag does in this role.
 void AddEngineFlags(CLI::App* app, EngineFlags* flags, const std::string& tickets_help);
 
 // Fills `config`. Errors name the flag and the value ("--groups: unknown group 'x'...").

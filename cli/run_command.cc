@@ -55,6 +55,8 @@ std::optional<std::string> ProfileValue(const TargetConfig& t, const std::string
   if (key == "versions") return ProfileList(Registry::kProtocolVersion, t.versions);
   if (key == "renegotiation") return std::string(ConfigName(t.renegotiation));
   if (key == "heartbeat") return std::string(ConfigName(t.heartbeat));
+  if (key == "max_fragment_length") return std::to_string(t.max_fragment_length);
+  if (key == "record_size_limit") return std::to_string(t.record_size_limit);
   return std::nullopt;
 }
 
@@ -74,7 +76,7 @@ Result<size_t> FilterByProfile(const std::vector<std::string>& constraints, Tree
                            "--profile " + c + ": unknown key \"" + key +
                                "\" (certificate, client_auth, cipher_suites, groups, "
                                "session_tickets, extended_master_secret, versions, "
-                               "renegotiation, heartbeat)");
+                               "renegotiation, heartbeat, max_fragment_length, record_size_limit)");
     }
     wanted.emplace_back(key, c.substr(eq + 1));
   }

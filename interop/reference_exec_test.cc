@@ -40,7 +40,7 @@ std::vector<uint16_t> Values(const std::vector<T>& list) {
 }
 
 // The options every engine has: the vector's target block, as cli/engine_flags.h spells it.
-std::string EngineFlags(const TargetConfig& t) {
+std::string EngineFlags(const TargetConfig& t, Side role) {
   std::string flags = " --ems " + std::string(ConfigName(t.extended_master_secret));
   if (!t.cipher_suites.empty())
     flags += " --suites " + Joined(Registry::kCipherSuite, t.cipher_suites);
@@ -51,6 +51,13 @@ std::string EngineFlags(const TargetConfig& t) {
   }
   if (t.heartbeat != HeartbeatMode::kOff) {
     flags += " --heartbeat " + std::string(ConfigName(t.heartbeat));
+  }
+  // A server honours max_fragment_length requests without a flag.
+  if (t.max_fragment_length != 0 && role == Side::kClient) {
+    flags += " --max-fragment-length " + std::to_string(t.max_fragment_length);
+  }
+  if (t.record_size_limit != 0) {
+    flags += " --record-size-limit " + std::to_string(t.record_size_limit);
   }
   return flags;
 }
@@ -65,7 +72,7 @@ std::string ReferenceCommand(const Scenario& s) {
                           std::string(ConfigName(t.client_auth));
     command += t.certificate == CertificateKey::kEcdsa ? " --cert {ecdsa_cert} --key {ecdsa_key}"
                                                        : " --cert {cert} --key {key}";
-    return command + EngineFlags(t);
+    return command + EngineFlags(t, s.role);
   }
   std::string command = std::string(kShakedown) +
                         " connect 127.0.0.1:{port} --no-request --session {session} --seed 1 --ca "
@@ -75,7 +82,7 @@ std::string ReferenceCommand(const Scenario& s) {
   if (t.certificate == CertificateKey::kEcdsa) {
     command += " --cert {ecdsa_client_cert} --key {ecdsa_client_key}";
   }
-  return command + EngineFlags(t);
+  return command + EngineFlags(t, s.role);
 }
 
 int Repeats() {

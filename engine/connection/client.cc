@@ -283,6 +283,19 @@ Status ClientConnection::CheckServerHelloExtensions(const ServerHello& sh) {
   negotiated_.peer_heartbeat = answer.heartbeat;
   records_.set_heartbeat(answer.heartbeat != HeartbeatMode::kOff);  // RFC 6520 2
   hs_.server_ticket_ext = answer.session_ticket;
+  // RFC 8449 5: "A client MUST treat receipt of both "max_fragment_length" and
+  // "record_size_limit" as a fatal error, and it SHOULD generate an "illegal_parameter" alert."
+  if (answer.max_fragment_length != 0 && answer.record_size_limit.has_value()) {
+    return IllegalParameter(
+        "ServerHello: both max_fragment_length and record_size_limit (RFC 8449 5)");
+  }
+  negotiated_.max_fragment_length = answer.max_fragment_length;
+  if (answer.record_size_limit.has_value()) {
+    negotiated_.record_size_limit = config_.record_size_limit;
+    negotiated_.peer_record_size_limit =
+        std::min<size_t>(*answer.record_size_limit, kMaxPlaintextLength);
+  }
+  ApplyRecordLimits();
   return Status::Ok();
 }
 

@@ -11,6 +11,8 @@
 #include "engine/crypto/dh.h"
 #include "engine/crypto/key_exchange.h"
 #include "engine/crypto/signature.h"
+#include "engine/wire/extensions.h"
+#include "engine/wire/record.h"
 
 namespace shakedown {
 
@@ -65,6 +67,17 @@ Result<std::unique_ptr<Connection>> Connection::Create(Config config, Environmen
   if (config.min_dh_bits < 1024 || config.min_dh_bits > 8192) {
     return InternalError("Config.min_dh_bits: " + std::to_string(config.min_dh_bits) +
                          " is outside [1024, 8192]");
+  }
+  if (config.max_fragment_length != 0 &&
+      MaxFragmentLengthExt::CodeFor(config.max_fragment_length) == 0) {
+    return InternalError(
+        "Config.max_fragment_length: " + std::to_string(config.max_fragment_length) +
+        " is not 512, 1024, 2048 or 4096 (RFC 6066 4)");
+  }
+  if (config.record_size_limit != 0 && (config.record_size_limit < kMinRecordSizeLimit ||
+                                        config.record_size_limit > kMaxPlaintextLength)) {
+    return InternalError("Config.record_size_limit: " + std::to_string(config.record_size_limit) +
+                         " is outside [64, 16384] (RFC 8449 4)");
   }
   if (config.max_handshake_message_size < 1024) {
     return InternalError("Config.max_handshake_message_size is too small");
@@ -356,6 +369,13 @@ Status ConnectionBase::InstallReadKeys() {
     return InternalError("ChangeCipherSpec allowed by the table before keys exist");
   }
   return records_.ChangeReadCipher(std::move(pending_read_));
+}
+
+void ConnectionBase::ApplyRecordLimits() {
+  auto or_max = [](size_t limit) { return limit != 0 ? limit : kMaxPlaintextLength; };
+  records_.set_max_fragment_length(or_max(negotiated_.max_fragment_length));
+  records_.set_pending_record_size_limits(or_max(negotiated_.record_size_limit),
+                                          or_max(negotiated_.peer_record_size_limit));
 }
 
 Status ConnectionBase::SetSuite(const CipherSuiteInfo* suite) {

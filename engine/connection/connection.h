@@ -88,6 +88,14 @@ struct Config {
   // credential.
   bool refuse_unrecognized_name = false;
   std::vector<std::string> alpn;
+  // RFC 6066 4. Client: the maximum fragment length to request (512, 1024, 2048 or 4096); 0:
+  // none. Server: requests are honoured when accept_max_fragment_length (RFC 6066 4: "MAY
+  // accept"), as OpenSSL and GnuTLS servers do.
+  uint16_t max_fragment_length = 0;
+  bool accept_max_fragment_length = true;
+  // RFC 8449 4: the largest plaintext this endpoint accepts in a protected record, advertised
+  // in record_size_limit (64..16384); 0: the extension is neither sent nor answered.
+  uint16_t record_size_limit = 0;
   std::optional<Session> resume;  // client: a session to offer
   size_t max_handshake_message_size = 1 << 17;
 };
@@ -143,6 +151,14 @@ struct Negotiated {
   bool ticket_issued = false;         // a non-empty NewSessionTicket was sent / received
   std::string alpn;
   std::string server_name;  // the client's SNI host name (both sides), as sent
+  // RFC 6066 4: 512..4096 once negotiated (every record of both sides from the ServerHello
+  // on); 0: not negotiated.
+  size_t max_fragment_length = 0;
+  // RFC 8449 4, once both sides sent record_size_limit: the limit we advertised (on protected
+  // records we receive) and the peer's (on protected records we send, at most 2^14); 0: not
+  // negotiated.
+  size_t record_size_limit = 0;
+  size_t peer_record_size_limit = 0;
   Bytes client_random;
   Bytes server_random;
   Bytes master_secret;

@@ -171,6 +171,9 @@ class ConnectionBase : public Connection {
   Status InstallReadKeys();
 
   void AddToTranscript(ByteView encoded) { transcript_.Add(encoded); }
+  // At the ServerHello (sent or read): the negotiated max_fragment_length applies to every
+  // record from now on, record_size_limit to the records under the keys to come.
+  void ApplyRecordLimits();
   // Fixes the negotiated suite: PRF/transcript hash, record version checks.
   Status SetSuite(const CipherSuiteInfo* suite);
   // RFC 5246 8.1 / RFC 7627 4. Call after the ClientKeyExchange is in the transcript.

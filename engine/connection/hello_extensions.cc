@@ -52,6 +52,77 @@ Status ClientParseServerName(ByteView body, const std::string& name, const Confi
   return Status::Ok();
 }
 
+// ---- max_fragment_length (RFC 6066 4) ----
+
+Status ClientAddMaxFragmentLength(const ClientHelloInput& in, Extensions* out) {
+  if (in.config->max_fragment_length == 0) return Status::Ok();
+  return out->Set(
+      MaxFragmentLengthExt{MaxFragmentLengthExt::CodeFor(in.config->max_fragment_length)});
+}
+Status ServerParseMaxFragmentLength(ByteView body, const Config&, ClientOffer* offer) {
+  // The code's range is checked by the server when it does not ignore the request (RFC 8449 5:
+  // with record_size_limit it must).
+  SD_ASSIGN_OR_RETURN(MaxFragmentLengthExt mfl, MaxFragmentLengthExt::Parse(body));
+  offer->max_fragment_length_code = mfl.code;
+  return Status::Ok();
+}
+Status ServerAddMaxFragmentLength(const ServerHelloInput& in, Extensions* out) {
+  // RFC 6066 4: the answer carries "the same as the requested maximum fragment length".
+  if (in.negotiated->max_fragment_length == 0) return Status::Ok();
+  return out->Set(
+      MaxFragmentLengthExt{MaxFragmentLengthExt::CodeFor(in.negotiated->max_fragment_length)});
+}
+Status ClientParseMaxFragmentLength(ByteView body, const std::string& name, const Config& config,
+                                    ServerAnswer* answer) {
+  SD_ASSIGN_OR_RETURN(MaxFragmentLengthExt mfl, MaxFragmentLengthExt::Parse(body));
+  // RFC 6066 4: "if a client receives a maximum fragment length negotiation response that
+  // differs from the length it requested, it MUST also abort the handshake with an
+  // "illegal_parameter" alert."
+  if (mfl.Length() != config.max_fragment_length) {
+    return IllegalParameter(name + ": " + mfl.Describe() + " differs from the requested " +
+                            std::to_string(config.max_fragment_length) + " (RFC 6066 4)");
+  }
+  answer->max_fragment_length = mfl.Length();
+  return Status::Ok();
+}
+
+// ---- record_size_limit (RFC 8449) ----
+
+// RFC 8449 4: "Endpoints MUST NOT send a "record_size_limit" extension with a value smaller
+// than 64. An endpoint MUST treat receipt of a smaller value as a fatal error and generate an
+// "illegal_parameter" alert."
+Result<uint16_t> ParseRecordSizeLimit(ByteView body, const std::string& name) {
+  SD_ASSIGN_OR_RETURN(RecordSizeLimitExt rsl, RecordSizeLimitExt::Parse(body));
+  if (rsl.limit < kMinRecordSizeLimit) {
+    return IllegalParameter(name + ": " + std::to_string(rsl.limit) +
+                            " is smaller than 64 (RFC 8449 4)");
+  }
+  return rsl.limit;
+}
+Status ClientAddRecordSizeLimit(const ClientHelloInput& in, Extensions* out) {
+  if (in.config->record_size_limit == 0) return Status::Ok();
+  return out->Set(RecordSizeLimitExt{in.config->record_size_limit});
+}
+Status ServerParseRecordSizeLimit(ByteView body, const Config&, ClientOffer* offer) {
+  // "A server MUST NOT enforce this restriction" (a limit above 2^14): kept, and capped where
+  // it is applied.
+  SD_ASSIGN_OR_RETURN(offer->record_size_limit,
+                      ParseRecordSizeLimit(body, "ClientHello.record_size_limit"));
+  return Status::Ok();
+}
+Status ServerAddRecordSizeLimit(const ServerHelloInput& in, Extensions* out) {
+  if (in.negotiated->record_size_limit == 0) return Status::Ok();
+  return out->Set(RecordSizeLimitExt{static_cast<uint16_t>(in.negotiated->record_size_limit)});
+}
+Status ClientParseRecordSizeLimit(ByteView body, const std::string& name, const Config&,
+                                  ServerAnswer* answer) {
+  // Above 2^14 "A client MAY abort the handshake with an "illegal_parameter" alert"; this one
+  // caps it at 2^14 instead ("an endpoint MUST NOT send records larger than the
+  // protocol-defined limit").
+  SD_ASSIGN_OR_RETURN(answer->record_size_limit, ParseRecordSizeLimit(body, name));
+  return Status::Ok();
+}
+
 // ---- supported_groups (RFC 8422 5.1.1, RFC 7919 3; client only) ----
 
 Status ClientAddSupportedGroups(const ClientHelloInput& in, Extensions* out) {
@@ -285,6 +356,10 @@ const std::vector<HelloExtension>& HelloExtensions() {
   static const auto* rows = new std::vector<HelloExtension>{
       {ExtensionType::kServerName, &ClientAddServerName, &ServerParseServerName,
        &ServerAddServerName, &ClientParseServerName},
+      {ExtensionType::kMaxFragmentLength, &ClientAddMaxFragmentLength,
+       &ServerParseMaxFragmentLength, &ServerAddMaxFragmentLength, &ClientParseMaxFragmentLength},
+      {ExtensionType::kRecordSizeLimit, &ClientAddRecordSizeLimit, &ServerParseRecordSizeLimit,
+       &ServerAddRecordSizeLimit, &ClientParseRecordSizeLimit},
       {ExtensionType::kSupportedGroups, &ClientAddSupportedGroups, &ServerParseSupportedGroups,
        nullptr, nullptr},
       {ExtensionType::kEcPointFormats, &ClientAddPointFormats, &ServerParsePointFormats,

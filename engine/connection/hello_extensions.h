@@ -37,6 +37,10 @@ struct ClientOffer {
   std::string server_name;  // the host name, validated (RFC 6066 3)
   // RFC 6520 2: the client's HeartbeatMode; read only when we have heartbeat on.
   HeartbeatMode heartbeat = HeartbeatMode::kOff;
+  // RFC 6066 4: the code requested, checked by the server only if it does not ignore it (RFC
+  // 8449 5).
+  std::optional<uint8_t> max_fragment_length_code;
+  std::optional<uint16_t> record_size_limit;  // RFC 8449 4, validated (>= 64)
 };
 
 // What the ServerHello's extensions say, validated (client side).
@@ -48,6 +52,8 @@ struct ServerAnswer {
   bool session_ticket = false;  // NewSessionTicket follows (RFC 5077 3.2)
   std::string alpn;
   HeartbeatMode heartbeat = HeartbeatMode::kOff;  // RFC 6520 2: the server's HeartbeatMode
+  size_t max_fragment_length = 0;             // RFC 6066 4: the length requested, echoed
+  std::optional<uint16_t> record_size_limit;  // RFC 8449 4, validated (>= 64)
 };
 
 // What the client's add functions read.

@@ -26,6 +26,10 @@ TEST(HelloExtensions, RowsAgreeWithTheWireRegistry) {
 Config ClientWithAlpn() {
   Config c;
   c.alpn = {"h2", "http/1.1"};
+  // Both record size extensions: RFC 8449 5 lets a client send both (a server supporting
+  // record_size_limit then ignores max_fragment_length).
+  c.max_fragment_length = 1024;
+  c.record_size_limit = 4000;
   return c;
 }
 
@@ -69,6 +73,8 @@ TEST(HelloExtensions, ServerReadsTheOfferAndAnswersOnlyWhatWasSent) {
   negotiated.alpn = "h2";
   Result<Extensions> answer = BuildServerHelloExtensions({&offer, &negotiated, true});
   ASSERT_TRUE(answer.ok());
+  EXPECT_EQ(offer.max_fragment_length_code, uint8_t{2});
+  EXPECT_EQ(offer.record_size_limit, uint16_t{4000});
   // server_name acknowledged with empty extension_data (RFC 6066 3); no encrypt_then_mac for
   // AES-GCM (RFC 7366 3).
   EXPECT_EQ(answer->Describe(),
@@ -83,6 +89,10 @@ TEST(HelloExtensions, ServerReadsTheOfferAndAnswersOnlyWhatWasSent) {
   Result<Extensions> nothing = BuildServerHelloExtensions({&bare, &plain, false});
   ASSERT_TRUE(nothing.ok());
   EXPECT_TRUE(nothing->empty());
+}
+
+Extension Ext(ExtensionType type, Bytes body) {
+  return {static_cast<uint16_t>(type), std::move(body)};
 }
 
 TEST(HelloExtensions, ServerRefusesMalformedOrBadClientExtensions) {
@@ -105,6 +115,31 @@ TEST(HelloExtensions, ServerRefusesMalformedOrBadClientExtensions) {
   Extensions pf(std::vector<Extension>{{static_cast<uint16_t>(ExtensionType::kEcPointFormats), {1, 1}}});
   EXPECT_EQ(ReadClientHelloExtensions(pf, Config(), &offer).alert(),
             AlertDescription::kIllegalParameter);
+  // RFC 6066 4 and RFC 8449 4: one byte and two bytes; a record_size_limit below 64 is
+  // illegal_parameter. A max_fragment_length code outside 1..4 parses (the server decides
+  // whether it ignores it, RFC 8449 5).
+  for (const Bytes& body : {Bytes{}, Bytes{1, 1}}) {
+    Extensions mfl(std::vector<Extension>{Ext(ExtensionType::kMaxFragmentLength, body)});
+    EXPECT_EQ(ReadClientHelloExtensions(mfl, Config(), &offer).alert(),
+              AlertDescription::kDecodeError);
+  }
+  Extensions mfl5(std::vector<Extension>{Ext(ExtensionType::kMaxFragmentLength, {5})});
+  ClientOffer with_mfl;
+  ASSERT_TRUE(ReadClientHelloExtensions(mfl5, Config(), &with_mfl).ok());
+  EXPECT_EQ(with_mfl.max_fragment_length_code, uint8_t{5});
+  for (const Bytes& body : {Bytes{0x40}, Bytes{0, 0x40, 0}}) {
+    Extensions rsl(std::vector<Extension>{Ext(ExtensionType::kRecordSizeLimit, body)});
+    EXPECT_EQ(ReadClientHelloExtensions(rsl, Config(), &offer).alert(),
+              AlertDescription::kDecodeError);
+  }
+  Extensions rsl63(std::vector<Extension>{Ext(ExtensionType::kRecordSizeLimit, {0, 63})});
+  EXPECT_EQ(ReadClientHelloExtensions(rsl63, Config(), &offer).alert(),
+            AlertDescription::kIllegalParameter);
+  Extensions rsl_big(std::vector<Extension>{Ext(ExtensionType::kRecordSizeLimit, {0xff, 0xff})});
+  ClientOffer with_rsl;
+  ASSERT_TRUE(ReadClientHelloExtensions(rsl_big, Config(), &with_rsl).ok())
+      << "RFC 8449 4: a server MUST NOT enforce the 2^14 ceiling";
+  EXPECT_EQ(with_rsl.record_size_limit, uint16_t{0xffff});
   // Unknown and GREASE extensions are ignored (RFC 5246 7.4.1.4).
   Extensions unknown(std::vector<Extension>{{0x1a1a, {1, 2, 3}}, {0x00ff, {}}});
   ClientOffer untouched;
@@ -116,10 +151,6 @@ Status ClientReads(std::vector<Extension> server_hello) {
   return ReadServerHelloExtensions(Extensions(std::move(server_hello)), Offered(),
                                    ClientWithAlpn())
       .status();
-}
-
-Extension Ext(ExtensionType type, Bytes body) {
-  return {static_cast<uint16_t>(type), std::move(body)};
 }
 
 TEST(HelloExtensions, ClientRefusesUnsolicitedForbiddenOrMalformedAnswers) {
@@ -146,6 +177,14 @@ TEST(HelloExtensions, ClientRefusesUnsolicitedForbiddenOrMalformedAnswers) {
   EXPECT_EQ(ClientReads({Ext(ExtensionType::kApplicationLayerProtocolNegotiation,
                              {0, 4, 3, 's', 'p', 'y'})})
                 .alert(),
+            AlertDescription::kIllegalParameter);
+  // RFC 6066 4: the answer must be the length requested (1024, code 2).
+  EXPECT_EQ(ClientReads({Ext(ExtensionType::kMaxFragmentLength, {1})}).alert(),
+            AlertDescription::kIllegalParameter);
+  EXPECT_EQ(ClientReads({Ext(ExtensionType::kMaxFragmentLength, {})}).alert(),
+            AlertDescription::kDecodeError);
+  // RFC 8449 4: below 64.
+  EXPECT_EQ(ClientReads({Ext(ExtensionType::kRecordSizeLimit, {0, 0})}).alert(),
             AlertDescription::kIllegalParameter);
   // renegotiation_info whose length byte overruns the body.
   EXPECT_EQ(ClientReads({Ext(ExtensionType::kRenegotiationInfo, {2, 0})}).alert(),
@@ -196,11 +235,11 @@ TEST(HelloExtensions, HeartbeatIsReadOnlyWhenOnAndAnsweredOnlyWhenOffered) {
 TEST(HelloExtensions, ClientRecordsTheAnswers) {
   Result<ServerAnswer> answer = ReadServerHelloExtensions(
       Extensions(std::vector<Extension>{
-                  Ext(ExtensionType::kRenegotiationInfo, {0}),
-                  Ext(ExtensionType::kExtendedMasterSecret, {}),
-                  Ext(ExtensionType::kSessionTicket, {}),
-                  Ext(ExtensionType::kApplicationLayerProtocolNegotiation, {0, 3, 2, 'h', '2'}),
-                  Ext(ExtensionType::kServerName, {})}),
+          Ext(ExtensionType::kRenegotiationInfo, {0}),
+          Ext(ExtensionType::kExtendedMasterSecret, {}), Ext(ExtensionType::kSessionTicket, {}),
+          Ext(ExtensionType::kApplicationLayerProtocolNegotiation, {0, 3, 2, 'h', '2'}),
+          Ext(ExtensionType::kServerName, {}), Ext(ExtensionType::kMaxFragmentLength, {2}),
+          Ext(ExtensionType::kRecordSizeLimit, {0x40, 0x01})}),
       Offered(), ClientWithAlpn());
   ASSERT_TRUE(answer.ok()) << answer.status().message();
   EXPECT_TRUE(answer->renegotiation_info && answer->extended_master_secret &&
@@ -212,6 +251,8 @@ TEST(HelloExtensions, ClientRecordsTheAnswers) {
       Extensions({Ext(ExtensionType::kHeartbeat, {2})}), Offered(), ClientWithAlpn());
   ASSERT_TRUE(heartbeat.ok());
   EXPECT_EQ(heartbeat->heartbeat, HeartbeatMode::kPeerNotAllowedToSend);
+  EXPECT_EQ(answer->max_fragment_length, 1024u);
+  EXPECT_EQ(answer->record_size_limit, uint16_t{0x4001});
 }
 
 }  // namespace

@@ -73,6 +73,15 @@ Result<std::optional<Inbound>> RecordLayer::HandleRecord(Record record) {
     return UnexpectedMessage(Describe(*type) +
                              " record inside a fragmented handshake message (RFC 5246 6.2.1)");
   }
+  // RFC 6066 4 / RFC 8449 4: "A TLS endpoint that receives a record larger than its advertised
+  // limit MUST generate a fatal "record_overflow" alert". The reader refused longer
+  // ciphertexts; this is the exact plaintext bound.
+  if (plaintext.size() > read_limit()) {
+    return Status::Error(AlertDescription::kRecordOverflow,
+                         "record of " + std::to_string(plaintext.size()) +
+                             " plaintext bytes exceeds the negotiated limit of " +
+                             std::to_string(read_limit()) + " (RFC 6066 4, RFC 8449 4)");
+  }
   Inbound unit;
   unit.data = std::move(plaintext);
   switch (*type) {
@@ -103,8 +112,30 @@ Status RecordLayer::ChangeReadCipher(std::unique_ptr<RecordProtection> protectio
   if (protection == nullptr) return InternalError("ChangeCipherSpec: no read keys");
   SD_RETURN_IF_ERROR(framer_->OnKeyChange());
   read_ = std::move(protection);
+  read_size_limit_ = pending_read_size_limit_;
   reader_.set_protected(true);
+  reader_.set_plaintext_limit(read_limit());
   return Status::Ok();
+}
+
+void RecordLayer::set_max_fragment_length(size_t length) {
+  max_fragment_length_ = length;
+  reader_.set_plaintext_limit(read_limit());
+}
+
+void RecordLayer::set_pending_record_size_limits(size_t read, size_t write) {
+  pending_read_size_limit_ = read;
+  pending_write_size_limit_ = write;
+}
+
+size_t RecordLayer::read_limit() const {
+  // RFC 8449 4: "Unprotected messages are not subject to this limit."
+  return std::min(max_fragment_length_, read_ != nullptr ? read_size_limit_ : kMaxPlaintextLength);
+}
+
+size_t RecordLayer::write_limit() const {
+  return std::min(max_fragment_length_,
+                  write_ != nullptr ? write_size_limit_ : kMaxPlaintextLength);
 }
 
 void RecordLayer::QueueHandshake(ByteView message) { Append(pending_handshake_, message); }
@@ -120,8 +151,9 @@ Status RecordLayer::WriteRecord(uint8_t type, ByteView payload) {
   if (type != static_cast<uint8_t>(ContentType::kHandshake)) SD_RETURN_IF_ERROR(Flush());
   size_t offset = 0;
   do {
-    // RFC 5246 6.2.1: TLSPlaintext.length MUST NOT exceed 2^14 (checklist 2a).
-    const size_t n = std::min(kMaxPlaintextLength, payload.size() - offset);
+    // RFC 5246 6.2.1: TLSPlaintext.length MUST NOT exceed 2^14 (checklist 2a); RFC 6066 4 and
+    // RFC 8449 4: nor the negotiated limit.
+    const size_t n = std::min(write_limit(), payload.size() - offset);
     const ByteView chunk = payload.subview(offset, n);
     Record record(type, record_version_, Bytes());
     if (write_ != nullptr) {
@@ -141,6 +173,7 @@ Status RecordLayer::ChangeWriteCipher(std::unique_ptr<RecordProtection> protecti
   if (protection == nullptr) return InternalError("ChangeCipherSpec: no write keys");
   SD_RETURN_IF_ERROR(Flush());
   write_ = std::move(protection);
+  write_size_limit_ = pending_write_size_limit_;
   return Status::Ok();
 }
 

@@ -1,12 +1,14 @@
 // The connection's record layer (RFC 5246 6): bytes in -> records -> (decrypted once the
 // peer's ChangeCipherSpec was processed) -> whole handshake messages, ChangeCipherSpec,
 // alert and application-data bodies; and the way out: handshake messages coalesced into
-// records of at most 2^14 bytes, protected with the current write state.
+// records of at most 2^14 bytes (or the negotiated limit), protected with the current write
+// state.
 //
 // It enforces what belongs to records, before any state-machine logic: unknown content types
 // (checklist 1), record versions once negotiated, no other content type inside a fragmented
 // handshake message (checklist 5), no zero-length handshake fragments (RFC 5246 6.2.1), the
-// length limits (RecordReader, checklists 2 and 3), and record protection (checklists 7-10).
+// length limits (RecordReader, checklists 2 and 3; the negotiated max_fragment_length and
+// record_size_limit), and record protection (checklists 7-10).
 #ifndef SHAKEDOWN_ENGINE_CONNECTION_RECORD_LAYER_H_
 #define SHAKEDOWN_ENGINE_CONNECTION_RECORD_LAYER_H_
 
@@ -60,6 +62,17 @@ class RecordLayer {
   // extension; before, they are an unexpected record type like any other.
   void set_heartbeat(bool negotiated) { heartbeat_ = negotiated; }
 
+  // ---- Negotiated record size limits ----
+
+  // RFC 6066 4 max_fragment_length: from now on every record we write holds at most `length`
+  // bytes of plaintext and a longer record read is record_overflow. 2^14: no limit.
+  void set_max_fragment_length(size_t length);
+  // RFC 8449 4 record_size_limit: the plaintext limits of protected records, read (the one we
+  // advertised) and written (the peer's). "Records are subject to the limits that were set in
+  // the handshake that produces the keys that are used to protect those records": each takes
+  // effect at the next ChangeReadCipher / ChangeWriteCipher. 2^14: no limit.
+  void set_pending_record_size_limits(size_t read, size_t write);
+
   // ---- Output ----
 
   void set_record_version(uint16_t version) { record_version_ = version; }
@@ -83,6 +96,15 @@ class RecordLayer {
 
  private:
   Result<std::optional<Inbound>> HandleRecord(Record record);
+  // The plaintext limits of the next record read / written.
+  size_t read_limit() const;
+  size_t write_limit() const;
+
+  size_t max_fragment_length_ = kMaxPlaintextLength;
+  size_t read_size_limit_ = kMaxPlaintextLength;  // protected records, in force
+  size_t write_size_limit_ = kMaxPlaintextLength;
+  size_t pending_read_size_limit_ = kMaxPlaintextLength;  // from the next key change
+  size_t pending_write_size_limit_ = kMaxPlaintextLength;
 
   RecordReader reader_;
   std::unique_ptr<HandshakeFramer> framer_;

@@ -85,6 +85,8 @@ class ServerConnection final : public ConnectionBase {
 
   Status ReadClientHello(const PeerStep& in);
   Result<ClientOffer> ReadClientExtensions(const ClientHello& ch);
+  // max_fragment_length (RFC 6066 4) or record_size_limit (RFC 8449), into negotiated_.
+  Status NegotiateRecordLimits(const ClientOffer& offer);
   Status CheckRenegotiationInfo(const ClientHello& ch, const ClientOffer& offer);
   Result<std::optional<Session>> FindSessionToResume(const ClientHello& ch,
                                                      const ClientOffer& offer);
@@ -222,6 +224,7 @@ Result<ClientOffer> ServerConnection::ReadClientExtensions(const ClientHello& ch
     return HandshakeFailure("ClientHello: the connection uses encrypt-then-MAC and this "
                             "renegotiation does not offer it (RFC 7366 3.1)");
   }
+  SD_RETURN_IF_ERROR(NegotiateRecordLimits(offer));
   if (!ch.extensions.has_value()) return offer;
   if (config_.extended_master_secret == EmsPolicy::kRequired && !offer.extended_master_secret) {
     return HandshakeFailure("ClientHello: no extended_master_secret, which this server requires "
@@ -242,6 +245,31 @@ Result<ClientOffer> ServerConnection::ReadClientExtensions(const ClientHello& ch
     }
   }
   return offer;
+}
+
+Status ServerConnection::NegotiateRecordLimits(const ClientOffer& offer) {
+  // RFC 8449 5: "A server that supports the "record_size_limit" extension MUST ignore a
+  // "max_fragment_length" that appears in a ClientHello if both extensions appear."
+  if (config_.record_size_limit != 0 && offer.record_size_limit.has_value()) {
+    negotiated_.record_size_limit = config_.record_size_limit;
+    // RFC 8449 4: a larger value is not refused by a server, but "an endpoint MUST NOT send
+    // records larger than the protocol-defined limit".
+    negotiated_.peer_record_size_limit =
+        std::min<size_t>(*offer.record_size_limit, kMaxPlaintextLength);
+    return Status::Ok();
+  }
+  if (!offer.max_fragment_length_code.has_value()) return Status::Ok();
+  // RFC 6066 4: "If a server receives a maximum fragment length negotiation request for a value
+  // other than the allowed values, it MUST abort the handshake with an "illegal_parameter"
+  // alert."
+  const MaxFragmentLengthExt mfl{*offer.max_fragment_length_code};
+  if (mfl.Length() == 0) {
+    return IllegalParameter("ClientHello.max_fragment_length: code " + std::to_string(mfl.code) +
+                            " is not one of 1..4 (RFC 6066 4)");
+  }
+  // RFC 6066 4: servers "MAY accept the requested maximum fragment length".
+  if (config_.accept_max_fragment_length) negotiated_.max_fragment_length = mfl.Length();
+  return Status::Ok();
 }
 
 Result<std::optional<Session>> ServerConnection::FindSessionToResume(const ClientHello& ch,
@@ -397,6 +425,9 @@ Status ServerConnection::WriteServerHello(const ClientOffer& offer) {
   tracker_.Learn(kFlagEcdhe, negotiated_.suite->IsEphemeral());
   tracker_.Learn(kFlagTicket, hs_.issue_ticket);
   SD_RETURN_IF_ERROR(WriteHandshake(sh));
+  // RFC 6066 4: "immediately begin fragmenting messages (including handshake messages)": the
+  // flight this ServerHello starts is written under the limit.
+  ApplyRecordLimits();
   return SetSuite(negotiated_.suite);
 }
 

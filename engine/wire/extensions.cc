@@ -254,6 +254,39 @@ std::string HeartbeatExt::Describe() const {
   return "heartbeat(mode " + std::to_string(mode) + ")";
 }
 
+// ---- max_fragment_length ----
+
+Result<MaxFragmentLengthExt> MaxFragmentLengthExt::Parse(ByteView body) {
+  Reader r(body);
+  MaxFragmentLengthExt out;
+  SD_RETURN_IF_ERROR(r.U8("max_fragment_length", &out.code));
+  SD_RETURN_IF_ERROR(r.ExpectEnd("max_fragment_length"));
+  return out;
+}
+
+std::string MaxFragmentLengthExt::Describe() const {
+  const size_t length = Length();
+  return "max_fragment_length=" +
+         (length != 0 ? std::to_string(length) : "code " + std::to_string(code));
+}
+
+uint8_t MaxFragmentLengthExt::CodeFor(size_t length) {
+  for (uint8_t code = 1; code <= 4; ++code) {
+    if (length == (size_t{256} << code)) return code;
+  }
+  return 0;
+}
+
+// ---- record_size_limit ----
+
+Result<RecordSizeLimitExt> RecordSizeLimitExt::Parse(ByteView body) {
+  Reader r(body);
+  RecordSizeLimitExt out;
+  SD_RETURN_IF_ERROR(r.U16("record_size_limit", &out.limit));
+  SD_RETURN_IF_ERROR(r.ExpectEnd("record_size_limit"));
+  return out;
+}
+
 // ---- renegotiation_info ----
 
 Result<RenegotiationInfoExt> RenegotiationInfoExt::Parse(ByteView body) {

@@ -202,6 +202,43 @@ struct HeartbeatExt {
   bool operator!=(const HeartbeatExt& o) const { return !(*this == o); }
 };
 
+// RFC 6066 4: enum { 2^9(1), 2^10(2), 2^11(3), 2^12(4), (255) } MaxFragmentLength. Any byte
+// parses (the RFC's error for a value outside 1..4 is illegal_parameter, decided by the role
+// that reads it); a body of another length is decode_error.
+struct MaxFragmentLengthExt {
+  static constexpr ExtensionType kType = ExtensionType::kMaxFragmentLength;
+
+  uint8_t code = 0;
+
+  static Result<MaxFragmentLengthExt> Parse(ByteView body);
+  void Serialize(Writer& out) const { out.U8(code); }
+  std::string Describe() const;
+  // 512, 1024, 2048 or 4096 for codes 1..4; 0 for any other code.
+  size_t Length() const { return code >= 1 && code <= 4 ? size_t{256} << code : 0; }
+  // The code for a length of 512, 1024, 2048 or 4096; 0 for any other length.
+  static uint8_t CodeFor(size_t length);
+  bool operator==(const MaxFragmentLengthExt& o) const { return code == o.code; }
+  bool operator!=(const MaxFragmentLengthExt& o) const { return !(*this == o); }
+};
+
+// RFC 8449 4: "Endpoints MUST NOT send a "record_size_limit" extension with a value smaller
+// than 64" (illegal_parameter).
+inline constexpr uint16_t kMinRecordSizeLimit = 64;
+
+// RFC 8449 4: uint16 RecordSizeLimit. Any value parses (below 64 is illegal_parameter, decided
+// by the reader's role); a body of another length is decode_error.
+struct RecordSizeLimitExt {
+  static constexpr ExtensionType kType = ExtensionType::kRecordSizeLimit;
+
+  uint16_t limit = 0;
+
+  static Result<RecordSizeLimitExt> Parse(ByteView body);
+  void Serialize(Writer& out) const { out.U16(limit); }
+  std::string Describe() const { return "record_size_limit=" + std::to_string(limit); }
+  bool operator==(const RecordSizeLimitExt& o) const { return limit == o.limit; }
+  bool operator!=(const RecordSizeLimitExt& o) const { return !(*this == o); }
+};
+
 // RFC 5746 3.2: opaque renegotiated_connection<0..255>.
 struct RenegotiationInfoExt {
   static constexpr ExtensionType kType = ExtensionType::kRenegotiationInfo;

@@ -297,6 +297,38 @@ TEST(ExtendedMasterSecretExtTest, EmptyBodyOnly) {
   EXPECT_EQ(ToHex(*SerializeToBytes(ext)), "000400170000");
 }
 
+// ---- max_fragment_length (RFC 6066 4) and record_size_limit (RFC 8449 4) ----
+
+TEST(MaxFragmentLengthExtTest, OneByteCodes) {
+  auto parse = [](ByteView b) { return MaxFragmentLengthExt::Parse(b); };
+  ExpectBytesRoundTrip<MaxFragmentLengthExt>(parse, H("01"));
+  ExpectValueRoundTrip(MaxFragmentLengthExt{4});
+  ExpectDecodeError(parse, H(""), "empty");
+  ExpectDecodeError(parse, H("0101"), "trailing byte");
+  // Codes 1..4 are 2^9..2^12; others parse (the reader's role decides: illegal_parameter).
+  EXPECT_EQ(MaxFragmentLengthExt{1}.Length(), 512u);
+  EXPECT_EQ(MaxFragmentLengthExt{4}.Length(), 4096u);
+  EXPECT_EQ(MaxFragmentLengthExt{0}.Length(), 0u);
+  EXPECT_EQ(MaxFragmentLengthExt{5}.Length(), 0u);
+  ASSERT_TRUE(parse(H("ff")).ok());
+  EXPECT_EQ(parse(H("ff"))->Describe(), "max_fragment_length=code 255");
+  EXPECT_EQ(MaxFragmentLengthExt::CodeFor(2048), 3);
+  EXPECT_EQ(MaxFragmentLengthExt::CodeFor(16384), 0);
+  EXPECT_EQ(MaxFragmentLengthExt::CodeFor(513), 0);
+}
+
+TEST(RecordSizeLimitExtTest, TwoBytes) {
+  auto parse = [](ByteView b) { return RecordSizeLimitExt::Parse(b); };
+  ExpectBytesRoundTrip<RecordSizeLimitExt>(parse, H("4000"));
+  ExpectValueRoundTrip(RecordSizeLimitExt{64});
+  ExpectDecodeError(parse, H("40"), "one byte");
+  ExpectDecodeError(parse, H("400000"), "trailing byte");
+  EXPECT_EQ(parse(H("0040"))->limit, 64);
+  Extensions ext;
+  ASSERT_TRUE(ext.Set(RecordSizeLimitExt{0x4000}).ok());
+  EXPECT_EQ(ToHex(*SerializeToBytes(ext)), "0006001c00024000");
+}
+
 // ---- renegotiation_info (RFC 5746 3.2) ----
 
 auto ParseRi = [](ByteView b) { return RenegotiationInfoExt::Parse(b); };

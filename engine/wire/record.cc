@@ -104,11 +104,14 @@ Status RecordReader::CheckHeader() {
   }
   // RFC 5246 6.2.1 / 6.2.3 (checklist rows 2, 3).
   if (length > max_fragment_length()) {
-    return Status::Error(AlertDescription::kRecordOverflow,
-                         "record.length: " + std::to_string(length) + " exceeds the " +
-                             std::to_string(max_fragment_length()) + "-byte limit for " +
-                             (protected_ ? "TLSCiphertext (RFC 5246 6.2.3)"
-                                         : "TLSPlaintext (RFC 5246 6.2.1)"));
+    return Status::Error(
+        AlertDescription::kRecordOverflow,
+        "record.length: " + std::to_string(length) + " exceeds the " +
+            std::to_string(max_fragment_length()) + "-byte limit for " +
+            (protected_ ? "TLSCiphertext (RFC 5246 6.2.3)" : "TLSPlaintext (RFC 5246 6.2.1)") +
+            (plaintext_limit_ < kMaxPlaintextLength
+                 ? " under the negotiated plaintext limit of " + std::to_string(plaintext_limit_)
+                 : std::string()));
   }
   fragment_length_ = length;
   return Status::Ok();

@@ -109,8 +109,13 @@ class RecordReader {
   // is protocol_version.
   void set_accept_any_version(bool on) { accept_any_version_ = on; }
   bool is_protected() const { return protected_; }
+  // A negotiated plaintext limit below 2^14 (RFC 6066 4 max_fragment_length, RFC 8449
+  // record_size_limit): a record longer than it, or than it plus 2048 once protected, is
+  // record_overflow before its fragment is read ("without decrypting the message", RFC 6066 4).
+  void set_plaintext_limit(size_t limit) { plaintext_limit_ = limit; }
   size_t max_fragment_length() const {
-    return protected_ ? kMaxCiphertextLength : kMaxPlaintextLength;
+    return protected_ ? plaintext_limit_ + (kMaxCiphertextLength - kMaxPlaintextLength)
+                      : plaintext_limit_;
   }
 
   // Consumes bytes of `data` until one record is complete (then stops) or `data` runs out.
@@ -132,6 +137,7 @@ class RecordReader {
   Status CheckHeader();
 
   bool protected_ = false;
+  size_t plaintext_limit_ = kMaxPlaintextLength;
   bool accept_any_version_ = false;
   bool record_ready_ = false;
   size_t fragment_length_ = 0;  // valid once the header is complete

@@ -65,6 +65,7 @@ constexpr RegistryEntry kExtensionTypes[] = {
     {21, "padding"},
     {22, "encrypt_then_mac"},
     {23, "extended_master_secret"},
+    {28, "record_size_limit"},
     {35, "session_ticket"},
     {43, "supported_versions"},
     {51, "key_share"},

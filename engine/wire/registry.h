@@ -108,6 +108,7 @@ enum class ExtensionType : uint16_t {
   kPadding = 21,
   kEncryptThenMac = 22,
   kExtendedMasterSecret = 23,
+  kRecordSizeLimit = 28,  // RFC 8449
   kSessionTicket = 35,
   kSupportedVersions = 43,
   kKeyShare = 51,

@@ -361,7 +361,7 @@ bool ScenarioMutator::Apply(Mutation kind, Scenario* s, Rng& rng) {
     }
     case Mutation::kPeerConfig: {
       PeerConfig& p = s->peer;
-      switch (Below(rng, 10)) {
+      switch (Below(rng, 11)) {
         case 0: {
           std::vector<uint16_t> suites(1 + Below(rng, 4));
           for (uint16_t& id : suites) {
@@ -394,6 +394,14 @@ bool ScenarioMutator::Apply(Mutation kind, Scenario* s, Rng& rng) {
           p.heartbeat =
               static_cast<HeartbeatMode>((static_cast<int>(p.heartbeat) + 1 + Below(rng, 2)) % 3);
           break;
+        case 9: {
+          // RFC 6066 4 lengths and RFC 8449 limits the parser accepts (0: none).
+          static constexpr uint16_t kLengths[] = {0, 512, 1024, 2048, 4096};
+          p.max_fragment_length = kLengths[Below(rng, std::size(kLengths))];
+          p.record_size_limit =
+              Below(rng, 2) == 0 ? 0 : static_cast<uint16_t>(64 + Below(rng, 16384 - 64 + 1));
+          break;
+        }
         default: p.session_ticket = !p.session_ticket; break;
       }
       return true;

@@ -403,6 +403,11 @@ Result<ClientHello> MessageBuilder::BuildClientHello() {
   SD_RETURN_IF_ERROR(ext.Set(SignatureAlgorithmsExt{state_.setup.schemes}));
   if (p.extended_master_secret) SD_RETURN_IF_ERROR(ext.Set(ExtendedMasterSecretExt{}));
   if (p.encrypt_then_mac) SD_RETURN_IF_ERROR(ext.Set(EncryptThenMacExt{}));
+  if (p.max_fragment_length != 0) {
+    SD_RETURN_IF_ERROR(ext.Set(
+        MaxFragmentLengthExt{MaxFragmentLengthExt::CodeFor(p.max_fragment_length)}));
+  }
+  if (p.record_size_limit != 0) SD_RETURN_IF_ERROR(ext.Set(RecordSizeLimitExt{p.record_size_limit}));
   // RFC 5746 3.4: the initial ClientHello carries an empty renegotiation_info; 3.5: a
   // renegotiation's, the saved client_verify_data.
   if (p.renegotiation_info) {
@@ -491,6 +496,21 @@ Result<ServerHello> MessageBuilder::BuildServerHello() {
   // RFC 6520 2: an answer only to the client's heartbeat extension.
   if (p.heartbeat != HeartbeatMode::kOff && HasExt(ch.extensions, ExtensionType::kHeartbeat)) {
     SD_RETURN_IF_ERROR(ext.Set(HeartbeatExt{WireHeartbeatMode(p.heartbeat)}));
+  }
+  // RFC 8449: its limit to a client that sent one, and then (5) no max_fragment_length; RFC
+  // 6066 4: otherwise a valid max_fragment_length request is answered with the same length.
+  const Extension* ch_rsl =
+      ch.extensions ? ch.extensions->FindRaw(static_cast<uint16_t>(ExtensionType::kRecordSizeLimit))
+                    : nullptr;
+  const Extension* ch_mfl =
+      ch.extensions
+          ? ch.extensions->FindRaw(static_cast<uint16_t>(ExtensionType::kMaxFragmentLength))
+          : nullptr;
+  if (p.record_size_limit != 0 && ch_rsl != nullptr) {
+    SD_RETURN_IF_ERROR(ext.Set(RecordSizeLimitExt{p.record_size_limit}));
+  } else if (ch_mfl != nullptr) {
+    Result<MaxFragmentLengthExt> asked = MaxFragmentLengthExt::Parse(ch_mfl->body);
+    if (asked.ok() && asked->Length() != 0) SD_RETURN_IF_ERROR(ext.Set(*asked));
   }
   if (!ext.empty()) sh.extensions = std::move(ext);
   return sh;
@@ -619,6 +639,7 @@ std::string MessageBuilder::CommitSent(const TypedHandshake& message) {
         c.client_hello && HasExt(c.client_hello->extensions, ExtensionType::kExtendedMasterSecret);
     c.ems = ch_ems && HasExt(sh->extensions, ExtensionType::kExtendedMasterSecret);
     c.etm = EncryptThenMacNegotiated(c.client_hello, *sh);
+    c.record_limits = RecordLimitsNegotiated(c.client_hello, *sh);
     c.resumed = c.candidate.has_value() && !sh->session_id.empty() && c.client_hello &&
                 sh->session_id == c.client_hello->session_id;
     if (c.resumed) {

@@ -46,6 +46,8 @@ std::vector<WireItem> MessageObserver::Receive(ByteView bytes) {
 
 void MessageObserver::OnRecord(const Record& record, std::vector<WireItem>* items) {
   PeerConnection& c = state_.conn();
+  // The negotiated limits bind the records after the one that carried the ServerHello.
+  const bool limits_apply = c.server_hello.has_value();
   Bytes wire;
   (void)AppendRecord(record, &wire);
   Bytes plain = record.fragment;
@@ -76,6 +78,15 @@ void MessageObserver::OnRecord(const Record& record, std::vector<WireItem>* item
     // RFC 5246 6.2.1 (checklist 4); zero-length application data is allowed.
     state_.AddViolation(ViolationRule::kZeroLengthFragment,
                         "the target sent a zero-length " + Describe(type) + " record");
+  }
+  const size_t limit = c.record_limits.For(state_.setup.is_client(), c.read != nullptr);
+  if (limits_apply && plain.size() > limit) {
+    state_.AddViolation(ViolationRule::kRecordOverLimit,
+                        "the target sent a " + Describe(type) + " record of " +
+                            std::to_string(plain.size()) + " plaintext bytes over the " +
+                            std::to_string(limit) +
+                            " the hellos negotiated (RFC 6066 4 max_fragment_length, RFC 8449 4 "
+                            "record_size_limit)");
   }
 
   switch (type) {
@@ -368,6 +379,29 @@ void MessageObserver::Handle(const ClientHello& ch, const HandshakeMessage& m, W
                            "ClientHello");
     return;
   }
+  // RFC 6066 4, RFC 8449 4: what a client may ask for.
+  const Extension* mfl = ch.extensions ? ch.extensions->FindRaw(static_cast<uint16_t>(
+                                             ExtensionType::kMaxFragmentLength))
+                                       : nullptr;
+  if (mfl != nullptr) {
+    Result<MaxFragmentLengthExt> parsed = MaxFragmentLengthExt::Parse(mfl->body);
+    if (!parsed.ok() || parsed->Length() == 0) {
+      state_.AddViolation(ViolationRule::kRecordLimitNegotiation,
+                          "the target's ClientHello asks max_fragment_length " +
+                              ToHex(mfl->body) + ", not one of 2^9..2^12 (RFC 6066 4)");
+    }
+  }
+  const Extension* rsl = ch.extensions ? ch.extensions->FindRaw(static_cast<uint16_t>(
+                                             ExtensionType::kRecordSizeLimit))
+                                       : nullptr;
+  if (rsl != nullptr) {
+    Result<RecordSizeLimitExt> parsed = RecordSizeLimitExt::Parse(rsl->body);
+    if (!parsed.ok() || parsed->limit < kMinRecordSizeLimit) {
+      state_.AddViolation(ViolationRule::kRecordLimitNegotiation,
+                          "the target's ClientHello has record_size_limit " + ToHex(rsl->body) +
+                              ", malformed or below 64 (RFC 8449 4)");
+    }
+  }
   // RFC 5746 3.4 (checklist 49): an empty renegotiation_info or the SCSV.
   if (!HasExt(ch.extensions, ExtensionType::kRenegotiationInfo) &&
       !Contains(ch.cipher_suites, kEmptyRenegotiationInfoScsv)) {
@@ -405,6 +439,40 @@ void MessageObserver::CheckRenegotiationInfo(const std::optional<Extensions>& ex
   if (!wrong.empty()) {
     state_.AddViolation(ViolationRule::kRenegotiationInfoMismatch,
                         "the target's renegotiation " + hello + " " + wrong);
+  }
+}
+
+void MessageObserver::CheckRecordLimitAnswer(
+    const ClientHello& ch, const ServerHello& sh,
+    const std::function<void(ViolationRule, std::string)>& violation) {
+  const Extension* asked = ch.extensions ? ch.extensions->FindRaw(static_cast<uint16_t>(
+                                               ExtensionType::kMaxFragmentLength))
+                                         : nullptr;
+  const Extension* mfl = sh.extensions ? sh.extensions->FindRaw(static_cast<uint16_t>(
+                                             ExtensionType::kMaxFragmentLength))
+                                       : nullptr;
+  const Extension* rsl = sh.extensions ? sh.extensions->FindRaw(static_cast<uint16_t>(
+                                             ExtensionType::kRecordSizeLimit))
+                                       : nullptr;
+  // An answer to what was not asked is kExtensionUnsolicited already.
+  if (mfl != nullptr && asked != nullptr && mfl->body != asked->body) {
+    violation(ViolationRule::kRecordLimitNegotiation,
+              "the ServerHello answers max_fragment_length " + ToHex(mfl->body) +
+                  " to a request for " + ToHex(asked->body) +
+                  " (RFC 6066 4: \"the same as the requested maximum fragment length\")");
+  }
+  if (mfl != nullptr && rsl != nullptr) {
+    violation(ViolationRule::kRecordLimitNegotiation,
+              "the ServerHello answers both max_fragment_length and record_size_limit (RFC 8449 "
+              "5: a server supporting record_size_limit \"MUST ignore\" max_fragment_length)");
+  }
+  if (rsl != nullptr) {
+    Result<RecordSizeLimitExt> parsed = RecordSizeLimitExt::Parse(rsl->body);
+    if (!parsed.ok() || parsed->limit < kMinRecordSizeLimit) {
+      violation(ViolationRule::kRecordLimitNegotiation,
+                "the ServerHello's record_size_limit " + ToHex(rsl->body) +
+                    " is malformed or below 64 (RFC 8449 4)");
+    }
   }
 }
 
@@ -472,6 +540,8 @@ void MessageObserver::Handle(const ServerHello& sh, const HandshakeMessage& m, W
   bool sh_ems = HasExt(sh.extensions, ExtensionType::kExtendedMasterSecret);
   c.ems = ch_ems && sh_ems;
   c.etm = EncryptThenMacNegotiated(ch, sh);
+  c.record_limits = RecordLimitsNegotiated(ch, sh);
+  CheckRecordLimitAnswer(ch, sh, violation);
   c.resumed = c.offer.has_value() && !ch.session_id.empty() && sh.session_id == ch.session_id;
   if (c.resumed) {
     // RFC 5246 7.4.1.2, RFC 7627 5.3 (checklist 25, 34, 56; CVE-2010-4180).

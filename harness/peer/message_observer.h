@@ -7,6 +7,7 @@
 #ifndef SHAKEDOWN_HARNESS_PEER_MESSAGE_OBSERVER_H_
 #define SHAKEDOWN_HARNESS_PEER_MESSAGE_OBSERVER_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,9 @@ class MessageObserver {
   // RFC 5746 3.5 / 3.7: the renegotiation_info of the target's `hello` in a renegotiation.
   void CheckRenegotiationInfo(const std::optional<Extensions>& extensions, bool scsv,
                               const std::string& hello);
+  // RFC 6066 4, RFC 8449 4-5: the ServerHello's answers to the record size requests.
+  void CheckRecordLimitAnswer(const ClientHello& ch, const ServerHello& sh,
+                              const std::function<void(ViolationRule, std::string)>& violation);
   void Handle(const Certificate& cert, const HandshakeMessage& m, WireItem* item);
   void Handle(const ServerKeyExchange& ske, const HandshakeMessage& m, WireItem* item);
   void Handle(const CertificateRequest& cr, const HandshakeMessage& m, WireItem* item);

@@ -62,6 +62,37 @@ bool EncryptThenMacNegotiated(const std::optional<ClientHello>& ch, const Server
          suite->cipher_type == CipherType::kBlock;
 }
 
+size_t RecordLimits::For(bool to_client, bool protected_record) const {
+  size_t limit = max_fragment_length != 0 ? max_fragment_length : kMaxPlaintextLength;
+  const size_t size_limit = to_client ? client_limit : server_limit;
+  // RFC 8449 4: "Unprotected messages are not subject to this limit."
+  if (protected_record && size_limit != 0) limit = std::min(limit, size_limit);
+  return limit;
+}
+
+RecordLimits RecordLimitsNegotiated(const std::optional<ClientHello>& ch, const ServerHello& sh) {
+  RecordLimits out;
+  auto body = [](const std::optional<Extensions>& block, ExtensionType type) -> const Bytes* {
+    const Extension* e = block ? block->FindRaw(static_cast<uint16_t>(type)) : nullptr;
+    return e != nullptr ? &e->body : nullptr;
+  };
+  if (const Bytes* mfl = body(sh.extensions, ExtensionType::kMaxFragmentLength)) {
+    Result<MaxFragmentLengthExt> parsed = MaxFragmentLengthExt::Parse(*mfl);
+    if (parsed.ok()) out.max_fragment_length = parsed->Length();
+  }
+  const Bytes* ch_rsl = ch ? body(ch->extensions, ExtensionType::kRecordSizeLimit) : nullptr;
+  const Bytes* sh_rsl = body(sh.extensions, ExtensionType::kRecordSizeLimit);
+  if (ch_rsl != nullptr && sh_rsl != nullptr) {
+    Result<RecordSizeLimitExt> client = RecordSizeLimitExt::Parse(*ch_rsl);
+    Result<RecordSizeLimitExt> server = RecordSizeLimitExt::Parse(*sh_rsl);
+    if (client.ok() && server.ok()) {
+      out.client_limit = std::min<size_t>(client->limit, kMaxPlaintextLength);
+      out.server_limit = std::min<size_t>(server->limit, kMaxPlaintextLength);
+    }
+  }
+  return out;
+}
+
 bool HasExt(const std::optional<Extensions>& block, ExtensionType type) {
   return block.has_value() && block->Has(type);
 }

@@ -99,6 +99,19 @@ void StripLeadingZeros(Bytes* z);
 // suites the extension changes nothing, whoever sent it).
 bool EncryptThenMacNegotiated(const std::optional<ClientHello>& ch, const ServerHello& sh);
 
+// The record size limits the hellos set (0: none), in plaintext bytes: max_fragment_length
+// (RFC 6066 4, the ServerHello's answer) on every record of both sides after the ServerHello,
+// and each side's record_size_limit (RFC 8449 4, when both hellos carry one; at most 2^14) on
+// the protected records sent to it.
+struct RecordLimits {
+  size_t max_fragment_length = 0;
+  size_t client_limit = 0;  // what the client accepts: the server's records
+  size_t server_limit = 0;  // what the server accepts: the client's records
+  // The plaintext limit on a record sent to `receiver`'s side, protected or not.
+  size_t For(bool to_client, bool protected_record) const;
+};
+RecordLimits RecordLimitsNegotiated(const std::optional<ClientHello>& ch, const ServerHello& sh);
+
 struct PeerConnection {
   size_t index = 0;
   std::unique_ptr<DeterministicRng> rng;
@@ -120,6 +133,7 @@ struct PeerConnection {
   // the extension: in a renegotiation, Heartbeat stays negotiated until the new ServerHello
   // (RFC 6520 2: "This decision can be changed with every renegotiation").
   std::optional<std::pair<uint8_t, uint8_t>> previous_heartbeat;
+  RecordLimits record_limits;  // from the ServerHello on
   std::shared_ptr<const Botan::Public_Key> target_key;  // the target's leaf certificate's key
   std::optional<EcdhServerParams> target_ecdhe;         // client peer: the target's SKE params
   std::optional<EcdheKeyPair> own_ecdhe;

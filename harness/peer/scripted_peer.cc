@@ -311,7 +311,9 @@ Status ScriptedPeerImpl::Frame(uint8_t type, ByteView payload, const RecordOptio
       shape.gcm_explicit_nonce = nonce;
     }
   }
-  size_t max = options.fragment.value_or(kMaxPlaintextLength);
+  // By default within what the hellos negotiated (RFC 6066 4, RFC 8449 4); `fragment` may
+  // exceed it on purpose.
+  size_t max = options.fragment.value_or(c.record_limits.For(!state_.setup.is_client(), protect));
   SD_ASSIGN_OR_RETURN(std::vector<Record> records, SplitIntoRecords(type, version, payload, max));
   for (Record& r : records) {
     if (protect) {

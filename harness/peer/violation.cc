@@ -60,6 +60,10 @@ std::string_view ViolationRuleName(ViolationRule rule) {
       return "heartbeat: response without a request";
     case ViolationRule::kHeartbeatPayloadMismatch:
       return "heartbeat: response not a copy of the payload";
+    case ViolationRule::kRecordOverLimit:
+      return "record: over the negotiated size limit";
+    case ViolationRule::kRecordLimitNegotiation:
+      return "record limits: wrong answer";
   }
   return "unknown rule";  // unreachable: the switch covers the enum (-Wswitch)
 }

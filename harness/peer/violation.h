@@ -88,6 +88,16 @@ enum class ViolationRule {
   // "carrying an exact copy of the payload" (more bytes than were sent: Heartbleed,
   // CVE-2014-0160).
   kHeartbeatPayloadMismatch,
+  // A record of the target longer than the negotiated limit: max_fragment_length on every
+  // record after the ServerHello (RFC 6066 4: "no fragment larger than the negotiated length"),
+  // record_size_limit on protected records (RFC 8449 4: "MUST NOT generate a protected record
+  // with plaintext that is larger than the RecordSizeLimit value it receives").
+  kRecordOverLimit,
+  // The target's answer to a record size request breaks RFC 6066 4 or RFC 8449: a
+  // max_fragment_length answer other than the length requested, both extensions in one
+  // ServerHello (RFC 8449 5: a server supporting record_size_limit "MUST ignore"
+  // max_fragment_length), a record_size_limit below 64, a max_fragment_length code outside 1..4.
+  kRecordLimitNegotiation,
 };
 
 // Every rule, in declaration order (for tests and documentation).
@@ -120,6 +130,8 @@ inline constexpr ViolationRule kAllViolationRules[] = {
     ViolationRule::kHeartbeatNotAllowed,
     ViolationRule::kHeartbeatUnsolicitedResponse,
     ViolationRule::kHeartbeatPayloadMismatch,
+    ViolationRule::kRecordOverLimit,
+    ViolationRule::kRecordLimitNegotiation,
 };
 
 // The rule's stable name, e.g. "finished: verify_data", "accepted: tampered Finished". Reports

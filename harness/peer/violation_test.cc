@@ -27,8 +27,8 @@ TEST(ViolationRule, NamesAreDistinctAndStable) {
 
 TEST(ViolationRule, ListCoversTheEnum) {
   // The last enumerator is last in the list: a rule added to the enum must be added here too.
-  EXPECT_EQ(std::end(kAllViolationRules)[-1], ViolationRule::kHeartbeatPayloadMismatch);
-  EXPECT_EQ(static_cast<size_t>(ViolationRule::kHeartbeatPayloadMismatch) + 1,
+  EXPECT_EQ(std::end(kAllViolationRules)[-1], ViolationRule::kRecordLimitNegotiation);
+  EXPECT_EQ(static_cast<size_t>(ViolationRule::kRecordLimitNegotiation) + 1,
             std::size(kAllViolationRules));
 }
 

@@ -195,6 +195,9 @@ Result<Config> ReferenceConfig(const Scenario& scenario, const TestPki& pki) {
   c.session_tickets = t.session_tickets;
   c.renegotiation = t.renegotiation;
   c.heartbeat = t.heartbeat;
+  // A client asks for max_fragment_length; a server honours requests by default (Config).
+  if (scenario.role == Side::kClient) c.max_fragment_length = t.max_fragment_length;
+  c.record_size_limit = t.record_size_limit;
   // A fixed ticket key: tickets issued in one connection of a vector open in the next.
   c.ticket_key = Bytes(32, 0x5d);
   return c;

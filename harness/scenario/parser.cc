@@ -43,6 +43,9 @@ class VectorParser : public JsonReader {
                             HeartbeatMode::kPeerNotAllowedToSend},
                            out);
   }
+  // max_fragment_length and record_size_limit, in a peer or target block.
+  bool ParseRecordLimits(const Json& j, const std::string& path, uint16_t* max_fragment_length,
+                         uint16_t* record_size_limit);
   bool ParseSteps(const Json& j, const std::string& path, std::vector<Step>* out);
   bool ParseStep(const Json& j, const std::string& path, Step* out);
   bool ParseSend(const Json& j, const std::string& path, SendStep* out);
@@ -149,6 +152,27 @@ bool VectorParser::ParsePeer(const Json& j, const std::string& path, PeerConfig*
                          "the peer is the server");
     }
   }
+  return ParseRecordLimits(j, path, &out->max_fragment_length, &out->record_size_limit);
+}
+
+bool VectorParser::ParseRecordLimits(const Json& j, const std::string& path,
+                                     uint16_t* max_fragment_length, uint16_t* record_size_limit) {
+  uint64_t n = 0;
+  if (j.contains("max_fragment_length")) {
+    const std::string mpath = Child(path, "max_fragment_length");
+    if (!GetUint(j["max_fragment_length"], mpath, 512, 4096, &n)) return false;
+    if (n != 512 && n != 1024 && n != 2048 && n != 4096) {
+      return Fail(mpath, "RFC 6066 4 allows 512, 1024, 2048 or 4096 (another code goes in a "
+                         "ClientHello through \"set\": {\"extensions.max_fragment_length\": hex})");
+    }
+    *max_fragment_length = static_cast<uint16_t>(n);
+  }
+  if (j.contains("record_size_limit")) {
+    if (!GetUint(j["record_size_limit"], Child(path, "record_size_limit"), 64, 16384, &n)) {
+      return false;
+    }
+    *record_size_limit = static_cast<uint16_t>(n);
+  }
   return true;
 }
 
@@ -207,6 +231,9 @@ bool VectorParser::ParseTarget(const Json& j, const std::string& path, TargetCon
     return false;
   }
   if (!GetHeartbeat(j, path, &out->heartbeat)) return false;
+  if (!ParseRecordLimits(j, path, &out->max_fragment_length, &out->record_size_limit)) {
+    return false;
+  }
   if (j.contains("versions")) {
     const std::string vpath = Child(path, "versions");
     const Json& list = j["versions"];

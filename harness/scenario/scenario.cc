@@ -369,11 +369,11 @@ bool operator==(const PeerConfig& a, const PeerConfig& b) {
   return std::tie(a.cipher_suites, a.groups, a.signature_schemes, a.certificate, a.certificate_flaw,
                   a.extended_master_secret, a.encrypt_then_mac, a.renegotiation_info,
                   a.session_ticket, a.server_name, a.version, a.dh_group, a.dh_secret_leading_zero,
-                  a.heartbeat) ==
+                  a.heartbeat, a.max_fragment_length, a.record_size_limit) ==
          std::tie(b.cipher_suites, b.groups, b.signature_schemes, b.certificate, b.certificate_flaw,
                   b.extended_master_secret, b.encrypt_then_mac, b.renegotiation_info,
                   b.session_ticket, b.server_name, b.version, b.dh_group, b.dh_secret_leading_zero,
-                  b.heartbeat);
+                  b.heartbeat, b.max_fragment_length, b.record_size_limit);
 }
 
 const std::vector<std::string_view>& DhGroupChoices() {
@@ -385,9 +385,11 @@ const std::vector<std::string_view>& DhGroupChoices() {
 
 bool operator==(const TargetConfig& a, const TargetConfig& b) {
   return std::tie(a.certificate, a.client_auth, a.cipher_suites, a.groups, a.session_tickets,
-                  a.extended_master_secret, a.renegotiation, a.versions, a.heartbeat) ==
+                  a.extended_master_secret, a.renegotiation, a.versions, a.heartbeat,
+                  a.max_fragment_length, a.record_size_limit) ==
          std::tie(b.certificate, b.client_auth, b.cipher_suites, b.groups, b.session_tickets,
-                  b.extended_master_secret, b.renegotiation, b.versions, b.heartbeat);
+                  b.extended_master_secret, b.renegotiation, b.versions, b.heartbeat,
+                  b.max_fragment_length, b.record_size_limit);
 }
 
 bool operator==(const Scenario& a, const Scenario& b) {

@@ -321,6 +321,13 @@ struct PeerConfig {
   // RFC 6520 2: a client peer offers the heartbeat extension with this mode; a server peer
   // answers a target's offer with it. kOff: never sends the extension.
   HeartbeatMode heartbeat = HeartbeatMode::kOff;
+  // RFC 6066 4: a client peer requests this length (512, 1024, 2048 or 4096); a server peer
+  // always answers a valid request with the same length. 0: none.
+  uint16_t max_fragment_length = 0;
+  // RFC 8449 4: the limit the peer advertises (64..16384): a client peer in its ClientHello, a
+  // server peer in its answer to one. 0: none. The peer's records stay within what the
+  // hellos negotiated unless a step's `fragment` says otherwise.
+  uint16_t record_size_limit = 0;
 };
 // "ffdhe2048" ... "ffdhe8192", "dh512", "modp1024", "modp1536", "modp2048", "composite2048"
 // (engine/crypto/dh.h NamedDhGroup says what each is).
@@ -342,6 +349,11 @@ struct TargetConfig {
   // RFC 5746: "refuse" | "accept" | "initiate" (accept, and start one right after the first
   // handshake: a server sends HelloRequest, a client a new ClientHello).
   RenegotiationPolicy renegotiation = RenegotiationPolicy::kRefuse;
+  // RFC 6066 4: a client target requests this length (512, 1024, 2048 or 4096); a server
+  // target honours a request for it (the RFC's MAY, here the vector's premise). 0: none.
+  uint16_t max_fragment_length = 0;
+  // RFC 8449 4: the limit the target advertises (64..16384; a server only in answer). 0: none.
+  uint16_t record_size_limit = 0;
   // The protocol versions the target enables, exactly, in ascending order: the vector's
   // premise (a fallback-SCSV vector needs a target that also enables an older version). A
   // target that enables others gets the verdict not_applicable. Empty: TLS 1.2 only.

@@ -243,6 +243,8 @@ OJson PeerJson(const PeerConfig& p) {
   if (!p.dh_group.empty()) j["dh_group"] = p.dh_group;
   if (p.dh_secret_leading_zero) j["dh_secret_leading_zero"] = true;
   if (p.heartbeat != d.heartbeat) j["heartbeat"] = std::string(ConfigName(p.heartbeat));
+  if (p.max_fragment_length != 0) j["max_fragment_length"] = p.max_fragment_length;
+  if (p.record_size_limit != 0) j["record_size_limit"] = p.record_size_limit;
   return j;
 }
 
@@ -260,6 +262,8 @@ OJson TargetJson(const TargetConfig& t) {
   if (t.renegotiation != d.renegotiation) {
     j["renegotiation"] = std::string(ConfigName(t.renegotiation));
   }
+  if (t.max_fragment_length != 0) j["max_fragment_length"] = t.max_fragment_length;
+  if (t.record_size_limit != 0) j["record_size_limit"] = t.record_size_limit;
   if (!t.versions.empty()) {
     OJson list = OJson::array();
     for (uint16_t v : t.versions) list.push_back(VersionJson(v));
