@@ -397,7 +397,10 @@ bool ScenarioMutator::Apply(Mutation kind, Scenario* s, Rng& rng) {
         case 9: {
           // RFC 6066 4 lengths and RFC 8449 limits the parser accepts (0: none).
           static constexpr uint16_t kLengths[] = {0, 512, 1024, 2048, 4096};
-          p.max_fragment_length = kLengths[Below(rng, std::size(kLengths))];
+          // Only a client peer asks for a length (the parser refuses it for a server peer).
+          if (s->role == Side::kServer) {
+            p.max_fragment_length = kLengths[Below(rng, std::size(kLengths))];
+          }
           p.record_size_limit =
               Below(rng, 2) == 0 ? 0 : static_cast<uint16_t>(64 + Below(rng, 16384 - 64 + 1));
           break;
