@@ -46,8 +46,6 @@ std::vector<WireItem> MessageObserver::Receive(ByteView bytes) {
 
 void MessageObserver::OnRecord(const Record& record, std::vector<WireItem>* items) {
   PeerConnection& c = state_.conn();
-  // The negotiated limits bind the records after the one that carried the ServerHello.
-  const bool limits_apply = c.server_hello.has_value();
   Bytes wire;
   (void)AppendRecord(record, &wire);
   Bytes plain = record.fragment;
@@ -79,19 +77,27 @@ void MessageObserver::OnRecord(const Record& record, std::vector<WireItem>* item
     state_.AddViolation(ViolationRule::kZeroLengthFragment,
                         "the target sent a zero-length " + Describe(type) + " record");
   }
-  const size_t limit = c.record_limits.For(state_.setup.is_client(), c.read != nullptr);
-  if (limits_apply && plain.size() > limit) {
+  // The hellos' limits bind every record once the ServerHello is out, including the rest of
+  // the record that carries it (RFC 6066 4: "immediately begin fragmenting").
+  const bool had_server_hello = c.server_hello.has_value();
+  const bool protected_record = c.read != nullptr;
+  auto check_limit = [&] {
+    const size_t limit =
+        state_.conn().record_limits.For(state_.setup.is_client(), protected_record);
+    if (plain.size() <= limit) return;
     state_.AddViolation(ViolationRule::kRecordOverLimit,
                         "the target sent a " + Describe(type) + " record of " +
                             std::to_string(plain.size()) + " plaintext bytes over the " +
                             std::to_string(limit) +
                             " the hellos negotiated (RFC 6066 4 max_fragment_length, RFC 8449 4 "
                             "record_size_limit)");
-  }
+  };
+  if (had_server_hello) check_limit();
 
   switch (type) {
     case ContentType::kHandshake:
       OnHandshakeRecord(plain, std::move(wire), items);
+      if (!had_server_hello && state_.conn().server_hello.has_value()) check_limit();
       return;
     case ContentType::kChangeCipherSpec:
       items->push_back(OnChangeCipherSpec(plain, std::move(wire)));
