@@ -44,6 +44,11 @@ std::string ProfileList(Registry registry, const std::vector<T>& values) {
   return out;
 }
 
+// The keys ProfileValue knows, for --help and errors.
+constexpr char kProfileKeys[] =
+    "certificate, client_auth, cipher_suites, groups, session_tickets, extended_master_secret, "
+    "versions, renegotiation, heartbeat, max_fragment_length, record_size_limit";
+
 // The value of a target-profile key for one vector.
 std::optional<std::string> ProfileValue(const TargetConfig& t, const std::string& key) {
   if (key == "certificate") return std::string(ConfigName(t.certificate));
@@ -73,10 +78,8 @@ Result<size_t> FilterByProfile(const std::vector<std::string>& constraints, Tree
     std::string key = c.substr(0, eq);
     if (!ProfileValue(TargetConfig(), key)) {
       return Status::Error(AlertDescription::kInternalError,
-                           "--profile " + c + ": unknown key \"" + key +
-                               "\" (certificate, client_auth, cipher_suites, groups, "
-                               "session_tickets, extended_master_secret, versions, "
-                               "renegotiation, heartbeat, max_fragment_length, record_size_limit)");
+                           "--profile " + c + ": unknown key \"" + key + "\" (" +
+                               kProfileKeys + ")");
     }
     wanted.emplace_back(key, c.substr(eq + 1));
   }
@@ -190,10 +193,12 @@ Command AddRunCommand(CLI::App& app) {
       ->check(CLI::IsMember({"server", "client"}));
   cmd->add_option("--profile", options->profile,
                   "Run only the vectors whose `target` block matches, e.g. --profile "
-                  "certificate=rsa --profile client_auth=none (keys: certificate, client_auth, "
-                  "cipher_suites, groups, session_tickets, extended_master_secret, versions; the lists "
-                  "as IANA names joined by '+', or \"default\" for vectors that name none). An "
-                  "external target's command line implements one profile; see docs/TARGETS.md")
+                  "certificate=rsa --profile client_auth=none (keys: " +
+                      std::string(kProfileKeys) +
+                      "; the lists as IANA names joined by '+', or \"default\" for vectors that "
+                      "name none; max_fragment_length and record_size_limit 0 for none). An "
+                      "external target's command line implements one profile; see "
+                      "docs/TARGETS.md")
       ->allow_extra_args(false);
   cmd->add_option("paths", options->paths,
                   "Vector files or directories (walked for *.json). Default: vectors/conformance "

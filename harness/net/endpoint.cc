@@ -146,6 +146,14 @@ std::string StatusPageResponse(const Negotiated& negotiated) {
           (negotiated.extended_master_secret ? "yes" : "no") + "\n";
   body += std::string("client certificate: ") +
           (negotiated.client_authenticated ? "verified" : "none") + "\n";
+  // RFC 6066 4 / RFC 8449: what binds the records, when the hellos agreed on a limit.
+  if (negotiated.max_fragment_length != 0) {
+    body += "max fragment length: " + std::to_string(negotiated.max_fragment_length) + "\n";
+  }
+  if (negotiated.record_size_limit != 0) {
+    body += "record size limit: " + std::to_string(negotiated.record_size_limit) +
+            " (ours), " + std::to_string(negotiated.peer_record_size_limit) + " (yours)\n";
+  }
   return "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " +
          std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
 }

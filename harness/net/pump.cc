@@ -144,6 +144,13 @@ std::string DescribeNegotiated(const Negotiated& negotiated) {
   text += negotiated.resumed ? " resumed" : " full";
   text += negotiated.extended_master_secret ? " ems" : " no-ems";
   if (negotiated.encrypt_then_mac) text += " etm";
+  if (negotiated.max_fragment_length != 0) {
+    text += " max-fragment-length=" + std::to_string(negotiated.max_fragment_length);
+  }
+  if (negotiated.record_size_limit != 0) {
+    text += " record-size-limit=" + std::to_string(negotiated.record_size_limit) + "/" +
+            std::to_string(negotiated.peer_record_size_limit);
+  }
   text += negotiated.client_authenticated ? " client-cert=yes" : " client-cert=no";
   return text;
 }
