@@ -68,10 +68,15 @@ const PkiFiles& Files() {
     write(pki.ecdsa_client, "ecdsa_client", &f->ecdsa_client_cert, &f->ecdsa_client_key);
     f->botan_policy = f->dir + "/botan_policy.txt";
     // Botan 2's default policy has no static RSA and no DHE: key_exchange_methods lacks RSA
-    // and DH, and signature_methods lacks IMPLICIT (the "signature" of RSA key transport).
+    // and DH, and signature_methods lacks IMPLICIT (the "signature" of RSA key transport);
+    // its ciphers lack AES-128/CCM and CBC (AES-128); a server refuses a client's
+    // renegotiation.
     written.push_back(WriteTextFile(f->botan_policy,
                                     "key_exchange_methods = ECDH DH RSA\n"
-                                    "signature_methods = ECDSA RSA IMPLICIT\n"));
+                                    "signature_methods = ECDSA RSA IMPLICIT\n"
+                                    "ciphers = ChaCha20Poly1305 AES-256/GCM AES-128/GCM "
+                                    "AES-128/CCM AES-128\n"
+                                    "allow_client_initiated_renegotiation = true\n"));
     for (const Status& status : written) {
       if (!status.ok()) ADD_FAILURE() << status.ToString();
     }

@@ -15,6 +15,10 @@ const char* SuiteName(InteropSuite suite) {
       return "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256";
     case InteropSuite::kDheRsa:
       return "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256";
+    case InteropSuite::kEcdheEcdsaCcm:
+      return "TLS_ECDHE_ECDSA_WITH_AES_128_CCM";
+    case InteropSuite::kEcdheRsaCbc:
+      return "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA";
   }
   return "";
 }
@@ -29,6 +33,28 @@ const char* SuiteLabel(InteropSuite suite) {
       return "EcdsaCertificate";
     case InteropSuite::kDheRsa:
       return "DheRsa";
+    case InteropSuite::kEcdheEcdsaCcm:
+      return "EcdheEcdsaCcm";
+    case InteropSuite::kEcdheRsaCbc:
+      return "EcdheRsaCbcEtm";
+  }
+  return "";
+}
+
+bool UsesEcdsaCertificate(InteropSuite suite) {
+  return suite == InteropSuite::kEcdheEcdsa || suite == InteropSuite::kEcdheEcdsaCcm;
+}
+
+const char* FeatureLabel(InteropFeature feature) {
+  switch (feature) {
+    case InteropFeature::kMaxFragmentLength:
+      return "MaxFragmentLength";
+    case InteropFeature::kRecordSizeLimit:
+      return "RecordSizeLimit";
+    case InteropFeature::kHeartbeat:
+      return "Heartbeat";
+    case InteropFeature::kRenegotiation:
+      return "Renegotiation";
   }
   return "";
 }
@@ -48,7 +74,8 @@ std::vector<PeerTool> MakeTable() {
   s_client.command =
       "openssl s_client -connect 127.0.0.1:{port} -servername localhost -CAfile {ca} "
       "-verify_return_error -verify_hostname localhost";
-  s_client.suite_args = {{InteropSuite::kRsa, "-cipher AES128-GCM-SHA256"}};
+  s_client.suite_args = {{InteropSuite::kRsa, "-cipher AES128-GCM-SHA256"},
+                         {InteropSuite::kEcdheEcdsaCcm, "-cipher ECDHE-ECDSA-AES128-CCM"}};
   s_client.client_auth = "-cert {client_cert} -key {client_key}";
   s_client.resume_runs = {"-sess_out {session}/session.pem", "-sess_in {session}/session.pem"};
   s_client.checks_ems = true;
@@ -59,7 +86,16 @@ std::vector<PeerTool> MakeTable() {
        {"New, TLSv1.2, Cipher is ECDHE-ECDSA-AES128-GCM-SHA256", "Peer signature type: ECDSA"}},
       {InteropSuite::kDheRsa,
        {"New, TLSv1.2, Cipher is DHE-RSA-AES128-GCM-SHA256", "Server Temp Key: DH, 2048 bits"}},
+      {InteropSuite::kEcdheEcdsaCcm, {"New, TLSv1.2, Cipher is ECDHE-ECDSA-AES128-CCM"}},
+      // OpenSSL names the version that introduced the suite: "New, TLSv1.0, Cipher is ...".
+      {InteropSuite::kEcdheRsaCbc, {"Cipher is ECDHE-RSA-AES128-SHA"}},
   };
+  // No record_size_limit or heartbeat in OpenSSL 3.0; s_client renegotiates on an "R" line of
+  // its input, which would swallow the rest of the request.
+  s_client.feature_args = {{InteropFeature::kMaxFragmentLength, "-maxfraglen 512 -tlsextdebug"}};
+  s_client.feature_reports = {
+      {InteropFeature::kMaxFragmentLength,
+       {"TLS server extension \"max fragment length\" (id=1), len=1"}}};
   s_client.verified_reports = {"Verify return code: 0 (ok)"};
   s_client.resumed_report = "Reused, TLSv1.2, Cipher is ECDHE-RSA-AES128-GCM-SHA256";
   s_client.refused_report = "alert handshake failure";
@@ -83,7 +119,15 @@ std::vector<PeerTool> MakeTable() {
       {InteropSuite::kRsa, {"New, TLSv1.2, Cipher is AES128-GCM-SHA256"}},
       {InteropSuite::kEcdheEcdsa, {"New, TLSv1.2, Cipher is ECDHE-ECDSA-AES128-GCM-SHA256"}},
       {InteropSuite::kDheRsa, {"New, TLSv1.2, Cipher is DHE-RSA-AES128-GCM-SHA256"}},
+      {InteropSuite::kEcdheEcdsaCcm, {"New, TLSv1.2, Cipher is ECDHE-ECDSA-AES128-CCM"}},
+      // OpenSSL names the version that introduced the suite: "New, TLSv1.0, Cipher is ...".
+      {InteropSuite::kEcdheRsaCbc, {"Cipher is ECDHE-RSA-AES128-SHA"}},
   };
+  s_server.suite_args = {{InteropSuite::kEcdheEcdsaCcm, "-cipher ECDHE-ECDSA-AES128-CCM"}};
+  // It honours max_fragment_length requests; OpenSSL 3.0 refuses a client's renegotiation
+  // (warning no_renegotiation) unless -client_renegotiation.
+  s_server.feature_args = {{InteropFeature::kMaxFragmentLength, ""},
+                           {InteropFeature::kRenegotiation, "-client_renegotiation"}};
   // OpenSSL 3.0 ignores supported_groups for TLS 1.2 DHE (no RFC 7919 negotiation): its
   // automatic parameters are a 2048-bit group of its own, sent whatever the client offered.
   s_server.dhe_group = std::nullopt;
@@ -109,7 +153,8 @@ std::vector<PeerTool> MakeTable() {
       "localhost {extra} 127.0.0.1";
   // NORMAL leaves out RSA key transport; +RSA adds it.
   gnutls_cli.suite_args = {{InteropSuite::kRsa, "--priority NORMAL:+RSA"},
-                           {InteropSuite::kDheRsa, "--priority NORMAL:+DHE-RSA"}};
+                           {InteropSuite::kDheRsa, "--priority NORMAL:+DHE-RSA"},
+                           {InteropSuite::kEcdheEcdsaCcm, "--priority NORMAL:+AES-128-CCM"}};
   gnutls_cli.client_auth = "--x509certfile {client_cert} --x509keyfile {client_key}";
   gnutls_cli.client_credential = "ecdsa";
   // --resume: a full handshake, disconnect, reconnect offering the session; the request goes
@@ -122,7 +167,17 @@ std::vector<PeerTool> MakeTable() {
       {InteropSuite::kEcdheEcdsa, {"-(ECDSA-SHA256)-(AES-128-GCM)"}},
       // RFC 7919: the group the engine chose from GnuTLS's supported_groups.
       {InteropSuite::kDheRsa, {"- Description: (TLS1.2-X.509)-(DHE-FFDHE2048)-", "-(AES-128-GCM)"}},
+      {InteropSuite::kEcdheEcdsaCcm, {"-(ECDSA-SHA256)-(AES-128-CCM)"}},
+      {InteropSuite::kEcdheRsaCbc, {"-(AES-128-CBC)-(SHA1)"}},
   };
+  // --recordsize=512 sends max_fragment_length (code 1) and record_size_limit 512 together
+  // (RFC 8449 5 allows it): a server without record_size_limit answers the first, one with it
+  // the second.
+  gnutls_cli.feature_args = {{InteropFeature::kMaxFragmentLength, "--recordsize=512"},
+                             {InteropFeature::kRecordSizeLimit, "--recordsize=512"},
+                             {InteropFeature::kHeartbeat, "--heartbeat"},
+                             {InteropFeature::kRenegotiation, "--rehandshake"}};
+  gnutls_cli.feature_reports = {{InteropFeature::kRenegotiation, {"- ReHandshake was completed"}}};
   gnutls_cli.verified_reports = {"- Status: The certificate is trusted.",
                                  "- Handshake was completed"};
   gnutls_cli.client_auth_reports = {"- Successfully sent 1 certificate(s) to server."};
@@ -139,7 +194,8 @@ std::vector<PeerTool> MakeTable() {
   // which the engine answers with an empty Certificate (RFC 5246 7.4.6).
   gnutls_serv.command = "gnutls-serv -p {port} --x509certfile {cert} --x509keyfile {key} --http";
   gnutls_serv.suite_args = {{InteropSuite::kRsa, "--priority NORMAL:+RSA"},
-                            {InteropSuite::kDheRsa, "--priority NORMAL:+DHE-RSA"}};
+                            {InteropSuite::kDheRsa, "--priority NORMAL:+DHE-RSA"},
+                            {InteropSuite::kEcdheEcdsaCcm, "--priority NORMAL:+AES-128-CCM"}};
   gnutls_serv.client_auth = "--require-client-cert --verify-client-cert --x509cafile {ca}";
   gnutls_serv.client_credential = "ecdsa";
   gnutls_serv.checks_ems = true;
@@ -148,7 +204,20 @@ std::vector<PeerTool> MakeTable() {
       {InteropSuite::kRsa, {"RSA_AES_128_GCM_SHA256"}},
       {InteropSuite::kEcdheEcdsa, {"ECDHE_ECDSA_AES_128_GCM_SHA256"}},
       {InteropSuite::kDheRsa, {"DHE_RSA_AES_128_GCM_SHA256"}},
+      {InteropSuite::kEcdheEcdsaCcm, {"ECDHE_ECDSA_AES_128_CCM"}},
+      {InteropSuite::kEcdheRsaCbc, {"ECDHE_RSA_AES_128_CBC_SHA1"}},
   };
+  // --http does not go on after a client's renegotiation request (unexpected_message), so no
+  // renegotiation case.
+  gnutls_serv.feature_args = {{InteropFeature::kMaxFragmentLength, ""},
+                              {InteropFeature::kRecordSizeLimit, "--recordsize=512"},
+                              {InteropFeature::kHeartbeat, "--heartbeat"}};
+  // gnutls-serv 3.7.9 answers max_fragment_length 512 and then sends its HTTP page in one
+  // record of ~900 bytes: RFC 6066 4, "the client and server MUST immediately begin
+  // fragmenting messages ... to ensure that no fragment larger than the negotiated length is
+  // sent". The engine refuses the record (record_overflow).
+  gnutls_serv.feature_deviations = {
+      {InteropFeature::kMaxFragmentLength, "exceeds the negotiated limit of 512"}};
   // gnutls-serv logs the certificate it received (and refuses an unverifiable one).
   gnutls_serv.client_auth_reports = {"CN=shakedown ECDSA client"};
   gnutls_serv.client_auth_absent = {"NOT verified"};
@@ -178,7 +247,9 @@ std::vector<PeerTool> MakeTable() {
   tls_client.command =
       "botan tls_client localhost --port={port} --trusted-cas={ca_dir} --skip-system-cert-store";
   tls_client.suite_args = {{InteropSuite::kRsa, "--policy={botan_policy}"},
-                           {InteropSuite::kDheRsa, "--policy={botan_policy}"}};
+                           {InteropSuite::kDheRsa, "--policy={botan_policy}"},
+                           {InteropSuite::kEcdheEcdsaCcm, "--policy={botan_policy}"},
+                           {InteropSuite::kEcdheRsaCbc, "--policy={botan_policy}"}};
   // Sessions survive between runs only in its SQLite session database.
   tls_client.resume_runs = {"--session-db={session}/sessions.db --session-db-pass=shakedown",
                             "--session-db={session}/sessions.db --session-db-pass=shakedown"};
@@ -190,6 +261,10 @@ std::vector<PeerTool> MakeTable() {
        {"Handshake complete, TLS v1.2 using ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"}},
       {InteropSuite::kDheRsa,
        {"Handshake complete, TLS v1.2 using DHE_RSA_WITH_AES_128_GCM_SHA256"}},
+      {InteropSuite::kEcdheEcdsaCcm,
+       {"Handshake complete, TLS v1.2 using ECDHE_ECDSA_WITH_AES_128_CCM"}},
+      {InteropSuite::kEcdheRsaCbc,
+       {"Handshake complete, TLS v1.2 using ECDHE_RSA_WITH_AES_128_CBC_SHA"}},
   };
   tls_client.verified_reports = {"Certificate validation status: Verified"};
   tls_client.resumed_report = "Session ID {session_id}";
@@ -205,6 +280,9 @@ std::vector<PeerTool> MakeTable() {
   tls_server.command = "botan tls_server {cert} {key} --port={port}";
   tls_server.suite_args = tls_client.suite_args;
   tls_server.echo = true;
+  // Botan 2 has neither max_fragment_length, record_size_limit nor heartbeat; it accepts a
+  // client's renegotiation when its policy says allow_client_initiated_renegotiation.
+  tls_server.feature_args = {{InteropFeature::kRenegotiation, "--policy={botan_policy}"}};
   tls_server.suite_reports = tls_client.suite_reports;
   // It prints the session id of each handshake: the same one twice.
   tls_server.resumed_report = "Session ID {session_id}";
@@ -285,6 +363,9 @@ std::string PeerCommandLinesMarkdown() {
                    tool.resume_runs.size() == 1 ? "resumption"
                                                 : "resumption, run " + std::to_string(i + 1),
                    tool.resume_runs[i]);
+    }
+    for (const auto& [feature, args] : tool.feature_args) {
+      AppendOption(&out, FeatureLabel(feature), args.empty() ? "(as it is)" : args);
     }
     AppendOption(&out, "exec: target", tool.conformance);
     AppendOption(&out, "exec: target requiring client certificates",

@@ -29,11 +29,26 @@ namespace shakedown {
 namespace interop {
 
 // The suites the cases force (the engine offers or accepts only the one under test).
-enum class InteropSuite { kEcdheRsa, kRsa, kEcdheEcdsa, kDheRsa };
+// kEcdheEcdsaCcm: AES-CCM (RFC 7251); kEcdheRsaCbc: a CBC suite, with encrypt-then-MAC (RFC
+// 7366), which every tool offers and answers by default.
+enum class InteropSuite { kEcdheRsa, kRsa, kEcdheEcdsa, kDheRsa, kEcdheEcdsaCcm, kEcdheRsaCbc };
 const char* SuiteName(InteropSuite suite);  // the IANA name
 const char* SuiteLabel(InteropSuite suite);  // "EcdheRsa", for test names
-inline constexpr InteropSuite kAllSuites[] = {InteropSuite::kEcdheRsa, InteropSuite::kRsa,
-                                              InteropSuite::kEcdheEcdsa, InteropSuite::kDheRsa};
+bool UsesEcdsaCertificate(InteropSuite suite);
+inline constexpr InteropSuite kAllSuites[] = {
+    InteropSuite::kEcdheRsa,   InteropSuite::kRsa,           InteropSuite::kEcdheEcdsa,
+    InteropSuite::kDheRsa,     InteropSuite::kEcdheEcdsaCcm, InteropSuite::kEcdheRsaCbc};
+
+// TLS features beyond the suite that a tool is asked to use with its `feature_args`; the engine
+// is configured to match (interop/peer_tools_test.cc, the *Feature* cases) and both sides must
+// end up with the feature negotiated.
+enum class InteropFeature {
+  kMaxFragmentLength,  // RFC 6066 4: the client asks 512
+  kRecordSizeLimit,    // RFC 8449: both sides advertise a limit
+  kHeartbeat,          // RFC 6520: both hellos carry peer_allowed_to_send
+  kRenegotiation,      // RFC 5746: the client renegotiates once, securely
+};
+const char* FeatureLabel(InteropFeature feature);  // "MaxFragmentLength", for test names
 
 // A vector a tool is known to fail as an exec: target, with the rule it fails and why:
 // asserted, so a fix in the tool (or a regression in shakedown) shows up.
@@ -86,6 +101,14 @@ struct PeerTool {
   std::string refused_report;
   // The alert a server tool sends then (empty: any fatal alert).
   std::string refused_alert;
+
+  // Arguments that make the tool use a feature; a feature without an entry is not run.
+  std::map<InteropFeature, std::string> feature_args;
+  // What the tool prints once it used the feature (may be none).
+  std::map<InteropFeature, std::vector<std::string>> feature_reports;
+  // A known deviation of the tool in a feature case: the engine's connection fails with this
+  // text in its error (asserted, so a fix in the tool shows up).
+  std::map<InteropFeature, std::string> feature_deviations;
 
   // ---- conformance vectors against the tool as an exec: target (conformance_test.cc) ----
   std::string conformance;              // empty: not used as a target

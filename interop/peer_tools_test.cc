@@ -49,7 +49,7 @@ bool HasRefusal(const PeerTool& tool) { return !tool.refused_report.empty(); }
 bool HasResumption(const PeerTool& tool) { return !tool.resume_runs.empty(); }
 
 const Credential& ServerCredential(InteropSuite suite) {
-  return suite == InteropSuite::kEcdheEcdsa ? Pki().ecdsa_server : Pki().rsa_server;
+  return UsesEcdsaCertificate(suite) ? Pki().ecdsa_server : Pki().rsa_server;
 }
 
 const Credential& ClientCredential(const PeerTool& tool) {
@@ -75,7 +75,7 @@ class PeerToolTest : public ::testing::TestWithParam<Case> {
   InteropSuite suite() const { return GetParam().suite; }
 
   std::map<std::string, std::string> Vars(uint16_t port) const {
-    const bool ecdsa = suite() == InteropSuite::kEcdheEcdsa;
+    const bool ecdsa = UsesEcdsaCertificate(suite());
     const bool ecdsa_client = tool().client_credential == "ecdsa";
     return {
         {"port", std::to_string(port)},
@@ -174,6 +174,8 @@ TEST_P(ClientToEngine, Handshake) {
   EXPECT_FALSE(served.negotiated.resumed);
   if (tool().checks_ems) EXPECT_TRUE(served.negotiated.extended_master_secret);
   if (suite() == InteropSuite::kRsa) EXPECT_FALSE(served.negotiated.group.has_value());
+  // Every tool offers RFC 7366 encrypt-then-MAC by default.
+  EXPECT_EQ(served.negotiated.encrypt_then_mac, suite() == InteropSuite::kEcdheRsaCbc);
   // DHE: ffdhe2048, the engine's first group (RFC 7919 4), named or sent as explicit params.
   if (suite() == InteropSuite::kDheRsa) {
     EXPECT_EQ(served.negotiated.group, NamedGroup::kFfdhe2048);
@@ -277,6 +279,7 @@ TEST_P(EngineToServer, Handshake) {
   EXPECT_EQ(result.negotiated.suite->name, SuiteName(suite()));
   if (tool().checks_ems) EXPECT_TRUE(result.negotiated.extended_master_secret);
   EXPECT_EQ(result.negotiated.peer_chain.at(0), ServerCredential(suite()).chain_der[0]);
+  EXPECT_EQ(result.negotiated.encrypt_then_mac, suite() == InteropSuite::kEcdheRsaCbc);
   // DHE: the RFC 7919 group the engine offered first, or the tool's own 2048-bit group.
   if (suite() == InteropSuite::kDheRsa) {
     EXPECT_EQ(result.negotiated.group, tool().dhe_group);
@@ -380,6 +383,141 @@ INSTANTIATE_TEST_SUITE_P(Tools, EngineResumesServerSession,
                          ::testing::ValuesIn(WithEcdheRsa(PeerToolsWhere(Side::kServer,
                                                                          nullptr))),
                          CaseName);
+
+// ---- features beyond the suite, both directions (ECDHE-RSA) ----
+
+struct FeatureCase {
+  PeerTool tool;
+  InteropFeature feature;
+};
+
+std::vector<FeatureCase> WithFeatures(Side side) {
+  std::vector<FeatureCase> cases;
+  for (const PeerTool& tool : PeerToolsWhere(side, nullptr)) {
+    for (const auto& [feature, args] : tool.feature_args) cases.push_back({tool, feature});
+  }
+  return cases;
+}
+
+std::string FeatureCaseName(const ::testing::TestParamInfo<FeatureCase>& info) {
+  return PeerToolLabel(info.param.tool) + "_" + FeatureLabel(info.param.feature);
+}
+
+// The engine's side of a feature. Server: answers what the tool asks (max_fragment_length
+// needs nothing: honoured by default) and advertises record_size_limit 1024. Client: asks
+// max_fragment_length 512, advertises record_size_limit 512 (GnuTLS ignores less), renegotiates
+// once right after the first handshake.
+void ConfigureEngine(InteropFeature feature, Side engine_side, Config* config) {
+  const bool server = engine_side == Side::kServer;
+  switch (feature) {
+    case InteropFeature::kMaxFragmentLength:
+      if (!server) config->max_fragment_length = 512;
+      break;
+    case InteropFeature::kRecordSizeLimit:
+      config->record_size_limit = server ? 1024 : 512;
+      break;
+    case InteropFeature::kHeartbeat:
+      config->heartbeat = HeartbeatMode::kPeerAllowedToSend;
+      break;
+    case InteropFeature::kRenegotiation:
+      config->renegotiation = server ? RenegotiationPolicy::kAccept : RenegotiationPolicy::kInitiate;
+      break;
+  }
+}
+
+// The feature was negotiated, as the engine saw it at the end of the connection.
+void ExpectNegotiated(InteropFeature feature, const Negotiated& n, const std::string& context) {
+  switch (feature) {
+    case InteropFeature::kMaxFragmentLength:
+      EXPECT_EQ(n.max_fragment_length, 512u) << context;
+      EXPECT_EQ(n.record_size_limit, 0u) << context;
+      break;
+    case InteropFeature::kRecordSizeLimit:
+      EXPECT_NE(n.record_size_limit, 0u) << context;
+      EXPECT_NE(n.peer_record_size_limit, 0u) << context;
+      // RFC 8449 5: with record_size_limit, max_fragment_length is ignored.
+      EXPECT_EQ(n.max_fragment_length, 0u) << context;
+      break;
+    case InteropFeature::kHeartbeat:
+      EXPECT_EQ(n.peer_heartbeat, HeartbeatMode::kPeerAllowedToSend) << context;
+      break;
+    case InteropFeature::kRenegotiation:
+      EXPECT_TRUE(n.secure_renegotiation) << context;
+      EXPECT_EQ(n.renegotiations, 1) << context;
+      break;
+  }
+}
+
+class FeatureTest : public ::testing::TestWithParam<FeatureCase> {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(Tool(tool().executable).empty())
+        << tool().executable << " not found on PATH (Debian package: " << tool().package << ")";
+  }
+  const PeerTool& tool() const { return GetParam().tool; }
+  InteropFeature feature() const { return GetParam().feature; }
+  std::string Args() const { return tool().feature_args.at(feature()); }
+  std::map<std::string, std::string> Vars(uint16_t port) const {
+    return {{"port", std::to_string(port)},        {"ca", Files().ca},
+            {"ca_dir", Files().ca_dir},             {"cert", Files().rsa_server_cert},
+            {"key", Files().rsa_server_key},        {"botan_policy", Files().botan_policy}};
+  }
+  void ExpectReported(const std::string& out, const std::string& context) const {
+    auto it = tool().feature_reports.find(feature());
+    if (it == tool().feature_reports.end()) return;
+    for (const std::string& report : it->second) {
+      EXPECT_NE(out.find(report), std::string::npos) << report << "\n" << context;
+    }
+  }
+};
+
+using ClientFeatureToEngine = FeatureTest;
+
+TEST_P(ClientFeatureToEngine, Negotiated) {
+  const char* suite = SuiteName(InteropSuite::kEcdheRsa);
+  ServerOptions options = EngineServerOptions(suite, {Pki().rsa_server});
+  ConfigureEngine(feature(), Side::kServer, &options.config);
+  interop::EngineServer server(options);
+  ASSERT_TRUE(server.status().ok()) << server.status().ToString();
+  PeerRun run = RunPeerClient(ExpandToolCommand(tool().command, Args(), Vars(server.port())),
+                              kHttpGet);
+  ASSERT_TRUE(run.status.ok() && run.exit.success()) << run.Describe() << server.Log();
+  ServedConnection served = ExpectServed(server, 1, suite);
+  EXPECT_TRUE(served.answered) << served.Summary();
+  EXPECT_NE(run.out.find(kStatusPageTitle), std::string::npos) << run.Describe();
+  ExpectNegotiated(feature(), served.negotiated, served.Summary() + "\n" + run.Describe());
+  ExpectReported(run.out, run.Describe());
+}
+
+INSTANTIATE_TEST_SUITE_P(Tools, ClientFeatureToEngine,
+                         ::testing::ValuesIn(WithFeatures(Side::kClient)), FeatureCaseName);
+
+using EngineFeatureToServer = FeatureTest;
+
+TEST_P(EngineFeatureToServer, Negotiated) {
+  uint16_t port = 0;
+  auto peer = StartPeerServer(
+      [&](uint16_t p) { return ExpandToolCommand(tool().command, Args(), Vars(p)); }, &port);
+  ASSERT_TRUE(peer.ok()) << peer.status().ToString();
+  const char* suite = SuiteName(InteropSuite::kEcdheRsa);
+  ClientOptions options = tool().echo ? EngineClientOptions(suite, kEchoLine, kEchoLine)
+                                      : EngineClientOptions(suite, kHttpGet);
+  ConfigureEngine(feature(), Side::kClient, &options.config);
+  ClientResult result = EngineConnect(port, options);
+  if (auto deviation = tool().feature_deviations.find(feature());
+      deviation != tool().feature_deviations.end()) {
+    EXPECT_NE(result.status.message().find(deviation->second), std::string::npos)
+        << "the known deviation is gone: " << Describe(result) << (*peer)->Describe();
+    return;
+  }
+  ASSERT_TRUE(result.status.ok()) << Describe(result) << (*peer)->Describe();
+  if (tool().echo) EXPECT_EQ(result.response, kEchoLine) << Describe(result);
+  ExpectNegotiated(feature(), result.negotiated, Describe(result) + (*peer)->Describe());
+  ExpectReported(result.response + (*peer)->Stdout(), Describe(result) + (*peer)->Describe());
+}
+
+INSTANTIATE_TEST_SUITE_P(Tools, EngineFeatureToServer,
+                         ::testing::ValuesIn(WithFeatures(Side::kServer)), FeatureCaseName);
 
 }  // namespace
 }  // namespace interop

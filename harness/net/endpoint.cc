@@ -146,6 +146,13 @@ std::string StatusPageResponse(const Negotiated& negotiated) {
           (negotiated.extended_master_secret ? "yes" : "no") + "\n";
   body += std::string("client certificate: ") +
           (negotiated.client_authenticated ? "verified" : "none") + "\n";
+  if (negotiated.renegotiations != 0) {
+    body += "renegotiations: " + std::to_string(negotiated.renegotiations) + "\n";
+  }
+  // RFC 6520 2: the mode the client's heartbeat extension said.
+  if (negotiated.peer_heartbeat != HeartbeatMode::kOff) {
+    body += "heartbeat: " + std::string(HeartbeatModeName(negotiated.peer_heartbeat)) + "\n";
+  }
   // RFC 6066 4 / RFC 8449: what binds the records, when the hellos agreed on a limit.
   if (negotiated.max_fragment_length != 0) {
     body += "max fragment length: " + std::to_string(negotiated.max_fragment_length) + "\n";
@@ -424,6 +431,28 @@ ClientResult RunClient(const std::string& host, uint16_t port, const ClientOptio
   if (!status.ok() || (options.request.empty() && !options.wait_for_close)) {
     if (status.ok()) (void)pump.Close(Deadline::AfterMs(1000));
     return finish(status);
+  }
+  // A client told to renegotiate (RenegotiationPolicy::kInitiate, which starts one as soon as
+  // the first handshake completes) sends its request once the server has answered it, by
+  // completing it or refusing it with no_renegotiation: RFC 5246 allows application data
+  // interleaved with a handshake, but OpenSSL 3.0 and Botan 2 servers answer it with
+  // unexpected_message.
+  if (options.config.renegotiation == RenegotiationPolicy::kInitiate &&
+      connection.negotiated().secure_renegotiation) {
+    auto answered = [&] {
+      int completed = 0;
+      for (const Event& e : pump.events()) {
+        if (e.type == EventType::kHandshakeComplete) ++completed;
+        if (e.type == EventType::kAlertReceived && e.alert == AlertDescription::kNoRenegotiation) {
+          return true;
+        }
+      }
+      return completed >= 2;
+    };
+    status = pump.RunUntil(
+        [&] { return answered() || connection.dead() || pump.peer_closed(); }, deadline,
+        "the answer to the renegotiation");
+    if (!status.ok()) return finish(status);
   }
   if (!options.request.empty()) {
     status = pump.Send(AsBytes(options.request), deadline);

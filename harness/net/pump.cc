@@ -132,6 +132,18 @@ std::string DescribeFailure(const Connection& connection, const std::vector<Even
   return "no failure";
 }
 
+std::string_view HeartbeatModeName(HeartbeatMode mode) {
+  switch (mode) {
+    case HeartbeatMode::kPeerAllowedToSend:
+      return "peer_allowed_to_send";
+    case HeartbeatMode::kPeerNotAllowedToSend:
+      return "peer_not_allowed_to_send";
+    case HeartbeatMode::kOff:
+      break;
+  }
+  return "off";
+}
+
 std::string DescribeNegotiated(const Negotiated& negotiated) {
   std::string text = Describe(negotiated.version);
   text += " ";
@@ -144,6 +156,12 @@ std::string DescribeNegotiated(const Negotiated& negotiated) {
   text += negotiated.resumed ? " resumed" : " full";
   text += negotiated.extended_master_secret ? " ems" : " no-ems";
   if (negotiated.encrypt_then_mac) text += " etm";
+  if (negotiated.renegotiations != 0) {
+    text += " renegotiations=" + std::to_string(negotiated.renegotiations);
+  }
+  if (negotiated.peer_heartbeat != HeartbeatMode::kOff) {
+    text += " heartbeat=" + std::string(HeartbeatModeName(negotiated.peer_heartbeat));
+  }
   if (negotiated.max_fragment_length != 0) {
     text += " max-fragment-length=" + std::to_string(negotiated.max_fragment_length);
   }

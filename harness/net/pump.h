@@ -75,6 +75,8 @@ IoStatus RunOverSocket(Connection& connection, int fd, PumpUntil until, Deadline
 // "sent fatal handshake_failure: <reason>" / "received fatal bad_certificate" / the failure
 // Status when no alert was exchanged: for one-line reports.
 std::string DescribeFailure(const Connection& connection, const std::vector<Event>& events);
+// The RFC 6520 name of a HeartbeatMode ("peer_allowed_to_send"), "off" for none.
+std::string_view HeartbeatModeName(HeartbeatMode mode);
 // "TLS 1.2 TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 x25519 full ems client-cert=no".
 std::string DescribeNegotiated(const Negotiated& negotiated);
 
