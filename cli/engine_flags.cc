@@ -30,6 +30,11 @@ void AddEngineFlags(CLI::App* app, EngineFlags* flags, const std::string& ticket
   app->add_flag("--no-encrypt-then-mac", flags->no_etm,
                 "Do not offer (client) or accept (server) encrypt-then-MAC (RFC 7366) for CBC "
                 "suites");
+  app->add_flag("--sha1-signatures", flags->sha1_signatures,
+                "Also offer (client) and accept (both) the SHA-1 signature schemes rsa_pkcs1_sha1 "
+                "and ecdsa_sha1, last in preference. Off by default: RFC 9155 forbids MD5 and "
+                "SHA-1 signatures in TLS 1.2, so a server then refuses a client that sends no "
+                "signature_algorithms (whose RFC 5246 default is SHA-1) with handshake_failure");
   app->add_option("--min-dh-bits", flags->min_dh_bits,
                   "Client: the smallest DH modulus accepted from a server that chose its own "
                   "group (RFC 7919 3.1; Logjam)")
@@ -91,6 +96,11 @@ Status ApplyEngineFlags(const EngineFlags& flags, Config& config) {
                                                             : EmsPolicy::kEnabled;
   config.session_tickets = flags.tickets;
   config.encrypt_then_mac = !flags.no_etm;
+  if (flags.sha1_signatures) {
+    config.signature_schemes.insert(config.signature_schemes.end(),
+                                    std::begin(kSha1SignatureSchemes),
+                                    std::end(kSha1SignatureSchemes));
+  }
   config.min_dh_bits = flags.min_dh_bits;
   config.renegotiation = flags.renegotiation == "accept"     ? RenegotiationPolicy::kAccept
                          : flags.renegotiation == "initiate" ? RenegotiationPolicy::kInitiate

@@ -23,6 +23,7 @@ struct EngineFlags {
   std::string ems = "enabled";      // enabled | required | disabled (RFC 7627)
   bool tickets = false;             // RFC 5077: the server issues, the client asks
   bool no_etm = false;              // RFC 7366 off
+  bool sha1_signatures = false;     // also rsa_pkcs1_sha1 and ecdsa_sha1 (off: RFC 9155)
   size_t min_dh_bits = 2048;        // client: the smallest server-chosen DH group accepted
   std::string renegotiation = "refuse";  // refuse | accept | initiate (RFC 5746)
   // off | peer_allowed_to_send | peer_not_allowed_to_send (RFC 6520 2)
@@ -31,8 +32,8 @@ struct EngineFlags {
   uint16_t record_size_limit = 0;    // advertise it (RFC 8449); 0: none
 };
 
-// Registers --suites, --groups, --ems, --no-encrypt-then-mac, --min-dh-bits, --renegotiation,
-// --heartbeat, --max-fragment-length, --record-size-limit and --tickets. `tickets_help` says
+// Registers --suites, --groups, --ems, --no-encrypt-then-mac, --sha1-signatures, --min-dh-bits,
+// --renegotiation, --heartbeat, --max-fragment-length, --record-size-limit and --tickets. `tickets_help` says
 // what the flag does in this role.
 void AddEngineFlags(CLI::App* app, EngineFlags* flags, const std::string& tickets_help);
 

@@ -33,6 +33,10 @@ namespace shakedown {
 class SharedContext;  // shared_context.h
 
 // Configuration is a plain struct; Connection::Create validates it.
+// RFC 5246's SHA-1 signature schemes, off by default (Config::signature_schemes; RFC 9155).
+inline constexpr SignatureScheme kSha1SignatureSchemes[] = {SignatureScheme::kRsaPkcs1Sha1,
+                                                            SignatureScheme::kEcdsaSha1};
+
 struct Config {
   Side role = Side::kClient;
   ProtocolVersion min_version = ProtocolVersion::kTls12;
@@ -51,12 +55,15 @@ struct Config {
   // Client: the smallest DH modulus accepted from a server that chose its own group (RFC 7919
   // 3.1; Logjam). 1024..8192.
   size_t min_dh_bits = 2048;
+  // Offered (client), accepted and signed with (both). SHA-1 is off by default (RFC 9155 1:
+  // "MD5 and SHA-1 MUST NOT be used for digital signatures"); add kSha1SignatureSchemes to
+  // speak with a peer that has nothing else.
   std::vector<SignatureScheme> signature_schemes = {
       SignatureScheme::kEcdsaSecp256r1Sha256, SignatureScheme::kRsaPssRsaeSha256,
       SignatureScheme::kRsaPkcs1Sha256,       SignatureScheme::kEcdsaSecp384r1Sha384,
       SignatureScheme::kRsaPssRsaeSha384,     SignatureScheme::kRsaPkcs1Sha384,
-      SignatureScheme::kRsaPkcs1Sha512,       SignatureScheme::kRsaPkcs1Sha1,
-      SignatureScheme::kEcdsaSha1};
+      SignatureScheme::kEcdsaSecp521r1Sha512, SignatureScheme::kRsaPssRsaeSha512,
+      SignatureScheme::kRsaPkcs1Sha512};
   // Server: its certificates (one per key type). Client: for client authentication.
   std::vector<Credential> credentials;
   // Trust anchors (DER). Empty: the peer's chain is not validated against a root (a test tool

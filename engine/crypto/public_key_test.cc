@@ -949,6 +949,17 @@ TEST(SignatureTest, ChooseSignatureScheme) {
   // A caller preference wins over the built-in order.
   const std::vector<S> prefer_pss = {S::kRsaPssRsaeSha256, S::kRsaPkcs1Sha256};
   EXPECT_EQ(*ChooseSignatureScheme(*RsaKey(), offered, &prefer_pss), S::kRsaPssRsaeSha256);
+  // ... and decides the RFC 5246 default too: without SHA-1 in it, no signature_algorithms
+  // leaves nothing to sign with (RFC 9155); with it, the default stands.
+  for (const auto& key : {RsaKey(), P256Key()}) {
+    Result<S> refused = ChooseSignatureScheme(*key, std::nullopt, &prefer_pss);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.status().alert(), AlertDescription::kHandshakeFailure);
+    EXPECT_NE(refused.status().message().find("RFC 9155"), std::string::npos);
+  }
+  const std::vector<S> with_sha1 = {S::kRsaPkcs1Sha256, S::kRsaPkcs1Sha1, S::kEcdsaSha1};
+  EXPECT_EQ(*ChooseSignatureScheme(*RsaKey(), std::nullopt, &with_sha1), S::kRsaPkcs1Sha1);
+  EXPECT_EQ(*ChooseSignatureScheme(*P256Key(), std::nullopt, &with_sha1), S::kEcdsaSha1);
 }
 
 // ---------------------------------------------------------------------------------------

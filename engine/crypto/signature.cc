@@ -150,11 +150,24 @@ Result<SignatureScheme> ChooseSignatureScheme(
   const KeyKind kind = KindOf(key);
   if (!peer_offered.has_value()) {
     // RFC 5246 7.4.1.4.1: without signature_algorithms, {sha1, rsa} or {sha1, ecdsa}.
-    if (kind == KeyKind::kRsa) return SignatureScheme::kRsaPkcs1Sha1;
-    if (kind == KeyKind::kEcdsa) return SignatureScheme::kEcdsaSha1;
-    return Status::Error(AlertDescription::kHandshakeFailure,
-                         "no signature_algorithms from the peer, and the " + key.algo_name() +
-                             " key has no default scheme (RFC 5246 7.4.1.4.1)");
+    std::optional<SignatureScheme> sha1;
+    if (kind == KeyKind::kRsa) sha1 = SignatureScheme::kRsaPkcs1Sha1;
+    if (kind == KeyKind::kEcdsa) sha1 = SignatureScheme::kEcdsaSha1;
+    if (!sha1.has_value()) {
+      return Status::Error(AlertDescription::kHandshakeFailure,
+                           "no signature_algorithms from the peer, and the " + key.algo_name() +
+                               " key has no default scheme (RFC 5246 7.4.1.4.1)");
+    }
+    // RFC 9155 4: "Servers MUST NOT include MD5 and SHA-1 in ServerKeyExchange messages": with
+    // SHA-1 off (not in `preference`) no scheme is left that the peer is assumed to verify.
+    if (preference != nullptr &&
+        std::find(preference->begin(), preference->end(), *sha1) == preference->end()) {
+      return Status::Error(AlertDescription::kHandshakeFailure,
+                           "no signature_algorithms from the peer: its default " +
+                               Describe(Registry::kSignatureScheme, static_cast<uint16_t>(*sha1)) +
+                               " (RFC 5246 7.4.1.4.1) is off (RFC 9155)");
+    }
+    return *sha1;
   }
   std::vector<SignatureScheme> order;
   if (preference != nullptr) {
