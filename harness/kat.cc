@@ -586,6 +586,27 @@ void CheckAeadVector(VectorRun& v) {
   }
 }
 
+// A published ECDH vector (vectors/kat/ecdh_vectors.json, NIST CAVS ECC CDH): the engine's
+// EcdheKeyPair for `group`, built from the private scalar, must agree with the peer point on
+// exactly the shared secret (RFC 8422 5.10: the x-coordinate at the field size).
+void CheckEcdhVector(VectorRun& v) {
+  Result<std::string> group_name = v.String("group");
+  std::optional<uint16_t> group =
+      group_name.ok() ? ValueOf(Registry::kNamedGroup, *group_name) : std::nullopt;
+  Result<Bytes> private_key = v.Hex("private_hex");
+  Result<Bytes> peer_public = v.Hex("peer_public_hex");
+  Result<Bytes> shared = v.Hex("shared_secret_hex");
+  if (!group.has_value() || !private_key.ok() || !peer_public.ok() || !shared.ok()) {
+    v.Fail("ecdh",
+           "fields 'group' (a registry name), 'private_hex', 'peer_public_hex' and "
+           "'shared_secret_hex' are required");
+    return;
+  }
+  Result<EcdheKeyPair> pair =
+      EcdheKeyPair::FromPrivateKey(static_cast<NamedGroup>(*group), *private_key);
+  v.Expect("ecdh_shared_secret", *shared, pair.ok() ? pair->Agree(*peer_public) : pair.status());
+}
+
 // Returns false if the vector is not covered.
 bool RunVector(const std::string& file, size_t index, const Json& vector, KatReport* report) {
   std::string fallback_id = "#" + std::to_string(index);
@@ -615,10 +636,15 @@ bool RunVector(const std::string& file, size_t index, const Json& vector, KatRep
       CheckAeadVector(v);
       return true;
     }
+    if (v.Has("group") && v.Has("shared_secret_hex")) {
+      CheckEcdhVector(v);
+      return true;
+    }
     v.Fail("vector",
            "neither a PRF vector (fields 'prf', 'output_hex'), a key-schedule vector (fields "
-           "'prf_hash', 'checks'), an RFC 7919 group (fields 'code_point', 'X') nor an AEAD "
-           "vector (fields 'suite', 'ciphertext_hex')");
+           "'prf_hash', 'checks'), an RFC 7919 group (fields 'code_point', 'X'), an AEAD "
+           "vector (fields 'suite', 'ciphertext_hex') nor an ECDH vector (fields 'group', "
+           "'shared_secret_hex')");
   } catch (const std::exception& e) {
     v.Fail("vector", std::string("unexpected error: ") + e.what());
   }

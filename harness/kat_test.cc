@@ -16,6 +16,7 @@ const char kPrfFile[] = "vectors/kat/prf_vectors.json";
 const char kKeyScheduleFile[] = "vectors/kat/keyschedule_vectors.json";
 const char kFfdheFile[] = "vectors/kat/ffdhe_groups.json";
 const char kCcmFile[] = "vectors/kat/ccm_vectors.json";
+const char kEcdhFile[] = "vectors/kat/ecdh_vectors.json";
 
 Json Load(const std::string& path) {
   std::ifstream in(path);
@@ -120,12 +121,13 @@ TEST(Kat, EveryShippedVectorIsCheckedOrListed) {
 TEST(Kat, DirectoryRunsEveryFile) {
   Result<KatReport> by_dir = RunKatDirectory("vectors/kat");
   // Name order.
-  Result<KatReport> by_files = RunKatFiles({kCcmFile, kFfdheFile, kKeyScheduleFile, kPrfFile});
+  Result<KatReport> by_files =
+      RunKatFiles({kCcmFile, kEcdhFile, kFfdheFile, kKeyScheduleFile, kPrfFile});
   ASSERT_TRUE(by_dir.ok()) << by_dir.status().ToString();
   ASSERT_TRUE(by_files.ok());
   EXPECT_EQ(by_dir->passed(), by_files->passed());
   EXPECT_EQ(by_dir->failed(), 0);
-  ASSERT_EQ(by_dir->files.size(), 4u);
+  ASSERT_EQ(by_dir->files.size(), 5u);
   EXPECT_EQ(by_dir->files[0].file, "vectors/kat/ccm_vectors.json");
 }
 
@@ -150,6 +152,27 @@ TEST(Kat, CcmVectorsSealOpenAndRefuseAFlippedTag) {
   }
   EXPECT_EQ(failed, (std::set<std::string>{"sp800-38c-example-3 aead_seal",
                                            "sp800-38c-example-3 aead_open"}));
+}
+
+TEST(Kat, EcdhVectorsGiveTheSharedSecretOnEveryNistCurve) {
+  Result<KatReport> report = RunKatFiles({kEcdhFile});
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  // P-256, P-384 and two P-521 vectors.
+  EXPECT_EQ(report->passed(), 4) << FormatKatReport(*report, true);
+  EXPECT_EQ(report->failed(), 0);
+  // One bit of the peer's point flipped: off the curve, refused, so the vector fails.
+  Json doc = Load(kEcdhFile);
+  std::string point = doc["vectors"][3]["peer_public_hex"];
+  point.back() = point.back() == '0' ? '1' : '0';
+  doc["vectors"][3]["peer_public_hex"] = point;
+  const std::string path = ::testing::TempDir() + "/ecdh_wrong.json";
+  std::ofstream(path) << doc.dump();
+  Result<KatReport> wrong = RunKatFiles({path});
+  ASSERT_TRUE(wrong.ok());
+  ASSERT_EQ(wrong->failed(), 1);
+  for (const KatResult& r : wrong->results) {
+    if (!r.passed) EXPECT_EQ(r.id + " " + r.check, "cavs-ecccdh-secp521r1-1 ecdh_shared_secret");
+  }
 }
 
 TEST(Kat, Rfc7919GroupsMatchTheFormulaAndThePrintedHex) {
