@@ -39,6 +39,7 @@ void AddTargetOptions(CLI::App* app, TargetOptions* o) {
                   "reference (the engine in-process), tcp:HOST:PORT (a running server; for client "
                   "vectors shakedown listens on PORT), or exec:'COMMAND {port}' (started by "
                   "shakedown on a free port; {cert} {key} {ca} {ecdsa_cert} {ecdsa_key} "
+                  "{ecdsa_p384_cert} {ecdsa_p384_key} {ecdsa_p521_cert} {ecdsa_p521_key} "
                   "{client_cert} {client_key} {ecdsa_client_cert} {ecdsa_client_key} name the "
                   "run's test PKI as PEM; a client's {session} is a file to keep its session in "
                   "across connections)")

@@ -70,8 +70,19 @@ std::string ReferenceCommand(const Scenario& s) {
     std::string command = std::string(kShakedown) +
                           " serve --port {port} --reply none --seed 1 --ca {ca} --client-auth " +
                           std::string(ConfigName(t.client_auth));
-    command += t.certificate == CertificateKey::kEcdsa ? " --cert {ecdsa_cert} --key {ecdsa_key}"
-                                                       : " --cert {cert} --key {key}";
+    switch (t.certificate) {
+      case CertificateKey::kEcdsa:
+        command += " --cert {ecdsa_cert} --key {ecdsa_key}";
+        break;
+      case CertificateKey::kEcdsaP384:
+        command += " --cert {ecdsa_p384_cert} --key {ecdsa_p384_key}";
+        break;
+      case CertificateKey::kEcdsaP521:
+        command += " --cert {ecdsa_p521_cert} --key {ecdsa_p521_key}";
+        break;
+      default:
+        command += " --cert {cert} --key {key}";
+    }
     return command + EngineFlags(t, s.role);
   }
   std::string command = std::string(kShakedown) +

@@ -397,6 +397,13 @@ Result<TestPki> GenerateTestPki(Botan::RandomNumberGenerator& rng, const TestPki
     pki.flawed_client.untrusted_ca = IssueLeaf(other_ca, rng, pki.rsa_client.key, client, options);
     pki.flawed_client.expired =
         IssueLeafAt(ca, rng, pki.rsa_client.key, client, options, expired_from, expired_to);
+    // Drawn last, so that everything above stays as it was for a seed.
+    pki.ecdsa_p384_server = IssueLeaf(
+        ca, rng, std::make_shared<Botan::ECDSA_PrivateKey>(rng, Botan::EC_Group("secp384r1")),
+        {options.server_name, true, signing}, options);
+    pki.ecdsa_p521_server = IssueLeaf(
+        ca, rng, std::make_shared<Botan::ECDSA_PrivateKey>(rng, Botan::EC_Group("secp521r1")),
+        {options.server_name, true, signing}, options);
     return pki;
   } catch (const std::exception& e) {
     return InternalError(std::string("test PKI: ") + e.what());

@@ -104,6 +104,10 @@ struct TestPki {
   // Clients: EKU clientAuth, digitalSignature.
   Credential rsa_client;
   Credential ecdsa_client;
+  // ECDSA servers on the larger curves (as ecdsa_server otherwise), for ecdsa_secp384r1_sha384
+  // and ecdsa_secp521r1_sha512 (RFC 8446 4.2.3 pairs each scheme with its curve).
+  Credential ecdsa_p384_server;
+  Credential ecdsa_p521_server;
 
   // Certificates a peer must refuse, for the certificate vectors. Each reuses the RSA server's
   // or client's key (no key generation) and differs from it in one way only.

@@ -1008,7 +1008,18 @@ TEST(TestPkiTest, ChainsValidateWithBotan) {
       {"ecdsa_server", &pki.ecdsa_server, true, "ECDSA"},
       {"rsa_client", &pki.rsa_client, false, "RSA"},
       {"ecdsa_client", &pki.ecdsa_client, false, "ECDSA"},
+      {"ecdsa_p384_server", &pki.ecdsa_p384_server, true, "ECDSA"},
+      {"ecdsa_p521_server", &pki.ecdsa_p521_server, true, "ECDSA"},
   };
+  // The larger-curve keys are on their curves (ecdsa_secp384r1_sha384, ecdsa_secp521r1_sha512).
+  EXPECT_EQ(dynamic_cast<const Botan::EC_PrivateKey&>(*pki.ecdsa_p384_server.key)
+                .domain()
+                .get_curve_oid(),
+            Botan::OID::from_string("secp384r1"));
+  EXPECT_EQ(dynamic_cast<const Botan::EC_PrivateKey&>(*pki.ecdsa_p521_server.key)
+                .domain()
+                .get_curve_oid(),
+            Botan::OID::from_string("secp521r1"));
   for (const LeafCase& leaf : leaves) {
     ASSERT_EQ(leaf.credential->chain_der.size(), 1u) << leaf.name;
     const Bytes& der = leaf.credential->chain_der[0];

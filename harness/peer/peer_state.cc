@@ -240,11 +240,16 @@ const Credential* PeerState::ServerCredential() const {
   const TestPki& pki = *setup.resources.pki;
   const Credential* rsa =
       Rsa(pki.rsa_server, pki.flawed_server, setup.scenario.peer.certificate_flaw);
+  // The ECDSA certificate on the curve `certificate` names (P-256 unless P-384 or P-521).
+  const Credential* ecdsa = &pki.ecdsa_server;
+  if (setup.scenario.peer.certificate == CertificateKey::kEcdsaP384) ecdsa = &pki.ecdsa_p384_server;
+  if (setup.scenario.peer.certificate == CertificateKey::kEcdsaP521) ecdsa = &pki.ecdsa_p521_server;
   const CipherSuiteInfo* suite = connection ? connection->suite : nullptr;
-  if (suite != nullptr) {
-    return suite->key_exchange == KeyExchange::kEcdheEcdsa ? &pki.ecdsa_server : rsa;
-  }
-  return setup.scenario.peer.certificate == CertificateKey::kEcdsa ? &pki.ecdsa_server : rsa;
+  if (suite != nullptr) return suite->key_exchange == KeyExchange::kEcdheEcdsa ? ecdsa : rsa;
+  return setup.scenario.peer.certificate == CertificateKey::kRsa ||
+                 setup.scenario.peer.certificate == CertificateKey::kNone
+             ? rsa
+             : ecdsa;
 }
 
 const Credential* PeerState::ClientCredential() const {

@@ -178,9 +178,13 @@ Result<Config> ReferenceConfig(const Scenario& scenario, const TestPki& pki) {
       c.credentials = {pki.rsa_server};
     } else if (t.certificate == CertificateKey::kEcdsa) {
       c.credentials = {pki.ecdsa_server};
+    } else if (t.certificate == CertificateKey::kEcdsaP384) {
+      c.credentials = {pki.ecdsa_p384_server};
+    } else if (t.certificate == CertificateKey::kEcdsaP521) {
+      c.credentials = {pki.ecdsa_p521_server};
     } else {
       return InternalError("target.certificate \"" + std::string(ConfigName(t.certificate)) +
-                           "\": a server target needs \"rsa\" or \"ecdsa\"");
+                           "\": a server target needs a certificate");
     }
   } else {
     if (t.certificate == CertificateKey::kRsa) c.credentials = {pki.rsa_client};

@@ -71,6 +71,10 @@ Result<PemFiles> WritePkiPem(const TestPki& pki, const std::string& dir) {
   f.key = dir + "/server-rsa.key";
   f.ecdsa_cert = dir + "/server-ecdsa.pem";
   f.ecdsa_key = dir + "/server-ecdsa.key";
+  f.ecdsa_p384_cert = dir + "/server-ecdsa-p384.pem";
+  f.ecdsa_p384_key = dir + "/server-ecdsa-p384.key";
+  f.ecdsa_p521_cert = dir + "/server-ecdsa-p521.pem";
+  f.ecdsa_p521_key = dir + "/server-ecdsa-p521.key";
   f.client_cert = dir + "/client-rsa.pem";
   f.client_key = dir + "/client-rsa.key";
   f.ecdsa_client_cert = dir + "/client-ecdsa.pem";
@@ -78,6 +82,10 @@ Result<PemFiles> WritePkiPem(const TestPki& pki, const std::string& dir) {
   SD_RETURN_IF_ERROR(WriteCertificateChainPem(f.ca, {pki.ca_der}));
   SD_RETURN_IF_ERROR(WriteCredentialPem(pki.rsa_server, f.cert, f.key));
   SD_RETURN_IF_ERROR(WriteCredentialPem(pki.ecdsa_server, f.ecdsa_cert, f.ecdsa_key));
+  SD_RETURN_IF_ERROR(
+      WriteCredentialPem(pki.ecdsa_p384_server, f.ecdsa_p384_cert, f.ecdsa_p384_key));
+  SD_RETURN_IF_ERROR(
+      WriteCredentialPem(pki.ecdsa_p521_server, f.ecdsa_p521_cert, f.ecdsa_p521_key));
   SD_RETURN_IF_ERROR(WriteCredentialPem(pki.rsa_client, f.client_cert, f.client_key));
   SD_RETURN_IF_ERROR(WriteCredentialPem(pki.ecdsa_client, f.ecdsa_client_cert, f.ecdsa_client_key));
   return f;
@@ -100,6 +108,10 @@ Result<std::string> ExpandCommand(const std::string& command, uint16_t port, con
       {"ca", pem.ca},
       {"ecdsa_cert", pem.ecdsa_cert},
       {"ecdsa_key", pem.ecdsa_key},
+      {"ecdsa_p384_cert", pem.ecdsa_p384_cert},
+      {"ecdsa_p384_key", pem.ecdsa_p384_key},
+      {"ecdsa_p521_cert", pem.ecdsa_p521_cert},
+      {"ecdsa_p521_key", pem.ecdsa_p521_key},
       {"client_cert", pem.client_cert},
       {"client_key", pem.client_key},
       {"ecdsa_client_cert", pem.ecdsa_client_cert},
@@ -124,6 +136,7 @@ Result<std::string> ExpandCommand(const std::string& command, uint16_t port, con
       }
       return InternalError("unknown placeholder {" + name +
                            "} (known: {port} {host} {cert} {key} {ca} {ecdsa_cert} {ecdsa_key} "
+                           "{ecdsa_p384_cert} {ecdsa_p384_key} {ecdsa_p521_cert} {ecdsa_p521_key} "
                            "{client_cert} {client_key} {ecdsa_client_cert} {ecdsa_client_key} "
                            "{session})");
     }

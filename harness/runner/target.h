@@ -111,6 +111,10 @@ struct PemFiles {
   std::string key;         // {key}
   std::string ecdsa_cert;  // {ecdsa_cert}
   std::string ecdsa_key;   // {ecdsa_key}
+  std::string ecdsa_p384_cert;  // {ecdsa_p384_cert}: ECDSA P-384 server chain
+  std::string ecdsa_p384_key;   // {ecdsa_p384_key}
+  std::string ecdsa_p521_cert;  // {ecdsa_p521_cert}: ECDSA P-521 server chain
+  std::string ecdsa_p521_key;   // {ecdsa_p521_key}
   std::string client_cert; // {client_cert}: RSA client chain
   std::string client_key;  // {client_key}
   std::string ecdsa_client_cert;  // {ecdsa_client_cert}
@@ -121,7 +125,8 @@ Result<PemFiles> WritePkiPem(const TestPki& pki, const std::string& dir);
 // caller removes (RemoveTree) when the run ends.
 Result<PemFiles> WritePkiPemToTempDir(const TestPki& pki, const std::string& prefix);
 
-// Replaces {port}, {host}, {cert}, {key}, {ca}, {ecdsa_cert}, {ecdsa_key}, {client_cert},
+// Replaces {port}, {host}, {cert}, {key}, {ca}, {ecdsa_cert}, {ecdsa_key}, {ecdsa_p384_cert},
+// {ecdsa_p384_key}, {ecdsa_p521_cert}, {ecdsa_p521_key}, {client_cert},
 // {client_key}, {ecdsa_client_cert}, {ecdsa_client_key} and {session} in `command`. Errors: an
 // unknown {name}.
 Result<std::string> ExpandCommand(const std::string& command, uint16_t port, const PemFiles& pem,

@@ -12,6 +12,23 @@ constexpr size_t kMaxServerName = 255;
 
 }  // namespace
 
+bool EndpointConfigParser::GetCertificate(const Json& j, const std::string& path, bool is_server,
+                                          CertificateKey* out) {
+  const std::string cpath = Child(path, "certificate");
+  if (!GetConfigChoice(j["certificate"], cpath,
+                       {CertificateKey::kRsa, CertificateKey::kEcdsa, CertificateKey::kEcdsaP384,
+                        CertificateKey::kEcdsaP521, CertificateKey::kNone},
+                       out)) {
+    return false;
+  }
+  if (!is_server && (*out == CertificateKey::kEcdsaP384 || *out == CertificateKey::kEcdsaP521)) {
+    return Fail(cpath, "\"" + std::string(ConfigName(*out)) +
+                           "\" is a server certificate; a client's is \"rsa\", \"ecdsa\" or "
+                           "\"none\"");
+  }
+  return true;
+}
+
 bool EndpointConfigParser::GetHeartbeat(const Json& j, const std::string& path,
                                         HeartbeatMode* out) {
   return !j.contains("heartbeat") ||
@@ -47,9 +64,7 @@ bool EndpointConfigParser::ParsePeer(const Json& j, const std::string& path, Pee
     for (uint64_t v : list) out->signature_schemes.push_back(static_cast<SignatureScheme>(v));
   }
   if (j.contains("certificate") &&
-      !GetConfigChoice(j["certificate"], Child(path, "certificate"),
-                       {CertificateKey::kRsa, CertificateKey::kEcdsa, CertificateKey::kNone},
-                       &out->certificate)) {
+      !GetCertificate(j, path, /*is_server=*/role_ == Side::kClient, &out->certificate)) {
     return false;
   }
   if (j.contains("certificate_flaw")) {
@@ -153,9 +168,7 @@ bool EndpointConfigParser::ParseRecordLimits(const Json& j, const std::string& p
 bool EndpointConfigParser::ParseTarget(const Json& j, const std::string& path, TargetConfig* out) {
   if (!CheckKeys(j, path, kTargetKeys, "target")) return false;
   if (j.contains("certificate")) {
-    if (!GetConfigChoice(j["certificate"], Child(path, "certificate"),
-                         {CertificateKey::kRsa, CertificateKey::kEcdsa, CertificateKey::kNone},
-                         &out->certificate)) {
+    if (!GetCertificate(j, path, /*is_server=*/role_ == Side::kServer, &out->certificate)) {
       return false;
     }
     if (out->certificate == CertificateKey::kNone && role_ == Side::kServer) {

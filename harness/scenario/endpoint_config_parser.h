@@ -27,6 +27,9 @@ class EndpointConfigParser : public JsonReader {
   Side role_ = Side::kServer;
 
  private:
+  // The "certificate" key (present) of a peer or target block; the P-384 and P-521 ECDSA
+  // certificates are servers' only.
+  bool GetCertificate(const Json& j, const std::string& path, bool is_server, CertificateKey* out);
   // The "heartbeat" key of a peer or target block, if present (RFC 6520 2 modes).
   bool GetHeartbeat(const Json& j, const std::string& path, HeartbeatMode* out);
   // max_fragment_length (a client's only) and record_size_limit, in a peer or target block;

@@ -405,6 +405,10 @@ std::string_view ConfigName(CertificateKey key) {
       return "rsa";
     case CertificateKey::kEcdsa:
       return "ecdsa";
+    case CertificateKey::kEcdsaP384:
+      return "ecdsa_p384";
+    case CertificateKey::kEcdsaP521:
+      return "ecdsa_p521";
     case CertificateKey::kNone:
       return "none";
   }

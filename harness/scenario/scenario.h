@@ -276,7 +276,8 @@ enum class JudgedBy {
 // Which certificate of the test PKI (engine/crypto/pki.h) an endpoint presents: the RSA or
 // the ECDSA one for its role; or none (a client that answers CertificateRequest with an
 // empty Certificate). The engine's CertKeyType describes a loaded key and has no "none".
-enum class CertificateKey { kRsa, kEcdsa, kNone };
+// kEcdsaP384, kEcdsaP521: ECDSA server certificates on those curves (TestPki).
+enum class CertificateKey { kRsa, kEcdsa, kEcdsaP384, kEcdsaP521, kNone };
 
 // A peer's RSA certificate with one flaw the target must refuse (TestPki::Flawed): issued by
 // a CA it does not trust, expired, for another host name, or without the digitalSignature
