@@ -132,11 +132,34 @@ TEST(LoaderErrorTest, Config) {
               "unknown value \"on\"; allowed: enabled, required, disabled");
   v = ServerVector();
   v["peer"]["certificate"] = "ed25519";
-  ExpectError(v, "/peer/certificate", "unknown value \"ed25519\"; allowed: rsa, ecdsa, none");
+  ExpectError(v, "/peer/certificate",
+              "unknown value \"ed25519\"; allowed: rsa, ecdsa, ecdsa_p384, ecdsa_p521, none");
   v = ServerVector();
   v["target"]["certificate"] = "rsa2";
   ExpectError(v, "/target/certificate",
-              "unknown value \"rsa2\" (did you mean \"rsa\"?); allowed: rsa, ecdsa, none");
+              "unknown value \"rsa2\" (did you mean \"rsa\"?); allowed: rsa, ecdsa, ecdsa_p384, "
+              "ecdsa_p521, none");
+  // The P-384 / P-521 certificates are servers' only: not a client peer's, not a client target's.
+  v = ServerVector();
+  v["peer"]["certificate"] = "ecdsa_p384";
+  ExpectError(v, "/peer/certificate", "\"ecdsa_p384\" is a server certificate");
+  v = ClientVector();
+  v["target"]["certificate"] = "ecdsa_p521";
+  ExpectError(v, "/target/certificate", "\"ecdsa_p521\" is a server certificate");
+  // max_fragment_length is a client's request (RFC 6066 4); record_size_limit 64..16384.
+  v = ClientVector();
+  v["peer"]["max_fragment_length"] = 512;
+  ExpectError(v, "/peer/max_fragment_length", "only a client requests a maximum fragment length");
+  v = ServerVector();
+  v["target"]["max_fragment_length"] = 512;
+  ExpectError(v, "/target/max_fragment_length",
+              "only a client requests a maximum fragment length");
+  v = ServerVector();
+  v["peer"]["max_fragment_length"] = 600;
+  ExpectError(v, "/peer/max_fragment_length", "RFC 6066 4 allows 512, 1024, 2048 or 4096");
+  v = ServerVector();
+  v["peer"]["record_size_limit"] = 63;
+  ExpectError(v, "/peer/record_size_limit", "63");
   v = ClientVector();
   v["target"]["groups"] = {"secp384"};
   ExpectError(v, "/target/groups/0", "unknown named group \"secp384\"");
