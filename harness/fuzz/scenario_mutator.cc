@@ -388,6 +388,8 @@ bool ScenarioMutator::Apply(Mutation kind, Scenario* s, Rng& rng) {
           } else {
             p.dh_secret_leading_zero = !p.dh_secret_leading_zero;
           }
+          // Either role: a left-padded DH public value (the same number).
+          if (Coin(rng)) p.dh_public_leading_zeros = static_cast<uint8_t>(Below(rng, 3));
           break;
         case 8:
           // RFC 6520 2: offer / answer heartbeat in either mode, or not at all.

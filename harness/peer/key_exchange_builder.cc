@@ -48,6 +48,12 @@ Result<DhGroup> MessageBuilder::ChooseDhGroup(
   return *FfdheGroup(NamedGroup::kFfdhe2048);
 }
 
+Bytes MessageBuilder::PaddedDhPublic(const DheKeyPair& pair) const {
+  Bytes out(state_.setup.scenario.peer.dh_public_leading_zeros, 0);
+  Append(out, pair.public_value());
+  return out;
+}
+
 Result<ServerKeyExchange> MessageBuilder::BuildServerKeyExchange() {
   PeerConnection& c = state_.conn();
   // RFC 8422 5.1.1: a group from the client's supported_groups, in the peer's order.
@@ -61,7 +67,7 @@ Result<ServerKeyExchange> MessageBuilder::BuildServerKeyExchange() {
   if (c.suite != nullptr && c.suite->IsDhe()) {
     SD_ASSIGN_OR_RETURN(DhGroup dh_group, ChooseDhGroup(offered));
     SD_ASSIGN_OR_RETURN(DheKeyPair pair, DheKeyPair::Generate(dh_group, *c.rng));
-    ske.params = DhServerParams{dh_group.p, dh_group.g, pair.public_value()};
+    ske.params = DhServerParams{dh_group.p, dh_group.g, PaddedDhPublic(pair)};
     if (InHandshake()) c.own_dhe = std::move(pair);
   } else {
     std::optional<NamedGroup> group;
@@ -121,7 +127,7 @@ Result<ClientKeyExchange> MessageBuilder::BuildClientKeyExchange(std::vector<Fie
                             : DheKeyPair::Generate(group, *c.rng));
     SD_ASSIGN_OR_RETURN(c.pre_master_secret, pair.Agree(c.target_dhe->dh_ys));
     StripLeadingZeros(&c.pre_master_secret);
-    cke.exchange_keys = pair.public_value();
+    cke.exchange_keys = PaddedDhPublic(pair);
     c.own_dhe = std::move(pair);
     if (!pms_edits.empty()) {
       return InternalError("set " + pms_edits.front().field + ": only for RSA key exchange");

@@ -71,6 +71,9 @@ class MessageBuilder {
   Result<ServerKeyExchange> BuildServerKeyExchange();
   // Server peer, DHE: peer.dh_group, or an RFC 7919 choice among `offered`.
   Result<DhGroup> ChooseDhGroup(const std::optional<std::vector<NamedGroup>>& offered) const;
+  // The DH public value as the peer sends it: peer.dh_public_leading_zeros zero bytes, then
+  // the value (the same number).
+  Bytes PaddedDhPublic(const DheKeyPair& pair) const;
   CertificateRequest BuildCertificateRequest();
   // Consumes the edits that act before the encryption (pre_master_secret.*, rsa_padding).
   Result<ClientKeyExchange> BuildClientKeyExchange(std::vector<FieldEdit>* edits);

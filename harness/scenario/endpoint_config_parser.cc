@@ -132,6 +132,14 @@ bool EndpointConfigParser::ParsePeer(const Json& j, const std::string& path, Pee
                          "the peer is the server");
     }
   }
+  if (j.contains("dh_public_leading_zeros")) {
+    uint64_t n = 0;
+    if (!GetUint(j["dh_public_leading_zeros"], Child(path, "dh_public_leading_zeros"), 0, 16,
+                 &n)) {
+      return false;
+    }
+    out->dh_public_leading_zeros = static_cast<uint8_t>(n);
+  }
   return ParseRecordLimits(j, path, /*is_client=*/role_ == Side::kServer, &out->max_fragment_length,
                            &out->record_size_limit);
 }

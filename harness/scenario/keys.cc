@@ -12,7 +12,7 @@ const std::vector<KeySet>& ScenarioKeySets() {
         "target", "steps", "connections"}},
       {"peer",
        {"cipher_suites", "groups", "signature_schemes", "certificate", "certificate_flaw",
-        "dh_group", "dh_secret_leading_zero", "extended_master_secret", "encrypt_then_mac",
+        "dh_group", "dh_secret_leading_zero", "dh_public_leading_zeros", "extended_master_secret", "encrypt_then_mac",
         "renegotiation_info", "session_ticket", "server_name", "version", "heartbeat",
         "max_fragment_length", "record_size_limit"}},
       {"target",

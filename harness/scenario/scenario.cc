@@ -368,11 +368,11 @@ bool operator==(const ConnectionScript& a, const ConnectionScript& b) {
 bool operator==(const PeerConfig& a, const PeerConfig& b) {
   return std::tie(a.cipher_suites, a.groups, a.signature_schemes, a.certificate, a.certificate_flaw,
                   a.extended_master_secret, a.encrypt_then_mac, a.renegotiation_info,
-                  a.session_ticket, a.server_name, a.version, a.dh_group, a.dh_secret_leading_zero,
+                  a.session_ticket, a.server_name, a.version, a.dh_group, a.dh_secret_leading_zero, a.dh_public_leading_zeros,
                   a.heartbeat, a.max_fragment_length, a.record_size_limit) ==
          std::tie(b.cipher_suites, b.groups, b.signature_schemes, b.certificate, b.certificate_flaw,
                   b.extended_master_secret, b.encrypt_then_mac, b.renegotiation_info,
-                  b.session_ticket, b.server_name, b.version, b.dh_group, b.dh_secret_leading_zero,
+                  b.session_ticket, b.server_name, b.version, b.dh_group, b.dh_secret_leading_zero, b.dh_public_leading_zeros,
                   b.heartbeat, b.max_fragment_length, b.record_size_limit);
 }
 

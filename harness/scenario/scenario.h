@@ -319,6 +319,9 @@ struct PeerConfig {
   // Client peer, DHE: an exponent whose shared secret Z has a leading zero byte (RFC 5246
   // 8.1.2: the pre-master secret is Z stripped of it).
   bool dh_secret_leading_zero = false;
+  // DHE: the peer's public value (Yc in its ClientKeyExchange, Ys in its ServerKeyExchange)
+  // encoded with this many extra leading zero bytes, its value unchanged (0..16).
+  uint8_t dh_public_leading_zeros = 0;
   // RFC 6520 2: a client peer offers the heartbeat extension with this mode; a server peer
   // answers a target's offer with it. kOff: never sends the extension.
   HeartbeatMode heartbeat = HeartbeatMode::kOff;

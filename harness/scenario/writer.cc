@@ -242,6 +242,7 @@ OJson PeerJson(const PeerConfig& p) {
   if (p.version != d.version) j["version"] = VersionJson(static_cast<uint16_t>(p.version));
   if (!p.dh_group.empty()) j["dh_group"] = p.dh_group;
   if (p.dh_secret_leading_zero) j["dh_secret_leading_zero"] = true;
+  if (p.dh_public_leading_zeros != 0) j["dh_public_leading_zeros"] = p.dh_public_leading_zeros;
   if (p.heartbeat != d.heartbeat) j["heartbeat"] = std::string(ConfigName(p.heartbeat));
   if (p.max_fragment_length != 0) j["max_fragment_length"] = p.max_fragment_length;
   if (p.record_size_limit != 0) j["record_size_limit"] = p.record_size_limit;
