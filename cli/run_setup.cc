@@ -35,13 +35,15 @@ std::vector<std::string> DefaultVectorPaths() {
 }
 
 void AddTargetOptions(CLI::App* app, TargetOptions* o) {
-  app->add_option("--target", o->target,
-                  "reference (the engine in-process), tcp:HOST:PORT (a running server; for client "
-                  "vectors shakedown listens on PORT), or exec:'COMMAND {port}' (started by "
-                  "shakedown on a free port; {cert} {key} {ca} {ecdsa_cert} {ecdsa_key} "
-                  "{client_cert} {client_key} {ecdsa_client_cert} {ecdsa_client_key} name the "
-                  "run's test PKI as PEM; a client's {session} is a file to keep its session in "
-                  "across connections)")
+  app->add_option(
+         "--target", o->target,
+         "reference (the engine in-process), tcp:HOST:PORT (a running server; for client "
+         "vectors shakedown listens on PORT), or exec:'COMMAND {port}' (started by "
+         "shakedown on a free port; {cert} {key} {ca} {ecdsa_cert} {ecdsa_key} "
+         "{client_cert} {client_key} {ecdsa_client_cert} {ecdsa_client_key} name the "
+         "run's test PKI as PEM, {ocsp} {ecdsa_ocsp} good DER OCSP responses for the "
+         "server certificates (RFC 6066 8); a client's {session} is a file to keep its session in "
+         "across connections)")
       ->capture_default_str();
   app->add_option("--timeout-ms", o->timeout_ms,
                   "How long each expectation waits for a network target")

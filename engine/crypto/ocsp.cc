@@ -57,7 +57,8 @@ Result<Bytes> MakeOcspResponse(const OcspResponseSpec& spec, Botan::RandomNumber
     sha1->update(issuer.subject_public_key_bitstring());
     const std::vector<uint8_t> key_hash = sha1->final_stdvec();
 
-    Botan::DER_Encoder single;
+    std::vector<uint8_t> single_der;
+    Botan::DER_Encoder single(single_der);
     single.start_cons(Botan::SEQUENCE).encode(cert_id);
     if (spec.revoked) {
       // revoked [1] IMPLICIT RevokedInfo { revocationTime GeneralizedTime }
@@ -75,17 +76,17 @@ Result<Bytes> MakeOcspResponse(const OcspResponseSpec& spec, Botan::RandomNumber
         .end_cons();
 
     // ResponseData { version [0] DEFAULT v1 (omitted), responderID, producedAt, responses }
-    const std::vector<uint8_t> tbs = Botan::DER_Encoder()
-                                         .start_cons(Botan::SEQUENCE)
-                                         .start_explicit(2)
-                                         .encode(key_hash, Botan::OCTET_STRING)
-                                         .end_explicit()
-                                         .encode(Generalized(spec.this_update))
-                                         .start_cons(Botan::SEQUENCE)
-                                         .raw_bytes(single.get_contents_unlocked())
-                                         .end_cons()
-                                         .end_cons()
-                                         .get_contents_unlocked();
+    std::vector<uint8_t> tbs;
+    Botan::DER_Encoder(tbs)
+        .start_cons(Botan::SEQUENCE)
+        .start_explicit(2)
+        .encode(key_hash, Botan::OCTET_STRING)
+        .end_explicit()
+        .encode(Generalized(spec.this_update))
+        .start_cons(Botan::SEQUENCE)
+        .raw_bytes(single_der)
+        .end_cons()
+        .end_cons();
 
     Botan::AlgorithmIdentifier sig_algo;
     std::unique_ptr<Botan::PK_Signer> signer =
@@ -95,25 +96,24 @@ Result<Bytes> MakeOcspResponse(const OcspResponseSpec& spec, Botan::RandomNumber
 
     // BasicOCSPResponse { tbsResponseData, signatureAlgorithm, signature BIT STRING } (no certs:
     // the CA signs itself).
-    const std::vector<uint8_t> basic = Botan::DER_Encoder()
-                                           .start_cons(Botan::SEQUENCE)
-                                           .raw_bytes(tbs)
-                                           .encode(sig_algo)
-                                           .encode(signature, Botan::BIT_STRING)
-                                           .end_cons()
-                                           .get_contents_unlocked();
-    const std::vector<uint8_t> response =
-        Botan::DER_Encoder()
-            .start_cons(Botan::SEQUENCE)
-            .encode(size_t{0}, Botan::ENUMERATED, Botan::UNIVERSAL)  // successful(0)
-            .start_explicit(0)
-            .start_cons(Botan::SEQUENCE)
-            .encode(Botan::OID(kIdPkixOcspBasic))
-            .encode(basic, Botan::OCTET_STRING)
-            .end_cons()
-            .end_explicit()
-            .end_cons()
-            .get_contents_unlocked();
+    std::vector<uint8_t> basic;
+    Botan::DER_Encoder(basic)
+        .start_cons(Botan::SEQUENCE)
+        .raw_bytes(tbs)
+        .encode(sig_algo)
+        .encode(signature, Botan::BIT_STRING)
+        .end_cons();
+    std::vector<uint8_t> response;
+    Botan::DER_Encoder(response)
+        .start_cons(Botan::SEQUENCE)
+        .encode(size_t{0}, Botan::ENUMERATED, Botan::UNIVERSAL)  // successful(0)
+        .start_explicit(0)
+        .start_cons(Botan::SEQUENCE)
+        .encode(Botan::OID(kIdPkixOcspBasic))
+        .encode(basic, Botan::OCTET_STRING)
+        .end_cons()
+        .end_explicit()
+        .end_cons();
     return Bytes(response.begin(), response.end());
   } catch (const std::exception& e) {
     return InternalError(std::string("OCSP response: ") + e.what());
