@@ -94,14 +94,22 @@ Result<Bytes> MakeOcspResponse(const OcspResponseSpec& spec, Botan::RandomNumber
     std::vector<uint8_t> signature = signer->sign_message(tbs, rng);
     if (spec.bad_signature && !signature.empty()) signature[signature.size() / 2] ^= 0x01;
 
-    // BasicOCSPResponse { tbsResponseData, signatureAlgorithm, signature BIT STRING } (no certs:
-    // the CA signs itself).
+    // BasicOCSPResponse { tbsResponseData, signatureAlgorithm, signature BIT STRING, certs [0]
+    // EXPLICIT SEQUENCE OF Certificate }. The CA signs itself, so certs is optional (RFC 6960
+    // 4.2.2.2: the responder "MAY include certs to help the client verify the responder's
+    // signature"); it carries the CA anyway, because GnuTLS 3.7 looks for the signer only
+    // there ("The OCSP response's signer could not be found" otherwise).
     std::vector<uint8_t> basic;
     Botan::DER_Encoder(basic)
         .start_cons(Botan::SEQUENCE)
         .raw_bytes(tbs)
         .encode(sig_algo)
         .encode(signature, Botan::BIT_STRING)
+        .start_explicit(0)
+        .start_cons(Botan::SEQUENCE)
+        .raw_bytes(spec.issuer_der)
+        .end_cons()
+        .end_explicit()
         .end_cons();
     std::vector<uint8_t> response;
     Botan::DER_Encoder(response)

@@ -35,7 +35,8 @@ struct OcspResponseSpec {
 // OCSPResponse { responseStatus successful(0), responseBytes [0] EXPLICIT { id-pkix-ocsp-basic,
 // OCTET STRING BasicOCSPResponse } } (RFC 6960 4.2.1), the responder identified byKey (SHA-1 of
 // the issuer's public key), producedAt = this_update, GeneralizedTime throughout, signed with
-// SHA-256 by issuer_key; draws only from `rng` (ECDSA nonces). Errors: internal_error.
+// SHA-256 by issuer_key, the issuer's certificate in `certs`; draws only from `rng` (ECDSA
+// nonces). Errors: internal_error.
 Result<Bytes> MakeOcspResponse(const OcspResponseSpec& spec, Botan::RandomNumberGenerator& rng);
 
 // The responses the test PKI staples, for the scripted peer, the CLI and the vectors.

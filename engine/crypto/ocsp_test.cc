@@ -61,6 +61,9 @@ TEST(OcspResponse, GoodParsesInBotanAndVerifies) {
   // byKey: SHA-1 of the CA's public key (20 bytes), no byName.
   EXPECT_EQ(parsed.signer_key_hash().size(), 20u);
   EXPECT_TRUE(parsed.signer_name().empty());
+  // certs holds the CA (RFC 6960 4.2.1), which GnuTLS needs to find the signer.
+  ASSERT_EQ(parsed.certificates().size(), 1u);
+  EXPECT_EQ(parsed.certificates()[0].BER_encode(), Pki().ca_der);
   EXPECT_EQ(BotanSignature(der), Botan::Certificate_Status_Code::OCSP_SIGNATURE_OK);
   EXPECT_EQ(BotanStatus(der), Botan::Certificate_Status_Code::OCSP_RESPONSE_GOOD);
   EXPECT_TRUE(CheckOcspResponse(der, Leaf(), Pki().ca_der, kNow).ok());
