@@ -74,6 +74,13 @@ void PrintResult(const ClientResult& result) {
   std::cout << "handshake: " << DescribeNegotiated(n) << "\n"
             << "session id: " << (n.session_id.empty() ? "none" : ToHex(n.session_id)) << "\n"
             << "server certificate: " << LeafSubject(n.peer_chain) << "\n";
+  // RFC 6066 8: only a response that checked is kept (else the handshake failed).
+  if (!n.ocsp_response.empty()) {
+    std::cout << "OCSP status: good (stapled response of " << n.ocsp_response.size()
+              << " bytes verified)\n";
+  } else if (n.status_request) {
+    std::cout << "OCSP status: requested and answered, no response stapled\n";
+  }
 }
 
 // What one connection did: the handshake, the error (alert and reason), the response.
@@ -118,6 +125,7 @@ std::optional<int> Configure(const ConnectOptions& options, const HostPort& targ
     }
     config.trusted_roots = *roots;
   }
+  config.request_ocsp_status = options.ocsp_status;
   config.server_name = options.servername     ? *options.servername
                        : IsIpLiteral(target.host) ? std::string()
                                                   : target.host;
@@ -281,6 +289,11 @@ Command AddConnectCommand(CLI::App& app) {
                    "there afterwards (removed when there is none to resume): resumption across "
                    "processes, as an exec: client target needs")
       ->type_name("FILE");
+  connect->add_flag("--ocsp-status", options->ocsp_status,
+                    "OCSP stapling (RFC 6066 8): offer status_request (ocsp) and check a stapled "
+                    "response: successful, signed by the issuer of the server's certificate (the "
+                    "next certificate of its chain or a --ca root), good for its serial, current. "
+                    "Anything else aborts with bad_certificate_status_response");
   connect->add_flag("--no-request", options->no_request,
                     "Send nothing after the handshake: read until the server closes (answering its "
                     "close_notify). For scripted tests: shakedown run --target exec:'shakedown "

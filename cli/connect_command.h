@@ -20,6 +20,8 @@ struct ConnectOptions {
   std::string cert;
   std::string key;
   std::string ca;  // trust anchors for the server's chain; empty: no root check
+  // RFC 6066 8: ask for a stapled OCSP response and check it (bad_certificate_status_response).
+  bool ocsp_status = false;
   // SNI and Host header; unset: HOST unless it is an IP literal.
   std::optional<std::string> servername;
   bool resume = false;  // connect twice, offering the first session

@@ -47,7 +47,7 @@ std::string ProfileList(Registry registry, const std::vector<T>& values) {
 // The keys ProfileValue knows, for --help and errors.
 constexpr char kProfileKeys[] =
     "certificate, client_auth, cipher_suites, groups, session_tickets, extended_master_secret, "
-    "versions, renegotiation, heartbeat, max_fragment_length, record_size_limit";
+    "versions, renegotiation, heartbeat, max_fragment_length, record_size_limit, ocsp";
 
 // The value of a target-profile key for one vector.
 std::optional<std::string> ProfileValue(const TargetConfig& t, const std::string& key) {
@@ -62,6 +62,7 @@ std::optional<std::string> ProfileValue(const TargetConfig& t, const std::string
   if (key == "heartbeat") return std::string(ConfigName(t.heartbeat));
   if (key == "max_fragment_length") return std::to_string(t.max_fragment_length);
   if (key == "record_size_limit") return std::to_string(t.record_size_limit);
+  if (key == "ocsp") return std::string(t.ocsp ? "true" : "false");
   return std::nullopt;
 }
 

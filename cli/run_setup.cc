@@ -41,8 +41,9 @@ void AddTargetOptions(CLI::App* app, TargetOptions* o) {
                   "shakedown on a free port; {cert} {key} {ca} {ecdsa_cert} {ecdsa_key} "
                   "{ecdsa_p384_cert} {ecdsa_p384_key} {ecdsa_p521_cert} {ecdsa_p521_key} "
                   "{client_cert} {client_key} {ecdsa_client_cert} {ecdsa_client_key} name the "
-                  "run's test PKI as PEM; a client's {session} is a file to keep its session in "
-                  "across connections)")
+                  "run's test PKI as PEM, {ocsp} {ecdsa_ocsp} good DER OCSP responses for the "
+                  "server certificates (RFC 6066 8); a client's {session} is a file to keep its "
+                  "session in across connections)")
       ->capture_default_str();
   app->add_option("--timeout-ms", o->timeout_ms,
                   "How long each expectation waits for a network target")

@@ -15,6 +15,7 @@
 #include "engine/connection/connection.h"
 #include "engine/connection/observer.h"
 #include "engine/connection/session.h"
+#include "engine/crypto/ocsp.h"
 #include "engine/crypto/pki.h"
 #include "engine/crypto/rng.h"
 #include "harness/net/endpoint.h"
@@ -48,6 +49,13 @@ Result<std::string> WritePki(const TestPki& pki) {
   for (const auto& [credential, name] : files) {
     SD_RETURN_IF_ERROR(WriteCredentialPem(*credential, dir + "/" + name + ".pem",
                                           dir + "/" + name + ".key"));
+  }
+  // RFC 6066 8: a good OCSP response from the CA for each server certificate, for --ocsp.
+  for (const auto& [credential, name] : {files[0], files[1]}) {
+    SD_ASSIGN_OR_RETURN(Bytes response, MakeTestOcspResponse(pki, credential->chain_der.front(),
+                                                             OcspResponseKind::kGood));
+    SD_RETURN_IF_ERROR(WriteTextFile(dir + "/" + name + ".ocsp.der",
+                                     std::string(response.begin(), response.end())));
   }
   return dir;
 }
@@ -105,7 +113,9 @@ std::optional<int> Configure(const ServeOptions& options, Config& config, Remove
               << "  server certificates: rsa_server.pem, ecdsa_server.pem (CN and DNS "
               << "localhost, IP 127.0.0.1)\n"
               << "  client certificates and keys: rsa_client.pem/.key, "
-              << "ecdsa_client.pem/.key\n";
+              << "ecdsa_client.pem/.key\n"
+              << "  good OCSP responses for --ocsp (RFC 6066 8): rsa_server.ocsp.der, "
+              << "ecdsa_server.ocsp.der\n";
   }
   // RFC 6066 3: credentials chosen by the name the client asks for.
   for (const std::string& spec : options.sni) {
@@ -127,6 +137,17 @@ std::optional<int> Configure(const ServeOptions& options, Config& config, Remove
     config.credentials.push_back(*credential);
   }
   config.refuse_unrecognized_name = options.refuse_unrecognized_name;
+  if (!options.ocsp.empty()) {
+    // RFC 6066 8: stapled as it is, in CertificateStatus, to clients that ask for ocsp.
+    Result<Bytes> response = ReadBinaryFile(options.ocsp);
+    if (!response.ok() || response->empty()) {
+      std::cerr << kName
+                << "--ocsp: " << (response.ok() ? "empty file" : response.status().message())
+                << "\n";
+      return kExitUsage;
+    }
+    config.ocsp_response = *response;
+  }
   if (!options.ca.empty()) {
     Result<std::vector<Bytes>> roots = LoadCertificateChainPem(options.ca);
     if (!roots.ok()) {
@@ -249,6 +270,12 @@ Command AddServeCommand(CLI::App& app) {
                   "With --sni: answer a server_name no --sni entry names with a fatal "
                   "unrecognized_name (RFC 6066 3) instead of going on with the default "
                   "certificate");
+  serve
+      ->add_option("--ocsp", options->ocsp,
+                   "OCSP stapling (RFC 6066 8): staple this DER OCSP response in a "
+                   "CertificateStatus to clients whose status_request asks for ocsp (the "
+                   "generated PKI writes good ones as rsa_server.ocsp.der / ecdsa_server.ocsp.der)")
+      ->type_name("FILE");
   serve->add_option("--ca", options->ca,
                     "Trust anchors (PEM) for client certificates. Default with the generated "
                     "PKI: its CA; otherwise client chains are not validated against a root "

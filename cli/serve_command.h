@@ -22,6 +22,7 @@ struct ServeOptions {
   std::string cert;
   std::string key;
   std::string ca;  // trust anchors for client certificates
+  std::string ocsp;  // RFC 6066 8: a DER OCSPResponse to staple when a client asks; "": none
   // RFC 6066 3: "NAME=CERT,KEY": a credential for clients that ask for NAME (SNI).
   std::vector<std::string> sni;
   bool refuse_unrecognized_name = false;  // a fatal unrecognized_name for other names

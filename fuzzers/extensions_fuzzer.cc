@@ -57,6 +57,7 @@ void RoundTripBlock(ByteView block) {
   CheckFind<SessionTicketExt>(*first);
   CheckFind<AlpnExt>(*first);
   CheckFind<HeartbeatExt>(*first);
+  CheckFind<StatusRequestExt>(*first);
 }
 
 }  // namespace
@@ -66,7 +67,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace shakedown;
   if (size < 1) return 0;
   const ByteView body(data + 1, size - 1);
-  switch (data[0] % 12) {
+  switch (data[0] % 13) {
     case 0: RoundTripBlock(body); break;
     case 1: RoundTripTyped<ServerNameExt>(body); break;
     case 2: RoundTripTyped<SupportedGroupsExt>(body); break;
@@ -83,6 +84,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // RFC 6520 4: a heartbeat record's body; a payload_length past the end is kept as held.
     case 11:
       RoundTripTyped<HeartbeatMessage>(body);
+      break;
+    // RFC 6066 8: empty (the server's answer), ocsp, or another status_type kept opaque.
+    case 12:
+      RoundTripTyped<StatusRequestExt>(body);
       break;
   }
   return 0;

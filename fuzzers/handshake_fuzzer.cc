@@ -67,7 +67,7 @@ constexpr HandshakeType kTypes[] = {
     HandshakeType::kServerKeyExchange, HandshakeType::kCertificateRequest,
     HandshakeType::kServerHelloDone,   HandshakeType::kCertificateVerify,
     HandshakeType::kClientKeyExchange, HandshakeType::kNewSessionTicket,
-    HandshakeType::kFinished,
+    HandshakeType::kFinished,          HandshakeType::kCertificateStatus,
 };
 constexpr size_t kNumTypes = sizeof(kTypes) / sizeof(kTypes[0]);
 

@@ -59,6 +59,11 @@ std::string EngineFlags(const TargetConfig& t, Side role) {
   if (t.record_size_limit != 0) {
     flags += " --record-size-limit " + std::to_string(t.record_size_limit);
   }
+  // RFC 6066 8: a server staples the run's good response for its certificate; a client asks.
+  if (t.ocsp && role == Side::kServer) {
+    flags += t.certificate == CertificateKey::kEcdsa ? " --ocsp {ecdsa_ocsp}" : " --ocsp {ocsp}";
+  }
+  if (t.ocsp && role == Side::kClient) flags += " --ocsp-status";
   return flags;
 }
 

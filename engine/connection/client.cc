@@ -2,18 +2,19 @@
 // takes in the handshake table, named after the message it reads (Handlers() below). The legal
 // order is not re-checked here: the table (ConnectionBase::ProcessHandshake) has already
 // allowed every message that arrives, with the facts this side learned (Learn calls).
+#include <botan/pk_keys.h>
+
 #include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
 #include <variant>
 
-#include <botan/pk_keys.h>
-
 #include "engine/connection/connection_internal.h"
 #include "engine/connection/hello_extensions.h"
 #include "engine/crypto/dh.h"
 #include "engine/crypto/key_exchange.h"
+#include "engine/crypto/ocsp.h"
 #include "engine/crypto/signature.h"
 
 namespace shakedown {
@@ -89,6 +90,7 @@ class ClientConnection final : public ConnectionBase {
   Status ReadServerHelloDone(const PeerStep& in);
   Status WriteClientFlight();
   Status ReadNewSessionTicket(const PeerStep& in);
+  Status ReadCertificateStatus(const PeerStep& in);
   Status ReadServerChangeCipherSpec(const PeerStep& in);
   Status ReadServerFinished(const PeerStep& in);
 
@@ -114,6 +116,7 @@ const std::vector<StepHandler<ClientConnection>>& ClientConnection::Handlers() {
   static const auto* rows = new std::vector<StepHandler<ClientConnection>>{
       {s(HT::kServerHello), &ClientConnection::ReadServerHello},
       {s(HT::kCertificate), &ClientConnection::ReadServerCertificate},
+      {s(HT::kCertificateStatus), &ClientConnection::ReadCertificateStatus},
       {s(HT::kServerKeyExchange), &ClientConnection::ReadServerKeyExchange},
       {s(HT::kCertificateRequest), &ClientConnection::ReadCertificateRequest},
       {s(HT::kServerHelloDone), &ClientConnection::ReadServerHelloDone},
@@ -253,6 +256,9 @@ Status ClientConnection::ReadServerHello(const PeerStep& in) {
   tracker_.Learn(kFlagFull, !resumed);
   tracker_.Learn(kFlagEcdhe, suite->IsEphemeral());
   tracker_.Learn(kFlagTicket, hs_.server_ticket_ext);
+  // RFC 6066 8: CertificateStatus is legal only after a status_request answer (else
+  // unexpected_message, from the table), and optional even then.
+  tracker_.Learn(kFlagStatus, negotiated_.status_request);
   AddToTranscript(in.encoded);
   SD_RETURN_IF_ERROR(SetSuite(suite));
 
@@ -283,6 +289,7 @@ Status ClientConnection::CheckServerHelloExtensions(const ServerHello& sh) {
   negotiated_.peer_heartbeat = answer.heartbeat;
   records_.set_heartbeat(answer.heartbeat != HeartbeatMode::kOff);  // RFC 6520 2
   hs_.server_ticket_ext = answer.session_ticket;
+  negotiated_.status_request = answer.status_request;
   // RFC 8449 5: "A client MUST treat receipt of both "max_fragment_length" and
   // "record_size_limit" as a fatal error, and it SHOULD generate an "illegal_parameter" alert."
   if (answer.max_fragment_length != 0 && answer.record_size_limit.has_value()) {
@@ -485,6 +492,29 @@ Status ClientConnection::WriteClientFlight() {
   SD_RETURN_IF_ERROR(DeriveTrafficKeys());
   SD_RETURN_IF_ERROR(WriteChangeCipherSpec());
   SD_RETURN_IF_ERROR(WriteFinished());
+  return Status::Ok();
+}
+
+Status ClientConnection::ReadCertificateStatus(const PeerStep& in) {
+  SD_ASSIGN_OR_RETURN(const CertificateStatus* message, in.As<CertificateStatus>());
+  // RFC 6066 8: "Clients requesting an OCSP response and receiving an OCSP response in a
+  // "CertificateStatus" message MUST check the OCSP response and abort the handshake if the
+  // response is not satisfactory with bad_certificate_status_response(113) alert." The
+  // response is checked against the issuer of the leaf: the next certificate of the chain,
+  // else a trust anchor.
+  if (negotiated_.peer_chain.empty()) return InternalError("CertificateStatus before Certificate");
+  const Bytes& leaf = negotiated_.peer_chain.front();
+  std::vector<Bytes> candidates(negotiated_.peer_chain.begin() + 1, negotiated_.peer_chain.end());
+  candidates.insert(candidates.end(), config_.trusted_roots.begin(), config_.trusted_roots.end());
+  const std::optional<Bytes> issuer = FindIssuer(leaf, candidates);
+  if (!issuer.has_value()) {
+    return Status::Error(AlertDescription::kBadCertificateStatusResponse,
+                         "CertificateStatus: no issuer certificate of the server's leaf to "
+                         "verify the OCSP response with (RFC 6066 8)");
+  }
+  SD_RETURN_IF_ERROR(CheckOcspResponse(message->response, leaf, *issuer, Now()));
+  negotiated_.ocsp_response = message->response;
+  AddToTranscript(in.encoded);
   return Status::Ok();
 }
 

@@ -103,6 +103,15 @@ struct Config {
   // RFC 8449 4: the largest plaintext this endpoint accepts in a protected record, advertised
   // in record_size_limit (64..16384); 0: the extension is neither sent nor answered.
   uint16_t record_size_limit = 0;
+  // RFC 6066 8, OCSP stapling. Client: offer status_request (ocsp, no responder ids, no
+  // request extensions) and check a stapled response (bad_certificate_status_response when
+  // "not satisfactory"). Off by default, as in OpenSSL 3 s_client without -status.
+  bool request_ocsp_status = false;
+  // Server: a DER OCSPResponse to staple in CertificateStatus when the client asks for ocsp;
+  // empty: no stapling, and status_request is not answered ("Servers that receive a client
+  // hello containing the "status_request" extension MAY return a suitable certificate status
+  // response").
+  Bytes ocsp_response;
   std::optional<Session> resume;  // client: a session to offer
   size_t max_handshake_message_size = 1 << 17;
 };
@@ -154,6 +163,10 @@ struct Negotiated {
   // RFC 6520 2: the mode the peer's heartbeat extension said, when both hellos carried one;
   // kOff: not negotiated (content type 24 is then an unexpected record).
   HeartbeatMode peer_heartbeat = HeartbeatMode::kOff;
+  // RFC 6066 8: the ServerHello carried status_request (the server may staple), and the OCSP
+  // response stapled in CertificateStatus (sent, or received and found satisfactory).
+  bool status_request = false;
+  Bytes ocsp_response;
   bool client_authenticated = false;  // a client certificate was verified in this handshake
   bool ticket_issued = false;         // a non-empty NewSessionTicket was sent / received
   std::string alpn;

@@ -10,6 +10,7 @@
 
 #include "engine/connection/connection_internal.h"
 #include "engine/connection/test_support.h"
+#include "engine/crypto/ocsp.h"
 #include "engine/state/handshake_table.h"
 
 namespace shakedown {
@@ -18,6 +19,8 @@ namespace {
 using namespace ::shakedown::testing;  // NOLINT
 
 const uint16_t kEcdheSuite = 0xc02f;  // TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+// Inside the test PKI's validity, where the stapled OCSP response is good.
+constexpr uint64_t kNow = 1767225600;
 
 // Every step `sender` takes in any flow of the table, deduplicated.
 std::vector<FlowStep> TableStepsOf(Side sender) {
@@ -35,8 +38,8 @@ std::vector<FlowStep> TableStepsOf(Side sender) {
 
 ConnectionBase* Base(Endpoint& e) { return static_cast<ConnectionBase*>(e.conn.get()); }
 
-// Full ECDHE with a client certificate and a ticket: every step of both sides but the
-// abbreviated ordering.
+// Full ECDHE with a client certificate, a ticket and a stapled OCSP response (RFC 6066 8):
+// every step of both sides but the abbreviated ordering.
 struct FullestFlow {
   Config client = ClientConfig({kEcdheSuite});
   Config server = ServerConfig({kEcdheSuite});
@@ -44,6 +47,10 @@ struct FullestFlow {
     client.session_tickets = server.session_tickets = true;
     server.client_auth = ClientAuthMode::kRequired;
     client.credentials = {Pki().rsa_client};
+    client.request_ocsp_status = true;
+    client.trusted_roots = {Pki().ca_der};
+    server.ocsp_response =
+        MakeTestOcspResponse(Pki(), Pki().rsa_server.chain_der[0], OcspResponseKind::kGood).value();
   }
 };
 
@@ -65,11 +72,13 @@ TEST(HandlerTable, EachRoleHandlesExactlyThePeerStepsOfTheTable) {
 TEST(HandlerTable, FullestFlowCompletes) {
   FullestFlow f;
   World world;
+  world.now = kNow;
   Pair p = Handshake(f.client, f.server, &world);
   ASSERT_TRUE(p.client->handshake_complete()) << p.client->state();
   ASSERT_TRUE(p.server->handshake_complete()) << p.server->state();
   EXPECT_TRUE(p.client->negotiated().ticket_issued);
   EXPECT_TRUE(p.client->negotiated().client_authenticated);
+  EXPECT_EQ(p.client->negotiated().ocsp_response, f.server.ocsp_response);
 }
 
 TEST(HandlerTable, MissingRowIsInternalErrorNotUnexpectedMessage) {
@@ -79,6 +88,7 @@ TEST(HandlerTable, MissingRowIsInternalErrorNotUnexpectedMessage) {
       SCOPED_TRACE(std::string(SideName(role)) + " without a handler for " + step.ToString());
       FullestFlow f;
       World world;
+      world.now = kNow;
       Endpoint client = MakeEndpoint(f.client, 1, &world);
       Endpoint server = MakeEndpoint(f.server, 2, &world);
       Endpoint& target = role == Side::kClient ? client : server;

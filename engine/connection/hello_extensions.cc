@@ -282,6 +282,52 @@ Status ClientParseEtm(ByteView body, const std::string&, const Config&, ServerAn
   return Status::Ok();
 }
 
+// ---- status_request (RFC 6066 8) ----
+
+Status ClientAddStatusRequest(const ClientHelloInput& in, Extensions* out) {
+  if (!in.config->request_ocsp_status) return Status::Ok();
+  // An empty responder_id_list: "the responders are implicitly known to the server"; no
+  // request_extensions.
+  StatusRequestExt ext;
+  ext.status_type = StatusRequestExt::kOcsp;
+  return out->Set(ext);
+}
+Status ServerParseStatusRequest(ByteView body, const Config& config, ClientOffer* offer) {
+  // Without a response to staple the server does not use the extension: ignored as by a stack
+  // that does not implement it (RFC 5246 7.4.1.4), since it "MAY return" a status.
+  if (config.ocsp_response.empty()) return Status::Ok();
+  SD_ASSIGN_OR_RETURN(StatusRequestExt ext, StatusRequestExt::Parse(body));
+  if (ext.answer) {
+    // RFC 6066 8: a ClientHello's extension carries a CertificateStatusRequest (status_type
+    // at least); the empty form is only the server's answer.
+    return DecodeError("ClientHello.status_request: empty extension_data (RFC 6066 8)");
+  }
+  // Only ocsp(1) is answered; another type (RFC 6961 ocsp_multi) is ignored. The configured
+  // response is used whatever the responder_id_list and request_extensions say: the
+  // responder is the issuing CA ("SHOULD use the information contained in the extension when
+  // selecting an OCSP responder" does not apply to a response fixed in advance).
+  offer->ocsp_status_request = ext.status_type == StatusRequestExt::kOcsp;
+  return Status::Ok();
+}
+Status ServerAddStatusRequest(const ServerHelloInput& in, Extensions* out) {
+  // RFC 6066 8: "the server MUST have included an extension of type "status_request" with
+  // empty "extension_data" in the extended server hello" before a CertificateStatus; answered
+  // only in a full handshake (an abbreviated one has no Certificate to staple to).
+  if (!in.offer->ocsp_status_request || in.negotiated->resumed) return Status::Ok();
+  return out->Set(StatusRequestExt::Answer());
+}
+Status ClientParseStatusRequest(ByteView body, const std::string& name, const Config&,
+                                ServerAnswer* answer) {
+  SD_ASSIGN_OR_RETURN(StatusRequestExt ext, StatusRequestExt::Parse(body));
+  if (!ext.answer) {
+    // RFC 6066 8: "an extension of type "status_request" with empty "extension_data"": any
+    // content does not decode as the answer.
+    return DecodeError(name + ": extension_data must be empty in a ServerHello (RFC 6066 8)");
+  }
+  answer->status_request = true;
+  return Status::Ok();
+}
+
 // ---- heartbeat (RFC 6520) ----
 
 uint8_t WireMode(HeartbeatMode mode) {
@@ -374,6 +420,8 @@ const std::vector<HelloExtension>& HelloExtensions() {
        &ServerAddSessionTicket, &ClientParseSessionTicket},
       {ExtensionType::kApplicationLayerProtocolNegotiation, &ClientAddAlpn, &ServerParseAlpn,
        &ServerAddAlpn, &ClientParseAlpn},
+      {ExtensionType::kStatusRequest, &ClientAddStatusRequest, &ServerParseStatusRequest,
+       &ServerAddStatusRequest, &ClientParseStatusRequest},
       {ExtensionType::kHeartbeat, &ClientAddHeartbeat, &ServerParseHeartbeat, &ServerAddHeartbeat,
        &ClientParseHeartbeat},
       {ExtensionType::kRenegotiationInfo, &ClientAddRenegotiationInfo,

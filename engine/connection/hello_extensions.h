@@ -41,6 +41,9 @@ struct ClientOffer {
   // 8449 5).
   std::optional<uint8_t> max_fragment_length_code;
   std::optional<uint16_t> record_size_limit;  // RFC 8449 4, validated (>= 64)
+  // RFC 6066 8: status_request with status_type ocsp; read only when we have a response to
+  // staple.
+  bool ocsp_status_request = false;
 };
 
 // What the ServerHello's extensions say, validated (client side).
@@ -54,6 +57,7 @@ struct ServerAnswer {
   HeartbeatMode heartbeat = HeartbeatMode::kOff;  // RFC 6520 2: the server's HeartbeatMode
   size_t max_fragment_length = 0;             // RFC 6066 4: the length requested, echoed
   std::optional<uint16_t> record_size_limit;  // RFC 8449 4, validated (>= 64)
+  bool status_request = false;                // RFC 6066 8: CertificateStatus may follow
 };
 
 // What the client's add functions read.

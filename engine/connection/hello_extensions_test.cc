@@ -38,6 +38,7 @@ Extensions Offered() {
   config.session_tickets = true;
   config.server_name = "example.com";
   config.heartbeat = HeartbeatMode::kPeerAllowedToSend;
+  config.request_ocsp_status = true;
   ClientHelloInput in{&config, true, false, true, {SignatureScheme::kRsaPkcs1Sha256}, {}};
   Result<Extensions> ext = BuildClientHelloExtensions(in);
   EXPECT_TRUE(ext.ok());
@@ -253,6 +254,59 @@ TEST(HelloExtensions, ClientRecordsTheAnswers) {
   EXPECT_EQ(heartbeat->heartbeat, HeartbeatMode::kPeerNotAllowedToSend);
   EXPECT_EQ(answer->max_fragment_length, 1024u);
   EXPECT_EQ(answer->record_size_limit, uint16_t{0x4001});
+}
+
+// RFC 6066 8: the server reads status_request only when it has a response to staple and
+// answers an ocsp request with the empty extension in a full handshake; the client accepts
+// only the empty answer.
+TEST(HelloExtensions, StatusRequestReadWhenStaplingAndAnsweredEmpty) {
+  const Extension ocsp = Ext(ExtensionType::kStatusRequest, {1, 0, 0, 0, 0});
+  Config stapler;
+  stapler.ocsp_response = {0x30, 0x00};
+  // Without a response the extension is ignored, even malformed.
+  ClientOffer ignored;
+  ASSERT_TRUE(ReadClientHelloExtensions(Extensions({Ext(ExtensionType::kStatusRequest, {1, 0})}),
+                                        Config(), &ignored)
+                  .ok());
+  EXPECT_FALSE(ignored.ocsp_status_request);
+  // With one: malformed or empty is decode_error; ocsp_multi (2) is not answered.
+  ClientOffer offer;
+  for (const Bytes& body : {Bytes{1, 0}, Bytes{}, Bytes{1, 0, 0, 0, 0, 0}}) {
+    EXPECT_EQ(ReadClientHelloExtensions(Extensions({Ext(ExtensionType::kStatusRequest, body)}),
+                                        stapler, &offer)
+                  .alert(),
+              AlertDescription::kDecodeError)
+        << ToHex(body);
+  }
+  ClientOffer multi;
+  ASSERT_TRUE(
+      ReadClientHelloExtensions(Extensions({Ext(ExtensionType::kStatusRequest, {2, 0, 0, 0, 0})}),
+                                stapler, &multi)
+          .ok());
+  EXPECT_FALSE(multi.ocsp_status_request);
+  ASSERT_TRUE(ReadClientHelloExtensions(Extensions({ocsp}), stapler, &offer).ok());
+  EXPECT_TRUE(offer.ocsp_status_request);
+  Negotiated full;
+  full.suite = FindCipherSuite(0xc02f);
+  Result<Extensions> answer = BuildServerHelloExtensions({&offer, &full, false});
+  ASSERT_TRUE(answer.ok());
+  ASSERT_NE(answer->FindRaw(5), nullptr);
+  EXPECT_TRUE(answer->FindRaw(5)->body.empty());
+  // An abbreviated handshake has no Certificate to staple to: no answer.
+  Negotiated resumed = full;
+  resumed.resumed = true;
+  Result<Extensions> none = BuildServerHelloExtensions({&offer, &resumed, false});
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->FindRaw(5), nullptr);
+  // Client: the empty answer is recorded; anything else is decode_error.
+  Result<ServerAnswer> ok = ReadServerHelloExtensions(
+      Extensions({Ext(ExtensionType::kStatusRequest, {})}), Extensions({ocsp}), Config());
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_TRUE(ok->status_request);
+  Result<ServerAnswer> full_body =
+      ReadServerHelloExtensions(Extensions({Ext(ExtensionType::kStatusRequest, {1, 0, 0, 0, 0})}),
+                                Extensions({ocsp}), Config());
+  EXPECT_EQ(full_body.status().alert(), AlertDescription::kDecodeError);
 }
 
 }  // namespace

@@ -420,8 +420,12 @@ Status ServerConnection::WriteServerHello(const ClientOffer& offer) {
   SD_ASSIGN_OR_RETURN(Extensions ext, BuildServerHelloExtensions(ServerHelloInput{
                                           &offer, &negotiated_, hs_.issue_ticket, config_.heartbeat,
                                           RenegotiatedConnection(HandshakeType::kServerHello)}));
+  // RFC 6066 8: the empty status_request answer says CertificateStatus follows the
+  // Certificate (this server always staples once it answered).
+  negotiated_.status_request = ext.Has(ExtensionType::kStatusRequest);
   if (!ext.empty()) sh.extensions = std::move(ext);
   tracker_.Learn(kFlagFull, !negotiated_.resumed);
+  tracker_.Learn(kFlagStatus, negotiated_.status_request);
   tracker_.Learn(kFlagEcdhe, negotiated_.suite->IsEphemeral());
   tracker_.Learn(kFlagTicket, hs_.issue_ticket);
   SD_RETURN_IF_ERROR(WriteHandshake(sh));
@@ -462,6 +466,16 @@ Status ServerConnection::WriteFullFlight(const ClientOffer& offer) {
   Certificate certificate;
   certificate.certificate_list = hs_.credential->chain_der;
   SD_RETURN_IF_ERROR(WriteHandshake(certificate));
+  if (negotiated_.status_request) {
+    // RFC 6066 8: "the "CertificateStatus" message [...] MUST be sent immediately after the
+    // "Certificate" message (and before any "ServerKeyExchange" or "CertificateRequest"
+    // messages)".
+    CertificateStatus status;
+    status.status_type = CertificateStatus::kOcsp;
+    status.response = config_.ocsp_response;
+    negotiated_.ocsp_response = config_.ocsp_response;
+    SD_RETURN_IF_ERROR(WriteHandshake(status));
+  }
 
   if (negotiated_.suite->IsEphemeral()) {
     // RFC 8422 5.4 / RFC 5246 7.4.3: ephemeral (EC)DH parameters, signed over both randoms.

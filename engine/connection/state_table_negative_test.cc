@@ -13,6 +13,7 @@
 
 #include "engine/connection/connection.h"
 #include "engine/connection/test_support.h"
+#include "engine/crypto/ocsp.h"
 #include "engine/state/handshake_table.h"
 
 namespace shakedown {
@@ -22,6 +23,8 @@ using namespace ::shakedown::testing;  // NOLINT
 
 const uint16_t kEcdheSuite = 0xc02f;  // TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
 const uint16_t kRsaSuite = 0x009c;    // TLS_RSA_WITH_AES_128_GCM_SHA256
+// A clock inside the test PKI's validity, where its good OCSP response checks (RFC 6066 8).
+constexpr uint64_t kNow = 1767225600;
 
 // The configurations that make the engine follow `flow`.
 struct FlowSetup {
@@ -46,6 +49,13 @@ FlowSetup SetupFor(const HandshakeFlow& flow) {
     } else {
       s.server.client_auth = ClientAuthMode::kOptional;
     }
+  }
+  if (flow.flags & kFlagStatus) {
+    // RFC 6066 8: the client asks, the server answers and staples.
+    s.client.request_ocsp_status = true;
+    s.client.trusted_roots = {Pki().ca_der};
+    s.server.ocsp_response =
+        MakeTestOcspResponse(Pki(), Pki().rsa_server.chain_der[0], OcspResponseKind::kGood).value();
   }
   return s;
 }
@@ -101,6 +111,7 @@ std::vector<FlowStep> LegalAt(const HandshakeFlow& flow, size_t i) {
       tracker.Learn(kFlagFull, flow.flags & kFlagFull);
       tracker.Learn(kFlagEcdhe, flow.flags & kFlagEcdhe);
       tracker.Learn(kFlagTicket, flow.flags & kFlagTicket);
+      tracker.Learn(kFlagStatus, flow.flags & kFlagStatus);
     }
     if (!step.change_cipher_spec && step.sender == Side::kClient &&
         step.type == HandshakeType::kCertificate) {
@@ -121,6 +132,7 @@ struct Driven {
 std::unique_ptr<Driven> DriveTo(const HandshakeFlow& flow, Side target, size_t index,
                                 uint64_t seed) {
   auto d = std::make_unique<Driven>();
+  d->world.now = kNow;
   FlowSetup setup = SetupFor(flow);
   if (setup.abbreviated) {
     Pair first = Handshake(setup.client, setup.server, &d->world, seed + 7);
@@ -162,6 +174,7 @@ TEST_P(EveryFlow, EngineFollowsTheFlow) {
   const HandshakeFlow& flow = HandshakeFlows()[GetParam()];
   FlowSetup setup = SetupFor(flow);
   World world;
+  world.now = kNow;
   if (setup.abbreviated) {
     Pair first = Handshake(setup.client, setup.server, &world, 3);
     setup.client.resume = first.client->session();

@@ -262,6 +262,15 @@ Status WriteWithMode(const std::string& path, const std::string& contents, mode_
 
 }  // namespace
 
+Result<Bytes> ReadBinaryFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return InternalError("cannot read " + path + ": " + std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  const std::string data = text.str();
+  return Bytes(data.begin(), data.end());
+}
+
 Status WriteTextFile(const std::string& path, const std::string& contents) {
   return WriteWithMode(path, contents, 0644);
 }

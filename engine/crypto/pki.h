@@ -58,6 +58,8 @@ std::string CertificatesToPem(const std::vector<Bytes>& chain_der);
 Result<std::string> PrivateKeyToPem(const Botan::Private_Key& key);
 // Writes `contents` to `path` (created or truncated). Errors: internal_error naming the path.
 Status WriteTextFile(const std::string& path, const std::string& contents);
+// The whole file as bytes (a DER OCSP response, say). Errors: internal_error naming the path.
+Result<Bytes> ReadBinaryFile(const std::string& path);
 Status WriteCertificateChainPem(const std::string& path, const std::vector<Bytes>& chain_der);
 // The key file is created with mode 0600.
 Status WritePrivateKeyPem(const std::string& path, const Botan::Private_Key& key);

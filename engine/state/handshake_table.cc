@@ -12,6 +12,7 @@ constexpr FlowStep S(HT t) { return FlowStep::Handshake(Side::kServer, t); }
 constexpr FlowStep kClientHello = C(HT::kClientHello);
 constexpr FlowStep kServerHello = S(HT::kServerHello);
 constexpr FlowStep kServerCertificate = S(HT::kCertificate);
+constexpr FlowStep kCertificateStatus = S(HT::kCertificateStatus);
 constexpr FlowStep kServerKeyExchange = S(HT::kServerKeyExchange);
 constexpr FlowStep kCertificateRequest = S(HT::kCertificateRequest);
 constexpr FlowStep kServerHelloDone = S(HT::kServerHelloDone);
@@ -62,7 +63,7 @@ constexpr uint32_t kCert = kFlagClientAuth | kFlagClientCert;
 //                                    <--------             Finished
 //      [ChangeCipherSpec]
 //      Finished                      -------->
-std::vector<HandshakeFlow> Tls12Flows() {
+std::vector<HandshakeFlow> Tls12FlowsWithoutStatus() {
   return {
       {"full RSA", kFlagFull, kFullMask,
        {kClientHello, kServerHello, kServerCertificate, kServerHelloDone,
@@ -125,6 +126,42 @@ std::vector<HandshakeFlow> Tls12Flows() {
        {kClientHello, kServerHello, kNewSessionTicket, kServerCcs, kServerFinished,
         kClientCcs, kClientFinished}},
   };
+}
+
+// RFC 6066 8: "If a server returns a "CertificateStatus" message, then the server MUST have
+// included an extension of type "status_request" with empty "extension_data" in the extended
+// server hello. The "CertificateStatus" message is conveyed using the handshake message type
+// "certificate_status" [...] and [...] MUST be sent immediately after the "Certificate" message
+// (and before any "ServerKeyExchange" or "CertificateRequest" messages)":
+//
+//      ClientHello (status_request)  -------->
+//                                              ServerHello (status_request)
+//                                                             Certificate
+//                                                      CertificateStatus*
+//                                                      ServerKeyExchange*
+//                                                     ...
+//
+// Each full flow therefore has a twin with CertificateStatus after the server's Certificate,
+// selected by kFlagStatus; the flow without it stays legal whatever the ServerHello said (the
+// server "MAY also choose not to send" it), so it does not depend on the flag.
+std::vector<HandshakeFlow> Tls12Flows() {
+  std::vector<HandshakeFlow> flows = Tls12FlowsWithoutStatus();
+  const size_t n = flows.size();
+  for (size_t i = 0; i < n; ++i) {
+    if ((flows[i].flags & kFlagFull) == 0) continue;  // no Certificate in an abbreviated one
+    HandshakeFlow stapled = flows[i];
+    stapled.name += ", status";
+    stapled.flags |= kFlagStatus;
+    stapled.mask |= kFlagStatus;
+    for (size_t j = 0; j < stapled.steps.size(); ++j) {
+      if (stapled.steps[j] == kServerCertificate) {
+        stapled.steps.insert(stapled.steps.begin() + j + 1, kCertificateStatus);
+        break;
+      }
+    }
+    flows.push_back(std::move(stapled));
+  }
+  return flows;
 }
 
 }  // namespace

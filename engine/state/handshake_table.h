@@ -41,6 +41,12 @@ inline constexpr uint32_t kFlagEcdhe = 1u << 1;       // (EC)DHE: a ServerKeyExc
 inline constexpr uint32_t kFlagClientAuth = 1u << 2;  // the server sent CertificateRequest
 inline constexpr uint32_t kFlagClientCert = 1u << 3;  // non-empty client Certificate: CertificateVerify follows
 inline constexpr uint32_t kFlagTicket = 1u << 4;      // NewSessionTicket follows (RFC 5077); at ServerHello
+// The ServerHello carried status_request (RFC 6066 8): CertificateStatus may follow the server's
+// Certificate; at ServerHello. Flows without CertificateStatus do not depend on it ("a server
+// MAY also choose not to send a "CertificateStatus" message, even if has received a
+// "status_request" extension in the client hello message and has sent a "status_request"
+// extension in the server hello message"); flows with it need it.
+inline constexpr uint32_t kFlagStatus = 1u << 5;
 
 struct HandshakeFlow {
   std::string name;  // e.g. "full ECDHE, client auth, ticket"

@@ -49,9 +49,46 @@ TEST(HandshakeTable, AbbreviatedHandshakeIsRfc5246Figure2) {
   EXPECT_EQ(FlowNamed("abbreviated, ticket").steps[2], S(HT::kNewSessionTicket));
 }
 
-TEST(HandshakeTable, FourteenDistinctFlows) {
+// RFC 6066 8: every full flow has a twin with CertificateStatus "immediately after the
+// "Certificate" message (and before any "ServerKeyExchange" or "CertificateRequest"
+// messages)", selected by kFlagStatus; the flow without it does not depend on the flag (the
+// server "MAY also choose not to send" it).
+TEST(HandshakeTable, CertificateStatusFollowsTheServerCertificateOnlyWithStatus) {
+  const HandshakeFlow& plain = FlowNamed("full ECDHE, client auth");
+  const HandshakeFlow& stapled = FlowNamed("full ECDHE, client auth, status");
+  EXPECT_EQ(plain.mask & kFlagStatus, 0u);
+  EXPECT_NE(stapled.flags & kFlagStatus, 0u);
+  std::vector<FlowStep> expected = plain.steps;
+  expected.insert(expected.begin() + 3, S(HT::kCertificateStatus));
+  EXPECT_EQ(stapled.steps, expected);
+  EXPECT_EQ(stapled.steps[2], S(HT::kCertificate));
+  EXPECT_EQ(stapled.steps[4], S(HT::kServerKeyExchange));
+  for (bool status : {false, true}) {
+    HandshakeTracker t;
+    ASSERT_TRUE(t.Advance(C(HT::kClientHello)));
+    ASSERT_TRUE(t.Advance(S(HT::kServerHello)));
+    t.Learn(kFlagFull, true);
+    t.Learn(kFlagEcdhe, true);
+    t.Learn(kFlagTicket, false);
+    t.Learn(kFlagStatus, status);
+    ASSERT_TRUE(t.Advance(S(HT::kCertificate)));
+    EXPECT_EQ(t.IsLegal(S(HT::kCertificateStatus)), status);
+    EXPECT_TRUE(t.IsLegal(S(HT::kServerKeyExchange)));  // optional even when answered
+    if (status) {
+      ASSERT_TRUE(t.Advance(S(HT::kCertificateStatus)));
+      EXPECT_FALSE(t.IsLegal(S(HT::kCertificateStatus)));  // once
+    }
+  }
+  // Never in an abbreviated handshake: there is no Certificate.
+  for (const HandshakeFlow& f : HandshakeFlows()) {
+    if ((f.flags & kFlagFull) != 0) continue;
+    for (const FlowStep& s : f.steps) EXPECT_NE(s, S(HT::kCertificateStatus)) << f.name;
+  }
+}
+
+TEST(HandshakeTable, TwentySixDistinctFlows) {
   const auto& flows = HandshakeFlows();
-  EXPECT_EQ(flows.size(), 14u);
+  EXPECT_EQ(flows.size(), 26u);  // 12 full, each with and without CertificateStatus; 2 abbreviated
   for (size_t i = 0; i < flows.size(); ++i) {
     for (size_t j = i + 1; j < flows.size(); ++j) {
       EXPECT_FALSE(flows[i].steps == flows[j].steps && flows[i].flags == flows[j].flags)

@@ -39,6 +39,8 @@ const std::vector<KnownExtension>& KnownExtensions() {
   static const auto* rows = new std::vector<KnownExtension>{
       // The server's answer is empty extension_data.
       Row<ServerNameExt>(kClientHello, kServerHello, "RFC 6066 3"),
+      // RFC 6066 8: the server's answer is empty extension_data.
+      Row<StatusRequestExt>(kClientHello, kServerHello, "RFC 6066 8"),
       Row<MaxFragmentLengthExt>(kClientHello, kServerHello, "RFC 6066 4"),
       Row<RecordSizeLimitExt>(kClientHello, kServerHello, "RFC 8449 4"),
       Row<SupportedGroupsExt>(kClientHello, kNotInServerHello, "RFC 8422 5.1.1"),

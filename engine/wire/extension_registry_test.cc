@@ -23,7 +23,7 @@ TEST(ExtensionRegistry, ClientOnlyExtensionsAreNotAllowedInServerHello) {
 
 TEST(ExtensionRegistry, UnknownTypesHaveNoRow) {
   EXPECT_EQ(FindKnownExtension(0x1a1a), nullptr);  // GREASE
-  EXPECT_EQ(FindKnownExtension(ExtensionType::kStatusRequest), nullptr);
+  EXPECT_EQ(FindKnownExtension(ExtensionType::kSignedCertificateTimestamp), nullptr);
 }
 
 TEST(ExtensionRegistry, HeartbeatInBothHellos) {

@@ -110,6 +110,57 @@ std::string Extensions::Describe() const {
   return out + "]";
 }
 
+// ---- status_request ----
+
+Result<StatusRequestExt> StatusRequestExt::Parse(ByteView body) {
+  // RFC 6066 8: the server's answer is an empty extension_data.
+  if (body.empty()) return Answer();
+  Reader r(body);
+  StatusRequestExt out;
+  SD_RETURN_IF_ERROR(r.U8("status_request.status_type", &out.status_type));
+  if (out.status_type != kOcsp) {
+    // Another CertificateStatusType (RFC 6961's ocsp_multi(2)): its request is kept opaque.
+    out.other = r.Rest().ToBytes();
+    return out;
+  }
+  Reader ids;
+  SD_RETURN_IF_ERROR(r.Vector("status_request.responder_id_list", 2, 0, 0xffff, &ids));
+  while (!ids.empty()) {
+    ByteView id;
+    SD_RETURN_IF_ERROR(ids.VectorBytes(
+        "status_request.responder_id_list[" + std::to_string(out.responder_id_list.size()) + "]", 2,
+        1, 0xffff, &id));
+    out.responder_id_list.push_back(id.ToBytes());
+  }
+  ByteView exts;
+  SD_RETURN_IF_ERROR(r.VectorBytes("status_request.request_extensions", 2, 0, 0xffff, &exts));
+  out.request_extensions = exts.ToBytes();
+  SD_RETURN_IF_ERROR(r.ExpectEnd("status_request"));
+  return out;
+}
+
+void StatusRequestExt::Serialize(Writer& out) const {
+  if (answer) return;
+  out.U8(status_type);
+  if (status_type != kOcsp) {
+    out.Raw(other);
+    return;
+  }
+  out.Vector(2, [&] {
+    for (const Bytes& id : responder_id_list) out.VectorBytes(2, id);
+  });
+  out.VectorBytes(2, request_extensions);
+}
+
+std::string StatusRequestExt::Describe() const {
+  if (answer) return "status_request(answer)";
+  if (status_type != kOcsp) {
+    return "status_request(status_type=" + std::to_string(status_type) + ")";
+  }
+  return "status_request(ocsp, responder_ids=" + std::to_string(responder_id_list.size()) +
+         ", request_extensions=" + std::to_string(request_extensions.size()) + " bytes)";
+}
+
 // ---- server_name ----
 
 Result<ServerNameExt> ServerNameExt::Parse(ByteView body) {

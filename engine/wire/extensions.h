@@ -122,6 +122,40 @@ struct ServerNameExt {
   bool operator!=(const ServerNameExt& o) const { return !(*this == o); }
 };
 
+// RFC 6066 8: struct { CertificateStatusType status_type; select (status_type) { case ocsp:
+// OCSPStatusRequest; } request; } CertificateStatusRequest, with struct { ResponderID
+// responder_id_list<0..2^16-1>; Extensions request_extensions<0..2^16-1>; } OCSPStatusRequest
+// and opaque ResponderID<1..2^16-1>. "If a server returns a "CertificateStatus" message, then
+// the server MUST have included an extension of type "status_request" with empty
+// "extension_data" in the extended server hello": `answer` is that empty form (and an empty
+// body parses to it). A status_type other than ocsp(1) keeps its body opaque in `other` (RFC
+// 6961's ocsp_multi(2) and later types are legal in a ClientHello; a server ignores them).
+struct StatusRequestExt {
+  static constexpr ExtensionType kType = ExtensionType::kStatusRequest;
+  static constexpr uint8_t kOcsp = 1;
+
+  bool answer = false;  // the server's empty extension_data; the fields below are unused
+  uint8_t status_type = kOcsp;
+  std::vector<Bytes> responder_id_list;  // each <1..2^16-1>; DER ResponderID (RFC 6960)
+  Bytes request_extensions;              // DER Extensions, <0..2^16-1>
+  Bytes other;                           // the request of a status_type other than ocsp
+
+  static StatusRequestExt Answer() {
+    StatusRequestExt out;
+    out.answer = true;
+    return out;
+  }
+  static Result<StatusRequestExt> Parse(ByteView body);
+  void Serialize(Writer& out) const;
+  std::string Describe() const;
+  bool operator==(const StatusRequestExt& o) const {
+    return answer == o.answer &&
+           (answer || (status_type == o.status_type && responder_id_list == o.responder_id_list &&
+                       request_extensions == o.request_extensions && other == o.other));
+  }
+  bool operator!=(const StatusRequestExt& o) const { return !(*this == o); }
+};
+
 // RFC 8422 5.1.1: NamedGroup named_group_list<2..2^16-1>.
 struct SupportedGroupsExt {
   static constexpr ExtensionType kType = ExtensionType::kSupportedGroups;

@@ -487,6 +487,34 @@ std::string ClientKeyExchange::Describe() const {
          Sized(exchange_keys.size()) + ")";
 }
 
+// ---- CertificateStatus ----
+
+Result<CertificateStatus> CertificateStatus::Parse(ByteView body) {
+  Reader r(body);
+  CertificateStatus out;
+  SD_RETURN_IF_ERROR(r.U8("CertificateStatus.status_type", &out.status_type));
+  if (out.status_type != kOcsp) {
+    // RFC 6066 8: enum { ocsp(1), (255) } CertificateStatusType; the select has no other arm,
+    // so the rest of the message cannot be decoded.
+    return DecodeError("CertificateStatus.status_type: " + std::to_string(out.status_type) +
+                       ", only ocsp(1) is defined (RFC 6066 8)");
+  }
+  // RFC 6066 8: opaque OCSPResponse<1..2^24-1>.
+  SD_RETURN_IF_ERROR(ReadBytes(r, "CertificateStatus.response", 3, 1, 0xffffff, &out.response));
+  SD_RETURN_IF_ERROR(r.ExpectEnd("CertificateStatus"));
+  return out;
+}
+
+void CertificateStatus::Serialize(Writer& out) const {
+  out.U8(status_type);
+  out.VectorBytes(3, response);
+}
+
+std::string CertificateStatus::Describe() const {
+  return "CertificateStatus(status_type=" + std::to_string(status_type) +
+         ", response=" + Sized(response.size()) + ")";
+}
+
 // ---- NewSessionTicket ----
 
 Result<NewSessionTicket> NewSessionTicket::Parse(ByteView body) {
@@ -593,6 +621,8 @@ Result<TypedHandshake> ParseHandshakeMessage(HandshakeType type, ByteView body,
     case HandshakeType::kClientKeyExchange:
       return lift(ClientKeyExchange::Parse(body, context.key_exchange));
     case HandshakeType::kNewSessionTicket: return lift(NewSessionTicket::Parse(body));
+    case HandshakeType::kCertificateStatus:
+      return lift(CertificateStatus::Parse(body));
     case HandshakeType::kFinished:
       return lift(Finished::Parse(body, context.verify_data_length));
     default: break;

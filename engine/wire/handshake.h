@@ -287,6 +287,28 @@ struct ClientKeyExchange {
   bool operator!=(const ClientKeyExchange& o) const { return !(*this == o); }
 };
 
+// RFC 6066 8: struct { CertificateStatusType status_type; select (status_type) { case ocsp:
+// OCSPResponse response; } } CertificateStatus; opaque OCSPResponse<1..2^24-1>. Only ocsp(1)
+// is defined, so another status_type cannot be decoded: decode_error (RFC 5246 7.2.2 "a
+// message could not be decoded because some field was out of the specified range"), as is an
+// empty response (below the <1..> bound). Whether the response is satisfactory is the
+// client's check (bad_certificate_status_response), not the parser's.
+struct CertificateStatus {
+  static constexpr HandshakeType kType = HandshakeType::kCertificateStatus;
+  static constexpr uint8_t kOcsp = 1;
+
+  uint8_t status_type = kOcsp;
+  Bytes response;  // a DER OCSPResponse (RFC 6960 4.2.1), <1..2^24-1>
+
+  static Result<CertificateStatus> Parse(ByteView body);
+  void Serialize(Writer& out) const;
+  std::string Describe() const;
+  bool operator==(const CertificateStatus& o) const {
+    return status_type == o.status_type && response == o.response;
+  }
+  bool operator!=(const CertificateStatus& o) const { return !(*this == o); }
+};
+
 // RFC 5077 3.3.
 struct NewSessionTicket {
   static constexpr HandshakeType kType = HandshakeType::kNewSessionTicket;
@@ -358,7 +380,7 @@ struct Alert {
 using TypedHandshake =
     std::variant<HelloRequest, ClientHello, ServerHello, Certificate, ServerKeyExchange,
                  CertificateRequest, ServerHelloDone, CertificateVerify, ClientKeyExchange,
-                 NewSessionTicket, Finished>;
+                 NewSessionTicket, Finished, CertificateStatus>;
 
 // What a parser needs that is not on the wire: it comes from the negotiated suite.
 struct ParseContext {

@@ -762,6 +762,7 @@ TEST(ParseHandshakeMessageTest, EveryAlternativeRoundTripsThroughTheVariant) {
       ClientKeyExchange{KeyExchangeKind::kDhe, H("05")},
       NewSessionTicket{1, H("aa")},
       Finished{H(kClientVerifyData)},
+      CertificateStatus{CertificateStatus::kOcsp, H("3000")},
   };
   ASSERT_EQ(messages.size(), std::variant_size_v<TypedHandshake>);
   for (const TypedHandshake& m : messages) {

@@ -208,6 +208,18 @@ Status Edit(const FieldEdit& e, NewSessionTicket* m) {
   return Status::Ok();
 }
 
+Status Edit(const FieldEdit& e, CertificateStatus* m) {
+  if (e.field == "status_type") {
+    SD_ASSIGN_OR_RETURN(uint64_t v, EditNumber(e, 0xff));
+    m->status_type = static_cast<uint8_t>(v);
+  } else if (e.field == "response") {
+    SD_ASSIGN_OR_RETURN(m->response, EditBytes(e, m->response));
+  } else {
+    return UnknownField("CertificateStatus", e.field);
+  }
+  return Status::Ok();
+}
+
 Status Edit(const FieldEdit& e, Finished* m) {
   if (e.field != "verify_data") return UnknownField("Finished", e.field);
   SD_ASSIGN_OR_RETURN(m->verify_data, EditBytes(e, m->verify_data));

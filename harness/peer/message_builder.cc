@@ -9,6 +9,7 @@
 
 #include "engine/crypto/dh.h"
 #include "engine/crypto/key_exchange.h"
+#include "engine/crypto/ocsp.h"
 #include "engine/crypto/signature.h"
 #include "engine/wire/extensions.h"
 #include "engine/wire/heartbeat.h"
@@ -371,6 +372,10 @@ Result<TypedHandshake> MessageBuilder::BuildDefault(const SendStep& step,
     }
     case MessageName::kNewSessionTicket:
       return TypedHandshake(BuildNewSessionTicket());
+    case MessageName::kCertificateStatus: {
+      SD_ASSIGN_OR_RETURN(CertificateStatus cs, BuildCertificateStatus());
+      return TypedHandshake(std::move(cs));
+    }
     case MessageName::kFinished: {
       SD_ASSIGN_OR_RETURN(Finished fin, BuildFinished());
       return TypedHandshake(std::move(fin));
@@ -421,6 +426,8 @@ Result<ClientHello> MessageBuilder::BuildClientHello() {
   if (p.heartbeat != HeartbeatMode::kOff) {
     SD_RETURN_IF_ERROR(ext.Set(HeartbeatExt{WireHeartbeatMode(p.heartbeat)}));
   }
+  // RFC 6066 8: ocsp, no responder ids, no request extensions.
+  if (p.status_request) SD_RETURN_IF_ERROR(ext.Set(StatusRequestExt{}));
   ch.extensions = std::move(ext);
   return ch;
 }
@@ -496,6 +503,15 @@ Result<ServerHello> MessageBuilder::BuildServerHello() {
   // RFC 6520 2: an answer only to the client's heartbeat extension.
   if (p.heartbeat != HeartbeatMode::kOff && HasExt(ch.extensions, ExtensionType::kHeartbeat)) {
     SD_RETURN_IF_ERROR(ext.Set(HeartbeatExt{WireHeartbeatMode(p.heartbeat)}));
+  }
+  // RFC 6066 8: the empty answer to an ocsp request, in a full handshake; the script then sends
+  // CertificateStatus after Certificate.
+  if (p.status_request && !c.candidate && ch.extensions) {
+    if (std::optional<Result<StatusRequestExt>> asked = ch.extensions->Find<StatusRequestExt>();
+        asked.has_value() && asked->ok() && !(*asked)->answer &&
+        (*asked)->status_type == StatusRequestExt::kOcsp) {
+      SD_RETURN_IF_ERROR(ext.Set(StatusRequestExt::Answer()));
+    }
   }
   // RFC 8449: its limit to a client that sent one, and then (5) no max_fragment_length; RFC
   // 6066 4: otherwise a valid max_fragment_length request is answered with the same length.
@@ -588,6 +604,26 @@ NewSessionTicket MessageBuilder::BuildNewSessionTicket() {
   nst.ticket_lifetime_hint = 7200;
   nst.ticket = RandomBytes(*state_.conn().rng, 32);  // an opaque handle into the peer's cache
   return nst;
+}
+
+Result<CertificateStatus> MessageBuilder::BuildCertificateStatus() {
+  // About the certificate the server peer sends (the RSA server's when it has none, as a
+  // client peer sending this message out of role); signed by the test CA.
+  const TestPki& pki = *state_.setup.resources.pki;
+  const Credential* cred = state_.setup.is_client() ? nullptr : state_.ServerCredential();
+  const Bytes& leaf = cred != nullptr && !cred->chain_der.empty()
+                          ? cred->chain_der.front()
+                          : pki.rsa_server.chain_der.front();
+  const std::optional<OcspResponseKind> kind =
+      OcspResponseKindFromName(state_.setup.scenario.peer.ocsp_response);
+  if (!kind.has_value()) {
+    return InternalError("peer.ocsp_response: unknown \"" +
+                         state_.setup.scenario.peer.ocsp_response + "\"");
+  }
+  CertificateStatus cs;
+  cs.status_type = CertificateStatus::kOcsp;
+  SD_ASSIGN_OR_RETURN(cs.response, MakeTestOcspResponse(pki, leaf, *kind));
+  return cs;
 }
 
 Result<Finished> MessageBuilder::BuildFinished() {

@@ -79,6 +79,8 @@ class MessageBuilder {
   Result<ClientKeyExchange> BuildClientKeyExchange(std::vector<FieldEdit>* edits);
   Result<CertificateVerify> BuildCertificateVerify();
   NewSessionTicket BuildNewSessionTicket();
+  // RFC 6066 8: ocsp, the peer's ocsp_response made by the test CA for its certificate.
+  Result<CertificateStatus> BuildCertificateStatus();
   Result<Finished> BuildFinished();
 
   // Server peer: the cached session this ClientHello may resume, if the script resumes.

@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "engine/crypto/key_exchange.h"
+#include "engine/crypto/ocsp.h"
 #include "engine/crypto/signature.h"
 #include "engine/wire/extension_registry.h"
 #include "engine/wire/extensions.h"
@@ -548,6 +549,15 @@ void MessageObserver::Handle(const ServerHello& sh, const HandshakeMessage& m, W
   c.etm = EncryptThenMacNegotiated(ch, sh);
   c.record_limits = RecordLimitsNegotiated(ch, sh);
   CheckRecordLimitAnswer(ch, sh, violation);
+  // RFC 6066 8: "an extension of type "status_request" with empty "extension_data"".
+  if (const Extension* sr =
+          sh.extensions
+              ? sh.extensions->FindRaw(static_cast<uint16_t>(ExtensionType::kStatusRequest))
+              : nullptr;
+      sr != nullptr && !sr->body.empty()) {
+    violation(ViolationRule::kOcspResponse, "the ServerHello's status_request is not empty: " +
+                                                ToHex(sr->body) + " (RFC 6066 8)");
+  }
   c.resumed = c.offer.has_value() && !ch.session_id.empty() && sh.session_id == ch.session_id;
   if (c.resumed) {
     // RFC 5246 7.4.1.2, RFC 7627 5.3 (checklist 25, 34, 56; CVE-2010-4180).
@@ -575,7 +585,9 @@ void MessageObserver::Handle(const Certificate& cert, const HandshakeMessage& m,
   PeerConnection& c = state_.conn();
   state_.AddTargetMessage(m.encoded);
   c.target_key.reset();
+  c.target_leaf.reset();
   if (!cert.certificate_list.empty()) {
+    c.target_leaf = cert.certificate_list.front();
     auto key = PublicKeyFromCertificate(cert.certificate_list.front());
     if (key.ok()) {
       c.target_key = std::shared_ptr<const Botan::Public_Key>(std::move(key).value());
@@ -669,6 +681,23 @@ void MessageObserver::Handle(const NewSessionTicket& nst, const HandshakeMessage
   PeerConnection& c = state_.conn();
   state_.AddTargetMessage(m.encoded);
   c.ticket = nst.ticket;
+}
+
+void MessageObserver::Handle(const CertificateStatus& cs, const HandshakeMessage& m,
+                             WireItem* item) {
+  PeerConnection& c = state_.conn();
+  state_.AddTargetMessage(m.encoded);
+  // RFC 6066 8: a server target staples a response about its own leaf; the peer checks it as a
+  // client would, under the test CA, at 2026-01-01 (the reference target's clock: the test
+  // PKI's good responses are valid from the leaf's notBefore to its notAfter).
+  constexpr uint64_t kCheckTime = 1767225600;
+  if (state_.setup.is_client() && c.target_leaf.has_value()) {
+    Status s = CheckOcspResponse(cs.response, *c.target_leaf, state_.setup.resources.pki->ca_der,
+                                 kCheckTime);
+    if (!s.ok()) state_.AddViolation(ViolationRule::kOcspResponse, s.message());
+  } else if (state_.setup.is_client()) {
+    item->summary += " (not checked: no server certificate seen)";
+  }
 }
 
 void MessageObserver::Handle(const Finished& fin, const HandshakeMessage& m, WireItem* item) {

@@ -60,6 +60,7 @@ class MessageObserver {
   void Handle(const CertificateVerify& cv, const HandshakeMessage& m, WireItem* item);
   void Handle(const ClientKeyExchange& cke, const HandshakeMessage& m, WireItem* item);
   void Handle(const NewSessionTicket& nst, const HandshakeMessage& m, WireItem* item);
+  void Handle(const CertificateStatus& cs, const HandshakeMessage& m, WireItem* item);
   void Handle(const Finished& fin, const HandshakeMessage& m, WireItem* item);
   // The target's key exchange as the server peer sees it; a note for the summary on failure.
   std::string AgreeKeyExchange(const ClientKeyExchange& cke);

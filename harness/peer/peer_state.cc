@@ -654,6 +654,8 @@ void PeerState::Learn(const ServerHello& sh) {
   if (c.suite != nullptr) c.tracker.Learn(kFlagEcdhe, c.suite->IsEphemeral());
   // RFC 5077 3.2: the empty session_ticket extension announces a NewSessionTicket.
   c.tracker.Learn(kFlagTicket, HasExt(sh.extensions, ExtensionType::kSessionTicket));
+  // RFC 6066 8: the status_request answer makes CertificateStatus legal (and optional).
+  c.tracker.Learn(kFlagStatus, HasExt(sh.extensions, ExtensionType::kStatusRequest));
 }
 
 void PeerState::MaybeComplete() {

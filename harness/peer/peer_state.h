@@ -135,6 +135,7 @@ struct PeerConnection {
   std::optional<std::pair<uint8_t, uint8_t>> previous_heartbeat;
   RecordLimits record_limits;  // from the ServerHello on
   std::shared_ptr<const Botan::Public_Key> target_key;  // the target's leaf certificate's key
+  std::optional<Bytes> target_leaf;                     // that certificate (DER)
   std::optional<EcdhServerParams> target_ecdhe;         // client peer: the target's SKE params
   std::optional<EcdheKeyPair> own_ecdhe;
   std::optional<DhServerParams> target_dhe;             // client peer: the target's DHE params

@@ -64,6 +64,8 @@ std::string_view ViolationRuleName(ViolationRule rule) {
       return "record: over the negotiated size limit";
     case ViolationRule::kRecordLimitNegotiation:
       return "record limits: wrong answer";
+    case ViolationRule::kOcspResponse:
+      return "ocsp: unsatisfactory status";
   }
   return "unknown rule";  // unreachable: the switch covers the enum (-Wswitch)
 }

@@ -98,6 +98,10 @@ enum class ViolationRule {
   // ServerHello (RFC 8449 5: a server supporting record_size_limit "MUST ignore"
   // max_fragment_length), a record_size_limit below 64, a max_fragment_length code outside 1..4.
   kRecordLimitNegotiation,
+  // RFC 6066 8: a CertificateStatus whose OCSP response does not check under the test CA for
+  // the target's leaf (not an OCSP response, not successful, bad signature, another serial, not
+  // good), or a status_request answer that is not empty.
+  kOcspResponse,
 };
 
 // Every rule, in declaration order (for tests and documentation).
@@ -132,6 +136,7 @@ inline constexpr ViolationRule kAllViolationRules[] = {
     ViolationRule::kHeartbeatPayloadMismatch,
     ViolationRule::kRecordOverLimit,
     ViolationRule::kRecordLimitNegotiation,
+    ViolationRule::kOcspResponse,
 };
 
 // The rule's stable name, e.g. "finished: verify_data", "accepted: tampered Finished". Reports

@@ -23,13 +23,13 @@ TEST(ViolationRule, NamesAreDistinctAndStable) {
   EXPECT_EQ(ViolationRuleName(ViolationRule::kAcceptedTamperedServerKeyExchange),
             "accepted: tampered ServerKeyExchange");
   EXPECT_EQ(ViolationRuleName(ViolationRule::kSuiteNotOffered), "negotiation: suite not offered");
+  EXPECT_EQ(ViolationRuleName(ViolationRule::kOcspResponse), "ocsp: unsatisfactory status");
 }
 
 TEST(ViolationRule, ListCoversTheEnum) {
   // The last enumerator is last in the list: a rule added to the enum must be added here too.
-  EXPECT_EQ(std::end(kAllViolationRules)[-1], ViolationRule::kRecordLimitNegotiation);
-  EXPECT_EQ(static_cast<size_t>(ViolationRule::kRecordLimitNegotiation) + 1,
-            std::size(kAllViolationRules));
+  EXPECT_EQ(std::end(kAllViolationRules)[-1], ViolationRule::kOcspResponse);
+  EXPECT_EQ(static_cast<size_t>(ViolationRule::kOcspResponse) + 1, std::size(kAllViolationRules));
 }
 
 }  // namespace

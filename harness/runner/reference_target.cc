@@ -8,6 +8,7 @@
 
 #include "engine/connection/session.h"
 #include "engine/connection/shared_context.h"
+#include "engine/crypto/ocsp.h"
 #include "engine/crypto/rng.h"
 #include "harness/net/endpoint.h"
 
@@ -202,6 +203,14 @@ Result<Config> ReferenceConfig(const Scenario& scenario, const TestPki& pki) {
   // A client asks for max_fragment_length; a server honours requests by default (Config).
   if (scenario.role == Side::kClient) c.max_fragment_length = t.max_fragment_length;
   c.record_size_limit = t.record_size_limit;
+  // RFC 6066 8: a server staples a good response from the test CA for its certificate; a
+  // client requests one and checks it.
+  if (t.ocsp && c.role == Side::kServer && !c.credentials.empty()) {
+    SD_ASSIGN_OR_RETURN(c.ocsp_response,
+                        MakeTestOcspResponse(pki, c.credentials.front().chain_der.front(),
+                                             OcspResponseKind::kGood));
+  }
+  if (t.ocsp && c.role == Side::kClient) c.request_ocsp_status = true;
   // A fixed ticket key: tickets issued in one connection of a vector open in the next.
   c.ticket_key = Bytes(32, 0x5d);
   return c;

@@ -4,6 +4,8 @@
 #include <string>
 #include <utility>
 
+#include "engine/crypto/ocsp.h"
+#include "engine/crypto/pki.h"
 #include "harness/runner/net_target.h"
 #include "harness/runner/reference_target.h"
 #include "platform/subprocess.h"
@@ -88,6 +90,14 @@ Result<PemFiles> WritePkiPem(const TestPki& pki, const std::string& dir) {
       WriteCredentialPem(pki.ecdsa_p521_server, f.ecdsa_p521_cert, f.ecdsa_p521_key));
   SD_RETURN_IF_ERROR(WriteCredentialPem(pki.rsa_client, f.client_cert, f.client_key));
   SD_RETURN_IF_ERROR(WriteCredentialPem(pki.ecdsa_client, f.ecdsa_client_cert, f.ecdsa_client_key));
+  f.ocsp = dir + "/server-rsa.ocsp.der";
+  f.ecdsa_ocsp = dir + "/server-ecdsa.ocsp.der";
+  for (const auto& [credential, path] :
+       {std::make_pair(&pki.rsa_server, f.ocsp), std::make_pair(&pki.ecdsa_server, f.ecdsa_ocsp)}) {
+    SD_ASSIGN_OR_RETURN(Bytes response, MakeTestOcspResponse(pki, credential->chain_der.front(),
+                                                             OcspResponseKind::kGood));
+    SD_RETURN_IF_ERROR(WriteTextFile(path, std::string(response.begin(), response.end())));
+  }
   return f;
 }
 
@@ -116,6 +126,8 @@ Result<std::string> ExpandCommand(const std::string& command, uint16_t port, con
       {"client_key", pem.client_key},
       {"ecdsa_client_cert", pem.ecdsa_client_cert},
       {"ecdsa_client_key", pem.ecdsa_client_key},
+      {"ocsp", pem.ocsp},
+      {"ecdsa_ocsp", pem.ecdsa_ocsp},
       {"session", session_file},
   };
   std::string out;
@@ -138,7 +150,7 @@ Result<std::string> ExpandCommand(const std::string& command, uint16_t port, con
                            "} (known: {port} {host} {cert} {key} {ca} {ecdsa_cert} {ecdsa_key} "
                            "{ecdsa_p384_cert} {ecdsa_p384_key} {ecdsa_p521_cert} {ecdsa_p521_key} "
                            "{client_cert} {client_key} {ecdsa_client_cert} {ecdsa_client_key} "
-                           "{session})");
+                           "{ocsp} {ecdsa_ocsp} {session})");
     }
     out += command.substr(i, open - i) + it->second;
     i = close + 1;

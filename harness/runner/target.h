@@ -119,6 +119,9 @@ struct PemFiles {
   std::string client_key;  // {client_key}
   std::string ecdsa_client_cert;  // {ecdsa_client_cert}
   std::string ecdsa_client_key;   // {ecdsa_client_key}
+  // RFC 6066 8: good DER OCSP responses from the CA for the RSA and ECDSA server certificates.
+  std::string ocsp;        // {ocsp}
+  std::string ecdsa_ocsp;  // {ecdsa_ocsp}
 };
 Result<PemFiles> WritePkiPem(const TestPki& pki, const std::string& dir);
 // The same in a fresh temporary directory named after `prefix` (PemFiles::dir), which the

@@ -140,6 +140,21 @@ bool EndpointConfigParser::ParsePeer(const Json& j, const std::string& path, Pee
     }
     out->dh_public_leading_zeros = static_cast<uint8_t>(n);
   }
+  if (j.contains("status_request") &&
+      !GetBool(j["status_request"], Child(path, "status_request"), &out->status_request)) {
+    return false;
+  }
+  if (j.contains("ocsp_response")) {
+    const std::string opath = Child(path, "ocsp_response");
+    if (!GetChoice(j["ocsp_response"], opath, OcspResponseChoices(), &out->ocsp_response)) {
+      return false;
+    }
+    if (role_ == Side::kServer) {
+      return Fail(opath,
+                  "only a server peer staples an OCSP response; here the peer is the "
+                  "client");
+    }
+  }
   return ParseRecordLimits(j, path, /*is_client=*/role_ == Side::kServer, &out->max_fragment_length,
                            &out->record_size_limit);
 }
@@ -226,6 +241,7 @@ bool EndpointConfigParser::ParseTarget(const Json& j, const std::string& path, T
     return false;
   }
   if (!GetHeartbeat(j, path, &out->heartbeat)) return false;
+  if (j.contains("ocsp") && !GetBool(j["ocsp"], Child(path, "ocsp"), &out->ocsp)) return false;
   if (!ParseRecordLimits(j, path, /*is_client=*/role_ == Side::kClient, &out->max_fragment_length,
                          &out->record_size_limit)) {
     return false;

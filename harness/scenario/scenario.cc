@@ -28,6 +28,7 @@ constexpr MessageNameEntry kMessageNames[] = {
     {MessageName::kAlert, "Alert"},
     {MessageName::kApplicationData, "ApplicationData"},
     {MessageName::kHeartbeat, "Heartbeat"},
+    {MessageName::kCertificateStatus, "CertificateStatus"},
     {MessageName::kRaw, "Raw"},
     {MessageName::kClose, "Close"},
 };
@@ -106,6 +107,10 @@ constexpr StaticField kOtherFields[] = {
      "RSA: the whole PKCS#1 block to encrypt raw (ROBOT-style vectors, checklist 45b)"},
     {M::kNewSessionTicket, "ticket_lifetime_hint", T::kU32, "seconds (RFC 5077 3.3)"},
     {M::kNewSessionTicket, "ticket", T::kBytes, "the opaque ticket, <0..2^16-1>"},
+    {M::kCertificateStatus, "status_type", T::kU8,
+     "CertificateStatusType: 1 ocsp, the only one defined (RFC 6066 8)"},
+    {M::kCertificateStatus, "response", T::kBytes,
+     "the DER OCSPResponse, <1..2^24-1>; the peer's ocsp_response by default"},
     {M::kFinished, "verify_data", T::kBytes,
      "PRF output, 12 bytes (RFC 5246 7.4.9); the peer computes it unless set"},
     {M::kAlert, "level", T::kAlertLevel, "warning or fatal (RFC 5246 7.2)"},
@@ -207,6 +212,8 @@ std::optional<HandshakeType> HandshakeTypeOf(MessageName name) {
       return HandshakeType::kNewSessionTicket;
     case MessageName::kFinished:
       return HandshakeType::kFinished;
+    case MessageName::kCertificateStatus:
+      return HandshakeType::kCertificateStatus;
     case MessageName::kChangeCipherSpec:
     case MessageName::kAlert:
     case MessageName::kApplicationData:
@@ -227,6 +234,7 @@ bool SentBy(Side role, MessageName message) {
     case MessageName::kCertificateRequest:
     case MessageName::kServerHelloDone:
     case MessageName::kNewSessionTicket:  // RFC 5077 3.3
+    case MessageName::kCertificateStatus:  // RFC 6066 8
       return role == Side::kServer;
     case MessageName::kClientHello:
     case MessageName::kClientKeyExchange:
@@ -368,12 +376,14 @@ bool operator==(const ConnectionScript& a, const ConnectionScript& b) {
 bool operator==(const PeerConfig& a, const PeerConfig& b) {
   return std::tie(a.cipher_suites, a.groups, a.signature_schemes, a.certificate, a.certificate_flaw,
                   a.extended_master_secret, a.encrypt_then_mac, a.renegotiation_info,
-                  a.session_ticket, a.server_name, a.version, a.dh_group, a.dh_secret_leading_zero, a.dh_public_leading_zeros,
-                  a.heartbeat, a.max_fragment_length, a.record_size_limit) ==
+                  a.session_ticket, a.server_name, a.version, a.dh_group, a.dh_secret_leading_zero,
+                  a.dh_public_leading_zeros, a.heartbeat, a.max_fragment_length,
+                  a.record_size_limit, a.status_request, a.ocsp_response) ==
          std::tie(b.cipher_suites, b.groups, b.signature_schemes, b.certificate, b.certificate_flaw,
                   b.extended_master_secret, b.encrypt_then_mac, b.renegotiation_info,
-                  b.session_ticket, b.server_name, b.version, b.dh_group, b.dh_secret_leading_zero, b.dh_public_leading_zeros,
-                  b.heartbeat, b.max_fragment_length, b.record_size_limit);
+                  b.session_ticket, b.server_name, b.version, b.dh_group, b.dh_secret_leading_zero,
+                  b.dh_public_leading_zeros, b.heartbeat, b.max_fragment_length,
+                  b.record_size_limit, b.status_request, b.ocsp_response);
 }
 
 const std::vector<std::string_view>& DhGroupChoices() {
@@ -383,13 +393,19 @@ const std::vector<std::string_view>& DhGroupChoices() {
   return kChoices;
 }
 
+const std::vector<std::string_view>& OcspResponseChoices() {
+  static const std::vector<std::string_view> kChoices = {"good", "revoked", "unknown_serial",
+                                                         "expired", "bad_signature"};
+  return kChoices;
+}
+
 bool operator==(const TargetConfig& a, const TargetConfig& b) {
   return std::tie(a.certificate, a.client_auth, a.cipher_suites, a.groups, a.session_tickets,
                   a.extended_master_secret, a.renegotiation, a.versions, a.heartbeat,
-                  a.max_fragment_length, a.record_size_limit) ==
+                  a.max_fragment_length, a.record_size_limit, a.ocsp) ==
          std::tie(b.certificate, b.client_auth, b.cipher_suites, b.groups, b.session_tickets,
                   b.extended_master_secret, b.renegotiation, b.versions, b.heartbeat,
-                  b.max_fragment_length, b.record_size_limit);
+                  b.max_fragment_length, b.record_size_limit, b.ocsp);
 }
 
 bool operator==(const Scenario& a, const Scenario& b) {

@@ -39,6 +39,8 @@ enum class MessageName {
   // A heartbeat record's HeartbeatMessage (RFC 6520 4). Sent: a request by default; expected:
   // the target's message, which the peer checks against its request in flight.
   kHeartbeat,
+  // RFC 6066 8: the server's stapled OCSP response, right after its Certificate.
+  kCertificateStatus,
   kRaw,  // send only: bytes given in the step, written to the wire as they are
   // send only: the peer closes its side of the connection (a TCP half-close: FIN, no
   // close_notify; in process, the end of the target's input), at any point
@@ -332,7 +334,17 @@ struct PeerConfig {
   // server peer in its answer to one. 0: none. The peer's records stay within what the
   // hellos negotiated unless a step's `fragment` says otherwise.
   uint16_t record_size_limit = 0;
+  // RFC 6066 8. A client peer offers status_request (ocsp); a server peer answers a target's
+  // ocsp request with the empty status_request and staples `ocsp_response` in a
+  // CertificateStatus after its Certificate. false: never sent nor answered.
+  bool status_request = false;
+  // The server peer's stapled response, made by the test CA for the certificate it sends:
+  // one of OcspResponseChoices().
+  std::string ocsp_response = "good";
 };
+// "good" | "revoked" | "unknown_serial" | "expired" | "bad_signature" (engine/crypto/ocsp.h
+// OcspResponseKind says what each is).
+const std::vector<std::string_view>& OcspResponseChoices();
 // "ffdhe2048" ... "ffdhe8192", "dh512", "modp1024", "modp1536", "modp2048", "composite2048"
 // (engine/crypto/dh.h NamedDhGroup says what each is).
 const std::vector<std::string_view>& DhGroupChoices();
@@ -365,6 +377,9 @@ struct TargetConfig {
   // RFC 6520: the target has Heartbeat on with this mode (a client offers it, a server answers
   // an offer), or off.
   HeartbeatMode heartbeat = HeartbeatMode::kOff;
+  // RFC 6066 8, OCSP stapling: a server target staples a good OCSP response from the test CA
+  // when a client asks; a client target requests one and checks it.
+  bool ocsp = false;
 };
 bool operator==(const TargetConfig& a, const TargetConfig& b);
 inline bool operator!=(const TargetConfig& a, const TargetConfig& b) { return !(a == b); }

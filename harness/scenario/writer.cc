@@ -246,6 +246,8 @@ OJson PeerJson(const PeerConfig& p) {
   if (p.heartbeat != d.heartbeat) j["heartbeat"] = std::string(ConfigName(p.heartbeat));
   if (p.max_fragment_length != 0) j["max_fragment_length"] = p.max_fragment_length;
   if (p.record_size_limit != 0) j["record_size_limit"] = p.record_size_limit;
+  if (p.status_request != d.status_request) j["status_request"] = p.status_request;
+  if (p.ocsp_response != d.ocsp_response) j["ocsp_response"] = p.ocsp_response;
   return j;
 }
 
@@ -271,6 +273,7 @@ OJson TargetJson(const TargetConfig& t) {
     j["versions"] = list;
   }
   if (t.heartbeat != d.heartbeat) j["heartbeat"] = std::string(ConfigName(t.heartbeat));
+  if (t.ocsp != d.ocsp) j["ocsp"] = t.ocsp;
   return j;
 }
 

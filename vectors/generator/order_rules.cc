@@ -23,6 +23,7 @@ Known KnownAt(const HandshakeFlow& flow, size_t i) {
       k.full = (flow.flags & kFlagFull) != 0;
       k.ecdhe = k.full && (flow.flags & kFlagEcdhe) != 0;
       k.ticket = (flow.flags & kFlagTicket) != 0;
+      k.status = (flow.flags & kFlagStatus) != 0;
     } else if (IsHandshake(s, HT::kCertificateRequest)) {
       k.auth_known = k.auth = true;
     } else if (IsHandshake(s, HT::kServerHelloDone) && !k.auth_known) {
@@ -46,6 +47,7 @@ HandshakeTracker TrackerAt(const HandshakeFlow& flow, size_t i) {
       tracker.Learn(kFlagFull, (flow.flags & kFlagFull) != 0);
       tracker.Learn(kFlagEcdhe, (flow.flags & kFlagEcdhe) != 0);
       tracker.Learn(kFlagTicket, (flow.flags & kFlagTicket) != 0);
+      tracker.Learn(kFlagStatus, (flow.flags & kFlagStatus) != 0);
     } else if (s.sender == Side::kClient && IsHandshake(s, HT::kCertificate)) {
       tracker.Learn(kFlagClientCert, (flow.flags & kFlagClientCert) != 0);
     }
@@ -58,6 +60,7 @@ std::string FlowShortName(const Known& k) {
   std::string n = !k.full ? "abbreviated" : k.ecdhe ? "full-ecdhe" : "full-rsa";
   if (k.auth) n += !k.cert_known ? "-auth" : k.cert ? "-auth-cert" : "-auth-empty";
   if (k.ticket) n += "-ticket";
+  if (k.status) n += "-status";
   return n;
 }
 
@@ -69,6 +72,7 @@ std::string FlowWords(const Known& k) {
                                                   : ", client auth with an empty certificate";
   }
   if (k.ticket) n += ", ticket";
+  if (k.status) n += ", OCSP status requested and answered";
   return n;
 }
 
@@ -193,6 +197,12 @@ Judgement Judge(MessageName m, Side role, const HandshakeFlow& flow, size_t i,
                  "(checklist 18: unexpected_message, tlsfuzzer \"skip Change Cipher Spec\").";
     }
     if (m == MessageName::kNewSessionTicket) r.Add("RFC5077 3.2");
+    if (m == MessageName::kCertificateStatus) {
+      r.Add("RFC6066 8");
+      specific =
+          " RFC 6066 8: CertificateStatus comes only from a server that answered "
+          "status_request, \"immediately after the Certificate message\".";
+    }
     if (legal_is(FlowStep::Handshake(Side::kClient, HT::kCertificateVerify))) {
       r.Add("RFC5246 7.4.8");
     }

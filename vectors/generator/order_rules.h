@@ -30,6 +30,7 @@ struct Known {
   bool full = false;
   bool ecdhe = false;   // with full_known && full
   bool ticket = false;  // with full_known
+  bool status = false;  // with full_known: the ServerHello answered status_request (RFC 6066 8)
   bool auth_known = false;
   bool auth = false;
   bool cert_known = false;

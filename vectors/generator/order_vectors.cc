@@ -106,6 +106,11 @@ void ApplySetup(const Known& k, Side role, Scenario* s) {
     s->peer.session_ticket = true;
     s->target.session_tickets = true;
   }
+  if (k.status) {
+    // RFC 6066 8: the client asks for ocsp and the server answers (and may staple).
+    s->peer.status_request = true;
+    s->target.ocsp = true;
+  }
   if (role == Side::kServer) {
     // "optional": a server that requires a certificate may end an empty-certificate
     // handshake with handshake_failure (RFC 5246 7.4.6), which is not what these test.
