@@ -515,13 +515,8 @@ Result<ServerHello> MessageBuilder::BuildServerHello() {
   }
   // RFC 8449: its limit to a client that sent one, and then (5) no max_fragment_length; RFC
   // 6066 4: otherwise a valid max_fragment_length request is answered with the same length.
-  const Extension* ch_rsl =
-      ch.extensions ? ch.extensions->FindRaw(static_cast<uint16_t>(ExtensionType::kRecordSizeLimit))
-                    : nullptr;
-  const Extension* ch_mfl =
-      ch.extensions
-          ? ch.extensions->FindRaw(static_cast<uint16_t>(ExtensionType::kMaxFragmentLength))
-          : nullptr;
+  const Extension* ch_rsl = FindExt(ch.extensions, ExtensionType::kRecordSizeLimit);
+  const Extension* ch_mfl = FindExt(ch.extensions, ExtensionType::kMaxFragmentLength);
   if (p.record_size_limit != 0 && ch_rsl != nullptr) {
     SD_RETURN_IF_ERROR(ext.Set(RecordSizeLimitExt{p.record_size_limit}));
   } else if (ch_mfl != nullptr) {

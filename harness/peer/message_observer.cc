@@ -387,9 +387,7 @@ void MessageObserver::Handle(const ClientHello& ch, const HandshakeMessage& m, W
     return;
   }
   // RFC 6066 4, RFC 8449 4: what a client may ask for.
-  const Extension* mfl = ch.extensions ? ch.extensions->FindRaw(static_cast<uint16_t>(
-                                             ExtensionType::kMaxFragmentLength))
-                                       : nullptr;
+  const Extension* mfl = FindExt(ch.extensions, ExtensionType::kMaxFragmentLength);
   if (mfl != nullptr) {
     Result<MaxFragmentLengthExt> parsed = MaxFragmentLengthExt::Parse(mfl->body);
     if (!parsed.ok() || parsed->Length() == 0) {
@@ -398,9 +396,7 @@ void MessageObserver::Handle(const ClientHello& ch, const HandshakeMessage& m, W
                               ToHex(mfl->body) + ", not one of 2^9..2^12 (RFC 6066 4)");
     }
   }
-  const Extension* rsl = ch.extensions ? ch.extensions->FindRaw(static_cast<uint16_t>(
-                                             ExtensionType::kRecordSizeLimit))
-                                       : nullptr;
+  const Extension* rsl = FindExt(ch.extensions, ExtensionType::kRecordSizeLimit);
   if (rsl != nullptr) {
     Result<RecordSizeLimitExt> parsed = RecordSizeLimitExt::Parse(rsl->body);
     if (!parsed.ok() || parsed->limit < kMinRecordSizeLimit) {
@@ -424,9 +420,7 @@ void MessageObserver::CheckRenegotiationInfo(const std::optional<Extensions>& ex
   // server's): in a renegotiation the hello carries the saved verify_data, and a ClientHello
   // no SCSV. The peer renegotiates only after a handshake with the RFC 5746 indication.
   const bool server_hello = hello == "ServerHello";
-  const Extension* ri =
-      extensions ? extensions->FindRaw(static_cast<uint16_t>(ExtensionType::kRenegotiationInfo))
-                 : nullptr;
+  const Extension* ri = FindExt(extensions, ExtensionType::kRenegotiationInfo);
   const Bytes expected = state_.RenegotiatedConnection(server_hello);
   std::string wrong;
   if (scsv) {
@@ -452,15 +446,9 @@ void MessageObserver::CheckRenegotiationInfo(const std::optional<Extensions>& ex
 void MessageObserver::CheckRecordLimitAnswer(
     const ClientHello& ch, const ServerHello& sh,
     const std::function<void(ViolationRule, std::string)>& violation) {
-  const Extension* asked = ch.extensions ? ch.extensions->FindRaw(static_cast<uint16_t>(
-                                               ExtensionType::kMaxFragmentLength))
-                                         : nullptr;
-  const Extension* mfl = sh.extensions ? sh.extensions->FindRaw(static_cast<uint16_t>(
-                                             ExtensionType::kMaxFragmentLength))
-                                       : nullptr;
-  const Extension* rsl = sh.extensions ? sh.extensions->FindRaw(static_cast<uint16_t>(
-                                             ExtensionType::kRecordSizeLimit))
-                                       : nullptr;
+  const Extension* asked = FindExt(ch.extensions, ExtensionType::kMaxFragmentLength);
+  const Extension* mfl = FindExt(sh.extensions, ExtensionType::kMaxFragmentLength);
+  const Extension* rsl = FindExt(sh.extensions, ExtensionType::kRecordSizeLimit);
   // An answer to what was not asked is kExtensionUnsolicited already.
   if (mfl != nullptr && asked != nullptr && mfl->body != asked->body) {
     violation(ViolationRule::kRecordLimitNegotiation,
@@ -550,10 +538,7 @@ void MessageObserver::Handle(const ServerHello& sh, const HandshakeMessage& m, W
   c.record_limits = RecordLimitsNegotiated(ch, sh);
   CheckRecordLimitAnswer(ch, sh, violation);
   // RFC 6066 8: "an extension of type "status_request" with empty "extension_data"".
-  if (const Extension* sr =
-          sh.extensions
-              ? sh.extensions->FindRaw(static_cast<uint16_t>(ExtensionType::kStatusRequest))
-              : nullptr;
+  if (const Extension* sr = FindExt(sh.extensions, ExtensionType::kStatusRequest);
       sr != nullptr && !sr->body.empty()) {
     violation(ViolationRule::kOcspResponse, "the ServerHello's status_request is not empty: " +
                                                 ToHex(sr->body) + " (RFC 6066 8)");

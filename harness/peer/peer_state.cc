@@ -73,7 +73,7 @@ size_t RecordLimits::For(bool to_client, bool protected_record) const {
 RecordLimits RecordLimitsNegotiated(const std::optional<ClientHello>& ch, const ServerHello& sh) {
   RecordLimits out;
   auto body = [](const std::optional<Extensions>& block, ExtensionType type) -> const Bytes* {
-    const Extension* e = block ? block->FindRaw(static_cast<uint16_t>(type)) : nullptr;
+    const Extension* e = FindExt(block, type);
     return e != nullptr ? &e->body : nullptr;
   };
   if (const Bytes* mfl = body(sh.extensions, ExtensionType::kMaxFragmentLength)) {
@@ -95,6 +95,10 @@ RecordLimits RecordLimitsNegotiated(const std::optional<ClientHello>& ch, const 
 
 bool HasExt(const std::optional<Extensions>& block, ExtensionType type) {
   return block.has_value() && block->Has(type);
+}
+
+const Extension* FindExt(const std::optional<Extensions>& block, ExtensionType type) {
+  return block ? block->FindRaw(static_cast<uint16_t>(type)) : nullptr;
 }
 
 PeerSetup::PeerSetup(Scenario s, PeerResources r)

@@ -313,6 +313,8 @@ struct PeerState {
 // Small helpers both directions use.
 inline ByteView View(const Random& r) { return ByteView(r.data(), r.size()); }
 bool HasExt(const std::optional<Extensions>& block, ExtensionType type);
+// The extension of `type` in a hello's block as it is on the wire, or null.
+const Extension* FindExt(const std::optional<Extensions>& block, ExtensionType type);
 
 // The key exchange a ClientKeyExchange uses: the negotiated suite's, or before a ServerHello was
 // read, (EC)DHE once the target sent a ServerKeyExchange (DHE: DH parameters received).
