@@ -111,15 +111,26 @@ int RunSuite(const SuiteRunOptions& options) {
   std::vector<std::string> paths = options.paths;
   if (paths.empty()) paths = DefaultVectorPaths();
   TreeLoad load = LoadScenarioTree(paths);
-  if (!options.role.empty()) {
-    Side keep = options.role == "server" ? Side::kServer : Side::kClient;
+  std::string role = options.role;
+  if (setup.spec().role) {
+    // "openssl:server": the spec names the role.
+    const std::string spec_role = *setup.spec().role == Side::kServer ? "server" : "client";
+    if (!role.empty() && role != spec_role) {
+      std::cerr << "shakedown run: --role " << role << " and --target "
+                << setup.spec().ToString() << " name different roles\n";
+      return kExitUsage;
+    }
+    role = spec_role;
+  }
+  if (!role.empty()) {
+    Side keep = role == "server" ? Side::kServer : Side::kClient;
     size_t before = load.vectors.size();
     std::vector<LoadedVector> kept;
     for (LoadedVector& v : load.vectors) {
       if (!v.ok() || v.scenario->role == keep) kept.push_back(std::move(v));
     }
     load.vectors = std::move(kept);
-    std::cout << "--role " << options.role << ": " << before - load.vectors.size()
+    std::cout << "--role " << role << ": " << before - load.vectors.size()
               << " vector(s) for the other role left out\n";
   }
 
@@ -139,7 +150,10 @@ int RunSuite(const SuiteRunOptions& options) {
   run.judge_expectations = !options.invariants_only;
   RunResult result = RunAll(load, setup.factory(), run,
                             [&console](const VectorResult& v) { console.OnVectorDone(v); });
-  result.target = setup.spec().ToString();
+  // A library names its version (what a ledger is for): "openssl in-process (OpenSSL 3.0...)".
+  result.target = setup.spec().kind == TargetSpec::Kind::kLibrary && !result.target.empty()
+                      ? result.target
+                      : setup.spec().ToString();
   result.started_at = IsoNowUtc();
   std::string line = "shakedown run --target " + setup.spec().ToString();
   if (options.jobs != 1) line += " --jobs " + std::to_string(options.jobs);

@@ -43,7 +43,9 @@ void AddTargetOptions(CLI::App* app, TargetOptions* o) {
                   "{client_cert} {client_key} {ecdsa_client_cert} {ecdsa_client_key} name the "
                   "run's test PKI as PEM, {ocsp} {ecdsa_ocsp} good DER OCSP responses for the "
                   "server certificates (RFC 6066 8); a client's {session} is a file to keep its "
-                  "session in across connections)")
+                  "session in across connections), or a TLS library in-process: LIBRARY, "
+                  "LIBRARY:server or LIBRARY:client (the libraries of this build: `shakedown "
+                  "targets`; docs/TARGETS.md)")
       ->capture_default_str();
   app->add_option("--timeout-ms", o->timeout_ms,
                   "How long each expectation waits for a network target")
@@ -70,14 +72,14 @@ RunSetup::~RunSetup() {
 }
 
 Status RunSetup::Init(const TargetOptions& o, int jobs) {
-  Result<TargetSpec> spec = ParseTargetSpec(o.target);
+  Result<TargetSpec> spec = ParseAnyTargetSpec(o.target);
   if (!spec.ok()) return spec.status();
   spec_ = *spec;
   Result<std::shared_ptr<const TestPki>> pki = MakeRunPki(o.seed);
   if (!pki.ok()) return InternalError("generating the test PKI: " + pki.status().message());
   resources_.pki = *pki;
   resources_.seed = o.seed;
-  if (spec_.kind == TargetSpec::Kind::kExec) {
+  if (spec_.kind == TargetSpec::Kind::kExec || spec_.kind == TargetSpec::Kind::kLibrary) {
     Result<PemFiles> pem = WritePkiPemToTempDir(**pki, "shakedown-pki");
     if (!pem.ok()) return pem.status();
     pem_dir_ = pem->dir;
@@ -109,9 +111,10 @@ Status RunSetup::Init(const TargetOptions& o, int jobs) {
   options_.target_versions.erase(
       std::unique(options_.target_versions.begin(), options_.target_versions.end()),
       options_.target_versions.end());
-  if (spec_.kind == TargetSpec::Kind::kReference &&
+  if ((spec_.kind == TargetSpec::Kind::kReference || spec_.kind == TargetSpec::Kind::kLibrary) &&
       options_.target_versions != std::vector<uint16_t>{0x0303}) {
-    return InternalError("--target-versions: the reference engine enables TLSv1.2 only");
+    return InternalError("--target-versions: the reference engine and the in-process libraries "
+                         "enable TLSv1.2 only");
   }
   options_.seed = o.seed;
   options_.pki = *pki;

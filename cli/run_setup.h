@@ -10,6 +10,7 @@
 #include "engine/base/status.h"
 #include "harness/runner/runner.h"
 #include "harness/runner/target.h"
+#include "harness/targets/registry.h"
 
 namespace CLI {
 class App;
@@ -18,7 +19,9 @@ class App;
 namespace shakedown {
 
 struct TargetOptions {
-  std::string target = "reference";  // reference, tcp:HOST:PORT or exec:'COMMAND {port}'
+  // reference, tcp:HOST:PORT, exec:'COMMAND {port}' or an in-process library (openssl,
+  // gnutls:server, ...)
+  std::string target = "reference";
   int timeout_ms = 2000;             // how long each expectation waits for a network target
   int drain_ms = 50;                 // how long the last step's aftermath is read (network)
   std::string versions = "TLSv1.2";  // the versions the target enables, joined by '+'
@@ -51,7 +54,7 @@ class RunSetup {
   TargetFactory factory() const {
     TargetSpec spec = spec_;
     TargetResources resources = resources_;
-    return [spec, resources](int) { return MakeTarget(spec, resources); };
+    return [spec, resources](int) { return MakeAnyTarget(spec, resources); };
   }
   const RunOptions& options() const { return options_; }
   const TargetSpec& spec() const { return spec_; }

@@ -67,6 +67,14 @@ class VectorRun {
         return std::move(r_);
       }
     }
+    if (std::optional<std::string> why = target_.Unsupported(s_)) {
+      r_.verdict = Verdict::kNotApplicable;
+      r_.rule = kRuleUnsupported;
+      r_.message = *why;
+      Note(r_.message);
+      r_.duration_ms = ElapsedMs();
+      return std::move(r_);
+    }
     if (!judge_expectations_) {
       Note(s_.judge == JudgedBy::kInvariants
                ? "judged by the invariants alone (the vector says \"judge\": \"invariants\")"

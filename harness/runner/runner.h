@@ -52,6 +52,8 @@ inline constexpr char kRulePremise[] = "premise: versions";
 // disables): a network target started with another profile (an error of the run), or a
 // reference target that ignored its configuration (a failure).
 inline constexpr char kRuleProfile[] = "premise: target block";
+// The target cannot be configured as the vector's target block says (Target::Unsupported).
+inline constexpr char kRuleUnsupported[] = "premise: target cannot be configured";
 inline constexpr char kRuleEquivalence[] = "equivalence: responses differ";
 
 // VectorResult::rule for a vector failed by the peer's invariant `rule`.

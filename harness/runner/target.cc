@@ -13,12 +13,17 @@
 namespace shakedown {
 namespace {
 
-constexpr char kSpecHelp[] =
-    "a target is \"reference\", \"tcp:HOST:PORT\" or \"exec:COMMAND\" with {port} in COMMAND "
-    "(e.g. exec:'openssl s_server -accept {port} -cert {cert} -key {key}')";
-
-Status SpecError(std::string_view spec, const std::string& why) {
-  return InternalError("bad target \"" + std::string(spec) + "\": " + why + "; " + kSpecHelp);
+Status SpecError(std::string_view spec, const std::string& why,
+                 const std::vector<std::string>& libraries) {
+  std::string help =
+      "a target is \"reference\", \"tcp:HOST:PORT\", \"exec:COMMAND\" with {port} in COMMAND "
+      "(e.g. exec:'openssl s_server -accept {port} -cert {cert} -key {key}')";
+  if (!libraries.empty()) {
+    std::string names;
+    for (const std::string& l : libraries) names += (names.empty() ? "" : ", ") + l;
+    help += " or an in-process library (" + names + "), optionally with :server or :client";
+  }
+  return InternalError("bad target \"" + std::string(spec) + "\": " + why + "; " + help);
 }
 
 }  // namespace
@@ -32,17 +37,30 @@ std::string TargetSpec::ToString() const {
              std::to_string(port);
     case Kind::kExec:
       return "exec:" + command;
+    case Kind::kLibrary:
+      return library + (role ? (*role == Side::kServer ? ":server" : ":client") : "");
   }
   return "?";
 }
 
-Result<TargetSpec> ParseTargetSpec(std::string_view spec) {
+Result<TargetSpec> ParseTargetSpec(std::string_view spec,
+                                   const std::vector<std::string>& libraries) {
   TargetSpec out;
   if (spec == "reference") return out;
+  for (const std::string& library : libraries) {
+    if (spec.rfind(library, 0) != 0) continue;
+    std::string_view rest = spec.substr(library.size());
+    if (!rest.empty() && rest != ":server" && rest != ":client") continue;
+    out.kind = TargetSpec::Kind::kLibrary;
+    out.library = library;
+    if (rest == ":server") out.role = Side::kServer;
+    if (rest == ":client") out.role = Side::kClient;
+    return out;
+  }
   if (spec.rfind("tcp:", 0) == 0) {
     Result<HostPort> hp = ParseHostPort(spec.substr(4));
-    if (!hp.ok()) return SpecError(spec, hp.status().message());
-    if (hp->port == 0) return SpecError(spec, "port 0");
+    if (!hp.ok()) return SpecError(spec, hp.status().message(), libraries);
+    if (hp->port == 0) return SpecError(spec, "port 0", libraries);
     out.kind = TargetSpec::Kind::kTcp;
     out.host = hp->host;
     out.port = hp->port;
@@ -51,18 +69,18 @@ Result<TargetSpec> ParseTargetSpec(std::string_view spec) {
   if (spec.rfind("exec:", 0) == 0) {
     std::string command(spec.substr(5));
     if (command.find_first_not_of(" \t") == std::string::npos) {
-      return SpecError(spec, "no command");
+      return SpecError(spec, "no command", libraries);
     }
     if (command.find("{port}") == std::string::npos) {
-      return SpecError(spec, "the command has no {port} to listen or connect on");
+      return SpecError(spec, "the command has no {port} to listen or connect on", libraries);
     }
     Result<std::string> check = ExpandCommand(command, 1, PemFiles());
-    if (!check.ok()) return SpecError(spec, check.status().message());
+    if (!check.ok()) return SpecError(spec, check.status().message(), libraries);
     out.kind = TargetSpec::Kind::kExec;
     out.command = std::move(command);
     return out;
   }
-  return SpecError(spec, "unknown kind");
+  return SpecError(spec, "unknown kind", libraries);
 }
 
 Result<PemFiles> WritePkiPem(const TestPki& pki, const std::string& dir) {
@@ -172,6 +190,9 @@ Result<std::unique_ptr<Target>> MakeTarget(const TargetSpec& spec,
         return InternalError("an exec target needs the PKI written as PEM (WritePkiPem)");
       }
       return MakeExecTarget(spec.command, resources);
+    case TargetSpec::Kind::kLibrary:
+      return InternalError("in-process library targets are made by harness/targets:registry "
+                           "(MakeAnyTarget)");
   }
   return InternalError("MakeTarget: unknown kind");
 }

@@ -82,25 +82,38 @@ class Target {
   // `failed`: it failed after the target closed a connection (a process that crashed may
   // take a moment to be reaped).
   virtual std::optional<std::string> AfterVector(bool hung, bool failed) { return std::nullopt; }
-  // "reference", "tcp:127.0.0.1:4433", "exec:openssl s_server ..."
+  // Why this target cannot be configured as `scenario`'s target block says (an in-process
+  // library whose API lacks a feature the block asks for), or nullopt. The vector is then
+  // not_applicable with this reason (rule "premise: target cannot be configured").
+  virtual std::optional<std::string> Unsupported(const Scenario& scenario) {
+    return std::nullopt;
+  }
+  // "reference", "tcp:127.0.0.1:4433", "exec:openssl s_server ...", "openssl in-process (...)"
   virtual std::string describe() const = 0;
 };
 
 // ---- Specs ----
 
 struct TargetSpec {
-  enum class Kind { kReference, kTcp, kExec };
+  // kLibrary: a TLS library in-process (harness/targets/<library>/), made by
+  // harness/targets:registry's MakeAnyTarget, not by MakeTarget below.
+  enum class Kind { kReference, kTcp, kExec, kLibrary };
   Kind kind = Kind::kReference;
   std::string host;     // kTcp
   uint16_t port = 0;    // kTcp
   std::string command;  // kExec: the template, with {port} and friends
+  std::string library;  // kLibrary: "openssl", "gnutls", ...
+  // kLibrary "openssl:server": only the vectors where the target plays this role.
+  std::optional<Side> role;
 
   std::string ToString() const;
 };
 
 // "reference" | "tcp:HOST:PORT" | "tcp:[V6]:PORT" | "exec:COMMAND" (COMMAND must contain
-// {port}). Errors say what a valid spec looks like.
-Result<TargetSpec> ParseTargetSpec(std::string_view spec);
+// {port}) | "LIBRARY" | "LIBRARY:server" | "LIBRARY:client" for a LIBRARY in `libraries`.
+// Errors say what a valid spec looks like.
+Result<TargetSpec> ParseTargetSpec(std::string_view spec,
+                                   const std::vector<std::string>& libraries = {});
 
 // The run's test PKI as PEM files, for external targets: the same certificates the scripted
 // peer and the reference target use.

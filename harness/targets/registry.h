@@ -1,0 +1,28 @@
+// Every target kind in one place: the reference, tcp:, exec: (harness/runner) and the
+// in-process TLS libraries (harness/targets/<library>/). The CLI makes its targets here.
+#ifndef SHAKEDOWN_HARNESS_TARGETS_REGISTRY_H_
+#define SHAKEDOWN_HARNESS_TARGETS_REGISTRY_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/base/status.h"
+#include "harness/runner/target.h"
+
+namespace shakedown {
+
+// The in-process libraries built into this binary, in matrix order ("openssl", "gnutls", ...).
+std::vector<std::string> LibraryNames();
+
+// ParseTargetSpec knowing the libraries: "openssl", "gnutls:server", ...
+Result<TargetSpec> ParseAnyTargetSpec(std::string_view spec);
+
+// MakeTarget for every kind. A library target needs resources.pem (WritePkiPem).
+Result<std::unique_ptr<Target>> MakeAnyTarget(const TargetSpec& spec,
+                                              const TargetResources& resources);
+
+}  // namespace shakedown
+
+#endif  // SHAKEDOWN_HARNESS_TARGETS_REGISTRY_H_
