@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 
 #include <chrono>
+#include <filesystem>
+#include <set>
 #include <ctime>
 #include <iostream>
 #include <memory>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "cli/run_setup.h"
+#include "harness/ledger/ledger.h"
 #include "engine/wire/registry.h"
 #include "harness/runner/runner.h"
 #include "harness/scenario/loader.h"
@@ -99,15 +102,28 @@ Result<size_t> FilterByProfile(const std::vector<std::string>& constraints, Tree
   return before - load->vectors.size();
 }
 
+// The ledger the run applies: --ledger, or a library's shipped one. nullopt: none.
+Result<std::optional<Ledger>> ChooseLedger(const SuiteRunOptions& options,
+                                           const RunSetup& setup) {
+  std::string path = options.ledger;
+  if (path.empty() && !options.no_ledger && setup.spec().kind == TargetSpec::Kind::kLibrary) {
+    const std::string mm = MajorMinor(setup.LibraryVersion());
+    const std::string shipped =
+        RepoPath("vectors/expectations/" + LedgerFileName(setup.spec().library, mm));
+    std::error_code ec;
+    if (!mm.empty() && std::filesystem::exists(shipped, ec)) path = shipped;
+  }
+  if (path.empty()) return std::optional<Ledger>();
+  Result<Ledger> ledger = LoadLedger(path);
+  if (!ledger.ok()) return ledger.status();
+  return std::optional<Ledger>(std::move(ledger).value());
+}
+
 }  // namespace
 
-int RunSuite(const SuiteRunOptions& options) {
-  RunSetup setup;
-  Status init = setup.Init(options.target, options.jobs);
-  if (!init.ok()) {
-    std::cerr << "shakedown run: " << init.message() << "\n";
-    return kExitUsage;
-  }
+Result<SuiteOutcome> PlaySuite(const SuiteRunOptions& options, const RunSetup& setup) {
+  Result<std::optional<Ledger>> ledger = ChooseLedger(options, setup);
+  if (!ledger.ok()) return ledger.status();
   std::vector<std::string> paths = options.paths;
   if (paths.empty()) paths = DefaultVectorPaths();
   TreeLoad load = LoadScenarioTree(paths);
@@ -116,9 +132,8 @@ int RunSuite(const SuiteRunOptions& options) {
     // "openssl:server": the spec names the role.
     const std::string spec_role = *setup.spec().role == Side::kServer ? "server" : "client";
     if (!role.empty() && role != spec_role) {
-      std::cerr << "shakedown run: --role " << role << " and --target "
-                << setup.spec().ToString() << " name different roles\n";
-      return kExitUsage;
+      return InternalError("--role " + role + " and --target " + setup.spec().ToString() +
+                           " name different roles");
     }
     role = spec_role;
   }
@@ -136,10 +151,7 @@ int RunSuite(const SuiteRunOptions& options) {
 
   if (!options.profile.empty()) {
     Result<size_t> left_out = FilterByProfile(options.profile, &load);
-    if (!left_out.ok()) {
-      std::cerr << "shakedown run: " << left_out.status().message() << "\n";
-      return kExitUsage;
-    }
+    if (!left_out.ok()) return left_out.status();
     std::cout << "--profile: " << *left_out << " vector(s) for other target profiles left out\n";
   }
 
@@ -148,32 +160,74 @@ int RunSuite(const SuiteRunOptions& options) {
   console.OnRunStart(load.vectors.size());
   RunOptions run = setup.options();
   run.judge_expectations = !options.invariants_only;
-  RunResult result = RunAll(load, setup.factory(), run,
-                            [&console](const VectorResult& v) { console.OnVectorDone(v); });
+  SuiteOutcome outcome;
+  RunResult& result = outcome.result;
+  result = RunAll(load, setup.factory(), run,
+                  [&console](const VectorResult& v) { console.OnVectorDone(v); });
   // A library names its version (what a ledger is for): "openssl in-process (OpenSSL 3.0...)".
-  result.target = setup.spec().kind == TargetSpec::Kind::kLibrary && !result.target.empty()
-                      ? result.target
-                      : setup.spec().ToString();
+  if (setup.spec().kind != TargetSpec::Kind::kLibrary || result.target.empty()) {
+    result.target = setup.spec().ToString();
+  }
   result.started_at = IsoNowUtc();
   std::string line = "shakedown run --target " + setup.spec().ToString();
   if (options.jobs != 1) line += " --jobs " + std::to_string(options.jobs);
   if (!options.role.empty()) line += " --role " + options.role;
   for (const std::string& p : options.profile) line += " --profile " + p;
   if (options.invariants_only) line += " --invariants-only";
-  for (const std::string& p : paths) line += " " + p;
+  if (!options.ledger.empty()) line += " --ledger " + options.ledger;
+  if (options.no_ledger) line += " --no-ledger";
+  for (const std::string& p : options.paths) line += " " + p;
   result.command_line = line;
+
+  if (ledger->has_value()) {
+    const Ledger& l = **ledger;
+    // An entry whose vector is not in this run: stale unless the vector exists (a filtered
+    // run). The whole default tree is read only when some entry needs it.
+    std::optional<std::set<std::string>> all_ids;
+    auto exists = [&all_ids](const std::string& id) {
+      if (!all_ids) {
+        all_ids.emplace();
+        for (const LoadedVector& v : LoadScenarioTree(DefaultVectorPaths()).vectors) {
+          if (v.ok()) all_ids->insert(v.scenario->id);
+        }
+      }
+      return all_ids->count(id) > 0;
+    };
+    LedgerSummary s = ApplyLedger(l, exists, &result);
+    std::cout << "ledger " << l.path << " (" << l.library << " " << l.version << ", "
+              << l.entries.size() << " entries): " << s.expected_failures
+              << " expected failure(s), " << s.unexpected_passes << " unexpected pass(es), "
+              << s.changed << " failing otherwise, " << s.stale << " stale, " << s.not_run
+              << " not in this run\n";
+  }
   console.OnRunDone(result);
 
-  int status = kExitOk;
-  if (result.Count(Verdict::kFail) > 0) status = kExitFailed;
+  outcome.status = kExitOk;
+  if (result.Count(Verdict::kFail) > 0) outcome.status = kExitFailed;
   if (result.Count(Verdict::kError) > 0) {
     std::cerr << "shakedown run: " << result.Count(Verdict::kError)
               << " vector(s) did not load or could not run (exit code 2 even though "
               << result.Count(Verdict::kPass) << " passed)\n";
-    status = kExitUsage;
+    outcome.status = kExitUsage;
   }
+  return outcome;
+}
+
+int RunSuite(const SuiteRunOptions& options) {
+  RunSetup setup;
+  Status init = setup.Init(options.target, options.jobs);
+  if (!init.ok()) {
+    std::cerr << "shakedown run: " << init.message() << "\n";
+    return kExitUsage;
+  }
+  Result<SuiteOutcome> outcome = PlaySuite(options, setup);
+  if (!outcome.ok()) {
+    std::cerr << "shakedown run: " << outcome.status().message() << "\n";
+    return kExitUsage;
+  }
+  int status = outcome->status;
   if (!options.report.empty()) {
-    Status written = WriteReports(result, options.report);
+    Status written = WriteReports(outcome->result, options.report);
     if (!written.ok()) {
       std::cerr << "shakedown run: writing the report: " << written.message() << "\n";
       status = kExitUsage;
@@ -184,24 +238,15 @@ int RunSuite(const SuiteRunOptions& options) {
   return status;
 }
 
-Command AddRunCommand(CLI::App& app) {
-  auto options = std::make_shared<SuiteRunOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "run",
-      "Run scenario vectors against a target with the scripted peer on the other side. "
-      "Prints one line per vector and a summary. Exit codes: 0 all passed, 1 some vector "
-      "failed, 2 usage error, or a vector that does not load or cannot run.");
+namespace {
+
+void AddSuiteOptions(CLI::App* cmd, SuiteRunOptions* options) {
   AddTargetOptions(cmd, &options->target);
-  cmd->add_option("--report", options->report,
-                  "Write junit.xml, results.json and report.html into this directory");
   cmd->add_option("-j,--jobs", options->jobs, "Vectors run in parallel (each worker has its "
                                               "own target instance)")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
   cmd->add_flag("--no-progress", options->no_progress, "No progress bar on stderr");
-  cmd->add_flag("--invariants-only", options->invariants_only,
-                "Judge every vector by the invariants alone, as the fuzzers judge their inputs "
-                "(the expect steps only let the target speak): what the seeds catch unmutated");
   cmd->add_option("--role", options->role,
                   "Run only the vectors where the target plays this role (an external target "
                   "usually implements one)")
@@ -218,6 +263,32 @@ Command AddRunCommand(CLI::App& app) {
   cmd->add_option("paths", options->paths,
                   "Vector files or directories (walked for *.json). Default: vectors/conformance "
                   "and vectors/regressions (exported fuzz findings; left out when empty)");
+}
+
+}  // namespace
+
+Command AddRunCommand(CLI::App& app) {
+  auto options = std::make_shared<SuiteRunOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "run",
+      "Run scenario vectors against a target with the scripted peer on the other side. "
+      "Prints one line per vector and a summary. Exit codes: 0 all passed (known deviations "
+      "of a ledger are expected failures), 1 some vector failed (or a ledgered vector passed, "
+      "or a ledger entry is stale), 2 usage error, or a vector that does not load or cannot "
+      "run.");
+  AddSuiteOptions(cmd, options.get());
+  cmd->add_option("--report", options->report,
+                  "Write junit.xml, results.json and report.html into this directory");
+  cmd->add_flag("--invariants-only", options->invariants_only,
+                "Judge every vector by the invariants alone, as the fuzzers judge their inputs "
+                "(the expect steps only let the target speak): what the seeds catch unmutated");
+  cmd->add_option("--ledger", options->ledger,
+                  "A deviation ledger (JSON, docs/TARGETS.md): its failures are expected "
+                  "failures; a listed vector that passes, or a listed vector that no longer "
+                  "exists, fails the run. Default for an in-process library: "
+                  "vectors/expectations/LIBRARY-MAJOR.MINOR.json when it exists");
+  cmd->add_flag("--no-ledger", options->no_ledger,
+                "Apply no ledger, not even a library's shipped one");
 
   return {cmd, [options] { return RunSuite(*options); }};
 }

@@ -58,6 +58,8 @@ class RunSetup {
   }
   const RunOptions& options() const { return options_; }
   const TargetSpec& spec() const { return spec_; }
+  // An in-process library's version text ("OpenSSL 3.0.19 ..."); "" for other targets.
+  std::string LibraryVersion() const { return LibraryVersionText(spec_, resources_); }
 
  private:
   TargetSpec spec_;

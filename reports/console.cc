@@ -27,6 +27,7 @@ const char* VerdictColor(Verdict v) {
 // "PASS  ", "FAIL  ", "ERROR ", "N/A   ": one column wide enough for the longest.
 std::string VerdictLabel(Verdict v) {
   if (v == Verdict::kNotApplicable) return "N/A   ";
+  if (v == Verdict::kExpectedFailure) return "XFAIL ";
   std::string label(VerdictName(v));
   for (char& c : label) c = static_cast<char>(c - 'a' + 'A');
   label.resize(6, ' ');
@@ -120,6 +121,11 @@ void ConsoleReporter::OnRunDone(const RunResult& run) {
                         " failed, " + Plural(static_cast<size_t>(errors), "error", "errors");
   const int not_applicable = run.Count(Verdict::kNotApplicable);
   if (not_applicable > 0) summary += ", " + std::to_string(not_applicable) + " not applicable";
+  const int expected = run.Count(Verdict::kExpectedFailure);
+  if (expected > 0) {
+    summary += ", " + Plural(static_cast<size_t>(expected), "expected failure (ledger)",
+                             "expected failures (ledger)");
+  }
   if (std::isfinite(run.duration_ms) && run.duration_ms > 0) {
     char buf[512];
     std::snprintf(buf, sizeof(buf), " (in %.1f s)", run.duration_ms / 1000);

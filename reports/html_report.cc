@@ -393,6 +393,7 @@ td, dd, li, summary { overflow-wrap: anywhere; unicode-bidi: isolate; }
   color: #fff; font-size: 12px; font-weight: 600; }
 .badge.pass { background: var(--pass); } .badge.fail { background: var(--fail); }
 .badge.error { background: var(--error); } .badge.not_applicable { background: var(--muted); }
+.badge.expected_failure { background: #8250df; }
 .zero { color: #aaa; } .muted { color: var(--muted); } .note { color: var(--error); }
 section.vector { border: 1px solid var(--line); border-radius: 6px; margin: 8px 0; padding: 4px 10px; }
 section.vector.fail { border-left: 4px solid var(--fail); } section.vector.error { border-left: 4px solid var(--error); }
@@ -410,7 +411,9 @@ details.hex > summary { color: var(--muted); font-size: 12px; cursor: pointer; }
 
 std::string Badge(Verdict v) {
   const std::string name(VerdictName(v));
-  std::string upper = v == Verdict::kNotApplicable ? "N/A" : name;
+  std::string upper = v == Verdict::kNotApplicable     ? "N/A"
+                      : v == Verdict::kExpectedFailure ? "XFAIL"
+                                                       : name;
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return "<span class=\"badge " + name + "\">" + upper + "</span>";
 }
@@ -445,14 +448,15 @@ std::string VectorLink(const RunResult& run, size_t index) {
 }
 
 struct Tally {
-  int pass = 0, fail = 0, error = 0, not_applicable = 0;
+  int pass = 0, fail = 0, error = 0, not_applicable = 0, expected_failure = 0;
   void Add(Verdict v) {
     (v == Verdict::kPass ? pass
      : v == Verdict::kFail ? fail
      : v == Verdict::kNotApplicable ? not_applicable
-                                    : error)++;
+     : v == Verdict::kExpectedFailure ? expected_failure
+                                      : error)++;
   }
-  int total() const { return pass + fail + error + not_applicable; }
+  int total() const { return pass + fail + error + not_applicable + expected_failure; }
 };
 
 void AppendHeader(const RunResult& run, std::string& out) {
@@ -469,6 +473,11 @@ void AppendHeader(const RunResult& run, std::string& out) {
               ? " &nbsp; " + Badge(Verdict::kNotApplicable) + " " +
                     std::to_string(run.Count(Verdict::kNotApplicable))
               : std::string()) +
+         (run.Count(Verdict::kExpectedFailure) > 0
+              ? " &nbsp; " + Badge(Verdict::kExpectedFailure) + " " +
+                    std::to_string(run.Count(Verdict::kExpectedFailure)) +
+                    " (known deviations, from the ledger)"
+              : std::string()) +
          "</dd>";
   out += "</dl>\n";
 }
@@ -477,12 +486,13 @@ void AppendTopicSummary(const RunResult& run, std::string& out) {
   std::map<std::string, Tally> topics;
   for (const VectorResult& v : run.vectors) topics[v.topic].Add(v.verdict);
   out += "<h2 id=\"topics\">Summary by topic</h2>\n<table><tr><th>topic</th><th>vectors</th>"
-         "<th>pass</th><th>fail</th><th>error</th><th>n/a</th></tr>\n";
+         "<th>pass</th><th>fail</th><th>error</th><th>n/a</th><th>xfail</th></tr>\n";
   for (const auto& [topic, t] : topics) {
     out += "<tr><td>" + (topic.empty() ? "<span class=\"muted\">(none)</span>" : HtmlEscape(topic)) +
            "</td><td class=\"n\">" + std::to_string(t.total()) + "</td>" + CountCell(t.pass, "pass") +
            CountCell(t.fail, "fail") + CountCell(t.error, "error") +
-           CountCell(t.not_applicable, "not_applicable") + "</tr>\n";
+           CountCell(t.not_applicable, "not_applicable") +
+           CountCell(t.expected_failure, "expected_failure") + "</tr>\n";
   }
   out += "</table>\n";
 }
@@ -602,6 +612,9 @@ void AppendVector(const RunResult& run, size_t index, const std::string& dot,
     if (!where.empty()) out += "<dt>at</dt><dd>" + where + "</dd>";
     out += "<dt>rule</dt><dd><strong>" + HtmlEscape(v.rule) + "</strong></dd>";
     out += "<dt>message</dt><dd><pre>" + HtmlEscape(v.message) + "</pre></dd>";
+    if (!v.ledger.empty()) {
+      out += "<dt>ledger</dt><dd>" + HtmlEscape(v.ledger) + "</dd>";
+    }
   } else if (!v.message.empty()) {
     out += "<dt>message</dt><dd><pre>" + HtmlEscape(v.message) + "</pre></dd>";
   }

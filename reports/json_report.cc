@@ -15,12 +15,13 @@ json Str(const std::string& s) { return json(ValidUtf8(s)); }
 
 json IndexOrNull(int index) { return index >= 0 ? json(index) : json(nullptr); }
 
-json Counts(int pass, int fail, int error, int not_applicable) {
-  return json{{"total", pass + fail + error + not_applicable},
+json Counts(int pass, int fail, int error, int not_applicable, int expected_failure) {
+  return json{{"total", pass + fail + error + not_applicable + expected_failure},
               {"pass", pass},
               {"fail", fail},
               {"error", error},
-              {"not_applicable", not_applicable}};
+              {"not_applicable", not_applicable},
+              {"expected_failure", expected_failure}};
 }
 
 json Vector(const VectorResult& v) {
@@ -53,6 +54,7 @@ json Vector(const VectorResult& v) {
           {"failed_step", IndexOrNull(v.failed_step)},
           {"rule", Str(v.rule)},
           {"message", Str(v.message)},
+          {"ledger", Str(v.ledger)},
           {"equivalence", Str(v.equivalence)},
           {"response", Str(v.response)},
           {"duration_ms", v.duration_ms},
@@ -64,7 +66,7 @@ json Vector(const VectorResult& v) {
 
 std::string JsonResults(const RunResult& run) {
   struct Tally {
-    int pass = 0, fail = 0, error = 0, not_applicable = 0;
+    int pass = 0, fail = 0, error = 0, not_applicable = 0, expected_failure = 0;
   };
   std::map<std::string, Tally> topics;
   json vectors = json::array();
@@ -73,12 +75,13 @@ std::string JsonResults(const RunResult& run) {
     (v.verdict == Verdict::kPass                ? t.pass
      : v.verdict == Verdict::kFail              ? t.fail
      : v.verdict == Verdict::kNotApplicable     ? t.not_applicable
+     : v.verdict == Verdict::kExpectedFailure   ? t.expected_failure
                                                 : t.error)++;
     vectors.push_back(Vector(v));
   }
   json by_topic = json::object();
   for (const auto& [topic, t] : topics) {
-    by_topic[topic] = Counts(t.pass, t.fail, t.error, t.not_applicable);
+    by_topic[topic] = Counts(t.pass, t.fail, t.error, t.not_applicable, t.expected_failure);
   }
   const int pass = run.Count(Verdict::kPass);
   const int fail = run.Count(Verdict::kFail);
@@ -89,7 +92,8 @@ std::string JsonResults(const RunResult& run) {
               {"started_at", Str(run.started_at)},
               {"command_line", Str(run.command_line)},
               {"duration_ms", run.duration_ms},
-              {"counts", Counts(pass, fail, error, run.Count(Verdict::kNotApplicable))},
+              {"counts", Counts(pass, fail, error, run.Count(Verdict::kNotApplicable),
+                                run.Count(Verdict::kExpectedFailure))},
               {"topics", std::move(by_topic)},
               {"vectors", std::move(vectors)}};
   // Every string is already valid UTF-8; `replace` is a second guard so dump never throws.

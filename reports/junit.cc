@@ -92,10 +92,14 @@ void AddTestcase(pugi::xml_node suite, const VectorResult& v, const std::string&
     for (const std::string& r : v.refs) AddProperty(props, "ref", r);
   }
   if (v.verdict == Verdict::kPass) return;
-  if (v.verdict == Verdict::kNotApplicable) {
+  if (v.verdict == Verdict::kNotApplicable || v.verdict == Verdict::kExpectedFailure) {
     // JUnit's <skipped>: CI shows it apart from failures and does not fail on it.
     pugi::xml_node skipped = tc.append_child("skipped");
-    SetAttr(skipped, "message", TruncateUtf8(XmlSafeText(v.message), kMaxMessageChars));
+    const std::string message =
+        v.verdict == Verdict::kNotApplicable
+            ? v.message
+            : "expected failure: " + FailureHeadline(v) + " (known deviation: " + v.ledger + ")";
+    SetAttr(skipped, "message", TruncateUtf8(XmlSafeText(message), kMaxMessageChars));
     return;
   }
   const bool error = v.verdict == Verdict::kError;
@@ -136,7 +140,8 @@ std::string JUnitXml(const RunResult& run) {
   SetAttr(root, "tests", std::to_string(run.vectors.size()));
   SetAttr(root, "failures", std::to_string(run.Count(Verdict::kFail)));
   SetAttr(root, "errors", std::to_string(run.Count(Verdict::kError)));
-  SetAttr(root, "skipped", std::to_string(run.Count(Verdict::kNotApplicable)));
+  SetAttr(root, "skipped", std::to_string(run.Count(Verdict::kNotApplicable) +
+                                          run.Count(Verdict::kExpectedFailure)));
   SetAttr(root, "time", Seconds(run.duration_ms));
 
   for (const auto& [topic, vectors] : by_topic) {
@@ -145,7 +150,8 @@ std::string JUnitXml(const RunResult& run) {
     for (const VectorResult* v : vectors) {
       failures += v->verdict == Verdict::kFail;
       errors += v->verdict == Verdict::kError;
-      skipped += v->verdict == Verdict::kNotApplicable;
+      skipped += v->verdict == Verdict::kNotApplicable ||
+                 v->verdict == Verdict::kExpectedFailure;
       if (std::isfinite(v->duration_ms) && v->duration_ms > 0) ms += v->duration_ms;
     }
     pugi::xml_node suite = root.append_child("testsuite");

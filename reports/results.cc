@@ -14,6 +14,8 @@ std::string_view VerdictName(Verdict verdict) {
       return "error";
     case Verdict::kNotApplicable:
       return "not_applicable";
+    case Verdict::kExpectedFailure:
+      return "expected_failure";
   }
   return "error";  // out-of-range enum value: treat as the harness's fault
 }

@@ -17,9 +17,12 @@ enum class Verdict {
   // The vector's premise does not hold for this target (it needs a protocol version the
   // target does not enable): not run, reported apart from pass and fail, never failing a run.
   kNotApplicable,
+  // Failed as the target's deviation ledger says it does (a known deviation of that library
+  // version, vectors/expectations/): reported apart, never failing a run.
+  kExpectedFailure,
 };
 
-// "pass" | "fail" | "error" | "not_applicable"
+// "pass" | "fail" | "error" | "not_applicable" | "expected_failure"
 std::string_view VerdictName(Verdict verdict);
 
 // One line of a vector's trace: a record or message as it crossed the wire, decoded.
@@ -68,6 +71,9 @@ struct VectorResult {
   // "nothing". Families compare it (harness/runner/run_all.cc).
   std::string equivalence;
   std::string response;
+  // kExpectedFailure (and a ledgered vector that passed): the ledger entry's account of the
+  // deviation, "<RFC text it deviates from> (ledger FILE)".
+  std::string ledger;
 };
 
 struct RunResult {

@@ -45,4 +45,12 @@ Result<std::unique_ptr<Target>> MakeAnyTarget(const TargetSpec& spec,
   return InternalError("no in-process library \"" + spec.library + "\" in this build");
 }
 
+std::string LibraryVersionText(const TargetSpec& spec, const TargetResources& resources) {
+  if (spec.kind != TargetSpec::Kind::kLibrary) return "";
+  for (const LibraryEntry& e : Libraries()) {
+    if (spec.library == e.name) return e.make(resources)->version();
+  }
+  return "";
+}
+
 }  // namespace shakedown

@@ -23,6 +23,10 @@ Result<TargetSpec> ParseAnyTargetSpec(std::string_view spec);
 Result<std::unique_ptr<Target>> MakeAnyTarget(const TargetSpec& spec,
                                               const TargetResources& resources);
 
+// The library's version text at run time ("OpenSSL 3.0.19 27 Jan 2026"); "" for a spec that
+// is no library or a library not in this build.
+std::string LibraryVersionText(const TargetSpec& spec, const TargetResources& resources);
+
 }  // namespace shakedown
 
 #endif  // SHAKEDOWN_HARNESS_TARGETS_REGISTRY_H_
