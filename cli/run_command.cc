@@ -194,6 +194,7 @@ Result<SuiteOutcome> PlaySuite(const SuiteRunOptions& options, const RunSetup& s
       return all_ids->count(id) > 0;
     };
     LedgerSummary s = ApplyLedger(l, exists, &result);
+    outcome.ledger = l.path;
     std::cout << "ledger " << l.path << " (" << l.library << " " << l.version << ", "
               << l.entries.size() << " entries): " << s.expected_failures
               << " expected failure(s), " << s.unexpected_passes << " unexpected pass(es), "

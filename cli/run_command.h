@@ -30,7 +30,8 @@ struct SuiteRunOptions {
 // What PlaySuite leaves: the results (ledger applied) and the exit status they call for.
 struct SuiteOutcome {
   RunResult result;
-  int status = 0;  // kExitOk, kExitFailed, kExitUsage
+  int status = 0;      // kExitOk, kExitFailed, kExitUsage
+  std::string ledger;  // the ledger applied ("" for none)
 };
 
 // Loads the vectors `options` select, plays them against the target `setup` was initialised

@@ -10,6 +10,7 @@
 #include "cli/fuzz_command.h"
 #include "cli/kat_command.h"
 #include "cli/list_command.h"
+#include "cli/matrix_command.h"
 #include "cli/minimize_command.h"
 #include "cli/replay_command.h"
 #include "cli/run_command.h"
@@ -26,6 +27,9 @@ int main(int argc, char** argv) {
   std::vector<shakedown::Command> commands = {
       // In the order --help lists them: the main job first.
       shakedown::AddRunCommand(app),
+      shakedown::AddMatrixCommand(app),
+      shakedown::AddLedgerCommand(app),
+      shakedown::AddTargetsCommand(app),
       shakedown::AddReplayCommand(app),
       shakedown::AddListCommand(app),
       shakedown::AddKatCommand(app),
