@@ -147,11 +147,11 @@ TEST(HtmlReport, HasSummariesFailuresFirstAndEveryVector) {
   const std::string row = html.substr(req, html.find("</tr>", req) - req);
   EXPECT_NE(row.find("server.ccs.before-cke"), std::string::npos);
   EXPECT_NE(row.find("server.order.finished-first"), std::string::npos);
-  // Topic summary row for server.order: 2 vectors, 0 pass, 1 fail, 1 error, 0 n/a.
+  // Topic summary row for server.order: 2 vectors, 0 pass, 1 fail, 1 error, 0 n/a, 0 xfail.
   EXPECT_NE(html.find("<tr><td>server.order</td><td class=\"n\">2</td><td class=\"n zero\">0</td>"
                       "<td class=\"n\"><span class=\"badge fail\">1</span></td>"
                       "<td class=\"n\"><span class=\"badge error\">1</span></td>"
-                      "<td class=\"n zero\">0</td></tr>"),
+                      "<td class=\"n zero\">0</td><td class=\"n zero\">0</td></tr>"),
             std::string::npos);
   // Failing and erroring vectors come before passing ones.
   const size_t fail_section = html.find("id=\"v1\"");

@@ -30,11 +30,11 @@ TEST(JsonResults, HeaderAndCounts) {
   EXPECT_EQ(doc["command_line"], "shakedown run --target tcp:127.0.0.1:4433 vectors/");
   EXPECT_EQ(doc["duration_ms"], 1234.0);
   EXPECT_EQ(doc["counts"], (json{{"total", 3}, {"pass", 1}, {"fail", 1}, {"error", 1},
-                                  {"not_applicable", 0}}));
+                                  {"not_applicable", 0}, {"expected_failure", 0}}));
   EXPECT_EQ(doc["topics"]["server.ccs"], (json{{"total", 1}, {"pass", 1}, {"fail", 0}, {"error", 0},
-                                               {"not_applicable", 0}}));
+                                               {"not_applicable", 0}, {"expected_failure", 0}}));
   EXPECT_EQ(doc["topics"]["server.order"], (json{{"total", 2}, {"pass", 0}, {"fail", 1}, {"error", 1},
-                                                 {"not_applicable", 0}}));
+                                                 {"not_applicable", 0}, {"expected_failure", 0}}));
   EXPECT_EQ(doc["topics"].size(), 2u);
 }
 
@@ -43,7 +43,7 @@ TEST(JsonResults, NotApplicableIsCountedApart) {
   run.vectors[0].verdict = Verdict::kNotApplicable;
   const json doc = Parse(JsonResults(run));
   EXPECT_EQ(doc["counts"], (json{{"total", 3}, {"pass", 0}, {"fail", 1}, {"error", 1},
-                                  {"not_applicable", 1}}));
+                                  {"not_applicable", 1}, {"expected_failure", 0}}));
   EXPECT_EQ(doc["vectors"][0]["verdict"], "not_applicable");
 }
 
