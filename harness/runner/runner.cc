@@ -366,6 +366,15 @@ class VectorRun {
       return true;
     }
     Result<Bytes> bytes = peer_->Send(send, next);
+    if (!bytes.ok() && !judge_expectations_ && (eof_ || peer_->AwaitsTarget(send))) {
+      // Judged by invariants alone, the expect steps do not hold the target to the flight this
+      // message needs: a target that closed or stayed silent leaves it unbuildable, which ends
+      // the vector (judged by what the target did), not an error of the vector.
+      Note(std::string(eof_ ? "the target has closed" : "the target has not sent what it needs") +
+           "; " + DescribeSend(send) + " cannot be built (" + bytes.status().message() + ")");
+      refused_ = true;
+      return true;
+    }
     if (!bytes.ok()) return Error(kRuleVector, DescribeSend(send) + ": " + bytes.status().message());
     Trace(TraceEntry::Kind::kSent, DescribeSend(send), *bytes);
     if (!send.record.content_type) {

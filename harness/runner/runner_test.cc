@@ -751,6 +751,29 @@ TEST(RunnerJudge, InvariantsJudgedVectorWithWrongExpectationsPassesAgainstTheRef
   for (const TraceEntry& t : full.trace) EXPECT_EQ(t.summary.find("judged by"), std::string::npos);
 }
 
+TEST(RunnerJudge, InvariantsJudgedVectorEndsWhenTheTargetClosedBeforeAMessageCanBeBuilt) {
+  // The target waits for the rest of the truncated ClientHello: the ClientKeyExchange, which
+  // needs the server's key share, cannot be built. Judged by invariants that ends the vector
+  // (what the target did is judged); judged by expectations the expect step fails first.
+  const std::string vector = R"({"id": "closed", "title": "t", "refs": ["RFC5246 7.3"],
+    "target_role": "server",
+    "peer": {"cipher_suites": ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]},
+    "steps": [{"send": "ClientHello", "corrupt": {"truncate": 10}},
+      {"expect": ["ServerHello", "Certificate", "ServerKeyExchange", "ServerHelloDone"]},
+      {"send": "ClientKeyExchange"}, {"send": "ChangeCipherSpec"}, {"send": "Finished"},
+      {"expect": ["ChangeCipherSpec", "Finished"]}]})";
+  auto target = Reference();
+  VectorResult judged = RunVector(Parse(JudgedByInvariants(vector)), *target, Options());
+  EXPECT_EQ(judged.verdict, Verdict::kPass) << judged.rule << ": " << judged.message;
+  bool noted = false;
+  for (const TraceEntry& t : judged.trace) {
+    noted |= t.summary.find("; send ClientKeyExchange cannot be built (") != std::string::npos;
+  }
+  EXPECT_TRUE(noted);
+  VectorResult strict = RunVector(Parse(vector), *target, Options());
+  EXPECT_EQ(strict.verdict, Verdict::kFail);
+}
+
 TEST(RunnerJudge, InvariantsJudgedVectorStillFailsWhenAnInvariantBreaks) {
   for (Misbehaviour m : {Misbehaviour::kDataAfterFatal, Misbehaviour::kCrash}) {
     int hangs = 0;

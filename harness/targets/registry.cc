@@ -3,7 +3,12 @@
 #include <functional>
 #include <utility>
 
+#include "harness/targets/botan/botan_library.h"
+#include "harness/targets/gnutls/gnutls_library.h"
 #include "harness/targets/library/library.h"
+#include "harness/targets/mbedtls/mbedtls_library.h"
+#include "harness/targets/openssl/openssl_library.h"
+#include "harness/targets/wolfssl/wolfssl_library.h"
 
 namespace shakedown {
 namespace {
@@ -17,6 +22,8 @@ struct LibraryEntry {
 // and a row here.
 const std::vector<LibraryEntry>& Libraries() {
   static const std::vector<LibraryEntry> kLibraries = {
+      {"openssl", MakeOpenSslLibrary}, {"gnutls", MakeGnuTlsLibrary},   {"botan", MakeBotanLibrary},
+      {"wolfssl", MakeWolfSslLibrary}, {"mbedtls", MakeMbedTlsLibrary},
   };
   return kLibraries;
 }

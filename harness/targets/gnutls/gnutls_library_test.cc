@@ -1,0 +1,172 @@
+#include "harness/targets/gnutls/gnutls_library.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness/runner/runner.h"
+#include "harness/runner/target.h"
+#include "harness/scenario/loader.h"
+#include "harness/targets/library/library.h"
+#include "platform/subprocess.h"
+
+namespace shakedown {
+namespace {
+
+std::shared_ptr<const TestPki> Pki() {
+  static std::shared_ptr<const TestPki>* pki = [] {
+    Result<std::shared_ptr<const TestPki>> r = MakeRunPki(7);
+    if (!r.ok()) {
+      std::fprintf(stderr, "MakeRunPki: %s\n", r.status().ToString().c_str());
+      std::abort();
+    }
+    return new std::shared_ptr<const TestPki>(*r);
+  }();
+  return *pki;
+}
+
+// The PKI as PEM files, written once for the whole test binary.
+const TargetResources& Resources() {
+  static TargetResources* res = [] {
+    auto* r = new TargetResources();
+    r->pki = Pki();
+    r->seed = 7;
+    Result<PemFiles> pem = WritePkiPemToTempDir(*Pki(), "gnutls-test");
+    if (!pem.ok()) {
+      std::fprintf(stderr, "WritePkiPemToTempDir: %s\n", pem.status().ToString().c_str());
+      std::abort();
+    }
+    r->pem = *pem;
+    std::atexit([] { RemoveTree(Resources().pem.dir); });
+    return r;
+  }();
+  return *res;
+}
+
+RunOptions Options() {
+  RunOptions o;
+  o.pki = Pki();
+  o.seed = 7;
+  o.timeout_ms = 200;
+  return o;
+}
+
+VectorResult RunFile(const std::string& file) {
+  Result<Scenario> s = LoadScenarioFile("vectors/conformance/" + file);
+  EXPECT_TRUE(s.ok()) << file << ": " << s.status().message();
+  if (!s.ok()) return VectorResult();
+  RunResult run = RunScenarios(
+      {*s},
+      [](int) -> Result<std::unique_ptr<Target>> {
+        return MakeLibraryTarget(MakeGnuTlsLibrary(Resources()));
+      },
+      Options());
+  EXPECT_EQ(run.vectors.size(), 1u);
+  return run.vectors.empty() ? VectorResult() : run.vectors[0];
+}
+
+std::string Explain(const VectorResult& v) {
+  std::string out = v.id + ": " + v.rule + ": " + v.message;
+  return out;
+}
+
+#define EXPECT_PASS(file)                                               \
+  do {                                                                  \
+    VectorResult v = RunFile(file);                                     \
+    EXPECT_EQ(v.verdict, Verdict::kPass) << file << "\n" << Explain(v); \
+  } while (0)
+
+TEST(GnuTls, NameAndVersion) {
+  std::unique_ptr<Library> lib = MakeGnuTlsLibrary(Resources());
+  EXPECT_EQ(lib->name(), "gnutls");
+  EXPECT_EQ(lib->version().rfind("GnuTLS 3.", 0), 0u) << lib->version();
+}
+
+TEST(GnuTls, FullHandshakes) {
+  EXPECT_PASS("handshake/server-full-ecdhe-rsa.json");
+  EXPECT_PASS("handshake/server-full-rsa-key-transport.json");
+  EXPECT_PASS("handshake/client-full-ecdhe-rsa.json");
+  EXPECT_PASS("handshake/client-suite-rsa-aes-128-gcm-sha256.json");
+}
+
+TEST(GnuTls, ClientAuthentication) {
+  // No client_auth "required" vector has a close_notify round trip: this one completes the
+  // full handshake with a verified RSA client certificate.
+  EXPECT_PASS("client-auth/server-rsa-client-certificate-accepted.json");
+  EXPECT_PASS("client-auth/client-rsa-certificate-sent.json");
+}
+
+TEST(GnuTls, SessionIdResumption) {
+  EXPECT_PASS("resumption/client-session-id.json");
+  EXPECT_PASS("handshake/server-resumption-session-id.json");
+}
+
+TEST(GnuTls, BadFinishedIsRefused) {
+  EXPECT_PASS("finished/client-verify-data-first-byte.json");
+  EXPECT_PASS("finished/server-tampered-verify-data.json");
+}
+
+TEST(GnuTls, UnsupportedSaysWhy) {
+  Result<Scenario> s = LoadScenarioFile("vectors/conformance/handshake/server-full-ecdhe-rsa.json");
+  ASSERT_TRUE(s.ok());
+  std::unique_ptr<Library> lib = MakeGnuTlsLibrary(Resources());
+  EXPECT_FALSE(lib->Unsupported(*s).has_value());
+  s->target.extended_master_secret = EmsPolicy::kRequired;
+  std::optional<std::string> why = lib->Unsupported(*s);
+  ASSERT_TRUE(why.has_value());
+  EXPECT_NE(why->find("target.extended_master_secret"), std::string::npos) << *why;
+  s->target.extended_master_secret = EmsPolicy::kEnabled;
+  s->target.cipher_suites = {0x0000};  // TLS_NULL_WITH_NULL_NULL
+  why = lib->Unsupported(*s);
+  ASSERT_TRUE(why.has_value());
+  EXPECT_NE(why->find("target.cipher_suites"), std::string::npos) << *why;
+}
+
+// Garbage and an early end of file through the TargetConnection: a verdict, no crash.
+TEST(GnuTls, GarbageAndEarlyEof) {
+  for (Side role : {Side::kServer, Side::kClient}) {
+    Result<Scenario> s = LoadScenarioFile(
+        role == Side::kServer ? "vectors/conformance/handshake/server-full-ecdhe-rsa.json"
+                              : "vectors/conformance/handshake/client-full-ecdhe-rsa.json");
+    ASSERT_TRUE(s.ok());
+    std::unique_ptr<Target> target = MakeLibraryTarget(MakeGnuTlsLibrary(Resources()));
+    Result<std::unique_ptr<TargetConnection>> conn = target->Connect(*s, 0);
+    ASSERT_TRUE(conn.ok()) << conn.status().message();
+    Bytes garbage;
+    for (int i = 0; i < 400; ++i) garbage.insert(garbage.end(), {0x16, 0x03, 0x03, 0xff, 0xff});
+    Status w = (*conn)->Write(ByteView(garbage.data(), garbage.size()));
+    (void)w;  // may report a closed library
+    bool ended = false;
+    for (int i = 0; i < 10 && !ended; ++i) {
+      ReadResult r = (*conn)->Read(Deadline::AfterMs(0));
+      ended = r.kind != ReadResult::Kind::kData;
+    }
+    EXPECT_TRUE(ended);
+    (*conn)->TakeNotes();
+
+    // A fresh connection whose peer closes at once.
+    Result<std::unique_ptr<TargetConnection>> eof = target->Connect(*s, 0);
+    ASSERT_TRUE(eof.ok());
+    const uint8_t partial[] = {0x16, 0x03, 0x01, 0x00};
+    if (role == Side::kServer) {
+      EXPECT_TRUE((*eof)->Write(ByteView(partial, sizeof(partial))).ok());
+    }
+    EXPECT_TRUE((*eof)->CloseWrite().ok());
+    ReadResult r;
+    for (int i = 0; i < 10; ++i) {
+      r = (*eof)->Read(Deadline::AfterMs(0));
+      if (r.kind != ReadResult::Kind::kData) break;
+    }
+    EXPECT_EQ(r.kind, ReadResult::Kind::kEof);
+    std::vector<std::string> notes = (*eof)->TakeNotes();
+    EXPECT_FALSE(notes.empty());
+    (*eof)->Close();
+  }
+}
+
+}  // namespace
+}  // namespace shakedown
