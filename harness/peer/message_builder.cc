@@ -671,7 +671,10 @@ std::string MessageBuilder::CommitSent(const TypedHandshake& message) {
     c.ems = ch_ems && HasExt(sh->extensions, ExtensionType::kExtendedMasterSecret);
     c.etm = EncryptThenMacNegotiated(c.client_hello, *sh);
     c.record_limits = RecordLimitsNegotiated(c.client_hello, *sh);
-    c.resumed = c.candidate.has_value() && !sh->session_id.empty() && c.client_hello &&
+    // The server peer resumes its candidate by echoing the client's session id. That id may be
+    // empty: a client presenting a ticket MAY send none (RFC 5077 3.4), and then only the
+    // server's next message (ChangeCipherSpec, not Certificate) tells it the ticket was taken.
+    c.resumed = c.candidate.has_value() && c.client_hello &&
                 sh->session_id == c.client_hello->session_id;
     if (c.resumed) {
       if (sh->cipher_suite != c.candidate->cipher_suite ||

@@ -107,6 +107,13 @@ TEST(WolfSsl, SessionIdResumption) {
   ExpectVerdict("handshake/server-resumption-session-id.json", Verdict::kPass);
 }
 
+TEST(WolfSsl, TicketResumptionWithAnEmptySessionId) {
+  // wolfSSL's client presents its ticket with an empty session id (RFC 5077 3.4: it MAY send
+  // one). The scripted server must still resume under the ticket's keys: a peer that took the
+  // empty id for a full handshake sent its Finished in plaintext (wolfSSL: bad_record_mac).
+  ExpectVerdict("resumption/client-ticket.json", Verdict::kPass);
+}
+
 TEST(WolfSsl, BadFinishedIsRefused) {
   ExpectVerdict("finished/client-verify-data-first-byte.json", Verdict::kPass);
   ExpectVerdict("finished/server-tampered-verify-data.json", Verdict::kPass);
