@@ -1,12 +1,12 @@
 #include "cli/matrix_command.h"
 
 #include <CLI/CLI.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <utility>
 
@@ -150,9 +150,18 @@ int RunLedger(const LedgerOptions& options) {
     return kExitUsage;
   }
   // Replay every failure on a fresh target: an entry is confirmed when it fails the same way.
+  // A failed equivalence family (a result of its own, without a file) is replayed with all its
+  // members: only together do they tell the family's answers apart.
+  std::set<std::string> families;
+  for (const VectorResult& v : outcome->result.vectors) {
+    if (v.verdict == Verdict::kFail && v.file.empty() && v.id.rfind("equivalence.", 0) == 0) {
+      families.insert(v.id.substr(std::string("equivalence.").size()));
+    }
+  }
   std::vector<Scenario> failing;
   for (const VectorResult& v : outcome->result.vectors) {
-    if (v.verdict != Verdict::kFail) continue;
+    if (v.verdict != Verdict::kFail && !families.count(v.equivalence)) continue;
+    if (v.file.empty()) continue;
     Result<Scenario> s = LoadScenarioFile(v.file);
     if (s.ok()) failing.push_back(std::move(s).value());
   }

@@ -399,6 +399,12 @@ class MbedTlsConnection final : public LibraryConnection {
     p.master_secret.assign(ms, ms + 48);
     p.client_random.assign(client_random, client_random + 32);
     p.server_random.assign(server_random, server_random + 32);
+    // The ServerHello's session id, taken now: a client that then receives a NewSessionTicket
+    // discards it (RFC 5077 3.4, mbedTLS does), but it is the id both sides negotiated.
+    if (c->ssl_.session_negotiate != nullptr) {
+      p.session_id.assign(c->ssl_.session_negotiate->id,
+                          c->ssl_.session_negotiate->id + c->ssl_.session_negotiate->id_len);
+    }
     if (c->ssl_.handshake != nullptr) {
       p.resumed = c->ssl_.handshake->resume != 0;
       p.extended_master_secret = c->ssl_.handshake->extended_ms == MBEDTLS_SSL_EXTENDED_MS_ENABLED;
@@ -417,7 +423,9 @@ class MbedTlsConnection final : public LibraryConnection {
     n.version = static_cast<ProtocolVersion>(0x0300 | ssl_.minor_ver);
     const uint16_t suite = static_cast<uint16_t>(ssl_.session->ciphersuite);
     n.suite = FindCipherSuite(suite);
-    n.session_id.assign(ssl_.session->id, ssl_.session->id + ssl_.session->id_len);
+    if (n.session_id.empty()) {
+      n.session_id.assign(ssl_.session->id, ssl_.session->id + ssl_.session->id_len);
+    }
     n.encrypt_then_mac = ssl_.session->encrypt_then_mac != 0;
     n.secure_renegotiation = ssl_.secure_renegotiation == MBEDTLS_SSL_SECURE_RENEGOTIATION;
     n.renegotiations = completed_;
