@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <exception>
 #include <utility>
 
 namespace shakedown {
@@ -60,19 +61,19 @@ namespace {
 
 class LibraryTargetConnection final : public TargetConnection {
  public:
-  explicit LibraryTargetConnection(std::unique_ptr<LibraryConnection> conn)
-      : conn_(std::move(conn)) {
-    conn_->Drive(io_);  // a client speaks first
+  LibraryTargetConnection(std::string name, std::unique_ptr<LibraryConnection> conn)
+      : name_(std::move(name)), conn_(std::move(conn)) {
+    Drive();  // a client speaks first
   }
   ~LibraryTargetConnection() override { Close(); }
 
   Status Write(ByteView data) override {
-    if (conn_->finished()) {
+    if (finished()) {
       // As a closed socket: the library is gone (the runner notes it and reads what it said).
       return InternalError("the library closed the connection");
     }
     io_.inbound.insert(io_.inbound.end(), data.begin(), data.end());
-    conn_->Drive(io_);
+    Drive();
     return Status::Ok();
   }
 
@@ -82,7 +83,7 @@ class LibraryTargetConnection final : public TargetConnection {
       r.kind = ReadResult::Kind::kData;
       r.data = std::move(io_.outbound);
       io_.outbound.clear();
-    } else if (conn_->finished()) {
+    } else if (finished()) {
       r.kind = ReadResult::Kind::kEof;
     } else {
       r.kind = ReadResult::Kind::kSilent;  // the library waits for input
@@ -92,18 +93,18 @@ class LibraryTargetConnection final : public TargetConnection {
 
   Status CloseWrite() override {
     io_.eof = true;
-    if (!conn_->finished()) conn_->Drive(io_);
+    if (!finished()) Drive();
     return Status::Ok();
   }
 
   void Close() override {
     if (closed_) return;
     closed_ = true;
-    conn_->Close(io_);
+    Guarded("Close", [&] { conn_->Close(io_); });
   }
 
   bool instant() const override { return true; }
-  const Negotiated* negotiated() const override { return conn_->negotiated(); }
+  const Negotiated* negotiated() const override { return failed_ ? nullptr : conn_->negotiated(); }
   std::vector<std::string> TakeNotes() override {
     std::vector<std::string> out = std::move(io_.notes);
     io_.notes.clear();
@@ -111,9 +112,32 @@ class LibraryTargetConnection final : public TargetConnection {
   }
 
  private:
+  bool finished() const { return failed_ || conn_->finished(); }
+  void Drive() {
+    Guarded("Drive", [&] { conn_->Drive(io_); });
+  }
+  // A library (or its C++ binding: Botan throws) that throws out of an adapter ends the
+  // connection as a closed socket would, with a note; the vector gets its verdict and the run
+  // goes on. (An abort() cannot be caught in process: docs/TARGETS.md.)
+  template <typename F>
+  void Guarded(const char* what, F&& f) {
+    if (failed_) return;
+    try {
+      f();
+    } catch (const std::exception& e) {
+      failed_ = true;
+      io_.Note(name_ + ": " + what + " threw (" + e.what() + "); the connection is closed");
+    } catch (...) {
+      failed_ = true;
+      io_.Note(name_ + ": " + what + " threw a non-standard exception; the connection is closed");
+    }
+  }
+
+  std::string name_;
   LibraryIo io_;
   std::unique_ptr<LibraryConnection> conn_;
   bool closed_ = false;
+  bool failed_ = false;  // the adapter threw: treated as finished from then on
 };
 
 class LibraryTarget final : public Target {
@@ -122,13 +146,20 @@ class LibraryTarget final : public Target {
 
   Result<std::unique_ptr<TargetConnection>> Connect(const Scenario& scenario,
                                                     size_t index) override {
-    Result<std::unique_ptr<LibraryConnection>> conn = library_->Open(scenario, index);
+    Result<std::unique_ptr<LibraryConnection>> conn = InternalError("not opened");
+    try {
+      conn = library_->Open(scenario, index);
+    } catch (const std::exception& e) {
+      conn = InternalError(std::string("Open threw: ") + e.what());
+    } catch (...) {
+      conn = InternalError("Open threw a non-standard exception");
+    }
     if (!conn.ok()) {
       return InternalError(library_->name() + " refused the configuration: " +
                            conn.status().message());
     }
     return std::unique_ptr<TargetConnection>(
-        new LibraryTargetConnection(std::move(conn).value()));
+        new LibraryTargetConnection(library_->name(), std::move(conn).value()));
   }
 
   std::optional<std::string> Unsupported(const Scenario& scenario) override {
