@@ -340,14 +340,18 @@ Status Verifier::Verify(SignatureScheme scheme, ByteView message, ByteView signa
   if (key_ == nullptr) return InternalError("Verifier: no key");
   const SchemeSpec* spec = nullptr;
   SD_RETURN_IF_ERROR(CheckSchemeForKey(scheme, *key_, &spec));
-  MemoKey memo_key;
-  try {
-    if (key_id_.empty()) key_id_ = PublicKeyId(*key_);
-    memo_key = VerifiedKey(key_id_, scheme, message, signature);
-  } catch (const std::exception& e) {
-    return InternalError("cannot verify " + SchemeLabel(scheme) + ": " + e.what());
+  // The memo key only when the memo is on (benchmarks turn it off: the key is a hash).
+  const bool memo = MemosEnabled();
+  MemoKey memo_key{};
+  if (memo) {
+    try {
+      if (key_id_.empty()) key_id_ = PublicKeyId(*key_);
+      memo_key = VerifiedKey(key_id_, scheme, message, signature);
+    } catch (const std::exception& e) {
+      return InternalError("cannot verify " + SchemeLabel(scheme) + ": " + e.what());
+    }
+    if (VerifiedSignatures().Find(memo_key)) return Status::Ok();
   }
-  if (VerifiedSignatures().Find(memo_key)) return Status::Ok();
   std::unique_ptr<Botan::PK_Verifier>& verifier = verifiers_[scheme];
   if (verifier == nullptr) {
     try {
@@ -364,7 +368,7 @@ Status Verifier::Verify(SignatureScheme scheme, ByteView message, ByteView signa
     verifiers_.erase(scheme);
     return status;
   }
-  VerifiedSignatures().Keep(memo_key, true);
+  if (memo) VerifiedSignatures().Keep(memo_key, true);
   return status;
 }
 
