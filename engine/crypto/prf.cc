@@ -38,6 +38,7 @@ Bytes PHash(const std::string& hmac_name, ByteView secret, std::string_view labe
     mac->update(seed.data(), seed.size());
     Bytes block = mac->final_stdvec();
     Append(out, block);
+    if (out.size() >= out_len) break;  // A(i+1) is only needed for another block
     mac->update(a);
     a = mac->final_stdvec();
   }

@@ -21,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -99,9 +100,8 @@ class SequenceCounter {
 
 Result<std::unique_ptr<Botan::AEAD_Mode>> MakeAead(const CipherSuiteInfo& suite, ByteView key,
                                                    Botan::Cipher_Dir direction);
-void ReleaseAead(std::unique_ptr<Botan::AEAD_Mode> aead, const std::string& name,
+void ReleaseAead(std::unique_ptr<Botan::AEAD_Mode> aead, const CipherSuiteInfo& suite,
                  Botan::Cipher_Dir direction);
-std::string AeadName(const CipherSuiteInfo& suite);
 
 class AeadProtection final : public RecordProtection {
  public:
@@ -117,9 +117,8 @@ class AeadProtection final : public RecordProtection {
         key_(std::move(key)) {}
   ~AeadProtection() override {
     Botan::secure_scrub_memory(key_.data(), key_.size());
-    const std::string name = AeadName(suite_);
-    ReleaseAead(std::move(enc_), name, Botan::ENCRYPTION);
-    ReleaseAead(std::move(dec_), name, Botan::DECRYPTION);
+    ReleaseAead(std::move(enc_), suite_, Botan::ENCRYPTION);
+    ReleaseAead(std::move(dec_), suite_, Botan::DECRYPTION);
   }
 
   Result<Bytes> SealShaped(ContentType type, ProtocolVersion version, ByteView plaintext,
@@ -490,36 +489,39 @@ std::string AeadName(const CipherSuiteInfo& suite) {
 // Unkeyed AEAD objects of finished connections, per thread, by name and direction: building
 // one by name costs more than keying it, and every connection needs two.
 constexpr size_t kAeadPoolSize = 16;
-using AeadPool = std::map<std::pair<std::string, int>, std::vector<std::unique_ptr<Botan::AEAD_Mode>>>;
+// Keyed by (bulk cipher, tag length, direction): what AeadName() says, without building it.
+using AeadPoolKey = std::tuple<int, size_t, int>;
+using AeadPool = std::map<AeadPoolKey, std::vector<std::unique_ptr<Botan::AEAD_Mode>>>;
+AeadPoolKey PoolKey(const CipherSuiteInfo& suite, Botan::Cipher_Dir direction) {
+  return {static_cast<int>(suite.cipher), suite.mac_length, static_cast<int>(direction)};
+}
 AeadPool& ThreadAeadPool() {
   thread_local AeadPool pool;
   return pool;
 }
 
 // Wipes the key and keeps the object for the next connection of this thread.
-void ReleaseAead(std::unique_ptr<Botan::AEAD_Mode> aead, const std::string& name,
+void ReleaseAead(std::unique_ptr<Botan::AEAD_Mode> aead, const CipherSuiteInfo& suite,
                  Botan::Cipher_Dir direction) {
-  if (aead == nullptr || name.empty()) return;
+  if (aead == nullptr) return;
   aead->clear();
   std::vector<std::unique_ptr<Botan::AEAD_Mode>>& free =
-      ThreadAeadPool()[{name, static_cast<int>(direction)}];
+      ThreadAeadPool()[PoolKey(suite, direction)];
   if (free.size() < kAeadPoolSize) free.push_back(std::move(aead));
 }
 
 // The keyed AEAD of a suite, its tag the suite's length. Throws only on Botan's own errors.
 Result<std::unique_ptr<Botan::AEAD_Mode>> MakeAead(const CipherSuiteInfo& suite, ByteView key,
                                                    Botan::Cipher_Dir direction) {
-  const std::string name = AeadName(suite);
   std::unique_ptr<Botan::AEAD_Mode> aead;
-  if (!name.empty()) {
-    std::vector<std::unique_ptr<Botan::AEAD_Mode>>& free =
-        ThreadAeadPool()[{name, static_cast<int>(direction)}];
-    if (!free.empty()) {
-      aead = std::move(free.back());
-      free.pop_back();
-    } else {
-      aead = Botan::AEAD_Mode::create(name, direction);
-    }
+  std::vector<std::unique_ptr<Botan::AEAD_Mode>>& free =
+      ThreadAeadPool()[PoolKey(suite, direction)];
+  if (!free.empty()) {
+    aead = std::move(free.back());
+    free.pop_back();
+  } else {
+    const std::string name = AeadName(suite);
+    if (!name.empty()) aead = Botan::AEAD_Mode::create(name, direction);
   }
   if (!aead)
     return InternalError("record protection: Botan lacks an AEAD for " + std::string(suite.name));
