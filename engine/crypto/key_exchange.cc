@@ -338,7 +338,6 @@ Bytes ScalarMultiply(NamedGroup group, ByteView scalar, ByteView peer) {
   return Bytes(x.begin(), x.end());
 }
 
-
 }  // namespace
 
 Result<EcdheKeyPair> EcdheKeyPair::Generate(NamedGroup group, Botan::RandomNumberGenerator& rng) {

@@ -108,8 +108,8 @@ class AeadProtection final : public RecordProtection {
   // `explicit_nonce`: GCM and CCM carry 8 bytes of the nonce in the record; ChaCha20-Poly1305
   // none. `tag_len`: 16, or 8 for the _CCM_8 suites. The Botan objects are made on first use:
   // one direction's state only seals or only opens, so the other is never built.
-  AeadProtection(bool explicit_nonce, size_t tag_len, Bytes fixed_iv,
-                 const CipherSuiteInfo& suite, Bytes key)
+  AeadProtection(bool explicit_nonce, size_t tag_len, Bytes fixed_iv, const CipherSuiteInfo& suite,
+                 Bytes key)
       : explicit_len_(explicit_nonce ? kExplicitNonceLength : 0),
         tag_len_(tag_len),
         fixed_iv_(std::move(fixed_iv)),
@@ -581,8 +581,8 @@ Result<std::unique_ptr<RecordProtection>> RecordProtection::Create(
         return InternalError("record protection: Botan lacks an AEAD for " +
                              std::string(suite.name));
       }
-      return std::unique_ptr<RecordProtection>(new AeadProtection(
-          explicit_nonce, suite.mac_length, keys.fixed_iv, suite, keys.enc_key));
+      return std::unique_ptr<RecordProtection>(
+          new AeadProtection(explicit_nonce, suite.mac_length, keys.fixed_iv, suite, keys.enc_key));
     }
 
     std::string mac_name;
