@@ -50,7 +50,7 @@ std::string ProfileList(Registry registry, const std::vector<T>& values) {
 // The keys ProfileValue knows, for --help and errors.
 constexpr char kProfileKeys[] =
     "certificate, client_auth, cipher_suites, groups, session_tickets, extended_master_secret, "
-    "versions, renegotiation, heartbeat, max_fragment_length, record_size_limit, ocsp";
+    "versions, renegotiation, heartbeat, max_fragment_length, record_size_limit, ocsp, sni";
 
 // The value of a target-profile key for one vector.
 std::optional<std::string> ProfileValue(const TargetConfig& t, const std::string& key) {
@@ -66,6 +66,7 @@ std::optional<std::string> ProfileValue(const TargetConfig& t, const std::string
   if (key == "max_fragment_length") return std::to_string(t.max_fragment_length);
   if (key == "record_size_limit") return std::to_string(t.record_size_limit);
   if (key == "ocsp") return std::string(t.ocsp ? "true" : "false");
+  if (key == "sni") return t.sni.empty() ? std::string("none") : t.sni;
   return std::nullopt;
 }
 

@@ -42,7 +42,9 @@ void AddTargetOptions(CLI::App* app, TargetOptions* o) {
                   "{ecdsa_p384_cert} {ecdsa_p384_key} {ecdsa_p521_cert} {ecdsa_p521_key} "
                   "{client_cert} {client_key} {ecdsa_client_cert} {ecdsa_client_key} name the "
                   "run's test PKI as PEM, {ocsp} {ecdsa_ocsp} good DER OCSP responses for the "
-                  "server certificates (RFC 6066 8); a client's {session} is a file to keep its "
+                  "server certificates (RFC 6066 8), {sni_cert} {sni_key} the alternate server "
+                  "certificate for {sni_name} (target.sni, RFC 6066 3); a client's {session} is a "
+                  "file to keep its "
                   "session in across connections), or a TLS library in-process: LIBRARY, "
                   "LIBRARY:server or LIBRARY:client (the libraries of this build: `shakedown "
                   "targets`; docs/TARGETS.md)")

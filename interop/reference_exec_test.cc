@@ -64,6 +64,12 @@ std::string EngineFlags(const TargetConfig& t, Side role) {
     flags += t.certificate == CertificateKey::kEcdsa ? " --ocsp {ecdsa_ocsp}" : " --ocsp {ocsp}";
   }
   if (t.ocsp && role == Side::kClient) flags += " --ocsp-status";
+  // RFC 6066 3: the default certificate bound to its own name too (as ReferenceConfig does),
+  // the alternate one to its name.
+  if (!t.sni.empty() && role == Side::kServer) {
+    flags += " --sni localhost={cert},{key} --sni {sni_name}={sni_cert},{sni_key}";
+    if (t.sni == "fatal") flags += " --refuse-unrecognized-name";
+  }
   return flags;
 }
 

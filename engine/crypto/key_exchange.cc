@@ -42,6 +42,22 @@ const char* NistCurveName(NamedGroup group) {
   }
 }
 
+// The curve's Botan group, built once per process: constructing an EC_Group by name looks
+// it up (and parses its OID) every time. `group` must be a NIST curve NistCurveName knows.
+const Botan::EC_Group& NistGroup(NamedGroup group) {
+  static const Botan::EC_Group* const p256 = new Botan::EC_Group("secp256r1");
+  static const Botan::EC_Group* const p384 = new Botan::EC_Group("secp384r1");
+  static const Botan::EC_Group* const p521 = new Botan::EC_Group("secp521r1");
+  switch (group) {
+    case NamedGroup::kSecp384r1:
+      return *p384;
+    case NamedGroup::kSecp521r1:
+      return *p521;
+    default:
+      return *p256;
+  }
+}
+
 Status HandshakeFailure(std::string message) {
   return Status::Error(AlertDescription::kHandshakeFailure, std::move(message));
 }
@@ -238,7 +254,7 @@ Status CheckEcdhePublicValue(NamedGroup group, ByteView public_value) {
     return IllegalParameter("ECDHE: group " + label + " is not supported");
   }
   try {
-    const Botan::EC_Group ec(curve);
+    const Botan::EC_Group& ec = NistGroup(group);
     const size_t field_bytes = ec.get_p_bytes();
     if (public_value.empty()) {
       return IllegalParameter(label + " public value: empty");
@@ -282,12 +298,18 @@ Memo<Bytes>& EcdheSharedSecrets() {
   return *memo;
 }
 
+// Blinding randomness for a key, derived from the key itself: results never depend on it.
+std::unique_ptr<Botan::RandomNumberGenerator> KeyBlindingRng(ByteView scalar) {
+  const MemoKey seed = MemoKeyBuilder("shakedown ECDHE blinding").Add(scalar).Finish();
+  return std::make_unique<Botan::ChaCha_RNG>(
+      Botan::secure_vector<uint8_t>(seed.begin(), seed.end()));
+}
+
 // One scalar multiplication each, with Botan's primitives: building a Botan key object would
 // compute the public point again on every agreement (twice the cost of the agreement).
 // x25519: RFC 7748 5 (the function clamps the scalar). NIST curves: d times the point `peer`
 // (already validated), blinded. An empty `peer`: the generator (the public value).
-Bytes ScalarMultiply(NamedGroup group, ByteView scalar, ByteView peer,
-                     Botan::RandomNumberGenerator& rng) {
+Bytes ScalarMultiply(NamedGroup group, ByteView scalar, ByteView peer) {
   if (group == NamedGroup::kX25519) {
     Bytes out(kX25519Length);
     if (peer.empty()) {
@@ -297,28 +319,23 @@ Bytes ScalarMultiply(NamedGroup group, ByteView scalar, ByteView peer,
     }
     return out;
   }
-  const Botan::EC_Group ec(NistCurveName(group));
+  // x25519 takes no randomness; the NIST curves' blinding does (KeyBlindingRng).
+  std::unique_ptr<Botan::RandomNumberGenerator> rng = KeyBlindingRng(scalar);
+  const Botan::EC_Group& ec = NistGroup(group);
   const Botan::BigInt d(scalar.data(), scalar.size());
   std::vector<Botan::BigInt> workspace;
   if (peer.empty()) {
-    const Botan::PointGFp point = ec.blinded_base_point_multiply(d, rng, workspace);
+    const Botan::PointGFp point = ec.blinded_base_point_multiply(d, *rng, workspace);
     const std::vector<uint8_t> encoded = point.encode(Botan::PointGFp::UNCOMPRESSED);
     return Bytes(encoded.begin(), encoded.end());
   }
   const Botan::PointGFp point = ec.OS2ECP(peer.data(), peer.size());
-  const Botan::PointGFp shared = ec.blinded_var_point_multiply(point, d, rng, workspace);
+  const Botan::PointGFp shared = ec.blinded_var_point_multiply(point, d, *rng, workspace);
   if (shared.is_zero()) throw std::runtime_error("the shared point is the point at infinity");
   // RFC 8422 5.10: the x-coordinate, left-padded to the field size.
   const Botan::secure_vector<uint8_t> x =
       Botan::BigInt::encode_1363(shared.get_affine_x(), ec.get_p_bytes());
   return Bytes(x.begin(), x.end());
-}
-
-// Blinding randomness for a key, derived from the key itself: results never depend on it.
-std::unique_ptr<Botan::RandomNumberGenerator> KeyBlindingRng(ByteView scalar) {
-  const MemoKey seed = MemoKeyBuilder("shakedown ECDHE blinding").Add(scalar).Finish();
-  return std::make_unique<Botan::ChaCha_RNG>(
-      Botan::secure_vector<uint8_t>(seed.begin(), seed.end()));
 }
 
 }  // namespace
@@ -332,7 +349,7 @@ Result<EcdheKeyPair> EcdheKeyPair::Generate(NamedGroup group, Botan::RandomNumbe
       const Botan::secure_vector<uint8_t> scalar = rng.random_vec(kX25519Length);
       return FromPrivateKey(group, ByteView(scalar.data(), scalar.size()));
     }
-    const Botan::EC_Group ec(NistCurveName(group));
+    const Botan::EC_Group& ec = NistGroup(group);
     const Botan::secure_vector<uint8_t> extra = rng.random_vec(ec.get_order_bytes() + 8);
     const Botan::BigInt d =
         Botan::BigInt(extra.data(), extra.size()) % (ec.get_order() - 1) + 1;
@@ -356,7 +373,7 @@ Result<EcdheKeyPair> EcdheKeyPair::FromPrivateKey(NamedGroup group, ByteView pri
                              ", expected 32");
       }
     } else {
-      const Botan::EC_Group ec(NistCurveName(group));
+      const Botan::EC_Group& ec = NistGroup(group);
       const Botan::BigInt d(private_key.data(), private_key.size());
       if (private_key.size() != ec.get_order_bytes() || d == 0 || d >= ec.get_order()) {
         return InternalError(label + " private key: not a scalar in [1, n-1] of " +
@@ -366,15 +383,21 @@ Result<EcdheKeyPair> EcdheKeyPair::FromPrivateKey(NamedGroup group, ByteView pri
     EcdheKeyPair pair;
     pair.group_ = group;
     pair.private_key_ = private_key.ToBytes();
-    const MemoKey memo_key =
-        MemoKeyBuilder("ecdhe public").Add(static_cast<uint16_t>(group)).Add(private_key).Finish();
-    if (std::optional<Bytes> known = EcdhePublicValues().Find(memo_key)) {
-      pair.public_value_ = std::move(*known);
-      return pair;
+    // The memo key only when the memo is on (benchmarks turn it off: the key is a hash).
+    const bool memo = MemosEnabled();
+    MemoKey memo_key{};
+    if (memo) {
+      memo_key = MemoKeyBuilder("ecdhe public")
+                     .Add(static_cast<uint16_t>(group))
+                     .Add(private_key)
+                     .Finish();
+      if (std::optional<Bytes> known = EcdhePublicValues().Find(memo_key)) {
+        pair.public_value_ = std::move(*known);
+        return pair;
+      }
     }
-    std::unique_ptr<Botan::RandomNumberGenerator> rng = KeyBlindingRng(private_key);
-    pair.public_value_ = ScalarMultiply(group, private_key, ByteView(), *rng);
-    EcdhePublicValues().Keep(memo_key, pair.public_value_);
+    pair.public_value_ = ScalarMultiply(group, private_key, ByteView());
+    if (memo) EcdhePublicValues().Keep(memo_key, pair.public_value_);
     return pair;
   } catch (const std::exception& e) {
     return InternalError("ECDHE " + label + ": cannot load private key: " + e.what());
@@ -386,18 +409,21 @@ EcdheKeyPair& EcdheKeyPair::operator=(EcdheKeyPair&&) noexcept = default;
 EcdheKeyPair::~EcdheKeyPair() = default;
 
 Result<Bytes> EcdheKeyPair::Agree(ByteView peer_public) const {
-  const MemoKey memo_key = MemoKeyBuilder("ecdhe shared")
-                               .Add(static_cast<uint16_t>(group_))
-                               .Add(private_key_)
-                               .Add(peer_public)
-                               .Finish();
-  // Only secrets of peer values that passed every check below are remembered.
-  if (std::optional<Bytes> known = EcdheSharedSecrets().Find(memo_key)) return *known;
+  const bool memo = MemosEnabled();
+  MemoKey memo_key{};
+  if (memo) {
+    memo_key = MemoKeyBuilder("ecdhe shared")
+                   .Add(static_cast<uint16_t>(group_))
+                   .Add(private_key_)
+                   .Add(peer_public)
+                   .Finish();
+    // Only secrets of peer values that passed every check below are remembered.
+    if (std::optional<Bytes> known = EcdheSharedSecrets().Find(memo_key)) return *known;
+  }
   SD_RETURN_IF_ERROR(CheckEcdhePublicValue(group_, peer_public));
   Bytes shared;
   try {
-    std::unique_ptr<Botan::RandomNumberGenerator> rng = KeyBlindingRng(private_key_);
-    shared = ScalarMultiply(group_, private_key_, peer_public, *rng);
+    shared = ScalarMultiply(group_, private_key_, peer_public);
   } catch (const std::exception& e) {
     return IllegalParameter("ECDHE " + GroupLabel(group_) + ": key agreement failed: " + e.what());
   }
@@ -410,7 +436,7 @@ Result<Bytes> EcdheKeyPair::Agree(ByteView peer_public) const {
       return IllegalParameter("x25519: shared secret is all zero (low-order peer public value)");
     }
   }
-  EcdheSharedSecrets().Keep(memo_key, shared);
+  if (memo) EcdheSharedSecrets().Keep(memo_key, shared);
   return shared;
 }
 

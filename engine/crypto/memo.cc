@@ -2,6 +2,7 @@
 
 #include <botan/hash.h>
 #include <botan/pk_keys.h>
+#include <botan/sha2_32.h>
 
 #include <memory>
 
@@ -33,7 +34,8 @@ Bytes PrivateKeySecret(const Botan::Private_Key& key, std::string_view label) {
 }
 
 struct MemoKeyBuilder::State {
-  std::unique_ptr<Botan::HashFunction> sha = Botan::HashFunction::create_or_throw("SHA-256");
+  Botan::SHA_256 sha_256;  // directly, not by name: keys are built on hot paths
+  Botan::HashFunction* sha = &sha_256;
 };
 
 MemoKeyBuilder::MemoKeyBuilder(std::string_view operation) : state_(new State()) {

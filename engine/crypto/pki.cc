@@ -413,6 +413,11 @@ Result<TestPki> GenerateTestPki(Botan::RandomNumberGenerator& rng, const TestPki
     pki.ecdsa_p521_server = IssueLeaf(
         ca, rng, std::make_shared<Botan::ECDSA_PrivateKey>(rng, Botan::EC_Group("secp521r1")),
         {options.server_name, true, signing}, options);
+    // Drawn after everything else for the same reason.
+    pki.alternate_server = IssueLeaf(
+        ca, rng, std::make_shared<Botan::RSA_PrivateKey>(rng, options.rsa_bits),
+        {options.alternate_server_name, true, rsa_server_usage, options.alternate_server_name},
+        options);
     return pki;
   } catch (const std::exception& e) {
     return InternalError(std::string("test PKI: ") + e.what());

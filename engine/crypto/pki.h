@@ -93,6 +93,9 @@ struct TestPkiOptions {
   // Server certificates: CN and DNS SAN, plus an IP SAN.
   std::string server_name = "localhost";
   std::string server_ip = "127.0.0.1";
+  // The alternate server certificate's CN and DNS SAN (no IP SAN): the second name an SNI
+  // server target holds a certificate for (RFC 6066 3).
+  std::string alternate_server_name = "alternate.example";
 };
 
 struct TestPki {
@@ -122,6 +125,11 @@ struct TestPki {
   Bytes other_ca_der;
   Flawed flawed_server;
   Flawed flawed_client;  // untrusted_ca and expired only
+
+  // A second RSA server certificate, with its own key, for alternate_server_name only (CN and
+  // DNS SAN, no IP SAN; usage as rsa_server): what an SNI server selects for that name (RFC
+  // 6066 3). Drawn after everything above, so that the rest of the PKI is as it was for a seed.
+  Credential alternate_server;
 };
 
 // Generates keys and certificates, all drawn from `rng`: with a DeterministicRng the whole

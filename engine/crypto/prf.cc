@@ -3,6 +3,7 @@
 #include <botan/mac.h>
 
 #include <exception>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -14,8 +15,14 @@ namespace {
 // Throws whatever Botan throws; Prf() catches.
 Bytes PHash(const std::string& hmac_name, ByteView secret, std::string_view label,
             ByteView seed, size_t out_len) {
-  std::unique_ptr<Botan::MessageAuthenticationCode> mac =
-      Botan::MessageAuthenticationCode::create_or_throw(hmac_name);
+  // One HMAC object per algorithm and thread, keyed afresh for each call: creating it by name
+  // costs more than the key schedule. Nothing of one call survives into the next (set_key
+  // replaces the key; every final() leaves the object ready for a new message).
+  thread_local std::map<std::string, std::unique_ptr<Botan::MessageAuthenticationCode>> macs;
+  std::unique_ptr<Botan::MessageAuthenticationCode>& cached = macs[hmac_name];
+  if (cached == nullptr) cached = Botan::MessageAuthenticationCode::create_or_throw(hmac_name);
+  Botan::MessageAuthenticationCode* mac = cached.get();
+  mac->clear();
   mac->set_key(secret.data(), secret.size());
   const auto* label_bytes = reinterpret_cast<const uint8_t*>(label.data());
 
@@ -31,6 +38,7 @@ Bytes PHash(const std::string& hmac_name, ByteView secret, std::string_view labe
     mac->update(seed.data(), seed.size());
     Bytes block = mac->final_stdvec();
     Append(out, block);
+    if (out.size() >= out_len) break;  // A(i+1) is only needed for another block
     mac->update(a);
     a = mac->final_stdvec();
   }

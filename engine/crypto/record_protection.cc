@@ -18,8 +18,12 @@
 #include <algorithm>
 #include <array>
 #include <exception>
+#include <map>
+#include <memory>
 #include <string>
+#include <tuple>
 #include <utility>
+#include <vector>
 
 namespace shakedown {
 
@@ -94,17 +98,28 @@ class SequenceCounter {
 
 // ---- AEAD: AES-GCM (RFC 5288), AES-CCM (RFC 6655) and ChaCha20-Poly1305 (RFC 7905) ----
 
+Result<std::unique_ptr<Botan::AEAD_Mode>> MakeAead(const CipherSuiteInfo& suite, ByteView key,
+                                                   Botan::Cipher_Dir direction);
+void ReleaseAead(std::unique_ptr<Botan::AEAD_Mode> aead, const CipherSuiteInfo& suite,
+                 Botan::Cipher_Dir direction);
+
 class AeadProtection final : public RecordProtection {
  public:
   // `explicit_nonce`: GCM and CCM carry 8 bytes of the nonce in the record; ChaCha20-Poly1305
-  // none. `tag_len`: 16, or 8 for the _CCM_8 suites.
-  AeadProtection(bool explicit_nonce, size_t tag_len, Bytes fixed_iv,
-                 std::unique_ptr<Botan::AEAD_Mode> enc, std::unique_ptr<Botan::AEAD_Mode> dec)
+  // none. `tag_len`: 16, or 8 for the _CCM_8 suites. The Botan objects are made on first use:
+  // one direction's state only seals or only opens, so the other is never built.
+  AeadProtection(bool explicit_nonce, size_t tag_len, Bytes fixed_iv, const CipherSuiteInfo& suite,
+                 Bytes key)
       : explicit_len_(explicit_nonce ? kExplicitNonceLength : 0),
         tag_len_(tag_len),
         fixed_iv_(std::move(fixed_iv)),
-        enc_(std::move(enc)),
-        dec_(std::move(dec)) {}
+        suite_(suite),
+        key_(std::move(key)) {}
+  ~AeadProtection() override {
+    Botan::secure_scrub_memory(key_.data(), key_.size());
+    ReleaseAead(std::move(enc_), suite_, Botan::ENCRYPTION);
+    ReleaseAead(std::move(dec_), suite_, Botan::DECRYPTION);
+  }
 
   Result<Bytes> SealShaped(ContentType type, ProtocolVersion version, ByteView plaintext,
                            const SealShape& shape) override {
@@ -128,6 +143,9 @@ class AeadProtection final : public RecordProtection {
     if (shape.gcm_explicit_nonce) explicit_nonce = *shape.gcm_explicit_nonce;
     const Bytes nonce = Nonce(seq, explicit_nonce.data());
     const auto ad = PseudoHeader(seq, type, version, plaintext.size());
+    if (enc_ == nullptr) {
+      SD_ASSIGN_OR_RETURN(enc_, MakeAead(suite_, key_, Botan::ENCRYPTION));
+    }
     Botan::secure_vector<uint8_t> buf(plaintext.begin(), plaintext.end());
     try {
       enc_->reset();
@@ -154,6 +172,9 @@ class AeadProtection final : public RecordProtection {
     const Bytes nonce = Nonce(seq, ciphertext.data());
     const size_t plaintext_len = ciphertext.size() - explicit_len_ - tag_len_;
     const auto ad = PseudoHeader(seq, type, version, plaintext_len);
+    if (dec_ == nullptr) {
+      SD_ASSIGN_OR_RETURN(dec_, MakeAead(suite_, key_, Botan::DECRYPTION));
+    }
     Botan::secure_vector<uint8_t> buf(ciphertext.begin() + explicit_len_, ciphertext.end());
     try {
       dec_->reset();
@@ -189,6 +210,8 @@ class AeadProtection final : public RecordProtection {
   size_t explicit_len_;
   size_t tag_len_;
   Bytes fixed_iv_;
+  CipherSuiteInfo suite_;
+  Bytes key_;
   std::unique_ptr<Botan::AEAD_Mode> enc_;
   std::unique_ptr<Botan::AEAD_Mode> dec_;
   SequenceCounter seq_;
@@ -463,12 +486,43 @@ std::string AeadName(const CipherSuiteInfo& suite) {
   }
 }
 
+// Unkeyed AEAD objects of finished connections, per thread, by name and direction: building
+// one by name costs more than keying it, and every connection needs two.
+constexpr size_t kAeadPoolSize = 16;
+// Keyed by (bulk cipher, tag length, direction): what AeadName() says, without building it.
+using AeadPoolKey = std::tuple<int, size_t, int>;
+using AeadPool = std::map<AeadPoolKey, std::vector<std::unique_ptr<Botan::AEAD_Mode>>>;
+AeadPoolKey PoolKey(const CipherSuiteInfo& suite, Botan::Cipher_Dir direction) {
+  return {static_cast<int>(suite.cipher), suite.mac_length, static_cast<int>(direction)};
+}
+AeadPool& ThreadAeadPool() {
+  thread_local AeadPool pool;
+  return pool;
+}
+
+// Wipes the key and keeps the object for the next connection of this thread.
+void ReleaseAead(std::unique_ptr<Botan::AEAD_Mode> aead, const CipherSuiteInfo& suite,
+                 Botan::Cipher_Dir direction) {
+  if (aead == nullptr) return;
+  aead->clear();
+  std::vector<std::unique_ptr<Botan::AEAD_Mode>>& free =
+      ThreadAeadPool()[PoolKey(suite, direction)];
+  if (free.size() < kAeadPoolSize) free.push_back(std::move(aead));
+}
+
 // The keyed AEAD of a suite, its tag the suite's length. Throws only on Botan's own errors.
 Result<std::unique_ptr<Botan::AEAD_Mode>> MakeAead(const CipherSuiteInfo& suite, ByteView key,
                                                    Botan::Cipher_Dir direction) {
-  const std::string name = AeadName(suite);
-  std::unique_ptr<Botan::AEAD_Mode> aead =
-      name.empty() ? nullptr : Botan::AEAD_Mode::create(name, direction);
+  std::unique_ptr<Botan::AEAD_Mode> aead;
+  std::vector<std::unique_ptr<Botan::AEAD_Mode>>& free =
+      ThreadAeadPool()[PoolKey(suite, direction)];
+  if (!free.empty()) {
+    aead = std::move(free.back());
+    free.pop_back();
+  } else {
+    const std::string name = AeadName(suite);
+    if (!name.empty()) aead = Botan::AEAD_Mode::create(name, direction);
+  }
   if (!aead)
     return InternalError("record protection: Botan lacks an AEAD for " + std::string(suite.name));
   if (aead->tag_size() != suite.mac_length || key.size() != suite.enc_key_length) {
@@ -523,10 +577,12 @@ Result<std::unique_ptr<RecordProtection>> RecordProtection::Create(
         return InternalError("record protection: inconsistent AEAD parameters for " +
                              std::string(suite.name));
       }
-      SD_ASSIGN_OR_RETURN(auto enc, MakeAead(suite, keys.enc_key, Botan::ENCRYPTION));
-      SD_ASSIGN_OR_RETURN(auto dec, MakeAead(suite, keys.enc_key, Botan::DECRYPTION));
-      return std::unique_ptr<RecordProtection>(new AeadProtection(
-          explicit_nonce, suite.mac_length, keys.fixed_iv, std::move(enc), std::move(dec)));
+      if (AeadName(suite).empty()) {
+        return InternalError("record protection: Botan lacks an AEAD for " +
+                             std::string(suite.name));
+      }
+      return std::unique_ptr<RecordProtection>(
+          new AeadProtection(explicit_nonce, suite.mac_length, keys.fixed_iv, suite, keys.enc_key));
     }
 
     std::string mac_name;

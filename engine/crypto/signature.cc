@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -252,15 +253,27 @@ Result<Bytes> Signer::Sign(SignatureScheme scheme, ByteView message,
     emsa = emsa.substr(0, comma + 1) + std::to_string(*pss_salt_length) + ")";
   }
   const uint64_t variant = pss_salt_length ? *pss_salt_length + 1 : 0;
-  const MemoKey memo_key =
-      MemoKeyBuilder("sign").Add(key_id_).Add(code).Add(variant).Add(message).Finish();
-  if (std::optional<Bytes> known = Signatures().Find(memo_key)) return *known;
+  // Only RSA-PSS draws anything that reaches the signature (its salt). PKCS#1 v1.5 draws
+  // nothing and ECDSA's nonce is RFC 6979's, so their randomness only blinds and they sign with
+  // the operation's blinding generator: no per-signature generator to seed.
+  const bool pss = emsa.rfind("PSSR(", 0) == 0;
+  const bool memo = MemosEnabled();
+  MemoKey memo_key{};
+  if (memo || pss) {
+    memo_key = MemoKeyBuilder("sign").Add(key_id_).Add(code).Add(variant).Add(message).Finish();
+  }
+  if (memo) {
+    if (std::optional<Bytes> known = Signatures().Find(memo_key)) return *known;
+  }
   try {
     const MemoKey operation_key =
         MemoKeyBuilder("signer").Add(key_id_).Add(code).Add(variant).Finish();
     // Salts (PSS) from the private key's secret and the message: a pure function of the inputs.
-    Botan::ChaCha_RNG salt_rng(Botan::secure_vector<uint8_t>(memo_key.begin(), memo_key.end()));
-    salt_rng.add_entropy(salt_secret_.data(), salt_secret_.size());
+    std::optional<Botan::ChaCha_RNG> salt_rng;
+    if (pss) {
+      salt_rng.emplace(Botan::secure_vector<uint8_t>(memo_key.begin(), memo_key.end()));
+      salt_rng->add_entropy(salt_secret_.data(), salt_secret_.size());
+    }
     std::vector<uint8_t> signature = SigningOperations().With(
         operation_key,
         [&] {
@@ -275,7 +288,8 @@ Result<Bytes> Signer::Sign(SignatureScheme scheme, ByteView message,
         },
         [&](SigningOperation& op) {
           try {
-            return op.signer->sign_message(message.data(), message.size(), salt_rng);
+            return op.signer->sign_message(message.data(), message.size(),
+                                           pss ? *salt_rng : *op.blinding_rng);
           } catch (...) {
             // A failed signer may hold a partial message: start the next one afresh.
             op.signer = std::make_unique<Botan::PK_Signer>(*op.key, *op.blinding_rng, emsa,
@@ -284,7 +298,7 @@ Result<Bytes> Signer::Sign(SignatureScheme scheme, ByteView message,
           }
         });
     Bytes out(signature.begin(), signature.end());
-    Signatures().Keep(memo_key, out);
+    if (memo) Signatures().Keep(memo_key, out);
     return out;
   } catch (const std::exception& e) {
     return InternalError("signing with " + SchemeLabel(scheme) + " failed: " + e.what());
@@ -340,14 +354,18 @@ Status Verifier::Verify(SignatureScheme scheme, ByteView message, ByteView signa
   if (key_ == nullptr) return InternalError("Verifier: no key");
   const SchemeSpec* spec = nullptr;
   SD_RETURN_IF_ERROR(CheckSchemeForKey(scheme, *key_, &spec));
-  MemoKey memo_key;
-  try {
-    if (key_id_.empty()) key_id_ = PublicKeyId(*key_);
-    memo_key = VerifiedKey(key_id_, scheme, message, signature);
-  } catch (const std::exception& e) {
-    return InternalError("cannot verify " + SchemeLabel(scheme) + ": " + e.what());
+  // The memo key only when the memo is on (benchmarks turn it off: the key is a hash).
+  const bool memo = MemosEnabled();
+  MemoKey memo_key{};
+  if (memo) {
+    try {
+      if (key_id_.empty()) key_id_ = PublicKeyId(*key_);
+      memo_key = VerifiedKey(key_id_, scheme, message, signature);
+    } catch (const std::exception& e) {
+      return InternalError("cannot verify " + SchemeLabel(scheme) + ": " + e.what());
+    }
+    if (VerifiedSignatures().Find(memo_key)) return Status::Ok();
   }
-  if (VerifiedSignatures().Find(memo_key)) return Status::Ok();
   std::unique_ptr<Botan::PK_Verifier>& verifier = verifiers_[scheme];
   if (verifier == nullptr) {
     try {
@@ -364,7 +382,7 @@ Status Verifier::Verify(SignatureScheme scheme, ByteView message, ByteView signa
     verifiers_.erase(scheme);
     return status;
   }
-  VerifiedSignatures().Keep(memo_key, true);
+  if (memo) VerifiedSignatures().Keep(memo_key, true);
   return status;
 }
 

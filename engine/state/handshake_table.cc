@@ -208,14 +208,13 @@ bool HandshakeTracker::IsLegal(const FlowStep& step) const {
 }
 
 bool HandshakeTracker::Advance(const FlowStep& step) {
-  std::vector<bool> next(flows_->size(), false);
+  // Two passes instead of a new candidate set per step: is the step legal, then narrow.
   bool any = false;
-  for (size_t i = 0; i < flows_->size(); ++i) {
-    next[i] = NextIs(i, step);
-    any = any || next[i];
-  }
+  for (size_t i = 0; i < flows_->size() && !any; ++i) any = NextIs(i, step);
   if (!any) return false;
-  candidates_ = std::move(next);
+  for (size_t i = 0; i < flows_->size(); ++i) {
+    if (candidates_[i]) candidates_[i] = NextIs(i, step);
+  }
   history_.push_back(step);
   return true;
 }

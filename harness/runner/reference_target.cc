@@ -25,7 +25,7 @@ std::string ContextKey(const Scenario& s) {
   key += std::string(ConfigName(s.target.certificate)) + "|" +
          std::string(ConfigName(s.target.client_auth)) + "|" +
          std::string(ConfigName(s.target.extended_master_secret)) +
-         (s.target.session_tickets ? "|t|" : "|-|");
+         (s.target.session_tickets ? "|t|" : "|-|") + s.target.sni + "|";
   for (uint16_t suite : s.target.cipher_suites) key += std::to_string(suite) + ",";
   key += "|";
   for (NamedGroup g : s.target.groups) key += std::to_string(static_cast<uint16_t>(g)) + ",";
@@ -186,6 +186,19 @@ Result<Config> ReferenceConfig(const Scenario& scenario, const TestPki& pki) {
     } else {
       return InternalError("target.certificate \"" + std::string(ConfigName(t.certificate)) +
                            "\": a server target needs a certificate");
+    }
+    if (!t.sni.empty()) {
+      // RFC 6066 3: the server "MAY use the information contained in the extension to guide its
+      // selection of an appropriate certificate chain". The default credential stays unnamed
+      // (for clients without SNI and, under "continue", unknown names) and is bound to its own
+      // name too, so that "fatal" refuses only names no certificate carries.
+      Credential own = c.credentials.front();
+      own.names = {TestPkiOptions().server_name};
+      Credential alternate = pki.alternate_server;
+      alternate.names = {TestPkiOptions().alternate_server_name};
+      c.credentials.push_back(std::move(own));
+      c.credentials.push_back(std::move(alternate));
+      c.refuse_unrecognized_name = t.sni == "fatal";
     }
   } else {
     if (t.certificate == CertificateKey::kRsa) c.credentials = {pki.rsa_client};

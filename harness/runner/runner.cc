@@ -461,6 +461,12 @@ class VectorRun {
                         (e.or_alerts.empty() ? "" : " or fatal alert " + AlertSet(e.or_alerts)) +
                         ", got " + item.summary);
       }
+      if (e.messages[k] == MessageName::kCertificate && !e.certificate.empty()) {
+        if (std::optional<std::string> wrong =
+                CheckServerCertificate(item, e.certificate, s_.target, *options_.pki)) {
+          return Fail(kRuleExpectCheck, *wrong);
+        }
+      }
       if (k == 0 && !e.check.empty()) {
         if (std::optional<std::string> wrong =
                 CheckFields(item, e.check, peer_->view().cipher_suite)) {

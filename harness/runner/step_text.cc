@@ -110,6 +110,46 @@ std::optional<std::string> CheckFields(const WireItem& item, const std::vector<F
   return Join(wrong, "; ") + " in " + item.summary;
 }
 
+std::optional<std::string> CheckServerCertificate(const WireItem& item, const std::string& which,
+                                                  const TargetConfig& target, const TestPki& pki) {
+  if (item.kind != WireItem::Kind::kHandshake || item.message != MessageName::kCertificate ||
+      item.bytes.size() < 4) {
+    return "no Certificate to check in " + item.summary;
+  }
+  Result<Certificate> parsed = Certificate::Parse(ByteView(item.bytes).subview(4));
+  if (!parsed.ok()) return "cannot parse " + item.summary + ": " + parsed.status().ToString();
+  const Credential* want = &pki.alternate_server;
+  std::string name =
+      "the alternate server certificate (" + TestPkiOptions().alternate_server_name + ")";
+  if (which == "default") {
+    name = "the default " + std::string(ConfigName(target.certificate)) + " server certificate";
+    switch (target.certificate) {
+      case CertificateKey::kEcdsa:
+        want = &pki.ecdsa_server;
+        break;
+      case CertificateKey::kEcdsaP384:
+        want = &pki.ecdsa_p384_server;
+        break;
+      case CertificateKey::kEcdsaP521:
+        want = &pki.ecdsa_p521_server;
+        break;
+      default:
+        want = &pki.rsa_server;
+        break;
+    }
+  }
+  if (parsed->certificate_list.empty()) return "an empty certificate_list, not " + name;
+  if (parsed->certificate_list.front() == want->chain_der.front()) return std::nullopt;
+  std::string got = "another certificate";
+  if (parsed->certificate_list.front() == pki.alternate_server.chain_der.front()) {
+    got = "the alternate server certificate";
+  } else if (parsed->certificate_list.front() == pki.rsa_server.chain_der.front() ||
+             parsed->certificate_list.front() == pki.ecdsa_server.chain_der.front()) {
+    got = "the default server certificate";
+  }
+  return "certificate: the leaf is " + got + ", not " + name + ", in " + item.summary;
+}
+
 std::string DescribeSend(const SendStep& s) {
   std::string out = "send " + std::string(MessageNameString(s.message));
   if (s.message == MessageName::kRaw) out += "(" + std::to_string(s.raw.size()) + " bytes)";
@@ -152,6 +192,9 @@ std::string DescribeExpectation(const Expectation& e) {
       std::vector<std::string> checks;
       for (const FieldEdit& c : e.check) checks.push_back(c.field + "=" + FieldValueText(c.value));
       out += " check{" + Join(checks, ", ") + "}";
+    }
+    if (!e.certificate.empty()) {
+      out += " certificate=" + e.certificate;
     }
     if (!e.or_alerts.empty()) out += ", or fatal alert " + AlertSet(e.or_alerts) + " then close";
     if (!e.warning_alerts.empty()) {

@@ -25,6 +25,10 @@ bool Matches(const WireItem& item, MessageName name);
 // The failed field checks of an expectation on the message the target sent, or nothing.
 std::optional<std::string> CheckFields(const WireItem& item, const std::vector<FieldEdit>& checks,
                                        uint16_t suite);
+// Expectation::certificate on the Certificate a server target sent: whether its leaf is the
+// test PKI's "default" server certificate for `target.certificate` or the "alternate" one.
+std::optional<std::string> CheckServerCertificate(const WireItem& item, const std::string& which,
+                                                  const TargetConfig& target, const TestPki& pki);
 std::string DescribeSend(const SendStep& s);
 std::string DescribeExpectation(const Expectation& e);
 // What an equivalence family compares: the kind of answer, not its varying bytes.

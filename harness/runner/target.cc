@@ -108,6 +108,10 @@ Result<PemFiles> WritePkiPem(const TestPki& pki, const std::string& dir) {
       WriteCredentialPem(pki.ecdsa_p521_server, f.ecdsa_p521_cert, f.ecdsa_p521_key));
   SD_RETURN_IF_ERROR(WriteCredentialPem(pki.rsa_client, f.client_cert, f.client_key));
   SD_RETURN_IF_ERROR(WriteCredentialPem(pki.ecdsa_client, f.ecdsa_client_cert, f.ecdsa_client_key));
+  f.sni_cert = dir + "/server-sni.pem";
+  f.sni_key = dir + "/server-sni.key";
+  f.sni_name = TestPkiOptions().alternate_server_name;
+  SD_RETURN_IF_ERROR(WriteCredentialPem(pki.alternate_server, f.sni_cert, f.sni_key));
   f.ocsp = dir + "/server-rsa.ocsp.der";
   f.ecdsa_ocsp = dir + "/server-ecdsa.ocsp.der";
   for (const auto& [credential, path] :
@@ -146,6 +150,9 @@ Result<std::string> ExpandCommand(const std::string& command, uint16_t port, con
       {"ecdsa_client_key", pem.ecdsa_client_key},
       {"ocsp", pem.ocsp},
       {"ecdsa_ocsp", pem.ecdsa_ocsp},
+      {"sni_cert", pem.sni_cert},
+      {"sni_key", pem.sni_key},
+      {"sni_name", pem.sni_name},
       {"session", session_file},
   };
   std::string out;
@@ -168,7 +175,7 @@ Result<std::string> ExpandCommand(const std::string& command, uint16_t port, con
                            "} (known: {port} {host} {cert} {key} {ca} {ecdsa_cert} {ecdsa_key} "
                            "{ecdsa_p384_cert} {ecdsa_p384_key} {ecdsa_p521_cert} {ecdsa_p521_key} "
                            "{client_cert} {client_key} {ecdsa_client_cert} {ecdsa_client_key} "
-                           "{ocsp} {ecdsa_ocsp} {session})");
+                           "{ocsp} {ecdsa_ocsp} {sni_cert} {sni_key} {sni_name} {session})");
     }
     out += command.substr(i, open - i) + it->second;
     i = close + 1;

@@ -132,6 +132,10 @@ struct PemFiles {
   std::string client_key;  // {client_key}
   std::string ecdsa_client_cert;  // {ecdsa_client_cert}
   std::string ecdsa_client_key;   // {ecdsa_client_key}
+  // RFC 6066 3 (target.sni): the alternate RSA server chain and key, and the name they are for.
+  std::string sni_cert;  // {sni_cert}
+  std::string sni_key;   // {sni_key}
+  std::string sni_name;  // {sni_name}: not a file, the host name ("alternate.example")
   // RFC 6066 8: good DER OCSP responses from the CA for the RSA and ECDSA server certificates.
   std::string ocsp;        // {ocsp}
   std::string ecdsa_ocsp;  // {ecdsa_ocsp}
@@ -143,7 +147,8 @@ Result<PemFiles> WritePkiPemToTempDir(const TestPki& pki, const std::string& pre
 
 // Replaces {port}, {host}, {cert}, {key}, {ca}, {ecdsa_cert}, {ecdsa_key}, {ecdsa_p384_cert},
 // {ecdsa_p384_key}, {ecdsa_p521_cert}, {ecdsa_p521_key}, {client_cert},
-// {client_key}, {ecdsa_client_cert}, {ecdsa_client_key} and {session} in `command`. Errors: an
+// {client_key}, {ecdsa_client_cert}, {ecdsa_client_key}, {ocsp}, {ecdsa_ocsp}, {sni_cert},
+// {sni_key}, {sni_name} and {session} in `command`. Errors: an
 // unknown {name}.
 Result<std::string> ExpandCommand(const std::string& command, uint16_t port, const PemFiles& pem,
                                   const std::string& session_file = "");

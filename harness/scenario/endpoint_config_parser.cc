@@ -242,6 +242,20 @@ bool EndpointConfigParser::ParseTarget(const Json& j, const std::string& path, T
   }
   if (!GetHeartbeat(j, path, &out->heartbeat)) return false;
   if (j.contains("ocsp") && !GetBool(j["ocsp"], Child(path, "ocsp"), &out->ocsp)) return false;
+  if (j.contains("sni")) {
+    const std::string spath = Child(path, "sni");
+    if (!GetChoice(j["sni"], spath, SniChoices(), &out->sni)) return false;
+    if (role_ == Side::kClient) {
+      return Fail(spath,
+                  "sni configures a server target's certificates by name; a client "
+                  "target's server_name is the peer's \"server_name\"");
+    }
+    if (out->certificate != CertificateKey::kRsa) {
+      return Fail(spath,
+                  "the alternate certificate is an RSA one: \"certificate\" must be "
+                  "\"rsa\"");
+    }
+  }
   if (!ParseRecordLimits(j, path, /*is_client=*/role_ == Side::kClient, &out->max_fragment_length,
                          &out->record_size_limit)) {
     return false;

@@ -227,6 +227,9 @@ bool VectorParser::ParseExpect(const Json& j, const std::string& path, Expectati
   if (!messages && j.contains("check")) {
     return Fail(Child(path, "check"), "\"check\" applies to the first of \"messages\"");
   }
+  if (!messages && j.contains("certificate")) {
+    return Fail(Child(path, "certificate"), "\"certificate\" checks a Certificate of \"messages\"");
+  }
   if (!alert) {
     for (std::string_view key : {"or_close", "level"}) {
       if (j.contains(std::string(key))) {
@@ -279,6 +282,20 @@ bool VectorParser::ParseExpect(const Json& j, const std::string& path, Expectati
     if (j.contains("check") &&
         !GetEdits(out->messages.front(), j["check"], Child(path, "check"), true, &out->check)) {
       return false;
+    }
+    if (j.contains("certificate")) {
+      const std::string cpath = Child(path, "certificate");
+      if (!GetChoice(j["certificate"], cpath, ExpectedCertificateChoices(), &out->certificate)) {
+        return false;
+      }
+      if (role_ != Side::kServer) {
+        return Fail(cpath, "checks a server target's certificate; here the target is the client");
+      }
+      const std::vector<MessageName>& m = out->messages;
+      if (std::find(m.begin(), m.end(), MessageName::kCertificate) == m.end()) {
+        return Fail(cpath,
+                    "\"certificate\" checks the Certificate of \"messages\", which has none");
+      }
     }
     if (j.contains("optional")) {
       const std::string opath = Child(path, "optional");

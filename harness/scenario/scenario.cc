@@ -360,9 +360,8 @@ bool operator==(const SendStep& a, const SendStep& b) {
 bool operator==(const Expectation& a, const Expectation& b) {
   return a.messages == b.messages && a.optional == b.optional && a.alerts == b.alerts &&
          a.alert_level == b.alert_level && a.warning_alerts == b.warning_alerts &&
-         a.or_alerts == b.or_alerts &&
-         a.close == b.close && a.silence_ms == b.silence_ms &&
-         a.check == b.check;
+         a.or_alerts == b.or_alerts && a.close == b.close && a.silence_ms == b.silence_ms &&
+         a.check == b.check && a.certificate == b.certificate;
 }
 
 bool operator==(const Step& a, const Step& b) {
@@ -399,13 +398,23 @@ const std::vector<std::string_view>& OcspResponseChoices() {
   return kChoices;
 }
 
+const std::vector<std::string_view>& SniChoices() {
+  static const std::vector<std::string_view> kChoices = {"continue", "fatal"};
+  return kChoices;
+}
+
+const std::vector<std::string_view>& ExpectedCertificateChoices() {
+  static const std::vector<std::string_view> kChoices = {"default", "alternate"};
+  return kChoices;
+}
+
 bool operator==(const TargetConfig& a, const TargetConfig& b) {
   return std::tie(a.certificate, a.client_auth, a.cipher_suites, a.groups, a.session_tickets,
                   a.extended_master_secret, a.renegotiation, a.versions, a.heartbeat,
-                  a.max_fragment_length, a.record_size_limit, a.ocsp) ==
+                  a.max_fragment_length, a.record_size_limit, a.ocsp, a.sni) ==
          std::tie(b.certificate, b.client_auth, b.cipher_suites, b.groups, b.session_tickets,
                   b.extended_master_secret, b.renegotiation, b.versions, b.heartbeat,
-                  b.max_fragment_length, b.record_size_limit, b.ocsp);
+                  b.max_fragment_length, b.record_size_limit, b.ocsp, b.sni);
 }
 
 bool operator==(const Scenario& a, const Scenario& b) {

@@ -231,7 +231,13 @@ struct Expectation {
   // Field checks on the first expected message, e.g. {"cipher_suite": ...}; a kExtension
   // check of null means "absent". Sorted by field, each field once; never a BytesXor.
   std::vector<FieldEdit> check;
+  // With `messages` holding Certificate, server targets: which of the test PKI's server
+  // certificates the target's leaf must be. "default": the one of target.certificate;
+  // "alternate": TestPki::alternate_server (target.sni). Empty: not checked.
+  std::string certificate;
 };
+// "default" | "alternate": the values of Expectation::certificate.
+const std::vector<std::string_view>& ExpectedCertificateChoices();
 bool operator==(const Expectation& a, const Expectation& b);
 inline bool operator!=(const Expectation& a, const Expectation& b) { return !(a == b); }
 
@@ -380,7 +386,14 @@ struct TargetConfig {
   // RFC 6066 8, OCSP stapling: a server target staples a good OCSP response from the test CA
   // when a client asks; a client target requests one and checks it.
   bool ocsp = false;
+  // RFC 6066 3, server targets: empty, one certificate for any name; or the target also holds
+  // the test PKI's alternate certificate for its alternate name (TestPki::alternate_server),
+  // and a server_name it does not recognise either gets the default certificate ("continue")
+  // or a fatal unrecognized_name ("fatal"). One of SniChoices().
+  std::string sni;
 };
+// "continue" | "fatal": target.sni's policy for a server_name the target does not recognise.
+const std::vector<std::string_view>& SniChoices();
 bool operator==(const TargetConfig& a, const TargetConfig& b);
 inline bool operator!=(const TargetConfig& a, const TargetConfig& b) { return !(a == b); }
 

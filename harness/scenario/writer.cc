@@ -164,8 +164,9 @@ OJson ExpectationJson(const Expectation& e) {
     return list;
   };
   const bool only_messages = !e.messages.empty() && e.optional.empty() && e.check.empty() &&
-                             e.or_alerts.empty() && e.warning_alerts.empty() && e.alerts.empty() &&
-                             !e.close && !e.silence_ms && e.alert_level == AlertLevel::kFatal;
+                             e.certificate.empty() && e.or_alerts.empty() &&
+                             e.warning_alerts.empty() && e.alerts.empty() && !e.close &&
+                             !e.silence_ms && e.alert_level == AlertLevel::kFatal;
   if (only_messages) return names(e.messages);
   const bool only_close = e.messages.empty() && e.check.empty() && e.alerts.empty() && e.close &&
                           !e.silence_ms && e.alert_level == AlertLevel::kFatal;
@@ -178,6 +179,7 @@ OJson ExpectationJson(const Expectation& e) {
   if (!e.check.empty()) {
     j["check"] = EditsJson(e.messages.empty() ? MessageName::kRaw : e.messages.front(), e.check);
   }
+  if (!e.certificate.empty()) j["certificate"] = e.certificate;
   if (!e.or_alerts.empty()) j["or_alert"] = alerts(e.or_alerts);
   if (!e.alerts.empty()) j["alert"] = alerts(e.alerts);
   if (e.alert_level != AlertLevel::kFatal) {
@@ -274,6 +276,7 @@ OJson TargetJson(const TargetConfig& t) {
   }
   if (t.heartbeat != d.heartbeat) j["heartbeat"] = std::string(ConfigName(t.heartbeat));
   if (t.ocsp != d.ocsp) j["ocsp"] = t.ocsp;
+  if (!t.sni.empty()) j["sni"] = t.sni;
   return j;
 }
 
