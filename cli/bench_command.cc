@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bench/handshake_bench.h"
+#include "cli/bench_suite.h"
 #include "cli/fuzz_command.h"
 
 namespace shakedown {
@@ -165,8 +166,12 @@ Command AddBenchCommand(CLI::App& app) {
       "Every option goes to tools/mutants, e.g. shakedown bench bugs --only 02 --fuzz-cap 60 "
       "--fuzz-seeds 5 --no-suite; tools/mutants --help lists them.");
 
-  return {bench, [options, fuzz_options, fuzz, bugs] {
+  auto suite_options = std::make_shared<BenchSuiteOptions>();
+  CLI::App* suite = AddBenchSuiteCommand(bench, suite_options.get());
+
+  return {bench, [options, fuzz_options, fuzz, bugs, suite_options, suite] {
             if (fuzz->parsed()) return RunFuzz(*fuzz_options);
+            if (suite->parsed()) return RunBenchSuite(*suite_options);
             if (bugs->parsed()) {
               std::vector<std::string> args = {"--fuzz"};
               for (const std::string& extra : bugs->remaining()) args.push_back(extra);
