@@ -49,6 +49,7 @@ int RunMatrix(const MatrixOptions& options) {
     SuiteRunOptions suite;
     suite.target.target = target;
     suite.target.seed = options.seed;
+    suite.target.isolate = options.isolate;
     suite.jobs = options.jobs;
     suite.no_progress = true;
     suite.paths = options.paths;
@@ -260,6 +261,9 @@ Command AddMatrixCommand(CLI::App& app) {
       ->check(CLI::Range(1, 256));
   cmd->add_option("--seed", options->seed, "Seed of the test PKI and every random byte")
       ->capture_default_str();
+  cmd->add_flag("--isolate", options->isolate,
+                "Run each library in worker processes: a library that aborts, crashes or hangs "
+                "fails that vector (target: died) and the matrix goes on");
   cmd->add_option("paths", options->paths, "Vector files or directories (default: the suite)");
   return {cmd, [options] { return RunMatrix(*options); }};
 }

@@ -20,6 +20,7 @@ struct MatrixOptions {
   std::string check_markdown;        // compare the summary with this file; exit 1 if stale
   int jobs = 1;
   uint64_t seed = 1;
+  bool isolate = false;              // each library in worker processes (--isolate of run)
   std::vector<std::string> paths;    // empty: the default vector tree
 };
 int RunMatrix(const MatrixOptions& options);

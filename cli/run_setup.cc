@@ -1,11 +1,13 @@
 #include "cli/run_setup.h"
 
-#include <CLI/CLI.hpp>
+#include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <iterator>
 #include <memory>
 #include <string>
@@ -14,8 +16,9 @@
 
 #include "cli/command.h"
 #include "engine/wire/registry.h"
-
 #include "harness/scenario/loader.h"
+#include "harness/targets/isolated/isolated.h"
+#include "harness/targets/library/library.h"
 #include "platform/subprocess.h"
 
 namespace shakedown {
@@ -59,6 +62,10 @@ void AddTargetOptions(CLI::App* app, TargetOptions* o) {
                   "what has arrived")
       ->capture_default_str()
       ->check(CLI::Range(0, 600000));
+  app->add_flag("--isolate", o->isolate,
+                "Run an in-process library in a worker process (one per job), so that a library "
+                "that aborts, crashes or hangs fails that vector (target: died, with its stderr) "
+                "and the run goes on with a fresh worker; a little slower");
   app->add_option("--target-versions", o->versions,
                   "The protocol versions the target enables, as IANA names joined by '+' "
                   "(TLSv1.0+TLSv1.1+TLSv1.2): vectors whose premise needs other versions "
@@ -73,7 +80,65 @@ RunSetup::~RunSetup() {
   if (!pem_dir_.empty()) RemoveTree(pem_dir_);
 }
 
+namespace {
+
+// This binary, for the worker processes of --isolate.
+std::string SelfExecutable() {
+  char buf[4096];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string("shakedown");
+}
+
+}  // namespace
+
+TargetFactory RunSetup::factory() const {
+  TargetSpec spec = spec_;
+  TargetResources resources = resources_;
+  if (!isolate_ || spec.kind != TargetSpec::Kind::kLibrary) {
+    return [spec, resources](int) { return MakeAnyTarget(spec, resources); };
+  }
+  IsolationOptions isolation;
+  isolation.worker_argv = {SelfExecutable(), "__library-worker", spec.library,
+                           std::to_string(resources.seed)};
+  // A library busy for this long on one request is hung (a vector's own waits are separate).
+  isolation.reply_timeout_ms = std::max(5000, options_.timeout_ms);
+  return [spec, resources, isolation](int) -> Result<std::unique_ptr<Target>> {
+    SD_ASSIGN_OR_RETURN(std::unique_ptr<Library> local, MakeLibrary(spec.library, resources));
+    return MakeIsolatedLibraryTarget(std::move(local), isolation);
+  };
+}
+
+int RunLibraryWorker(const std::string& name, uint64_t seed) {
+  Result<std::shared_ptr<const TestPki>> pki = MakeRunPki(seed);
+  if (!pki.ok()) {
+    std::cerr << "library worker: " << pki.status().message() << "\n";
+    return kExitUsage;
+  }
+  Result<PemFiles> pem = WritePkiPemToTempDir(**pki, "shakedown-worker-pki");
+  if (!pem.ok()) {
+    std::cerr << "library worker: " << pem.status().message() << "\n";
+    return kExitUsage;
+  }
+  TargetResources resources;
+  resources.pki = *pki;
+  resources.seed = seed;
+  resources.pem = *pem;
+  int status = kExitUsage;
+  {
+    Result<std::unique_ptr<Library>> library = MakeLibrary(name, resources);
+    if (library.ok()) {
+      std::unique_ptr<Target> target = MakeLibraryTarget(std::move(library).value());
+      status = ServeLibraryTarget(*target, 0);
+    } else {
+      std::cerr << "library worker: " << library.status().message() << "\n";
+    }
+  }
+  RemoveTree(pem->dir);
+  return status;
+}
+
 Status RunSetup::Init(const TargetOptions& o, int jobs) {
+  isolate_ = o.isolate;
   Result<TargetSpec> spec = ParseAnyTargetSpec(o.target);
   if (!spec.ok()) return spec.status();
   spec_ = *spec;

@@ -26,6 +26,9 @@ struct TargetOptions {
   int drain_ms = 50;                 // how long the last step's aftermath is read (network)
   std::string versions = "TLSv1.2";  // the versions the target enables, joined by '+'
   uint64_t seed = 1;                 // the test PKI and every random byte
+  // An in-process library runs in a worker process (harness/targets/isolated): a crash or a
+  // hang costs one vector, not the run.
+  bool isolate = false;
 };
 
 // A vector (JSON text) or a fuzz input (anything else: canonical CBOR, as a .cbor seed or a
@@ -51,11 +54,7 @@ class RunSetup {
   // Errors are usage errors (bad spec) or setup failures; both exit 2.
   Status Init(const TargetOptions& o, int jobs);
 
-  TargetFactory factory() const {
-    TargetSpec spec = spec_;
-    TargetResources resources = resources_;
-    return [spec, resources](int) { return MakeAnyTarget(spec, resources); };
-  }
+  TargetFactory factory() const;
   const RunOptions& options() const { return options_; }
   const TargetSpec& spec() const { return spec_; }
   // An in-process library's version text ("OpenSSL 3.0.19 ..."); "" for other targets.
@@ -66,7 +65,12 @@ class RunSetup {
   TargetResources resources_;
   RunOptions options_;
   std::string pem_dir_;
+  bool isolate_ = false;
 };
+
+// `shakedown __library-worker NAME SEED` (hidden): serves the in-process library NAME on stdin
+// for an isolated run's parent (harness/targets/isolated). Exit code 0 when the parent closes.
+int RunLibraryWorker(const std::string& name, uint64_t seed);
 
 }  // namespace shakedown
 

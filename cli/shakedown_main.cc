@@ -1,6 +1,7 @@
 // The `shakedown` command line: one subcommand per job (see cli/command.h).
 #include <CLI/CLI.hpp>
-
+#include <cstdint>
+#include <string>
 #include <vector>
 
 #include "cli/bench_command.h"
@@ -14,6 +15,7 @@
 #include "cli/minimize_command.h"
 #include "cli/replay_command.h"
 #include "cli/run_command.h"
+#include "cli/run_setup.h"
 #include "cli/serve_command.h"
 
 int main(int argc, char** argv) {
@@ -41,12 +43,21 @@ int main(int argc, char** argv) {
       shakedown::AddBenchCommand(app),
   };
 
+  // The worker of an isolated run (`--isolate`): not for people, so not in --help.
+  std::string worker_library;
+  uint64_t worker_seed = 1;
+  CLI::App* worker = app.add_subcommand("__library-worker", "");
+  worker->group("");
+  worker->add_option("library", worker_library)->required();
+  worker->add_option("seed", worker_seed)->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? shakedown::kExitOk : shakedown::kExitUsage;
   }
+  if (worker->parsed()) return shakedown::RunLibraryWorker(worker_library, worker_seed);
   for (const shakedown::Command& command : commands) {
     if (command.app->parsed()) return command.run();
   }

@@ -61,6 +61,9 @@ class Subprocess {
 
   IoStatus WriteStdin(std::string_view data, Deadline deadline);
   void CloseStdin();
+  // The parent's end of the stdin socketpair (non-blocking; -1 without stdin_pipe). A
+  // socketpair is two-way: a child may answer on its stdin (harness/targets/isolated does).
+  int stdin_socket() const { return stdin_.get(); }
 
   // Whether the child has not exited yet (it is reaped if it has).
   bool running();

@@ -52,6 +52,14 @@ Result<std::unique_ptr<Target>> MakeAnyTarget(const TargetSpec& spec,
   return InternalError("no in-process library \"" + spec.library + "\" in this build");
 }
 
+Result<std::unique_ptr<Library>> MakeLibrary(const std::string& name,
+                                             const TargetResources& resources) {
+  for (const LibraryEntry& e : Libraries()) {
+    if (name == e.name) return e.make(resources);
+  }
+  return InternalError("no in-process library \"" + name + "\" in this build");
+}
+
 std::string LibraryVersionText(const TargetSpec& spec, const TargetResources& resources) {
   if (spec.kind != TargetSpec::Kind::kLibrary) return "";
   for (const LibraryEntry& e : Libraries()) {

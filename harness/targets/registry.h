@@ -10,6 +10,7 @@
 
 #include "engine/base/status.h"
 #include "harness/runner/target.h"
+#include "harness/targets/library/library.h"
 
 namespace shakedown {
 
@@ -25,6 +26,11 @@ Result<std::unique_ptr<Target>> MakeAnyTarget(const TargetSpec& spec,
 
 // The library's version text at run time ("OpenSSL 3.0.19 27 Jan 2026"); "" for a spec that
 // is no library or a library not in this build.
+// A new instance of the library adapter `name` (for a worker process, or a target of one's
+// own); errors: no such library in this build.
+Result<std::unique_ptr<Library>> MakeLibrary(const std::string& name,
+                                             const TargetResources& resources);
+
 std::string LibraryVersionText(const TargetSpec& spec, const TargetResources& resources);
 
 }  // namespace shakedown
