@@ -189,7 +189,12 @@ Result<SuiteOutcome> PlaySuite(const SuiteRunOptions& options, const RunSetup& s
       if (!all_ids) {
         all_ids.emplace();
         for (const LoadedVector& v : LoadScenarioTree(DefaultVectorPaths()).vectors) {
-          if (v.ok()) all_ids->insert(v.scenario->id);
+          if (!v.ok()) continue;
+          all_ids->insert(v.scenario->id);
+          // A family's own result (run_all.cc) exists while any member does.
+          if (!v.scenario->equivalence.empty()) {
+            all_ids->insert("equivalence." + v.scenario->equivalence);
+          }
         }
       }
       return all_ids->count(id) > 0;

@@ -163,10 +163,10 @@ class LibraryTarget final : public Target {
   }
 
   std::optional<std::string> Unsupported(const Scenario& scenario) override {
-    // Not yet mapped by any adapter (each library selects a certificate by server_name its own
-    // way: OpenSSL's servername callback, GnuTLS's per-name credentials, Botan's
-    // Credentials_Manager hostname): said here once rather than five times.
-    if (!scenario.target.sni.empty()) {
+    // Said here once for the adapters that do not map it (each library selects a certificate
+    // by server_name its own way: OpenSSL's servername callback, GnuTLS's per-name
+    // credentials, Botan's Credentials_Manager hostname).
+    if (!scenario.target.sni.empty() && !library_->selects_certificate_by_name()) {
       return "target.sni \"" + scenario.target.sni +
              "\": the in-process adapters do not configure a certificate per server_name yet";
     }

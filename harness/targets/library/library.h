@@ -79,6 +79,10 @@ class Library {
   // Why this library cannot be configured as `scenario`'s target block says (a feature its
   // API lacks), or nullopt. The vector is then not_applicable with this reason, never passed.
   virtual std::optional<std::string> Unsupported(const Scenario& scenario) const = 0;
+  // Whether the adapter maps target.sni (a second certificate for TargetResources' sni_name,
+  // selected by server_name, and the unrecognized_name policy). Otherwise such vectors are
+  // not applicable.
+  virtual bool selects_certificate_by_name() const { return false; }
   // A new connection for connection `index` of `scenario`; index 0 starts a vector (drop
   // sessions and caches of the previous one). The adapter may write into `io` at once (a
   // client's ClientHello is sent by the first Drive()). Errors: the library refused the

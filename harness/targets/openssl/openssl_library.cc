@@ -281,7 +281,7 @@ std::string ContextKey(const Scenario& s) {
   key += std::string(ConfigName(t.certificate)) + "|" + std::string(ConfigName(t.client_auth)) +
          "|" + std::string(ConfigName(t.extended_master_secret)) + "|" +
          std::string(ConfigName(t.renegotiation)) + (t.session_tickets ? "|t|" : "|-|") +
-         std::to_string(t.max_fragment_length) + (t.ocsp ? "|ocsp|" : "|-|");
+         std::to_string(t.max_fragment_length) + (t.ocsp ? "|ocsp|" : "|-|") + t.sni + "|";
   for (uint16_t suite : t.cipher_suites) key += std::to_string(suite) + ",";
   key += "|";
   for (NamedGroup g : t.groups) key += GroupLabel(g) + ",";
@@ -296,6 +296,10 @@ struct ContextState {
   bool ocsp = false;
   std::string ocsp_response;                          // server: the DER response it staples
   std::unique_ptr<X509_STORE, StoreFree> ocsp_store;  // client: the CA, at kLibraryClock
+  // Server, target.sni (RFC 6066 3): the alternate credential for `sni_name`, and whether a
+  // name neither certificate carries is refused (fatal) or served the default (continue).
+  std::string sni;
+  std::string sni_name, sni_cert, sni_key, default_name;
 };
 
 int g_ssl_index = -1;  // SSL ex_data: the OpenSslConnection
@@ -635,6 +639,26 @@ const ContextState* StateOf(SSL* ssl) {
   return static_cast<const ContextState*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), g_ctx_index));
 }
 
+// Server, target.sni: the alternate certificate for its name, the default for the default
+// name or no name, and for any other name the default ("continue") or a fatal
+// unrecognized_name ("fatal"), as RFC 6066 3 allows either.
+int ServerNameCallback(SSL* ssl, int* alert, void*) {
+  const ContextState* state = StateOf(ssl);
+  const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+  if (state == nullptr || state->sni.empty() || name == nullptr) return SSL_TLSEXT_ERR_OK;
+  if (state->sni_name == name) {
+    if (SSL_use_certificate_chain_file(ssl, state->sni_cert.c_str()) != 1 ||
+        SSL_use_PrivateKey_file(ssl, state->sni_key.c_str(), SSL_FILETYPE_PEM) != 1) {
+      *alert = SSL_AD_INTERNAL_ERROR;
+      return SSL_TLSEXT_ERR_ALERT_FATAL;
+    }
+    return SSL_TLSEXT_ERR_OK;
+  }
+  if (state->default_name == name || state->sni != "fatal") return SSL_TLSEXT_ERR_OK;
+  *alert = SSL_AD_UNRECOGNIZED_NAME;
+  return SSL_TLSEXT_ERR_ALERT_FATAL;
+}
+
 // Server: staple the run's good response (RFC 6066 8) when the client asked for one.
 int ServerStatusCallback(SSL* ssl, void*) {
   const ContextState* state = StateOf(ssl);
@@ -757,6 +781,7 @@ Status SetFfdhe2048(SSL_CTX* ctx) {
 
 class OpenSslLibrary final : public Library {
  public:
+  bool selects_certificate_by_name() const override { return true; }
   explicit OpenSslLibrary(const TargetResources& resources)
       : resources_(resources), deterministic_(InstallDeterministicRand(resources.seed)) {
     static std::once_flag once;
@@ -958,6 +983,14 @@ class OpenSslLibrary final : public Library {
       }
     }
 
+    if (server && !t.sni.empty()) {
+      c.state->sni = t.sni;
+      c.state->sni_name = resources_.pem.sni_name;
+      c.state->sni_cert = resources_.pem.sni_cert;
+      c.state->sni_key = resources_.pem.sni_key;
+      c.state->default_name = TestPkiOptions().server_name;  // the default certificate's name
+      SSL_CTX_set_tlsext_servername_callback(ctx, ServerNameCallback);
+    }
     if (server) {
       SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER);
       // DHE: OpenSSL 3.0 does not negotiate RFC 7919 groups in TLS 1.2 (its automatic choice

@@ -103,8 +103,10 @@ INSTANTIATE_TEST_SUITE_P(
         // under the resumed keys).
         "resumption/client-session-id.json", "handshake/server-resumption-session-id.json",
         // Negative: a bad Finished must be refused.
-        "finished/client-verify-data-first-byte.json",
-        "finished/server-tampered-verify-data.json"));
+        "finished/client-verify-data-first-byte.json", "finished/server-tampered-verify-data.json",
+        // target.sni (RFC 6066 3): the alternate certificate by name, a fatal unrecognized_name.
+        "sni/server-alternate-name-alternate-certificate.json",
+        "sni/server-unknown-name-fatal.json"));
 
 TEST(OpenSslLibrary, NameVersionAndUnsupported) {
   std::unique_ptr<Library> lib = MakeOpenSslLibrary(Resources());
