@@ -63,6 +63,7 @@
 #include <vector>
 
 #include "engine/base/alert.h"
+#include "engine/crypto/pki.h"
 #include "engine/wire/registry.h"
 
 namespace shakedown {
@@ -395,6 +396,11 @@ class GnuTlsConnection final : public LibraryConnection {
     gnutls_handshake_set_hook_function(session_, GNUTLS_HANDSHAKE_SERVER_HELLO, GNUTLS_HOOK_POST,
                                        &GnuTlsConnection::ServerHelloHook);
     if (role_ == Side::kClient) server_name_ = scenario.peer.server_name;
+    if (role_ == Side::kServer && scenario.target.sni == "fatal") {
+      // target.sni "fatal" (RFC 6066 3): a name neither certificate carries is refused; GnuTLS
+      // itself would go on with its first certificate.
+      gnutls_handshake_set_post_client_hello_function(session_, &GnuTlsConnection::CheckName);
+    }
   }
   ~GnuTlsConnection() override { gnutls_deinit(session_); }
 
@@ -464,6 +470,16 @@ class GnuTlsConnection final : public LibraryConnection {
     if (io->eof) return 0;  // the peer closed its side: end of file, as a socket
     gnutls_transport_set_errno(self->session_, EAGAIN);
     return -1;
+  }
+
+  static int CheckName(gnutls_session_t session) {
+    char name[256];
+    size_t size = sizeof(name);
+    unsigned int type = 0;
+    if (gnutls_server_name_get(session, name, &size, &type, 0) != 0) return 0;  // no name
+    const TestPkiOptions names;
+    if (name == names.server_name || name == names.alternate_server_name) return 0;
+    return GNUTLS_E_UNRECOGNIZED_NAME;  // gnutls_alert_send_appropriate: unrecognized_name
   }
 
   // The ServerHello body (without the handshake header): version, random, session_id.
@@ -781,6 +797,7 @@ class GnuTlsConnection final : public LibraryConnection {
 
 class GnuTlsLibrary final : public Library {
  public:
+  bool selects_certificate_by_name() const override { return true; }
   explicit GnuTlsLibrary(const TargetResources& resources) : resources_(resources) {
     static const bool once = [] {
       gnutls_global_set_time_function(&FixedTime);
@@ -946,7 +963,8 @@ class GnuTlsLibrary final : public Library {
     const bool server = s.role == Side::kServer;
     const std::string key = std::string(server ? "S|" : "C|") +
                             std::string(ConfigName(s.target.certificate)) +
-                            (s.target.ocsp && server ? "|ocsp" : "|-");
+                            (s.target.ocsp && server ? "|ocsp" : "|-") +
+                            (server && !s.target.sni.empty() ? "|sni" : "|-");
     auto it = credentials_.find(key);
     if (it != credentials_.end()) return it->second->cred;
     const PemFiles& pem = resources_.pem;
@@ -968,6 +986,13 @@ class GnuTlsLibrary final : public Library {
             s.target.certificate == CertificateKey::kEcdsa ? pem.ecdsa_ocsp : pem.ocsp;
         r = gnutls_certificate_set_ocsp_status_request_file(c->cred, ocsp.c_str(), 0);
         if (r < 0) return InternalError("OCSP response " + ocsp + ": " + ErrorText(r));
+      }
+      if (server && !s.target.sni.empty()) {
+        // target.sni: a second key pair; GnuTLS serves the certificate whose names match the
+        // client's server_name, and its first (the default) when none does.
+        r = gnutls_certificate_set_x509_key_file(c->cred, pem.sni_cert.c_str(), pem.sni_key.c_str(),
+                                                 GNUTLS_X509_FMT_PEM);
+        if (r < 0) return InternalError("key file " + pem.sni_cert + ": " + ErrorText(r));
       }
     }
     if (server) {

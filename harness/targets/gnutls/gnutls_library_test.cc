@@ -110,6 +110,13 @@ TEST(GnuTls, BadFinishedIsRefused) {
   EXPECT_PASS("finished/server-tampered-verify-data.json");
 }
 
+TEST(GnuTls, ServerNameSelectsTheCertificate) {
+  // target.sni (RFC 6066 3): the alternate certificate by name, a fatal unrecognized_name.
+  EXPECT_PASS("sni/server-alternate-name-alternate-certificate.json");
+  EXPECT_PASS("sni/server-unknown-name-fatal.json");
+  EXPECT_PASS("sni/server-unknown-name-continue-default-certificate.json");
+}
+
 TEST(GnuTls, UnsupportedSaysWhy) {
   Result<Scenario> s = LoadScenarioFile("vectors/conformance/handshake/server-full-ecdhe-rsa.json");
   ASSERT_TRUE(s.ok());
