@@ -76,6 +76,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/crypto/pki.h"
 #include "engine/crypto/rng.h"
 #include "engine/wire/registry.h"
 #include "harness/net/endpoint.h"
@@ -277,19 +278,44 @@ class BotanCredentials final : public Botan::Credentials_Manager {
     return {&ca_->store};
   }
 
+  // target.sni (RFC 6066 3): the alternate chain and key for `name`; `fatal`: a name neither
+  // certificate carries is refused with unrecognized_name.
+  void SetAlternate(std::vector<Botan::X509_Certificate> chain,
+                    std::shared_ptr<Botan::Private_Key> key, std::string name,
+                    std::string default_name, bool fatal) {
+    alt_chain_ = std::move(chain);
+    alt_key_ = std::move(key);
+    alt_name_ = std::move(name);
+    default_name_ = std::move(default_name);
+    refuse_unknown_ = fatal;
+  }
+
+  // `hostname`: a server's, the client's server_name ("" for none).
   std::vector<Botan::X509_Certificate> cert_chain(const std::vector<std::string>& key_types,
-                                                  const std::string&, const std::string&) override {
-    if (key_ == nullptr || chain_.empty()) return {};
-    const std::string algo = key_->algo_name();
+                                                  const std::string&,
+                                                  const std::string& hostname) override {
+    const bool alternate = alt_key_ != nullptr && !hostname.empty() && hostname == alt_name_;
+    if (alt_key_ != nullptr && refuse_unknown_ && !hostname.empty() && !alternate &&
+        hostname != default_name_) {
+      throw Botan::TLS::TLS_Exception(Botan::TLS::Alert::UNRECOGNIZED_NAME,
+                                      "no certificate for " + hostname);
+    }
+    const std::shared_ptr<Botan::Private_Key>& key = alternate ? alt_key_ : key_;
+    const std::vector<Botan::X509_Certificate>& chain = alternate ? alt_chain_ : chain_;
+    if (key == nullptr || chain.empty()) return {};
+    const std::string algo = key->algo_name();
     if (!key_types.empty() &&
         std::find(key_types.begin(), key_types.end(), algo) == key_types.end()) {
       return {};
     }
-    return chain_;
+    return chain;
   }
 
   Botan::Private_Key* private_key_for(const Botan::X509_Certificate& cert, const std::string&,
                                       const std::string&) override {
+    if (alt_key_ != nullptr && !alt_chain_.empty() && cert == alt_chain_.front()) {
+      return alt_key_.get();
+    }
     if (key_ == nullptr || chain_.empty() || !(cert == chain_.front())) return nullptr;
     return key_.get();
   }
@@ -311,6 +337,10 @@ class BotanCredentials final : public Botan::Credentials_Manager {
   std::vector<Botan::X509_Certificate> chain_;
   std::shared_ptr<Botan::Private_Key> key_;
   Bytes ocsp_;
+  std::vector<Botan::X509_Certificate> alt_chain_;
+  std::shared_ptr<Botan::Private_Key> alt_key_;
+  std::string alt_name_, default_name_;
+  bool refuse_unknown_ = false;
   bool verify_clients_;
 };
 
@@ -658,6 +688,7 @@ bool OnlyRsaKeyTransport(const Scenario& scenario) {
 
 class BotanLibrary final : public Library {
  public:
+  bool selects_certificate_by_name() const override { return true; }
   explicit BotanLibrary(const TargetResources& resources) : resources_(resources) {}
 
   std::string name() const override { return "botan"; }
@@ -745,6 +776,20 @@ class BotanLibrary final : public Library {
     return conn;
   }
 
+  static Result<std::vector<Botan::X509_Certificate>> LoadChain(const std::string& path) {
+    std::vector<Botan::X509_Certificate> chain;
+    Botan::DataSource_Stream src(path);
+    while (!src.end_of_data()) {
+      try {
+        chain.emplace_back(src);
+      } catch (const Botan::Decoding_Error&) {
+        break;  // trailing whitespace after the last certificate
+      }
+    }
+    if (chain.empty()) return InternalError("no certificate in " + path);
+    return chain;
+  }
+
   Result<std::shared_ptr<BotanCredentials>> CredentialsFor(const Scenario& scenario) {
     SD_ASSIGN_OR_RETURN(std::optional<PemCredential> files,
                         CredentialFiles(scenario, resources_.pem));
@@ -762,27 +807,29 @@ class BotanLibrary final : public Library {
     }
     const bool verify_clients =
         scenario.role == Side::kServer && scenario.target.client_auth != ClientAuthMode::kNone;
-    const std::string cache_key =
-        key + (ocsp.empty() ? "" : "|ocsp") + (verify_clients ? "|clients" : "");
+    const bool sni = scenario.role == Side::kServer && !scenario.target.sni.empty();
+    const std::string cache_key = key + (ocsp.empty() ? "" : "|ocsp") +
+                                  (verify_clients ? "|clients" : "") +
+                                  (sni ? "|sni-" + scenario.target.sni : "");
     auto it = creds_.find(cache_key);
     if (it != creds_.end()) return it->second;
     std::vector<Botan::X509_Certificate> chain;
     std::shared_ptr<Botan::Private_Key> private_key;
     if (files.has_value()) {
-      Botan::DataSource_Stream chain_src(files->chain);
-      while (!chain_src.end_of_data()) {
-        try {
-          chain.emplace_back(chain_src);
-        } catch (const Botan::Decoding_Error&) {
-          break;  // trailing whitespace after the last certificate
-        }
-      }
-      if (chain.empty()) return InternalError("no certificate in " + files->chain);
+      SD_ASSIGN_OR_RETURN(chain, LoadChain(files->chain));
       Botan::DataSource_Stream key_src(files->key);
       private_key = Botan::PKCS8::load_key(key_src);
     }
     auto creds = std::make_shared<BotanCredentials>(ca_, std::move(chain), std::move(private_key),
                                                     std::move(ocsp), verify_clients);
+    if (sni) {
+      SD_ASSIGN_OR_RETURN(std::vector<Botan::X509_Certificate> alt_chain,
+                          LoadChain(resources_.pem.sni_cert));
+      Botan::DataSource_Stream key_src(resources_.pem.sni_key);
+      creds->SetAlternate(std::move(alt_chain), Botan::PKCS8::load_key(key_src),
+                          resources_.pem.sni_name, TestPkiOptions().server_name,
+                          scenario.target.sni == "fatal");
+    }
     creds_[cache_key] = creds;
     return creds;
   }

@@ -107,6 +107,13 @@ TEST(BotanLibrary, BadFinishedRejected) {
   ExpectPass("finished/server-tampered-verify-data.json");
 }
 
+TEST(BotanLibrary, ServerNameSelectsTheCertificate) {
+  // target.sni (RFC 6066 3): the alternate certificate by name, a fatal unrecognized_name.
+  ExpectPass("sni/server-alternate-name-alternate-certificate.json");
+  ExpectPass("sni/server-unknown-name-fatal.json");
+  ExpectPass("sni/server-unknown-name-continue-default-certificate.json");
+}
+
 TEST(BotanLibrary, UnsupportedBlocksAreNamed) {
   std::unique_ptr<Library> lib = MakeBotanLibrary(Resources());
   Scenario s;
