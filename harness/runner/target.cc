@@ -111,6 +111,7 @@ Result<PemFiles> WritePkiPem(const TestPki& pki, const std::string& dir) {
   f.sni_cert = dir + "/server-sni.pem";
   f.sni_key = dir + "/server-sni.key";
   f.sni_name = TestPkiOptions().alternate_server_name;
+  f.server_name = TestPkiOptions().server_name;
   SD_RETURN_IF_ERROR(WriteCredentialPem(pki.alternate_server, f.sni_cert, f.sni_key));
   f.ocsp = dir + "/server-rsa.ocsp.der";
   f.ecdsa_ocsp = dir + "/server-ecdsa.ocsp.der";

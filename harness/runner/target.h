@@ -136,6 +136,7 @@ struct PemFiles {
   std::string sni_cert;  // {sni_cert}
   std::string sni_key;   // {sni_key}
   std::string sni_name;  // {sni_name}: not a file, the host name ("alternate.example")
+  std::string server_name;  // not a file: the default server certificate's name ("localhost")
   // RFC 6066 8: good DER OCSP responses from the CA for the RSA and ECDSA server certificates.
   std::string ocsp;        // {ocsp}
   std::string ecdsa_ocsp;  // {ecdsa_ocsp}

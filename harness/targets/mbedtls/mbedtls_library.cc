@@ -133,6 +133,17 @@ class DetRng {
 };
 
 // A loaded chain and key (loading keys per connection is slow: cached per file).
+struct Credential;
+
+// target.sni: what the server does for each server_name (RFC 6066 3).
+struct SniChoice {
+  Credential* alternate;
+  std::string alternate_name;
+  std::string default_name;
+  bool refuse_unknown;
+};
+int SelectByName(void* p, mbedtls_ssl_context* ssl, const unsigned char* name, size_t len);
+
 struct Credential {
   mbedtls_x509_crt chain;
   mbedtls_pk_context key;
@@ -147,6 +158,16 @@ struct Credential {
   Credential(const Credential&) = delete;
   Credential& operator=(const Credential&) = delete;
 };
+
+int SelectByName(void* p, mbedtls_ssl_context* ssl, const unsigned char* name, size_t len) {
+  const auto* choice = static_cast<const SniChoice*>(p);
+  const std::string host(reinterpret_cast<const char*>(name), len);
+  if (host == choice->alternate_name) {
+    return mbedtls_ssl_set_hs_own_cert(ssl, &choice->alternate->chain, &choice->alternate->key);
+  }
+  if (host == choice->default_name || !choice->refuse_unknown) return 0;
+  return -1;  // mbedTLS sends a fatal unrecognized_name
+}
 
 // What the connections of one vector share (reset when a vector starts).
 struct VectorState {
@@ -531,6 +552,7 @@ class MbedTlsConnection final : public LibraryConnection {
 
 class MbedTlsLibrary final : public Library {
  public:
+  bool selects_certificate_by_name() const override { return true; }
   explicit MbedTlsLibrary(const TargetResources& resources) : resources_(resources) {
     // The alerts mbedTLS sends are only told at debug level 3 ("send alert level=..").
     mbedtls_debug_set_threshold(3);
@@ -613,6 +635,19 @@ class MbedTlsLibrary final : public Library {
       SD_ASSIGN_OR_RETURN(Credential * cred, LoadCredential(*files));
       ret = mbedtls_ssl_conf_own_cert(conf, &cred->chain, &cred->key);
       if (ret != 0) return InternalError("mbedtls_ssl_conf_own_cert: " + ErrorString(ret));
+    }
+    if (server && !t.sni.empty()) {
+      // target.sni (RFC 6066 3): the alternate credential for its name; under "fatal" a name
+      // neither certificate carries makes the callback fail, which mbedTLS answers with a
+      // fatal unrecognized_name.
+      SD_ASSIGN_OR_RETURN(Credential * alt,
+                          LoadCredential({resources_.pem.sni_cert, resources_.pem.sni_key}));
+      std::unique_ptr<SniChoice>& choice = sni_[t.sni];
+      if (!choice) {
+        choice = std::make_unique<SniChoice>(
+            SniChoice{alt, resources_.pem.sni_name, resources_.pem.server_name, t.sni == "fatal"});
+      }
+      mbedtls_ssl_conf_sni(conf, &SelectByName, choice.get());
     }
 
     if (server) {
@@ -751,6 +786,7 @@ class MbedTlsLibrary final : public Library {
 
   TargetResources resources_;
   std::map<std::string, std::unique_ptr<Credential>> creds_;
+  std::map<std::string, std::unique_ptr<SniChoice>> sni_;  // by target.sni policy
   VectorState vector_;
   DetRng rng_;
 };

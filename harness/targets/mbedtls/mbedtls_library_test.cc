@@ -105,6 +105,13 @@ TEST(MbedTls, SessionIdResumption) {
   EXPECT_PASS("handshake/server-resumption-session-id.json");
 }
 
+TEST(MbedTls, ServerNameSelectsTheCertificate) {
+  // target.sni (RFC 6066 3): the alternate certificate by name, a fatal unrecognized_name.
+  EXPECT_PASS("sni/server-alternate-name-alternate-certificate.json");
+  EXPECT_PASS("sni/server-unknown-name-fatal.json");
+  EXPECT_PASS("sni/server-unknown-name-continue-default-certificate.json");
+}
+
 TEST(MbedTls, BadFinishedIsRefused) {
   EXPECT_PASS("finished/client-verify-data-first-byte.json");
   EXPECT_PASS("finished/server-tampered-verify-data.json");

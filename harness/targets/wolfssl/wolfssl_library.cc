@@ -475,11 +475,39 @@ std::string ContextKey(const Scenario& s) {
   std::string key = s.role == Side::kServer ? "S|" : "C|";
   key += std::string(ConfigName(t.certificate)) + "|" + std::string(ConfigName(t.client_auth)) +
          "|" + std::string(ConfigName(t.extended_master_secret)) +
-         (t.session_tickets ? "|t|" : "|-|") + (t.ocsp ? "o|" : "-|");
+         (t.session_tickets ? "|t|" : "|-|") + (t.ocsp ? "o|" : "-|") + t.sni + "|";
   for (uint16_t suite : t.cipher_suites) key += std::to_string(suite) + ",";
   key += "|";
   for (NamedGroup g : t.groups) key += std::to_string(static_cast<uint16_t>(g)) + ",";
   return key;
+}
+
+// target.sni: what the server does for each server_name (RFC 6066 3).
+struct SniChoice {
+  std::string alternate_name, alternate_chain, alternate_key;
+  std::string default_name;
+  bool refuse_unknown = false;
+};
+
+// The alternate chain for its name; under "fatal" a fatal unrecognized_name for a name neither
+// certificate carries.
+int SelectByName(WOLFSSL* ssl, int* alert, void* arg) {
+  const auto* choice = static_cast<const SniChoice*>(arg);
+  const char* name = wolfSSL_get_servername(ssl, WOLFSSL_SNI_HOST_NAME);
+  if (choice == nullptr || name == nullptr || *name == '\0') return 0;
+  if (choice->alternate_name == name) {
+    if (wolfSSL_use_certificate_chain_file(ssl, choice->alternate_chain.c_str()) !=
+            WOLFSSL_SUCCESS ||
+        wolfSSL_use_PrivateKey_file(ssl, choice->alternate_key.c_str(), WOLFSSL_FILETYPE_PEM) !=
+            WOLFSSL_SUCCESS) {
+      *alert = internal_error;
+      return fatal_return;
+    }
+    return 0;
+  }
+  if (choice->default_name == name || !choice->refuse_unknown) return 0;
+  *alert = unrecognized_name;
+  return fatal_return;
 }
 
 std::optional<int> MaxFragmentCode(uint16_t length) {
@@ -499,6 +527,7 @@ std::optional<int> MaxFragmentCode(uint16_t length) {
 
 class WolfSslLibrary final : public Library {
  public:
+  bool selects_certificate_by_name() const override { return true; }
   explicit WolfSslLibrary(const TargetResources& resources)
       : resources_(resources), slot_(std::make_shared<ClientSessionSlot>()) {
     InitWolfSslOnce();
@@ -697,6 +726,16 @@ class WolfSslLibrary final : public Library {
     }
     SD_RETURN_IF_ERROR(check(wolfSSL_CTX_load_verify_locations(ctx, pem.ca.c_str(), nullptr),
                              "wolfSSL_CTX_load_verify_locations " + pem.ca));
+    if (server && !scenario.target.sni.empty()) {
+      std::unique_ptr<SniChoice>& choice = sni_[scenario.target.sni];
+      if (!choice) {
+        choice =
+            std::make_unique<SniChoice>(SniChoice{pem.sni_name, pem.sni_cert, pem.sni_key,
+                                                  pem.server_name, scenario.target.sni == "fatal"});
+      }
+      wolfSSL_CTX_set_servername_callback(ctx, &SelectByName);
+      wolfSSL_CTX_set_servername_arg(ctx, choice.get());
+    }
     if (server) {
       int mode = WOLFSSL_VERIFY_NONE;
       if (t.client_auth == ClientAuthMode::kOptional) mode = WOLFSSL_VERIFY_PEER;
@@ -772,6 +811,7 @@ class WolfSslLibrary final : public Library {
   static std::atomic<uint64_t> next_token_;
   TargetResources resources_;
   std::map<std::string, std::unique_ptr<ContextEntry>> contexts_;
+  std::map<std::string, std::unique_ptr<SniChoice>> sni_;  // by target.sni policy
   std::shared_ptr<ClientSessionSlot> slot_;
   std::string vector_token_ = "sd-wolfssl";
 };

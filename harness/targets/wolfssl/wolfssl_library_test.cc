@@ -114,6 +114,13 @@ TEST(WolfSsl, TicketResumptionWithAnEmptySessionId) {
   ExpectVerdict("resumption/client-ticket.json", Verdict::kPass);
 }
 
+TEST(WolfSsl, ServerNameSelectsTheCertificate) {
+  // target.sni (RFC 6066 3): the alternate certificate by name, a fatal unrecognized_name.
+  ExpectVerdict("sni/server-alternate-name-alternate-certificate.json", Verdict::kPass);
+  ExpectVerdict("sni/server-unknown-name-fatal.json", Verdict::kPass);
+  ExpectVerdict("sni/server-unknown-name-continue-default-certificate.json", Verdict::kPass);
+}
+
 TEST(WolfSsl, BadFinishedIsRefused) {
   ExpectVerdict("finished/client-verify-data-first-byte.json", Verdict::kPass);
   ExpectVerdict("finished/server-tampered-verify-data.json", Verdict::kPass);
