@@ -1,5 +1,6 @@
 #include "harness/peer/message_observer.h"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -583,13 +584,28 @@ void MessageObserver::Handle(const Certificate& cert, const HandshakeMessage& m,
   if (!state_.setup.is_client()) c.tracker.Learn(kFlagClientCert, !cert.certificate_list.empty());
 }
 
+namespace {
+
+// A scheme the peer offered (a scenario may offer any) but cannot verify (SHA-224, MD5, DSA):
+// a target that chose it followed the offer, so the signature is left unchecked, with a note,
+// instead of being blamed (RFC 5246 7.4.1.4.1: the target may use any offered scheme).
+bool OfferedButUnverifiable(const PeerState& state, SignatureScheme scheme, WireItem* item) {
+  if (IsSupportedSignatureScheme(scheme)) return false;
+  const std::vector<SignatureScheme>& offered = state.setup.schemes;
+  if (std::find(offered.begin(), offered.end(), scheme) == offered.end()) return false;
+  if (item != nullptr) item->summary += " (signature not checked: the peer cannot verify it)";
+  return true;
+}
+
+}  // namespace
+
 void MessageObserver::Handle(const ServerKeyExchange& ske, const HandshakeMessage& m,
-                             WireItem*) {
+                             WireItem* item) {
   PeerConnection& c = state_.conn();
   state_.AddTargetMessage(m.encoded);
   if (const auto* ec = std::get_if<EcdhServerParams>(&ske.params)) c.target_ecdhe = *ec;
   if (const auto* dh = std::get_if<DhServerParams>(&ske.params)) c.target_dhe = *dh;
-  if (c.target_key) {
+  if (c.target_key && !OfferedButUnverifiable(state_, ske.algorithm, item)) {
     // RFC 5246 7.4.3: signed over client_random + server_random + params.
     Status s = VerifySignature(*c.target_key, ske.algorithm,
                                ske.SignedData(View(c.client_random), View(c.server_random)),
@@ -610,10 +626,10 @@ void MessageObserver::Handle(const ServerHelloDone&, const HandshakeMessage& m, 
 }
 
 void MessageObserver::Handle(const CertificateVerify& cv, const HandshakeMessage& m,
-                             WireItem*) {
+                             WireItem* item) {
   PeerConnection& c = state_.conn();
   // RFC 5246 7.4.8: signed over the transcript before this message.
-  if (c.target_key) {
+  if (c.target_key && !OfferedButUnverifiable(state_, cv.algorithm, item)) {
     Status s =
         VerifySignature(*c.target_key, cv.algorithm, c.transcript.messages(), cv.signature);
     if (!s.ok()) state_.AddViolation(ViolationRule::kCertificateVerifySignature, s.ToString());
