@@ -445,6 +445,12 @@ void PeerState::ScanOwnRecords(ByteView wire, bool judged) {
       const size_t n = std::min(c.own_record_left, wire.size());
       c.own_record_left -= n;
       wire = wire.subview(n);
+      // An oversized record counts once it is all on the wire: a target may wait for the body
+      // of a record before it judges its length (a header alone proves nothing it accepted).
+      if (c.own_record_left == 0 && c.own_oversized) {
+        c.pending_rejections.push_back(*c.own_oversized);
+        c.own_oversized.reset();
+      }
       continue;
     }
     const size_t need = kRecordHeaderLength - c.own_record_header.size();
@@ -460,12 +466,13 @@ void PeerState::ScanOwnRecords(ByteView wire, bool judged) {
     // ChangeCipherSpec records, so before one the plaintext limit applies, after, the other.
     const size_t limit = c.own_ccs_on_wire ? kMaxCiphertextLength : kMaxPlaintextLength;
     if (type == static_cast<uint8_t>(ContentType::kChangeCipherSpec)) c.own_ccs_on_wire = true;
+    c.own_oversized.reset();
     if (length > limit && judged) {
-      c.pending_rejections.push_back(
-          {ViolationRule::kAcceptedOversizedRecord,
-           "a record of " + std::to_string(length) + " bytes (at most " + std::to_string(limit) +
-               ")",
-           "a fatal record_overflow alert (RFC 5246 6.2.1, 6.2.3)"});
+      c.own_oversized = PendingRejection{
+          ViolationRule::kAcceptedOversizedRecord,
+          "a record of " + std::to_string(length) + " bytes (at most " + std::to_string(limit) +
+              ")",
+          "a fatal record_overflow alert (RFC 5246 6.2.1, 6.2.3)"};
     }
     c.own_record_left = length;
   }

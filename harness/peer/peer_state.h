@@ -191,6 +191,8 @@ struct PeerConnection {
   // body bytes still to come of the current record; a ChangeCipherSpec record among them.
   Bytes own_record_header;
   size_t own_record_left = 0;
+  // The oversized record being sent: a rejection due once its last byte is on the wire.
+  std::optional<PendingRejection> own_oversized;
   bool own_ccs_on_wire = false;
   Bytes ticket;                             // received (client peer) or issued (server peer)
   bool completed = false;
