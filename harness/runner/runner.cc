@@ -301,6 +301,7 @@ class VectorRun {
     received_bytes_ = 0;
     bytes_since_item_ = 0;
     write_failed_ = false;
+    coalesce_held_ = false;
     tracker_ = HandshakeTracker();
     off_table_ = false;
     last_state_ = "start";
@@ -366,7 +367,10 @@ class VectorRun {
       return true;
     }
     Result<Bytes> bytes = peer_->Send(send, next);
-    if (!bytes.ok() && !judge_expectations_ && (eof_ || peer_->AwaitsTarget(send))) {
+    // (Not when an earlier message waits to be coalesced with this one: it never reached the
+    // target, so what the target did proves nothing about it; the vector cannot be played.)
+    if (!bytes.ok() && !judge_expectations_ && !coalesce_held_ &&
+        (eof_ || peer_->AwaitsTarget(send))) {
       // Judged by invariants alone, the expect steps do not hold the target to the flight this
       // message needs: a target that closed or stayed silent leaves it unbuildable, which ends
       // the vector (judged by what the target did), not an error of the vector.
@@ -383,6 +387,7 @@ class VectorRun {
     }
     awaiting_response_ = true;  // what the target sends next answers this
     response_.clear();
+    coalesce_held_ = bytes->empty();
     if (bytes->empty()) return true;  // coalesced with the next send
     if (write_failed_) return true;
     Status w = conn_->Write(*bytes);
@@ -704,6 +709,7 @@ class VectorRun {
   size_t received_bytes_ = 0;
   size_t bytes_since_item_ = 0;
   bool write_failed_ = false;
+  bool coalesce_held_ = false;  // the peer holds the last send's bytes for the next one
   bool hung_ = false;
   bool refused_ = false;  // an or_alert alternative ended the vector
   // The response to the peer's last send (VectorResult::response).

@@ -774,6 +774,21 @@ TEST(RunnerJudge, InvariantsJudgedVectorEndsWhenTheTargetClosedBeforeAMessageCan
   EXPECT_EQ(strict.verdict, Verdict::kFail);
 }
 
+TEST(RunnerJudge, AMessageHeldForCoalescingKeepsAnUnbuildableSendAnError) {
+  // The Certificate waits to be coalesced with the ClientKeyExchange, which cannot be built
+  // (no server flight yet): the Certificate never reached the target, so nothing the target
+  // did can be judged against it; the vector cannot be played (a library fuzzer's false alarm).
+  const std::string vector = R"({"id": "held", "title": "t", "refs": ["RFC5246 7.3"],
+    "target_role": "server",
+    "peer": {"cipher_suites": ["TLS_RSA_WITH_AES_128_GCM_SHA256"]},
+    "steps": [{"send": "Certificate", "coalesce": true}, {"send": "ClientKeyExchange"},
+      {"expect": {"alert": ["unexpected_message"]}}]})";
+  auto target = Reference();
+  VectorResult r = RunVector(Parse(JudgedByInvariants(vector)), *target, Options());
+  EXPECT_EQ(r.verdict, Verdict::kError) << r.rule << ": " << r.message;
+  EXPECT_EQ(r.rule, kRuleVector);
+}
+
 TEST(RunnerJudge, InvariantsJudgedVectorStillFailsWhenAnInvariantBreaks) {
   for (Misbehaviour m : {Misbehaviour::kDataAfterFatal, Misbehaviour::kCrash}) {
     int hangs = 0;
