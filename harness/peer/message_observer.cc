@@ -51,6 +51,17 @@ void MessageObserver::OnRecord(const Record& record, std::vector<WireItem>* item
   Bytes wire;
   (void)AppendRecord(record, &wire);
   Bytes plain = record.fragment;
+  if (!c.read && c.read_keys_missing) {
+    WireItem item;
+    item.summary = "protected record (type " + std::to_string(record.type) +
+                   ") the peer cannot read: it has no keys (its key agreement failed)";
+    item.bytes = record.fragment;
+    item.wire = std::move(wire);
+    item.peer_unsure = true;
+    CheckAfterFatal(item);
+    items->push_back(std::move(item));
+    return;
+  }
   if (c.read) {
     Result<Bytes> opened =
         c.read->Open(static_cast<ContentType>(record.type),
@@ -184,6 +195,9 @@ WireItem MessageObserver::OnChangeCipherSpec(const Bytes& plain, Bytes wire) {
     return item;
   }
   state_.InstallReadProtection();
+  // Keys the peer could not derive (its own key agreement failed: a script that edited its
+  // key share, a target's unusable one): what follows is protected, and unreadable to the peer.
+  if (!c.read_installed) c.read_keys_missing = true;
   return item;
 }
 

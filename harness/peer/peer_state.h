@@ -162,6 +162,8 @@ struct PeerConnection {
   HandshakeFramer sent_framer;
   // The peer deviated in a way it cannot mirror in its transcript (see WireItem::peer_unsure).
   bool transcript_unsure = false;
+  // The target's ChangeCipherSpec came but the peer has no keys to read what follows.
+  bool read_keys_missing = false;
   // Nor in how the target frames its bytes (raw bytes, a corrupted plaintext handshake
   // record): its own steps no longer say what the target read (see TrackOwn).
   bool framing_unsure = false;
