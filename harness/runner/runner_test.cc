@@ -1,3 +1,7 @@
+// The runner's tests: every expectation kind, every invariant the runner itself judges
+// (completion, agreement, profile), the judge modes, and the targets' deaths and hangs, against
+// the reference and fake targets. One file over ~800 lines on purpose: the cases share one set
+// of vector builders and fake targets, and each section is marked "// ---- ...".
 #include "harness/runner/runner.h"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,6 @@
 // wolfSSL as an in-process library target.
+// Kept in one file (over ~800 lines) on purpose: the adapter is one translation of the target
+// block onto one library's API, read top to bottom beside that library's manual.
 //
 // The build: Debian's libwolfssl 5.5.4 (configure --enable-all minus a few, see
 // /usr/include/wolfssl/options.h, included first below as wolfSSL requires). What that build
