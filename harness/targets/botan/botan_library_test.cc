@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <cstdlib>
 #include <memory>
 #include <string>
 #include <utility>
@@ -13,65 +11,14 @@
 #include "harness/runner/target.h"
 #include "harness/scenario/loader.h"
 #include "harness/targets/library/library.h"
+#include "harness/targets/library/library_test_support.h"
 
 namespace shakedown {
 namespace {
 
-std::shared_ptr<const TestPki> Pki() {
-  static std::shared_ptr<const TestPki>* pki = [] {
-    Result<std::shared_ptr<const TestPki>> r = MakeRunPki(7);
-    if (!r.ok()) {
-      std::fprintf(stderr, "MakeRunPki: %s\n", r.status().ToString().c_str());
-      std::abort();
-    }
-    return new std::shared_ptr<const TestPki>(*r);
-  }();
-  return *pki;
-}
-
-const TargetResources& Resources() {
-  static TargetResources* res = [] {
-    auto* r = new TargetResources();
-    r->pki = Pki();
-    r->seed = 7;
-    Result<PemFiles> pem = WritePkiPemToTempDir(*Pki(), "botan-test");
-    if (!pem.ok()) {
-      std::fprintf(stderr, "WritePkiPemToTempDir: %s\n", pem.status().ToString().c_str());
-      std::abort();
-    }
-    r->pem = *pem;
-    return r;
-  }();
-  return *res;
-}
-
-RunOptions Options() {
-  RunOptions o;
-  o.pki = Pki();
-  o.seed = 7;
-  o.timeout_ms = 200;
-  return o;
-}
-
 VectorResult Run(const std::string& file) {
-  Result<Scenario> s = LoadScenarioFile("vectors/conformance/" + file);
-  EXPECT_TRUE(s.ok()) << file << ": " << s.status().message();
-  if (!s.ok()) return VectorResult();
-  RunResult run = RunScenarios(
-      {*s},
-      [](int) -> Result<std::unique_ptr<Target>> {
-        return MakeLibraryTarget(MakeBotanLibrary(Resources()));
-      },
-      Options());
-  EXPECT_EQ(run.vectors.size(), 1u);
-  if (run.vectors.empty()) return VectorResult();
-  return run.vectors.front();
-}
-
-std::string Explain(const VectorResult& v) {
-  std::string out =
-      v.id + ": " + std::string(VerdictName(v.verdict)) + " [" + v.rule + "] " + v.message;
-  return out;
+  return RunConformanceVector(file,
+                              [] { return MakeLibraryTarget(MakeBotanLibrary(TestResources())); });
 }
 
 void ExpectPass(const std::string& file) {
@@ -80,7 +27,7 @@ void ExpectPass(const std::string& file) {
 }
 
 TEST(BotanLibrary, NameAndVersion) {
-  std::unique_ptr<Library> lib = MakeBotanLibrary(Resources());
+  std::unique_ptr<Library> lib = MakeBotanLibrary(TestResources());
   EXPECT_EQ(lib->name(), "botan");
   EXPECT_NE(lib->version().find("2."), std::string::npos) << lib->version();
 }
@@ -115,7 +62,7 @@ TEST(BotanLibrary, ServerNameSelectsTheCertificate) {
 }
 
 TEST(BotanLibrary, UnsupportedBlocksAreNamed) {
-  std::unique_ptr<Library> lib = MakeBotanLibrary(Resources());
+  std::unique_ptr<Library> lib = MakeBotanLibrary(TestResources());
   Scenario s;
   s.id = "x";
   s.role = Side::kServer;
@@ -148,7 +95,7 @@ void Robustness(Side role) {
       role == Side::kServer ? "vectors/conformance/handshake/server-full-ecdhe-rsa.json"
                             : "vectors/conformance/handshake/client-full-ecdhe-rsa.json");
   ASSERT_TRUE(s.ok()) << s.status().message();
-  std::unique_ptr<Target> target = MakeLibraryTarget(MakeBotanLibrary(Resources()));
+  std::unique_ptr<Target> target = MakeLibraryTarget(MakeBotanLibrary(TestResources()));
   for (int round = 0; round < 2; ++round) {
     Result<std::unique_ptr<TargetConnection>> conn = target->Connect(*s, 0);
     ASSERT_TRUE(conn.ok()) << conn.status().message();

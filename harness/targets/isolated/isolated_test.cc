@@ -12,6 +12,7 @@
 
 #include "harness/runner/runner.h"
 #include "harness/scenario/loader.h"
+#include "harness/targets/library/library_test_support.h"
 
 namespace shakedown {
 namespace {
@@ -29,36 +30,15 @@ class LocalFake final : public Library {
   }
 };
 
-std::shared_ptr<const TestPki> Pki() {
-  static std::shared_ptr<const TestPki>* pki = [] {
-    Result<std::shared_ptr<const TestPki>> r = MakeRunPki(5);
-    if (!r.ok()) std::abort();
-    return new std::shared_ptr<const TestPki>(*r);
-  }();
-  return *pki;
-}
-
 RunResult RunTwo(const std::string& how, int reply_timeout_ms = 3000) {
-  std::vector<Scenario> vectors;
-  for (const char* f :
-       {"handshake/server-full-ecdhe-rsa.json", "finished/server-tampered-verify-data.json"}) {
-    Result<Scenario> s = LoadScenarioFile(std::string("vectors/conformance/") + f);
-    EXPECT_TRUE(s.ok()) << f;
-    if (s.ok()) vectors.push_back(*s);
-  }
-  RunOptions o;
-  o.pki = Pki();
-  o.seed = 5;
-  o.timeout_ms = 100;
-  return RunScenarios(
-      vectors,
+  return RunConformanceVectors(
+      {"handshake/server-full-ecdhe-rsa.json", "finished/server-tampered-verify-data.json"},
       [how, reply_timeout_ms](int) -> Result<std::unique_ptr<Target>> {
         IsolationOptions options;
         options.worker_argv = {"harness/targets/isolated/fake_worker", how};
         options.reply_timeout_ms = reply_timeout_ms;
         return MakeIsolatedLibraryTarget(std::make_unique<LocalFake>(), options);
-      },
-      o);
+      });
 }
 
 TEST(Isolated, AnAbortingLibraryFailsEachVectorAsDiedAndTheRunGoesOn) {

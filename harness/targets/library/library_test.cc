@@ -5,8 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -16,6 +14,7 @@
 #include "harness/runner/runner.h"
 #include "harness/runner/target.h"
 #include "harness/scenario/loader.h"
+#include "harness/targets/library/library_test_support.h"
 
 namespace shakedown {
 namespace {
@@ -70,36 +69,12 @@ class FakeLibrary final : public Library {
   Behaviour behaviour_;
 };
 
-std::shared_ptr<const TestPki> Pki() {
-  static std::shared_ptr<const TestPki>* pki = [] {
-    Result<std::shared_ptr<const TestPki>> r = MakeRunPki(3);
-    if (!r.ok()) {
-      std::fprintf(stderr, "MakeRunPki: %s\n", r.status().ToString().c_str());
-      std::abort();
-    }
-    return new std::shared_ptr<const TestPki>(*r);
-  }();
-  return *pki;
-}
-
 RunResult RunTwo(Behaviour b) {
-  std::vector<Scenario> vectors;
-  for (const char* f :
-       {"handshake/server-full-ecdhe-rsa.json", "finished/server-tampered-verify-data.json"}) {
-    Result<Scenario> s = LoadScenarioFile(std::string("vectors/conformance/") + f);
-    EXPECT_TRUE(s.ok()) << f << ": " << s.status().message();
-    if (s.ok()) vectors.push_back(*s);
-  }
-  RunOptions o;
-  o.pki = Pki();
-  o.seed = 3;
-  o.timeout_ms = 100;
-  return RunScenarios(
-      vectors,
+  return RunConformanceVectors(
+      {"handshake/server-full-ecdhe-rsa.json", "finished/server-tampered-verify-data.json"},
       [b](int) -> Result<std::unique_ptr<Target>> {
         return MakeLibraryTarget(std::make_unique<FakeLibrary>(b));
-      },
-      o);
+      });
 }
 
 bool TraceSays(const VectorResult& v, const std::string& text) {

@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,66 +10,14 @@
 #include "harness/runner/target.h"
 #include "harness/scenario/loader.h"
 #include "harness/targets/library/library.h"
-#include "platform/subprocess.h"
+#include "harness/targets/library/library_test_support.h"
 
 namespace shakedown {
 namespace {
 
-std::shared_ptr<const TestPki> Pki() {
-  static std::shared_ptr<const TestPki>* pki = [] {
-    Result<std::shared_ptr<const TestPki>> r = MakeRunPki(7);
-    if (!r.ok()) {
-      std::fprintf(stderr, "MakeRunPki: %s\n", r.status().ToString().c_str());
-      std::abort();
-    }
-    return new std::shared_ptr<const TestPki>(*r);
-  }();
-  return *pki;
-}
-
-// The PKI as PEM files, written once for the whole test binary.
-const TargetResources& Resources() {
-  static TargetResources* res = [] {
-    auto* r = new TargetResources();
-    r->pki = Pki();
-    r->seed = 7;
-    Result<PemFiles> pem = WritePkiPemToTempDir(*Pki(), "mbedtls-test");
-    if (!pem.ok()) {
-      std::fprintf(stderr, "WritePkiPemToTempDir: %s\n", pem.status().ToString().c_str());
-      std::abort();
-    }
-    r->pem = *pem;
-    std::atexit([] { RemoveTree(Resources().pem.dir); });
-    return r;
-  }();
-  return *res;
-}
-
-RunOptions Options() {
-  RunOptions o;
-  o.pki = Pki();
-  o.seed = 7;
-  o.timeout_ms = 200;
-  return o;
-}
-
 VectorResult RunFile(const std::string& file) {
-  Result<Scenario> s = LoadScenarioFile("vectors/conformance/" + file);
-  EXPECT_TRUE(s.ok()) << file << ": " << s.status().message();
-  if (!s.ok()) return VectorResult();
-  RunResult run = RunScenarios(
-      {*s},
-      [](int) -> Result<std::unique_ptr<Target>> {
-        return MakeLibraryTarget(MakeMbedTlsLibrary(Resources()));
-      },
-      Options());
-  EXPECT_EQ(run.vectors.size(), 1u);
-  return run.vectors.empty() ? VectorResult() : run.vectors[0];
-}
-
-std::string Explain(const VectorResult& v) {
-  std::string out = v.id + ": " + v.rule + ": " + v.message;
-  return out;
+  return RunConformanceVector(
+      file, [] { return MakeLibraryTarget(MakeMbedTlsLibrary(TestResources())); });
 }
 
 #define EXPECT_PASS(file)                                               \
@@ -81,7 +27,7 @@ std::string Explain(const VectorResult& v) {
   } while (0)
 
 TEST(MbedTls, NameAndVersion) {
-  std::unique_ptr<Library> lib = MakeMbedTlsLibrary(Resources());
+  std::unique_ptr<Library> lib = MakeMbedTlsLibrary(TestResources());
   EXPECT_EQ(lib->name(), "mbedtls");
   EXPECT_EQ(lib->version().rfind("mbed TLS 2.28", 0), 0u) << lib->version();
 }
@@ -120,7 +66,7 @@ TEST(MbedTls, BadFinishedIsRefused) {
 TEST(MbedTls, UnsupportedSaysWhy) {
   Result<Scenario> s = LoadScenarioFile("vectors/conformance/handshake/server-full-ecdhe-rsa.json");
   ASSERT_TRUE(s.ok());
-  std::unique_ptr<Library> lib = MakeMbedTlsLibrary(Resources());
+  std::unique_ptr<Library> lib = MakeMbedTlsLibrary(TestResources());
   EXPECT_FALSE(lib->Unsupported(*s).has_value());
   s->target.extended_master_secret = EmsPolicy::kRequired;
   std::optional<std::string> why = lib->Unsupported(*s);
@@ -140,7 +86,7 @@ TEST(MbedTls, GarbageAndEarlyEof) {
         role == Side::kServer ? "vectors/conformance/handshake/server-full-ecdhe-rsa.json"
                               : "vectors/conformance/handshake/client-full-ecdhe-rsa.json");
     ASSERT_TRUE(s.ok());
-    std::unique_ptr<Target> target = MakeLibraryTarget(MakeMbedTlsLibrary(Resources()));
+    std::unique_ptr<Target> target = MakeLibraryTarget(MakeMbedTlsLibrary(TestResources()));
     Result<std::unique_ptr<TargetConnection>> conn = target->Connect(*s, 0);
     ASSERT_TRUE(conn.ok()) << conn.status().message();
     Bytes garbage;

@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <cstdlib>
 #include <memory>
 #include <string>
 #include <utility>
@@ -13,72 +11,14 @@
 #include "harness/runner/target.h"
 #include "harness/scenario/loader.h"
 #include "harness/targets/library/library.h"
+#include "harness/targets/library/library_test_support.h"
 
 namespace shakedown {
 namespace {
 
-std::shared_ptr<const TestPki> Pki() {
-  static std::shared_ptr<const TestPki>* pki = [] {
-    Result<std::shared_ptr<const TestPki>> r = MakeRunPki(7);
-    if (!r.ok()) {
-      std::fprintf(stderr, "MakeRunPki: %s\n", r.status().ToString().c_str());
-      std::abort();
-    }
-    return new std::shared_ptr<const TestPki>(*r);
-  }();
-  return *pki;
-}
-
-const PemFiles& Pem() {
-  static PemFiles* pem = [] {
-    Result<PemFiles> r = WritePkiPemToTempDir(*Pki(), "openssl-library-test");
-    if (!r.ok()) {
-      std::fprintf(stderr, "WritePkiPemToTempDir: %s\n", r.status().ToString().c_str());
-      std::abort();
-    }
-    return new PemFiles(*r);
-  }();
-  return *pem;
-}
-
-TargetResources Resources() {
-  TargetResources r;
-  r.pki = Pki();
-  r.seed = 7;
-  r.pem = Pem();
-  return r;
-}
-
-RunOptions Options() {
-  RunOptions o;
-  o.pki = Pki();
-  o.seed = 7;
-  o.timeout_ms = 200;
-  return o;
-}
-
-Scenario Load(const std::string& path) {
-  Result<Scenario> s = LoadScenarioFile("vectors/conformance/" + path);
-  EXPECT_TRUE(s.ok()) << path << ": " << s.status().message();
-  return s.ok() ? *s : Scenario();
-}
-
-VectorResult RunPath(const std::string& path) {
-  std::vector<Scenario> scenarios = {Load(path)};
-  RunResult run = RunScenarios(
-      scenarios,
-      [](int) -> Result<std::unique_ptr<Target>> {
-        return MakeLibraryTarget(MakeOpenSslLibrary(Resources()));
-      },
-      Options());
-  EXPECT_EQ(run.vectors.size(), 1u);
-  return run.vectors.empty() ? VectorResult() : run.vectors[0];
-}
-
-std::string Explain(const VectorResult& r) {
-  std::string out = r.rule + ": " + r.message;
-  for (const TraceEntry& t : r.trace) out += "\n  " + t.summary;
-  return out;
+VectorResult RunPath(const std::string& file) {
+  return RunConformanceVector(
+      file, [] { return MakeLibraryTarget(MakeOpenSslLibrary(TestResources())); });
 }
 
 class OpenSslPasses : public ::testing::TestWithParam<const char*> {};
@@ -109,10 +49,10 @@ INSTANTIATE_TEST_SUITE_P(
         "sni/server-unknown-name-fatal.json"));
 
 TEST(OpenSslLibrary, NameVersionAndUnsupported) {
-  std::unique_ptr<Library> lib = MakeOpenSslLibrary(Resources());
+  std::unique_ptr<Library> lib = MakeOpenSslLibrary(TestResources());
   EXPECT_EQ(lib->name(), "openssl");
   EXPECT_NE(lib->version().find("OpenSSL 3"), std::string::npos) << lib->version();
-  Scenario s = Load("handshake/server-full-ecdhe-rsa.json");
+  Scenario s = LoadConformanceVector("handshake/server-full-ecdhe-rsa.json");
   EXPECT_FALSE(lib->Unsupported(s).has_value());
   s.target.heartbeat = HeartbeatMode::kPeerAllowedToSend;
   ASSERT_TRUE(lib->Unsupported(s).has_value());
@@ -130,8 +70,8 @@ TEST(OpenSslLibrary, NameVersionAndUnsupported) {
 // Garbage and an early end of input go through the TargetConnection directly: the library
 // answers (an alert, a close or silence), never crashes or hangs.
 TEST(OpenSslLibrary, GarbageAndEarlyEofEndTheConnection) {
-  std::unique_ptr<Target> target = MakeLibraryTarget(MakeOpenSslLibrary(Resources()));
-  Scenario s = Load("handshake/server-full-ecdhe-rsa.json");
+  std::unique_ptr<Target> target = MakeLibraryTarget(MakeOpenSslLibrary(TestResources()));
+  Scenario s = LoadConformanceVector("handshake/server-full-ecdhe-rsa.json");
   {
     Result<std::unique_ptr<TargetConnection>> conn = target->Connect(s, 0);
     ASSERT_TRUE(conn.ok()) << conn.status().message();
@@ -164,7 +104,7 @@ TEST(OpenSslLibrary, GarbageAndEarlyEofEndTheConnection) {
   }
   {
     // A client that gets garbage instead of a ServerHello.
-    Scenario c = Load("handshake/client-full-ecdhe-rsa.json");
+    Scenario c = LoadConformanceVector("handshake/client-full-ecdhe-rsa.json");
     Result<std::unique_ptr<TargetConnection>> conn = target->Connect(c, 0);
     ASSERT_TRUE(conn.ok()) << conn.status().message();
     ReadResult hello = (*conn)->Read(Deadline::AfterMs(100));

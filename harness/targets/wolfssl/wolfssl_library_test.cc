@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,67 +10,14 @@
 #include "harness/runner/target.h"
 #include "harness/scenario/loader.h"
 #include "harness/targets/library/library.h"
+#include "harness/targets/library/library_test_support.h"
 
 namespace shakedown {
 namespace {
 
-std::shared_ptr<const TestPki> Pki() {
-  static std::shared_ptr<const TestPki>* pki = [] {
-    Result<std::shared_ptr<const TestPki>> r = MakeRunPki(11);
-    if (!r.ok()) {
-      std::fprintf(stderr, "MakeRunPki: %s\n", r.status().ToString().c_str());
-      std::abort();
-    }
-    return new std::shared_ptr<const TestPki>(*r);
-  }();
-  return *pki;
-}
-
-const TargetResources& Resources() {
-  static TargetResources* res = [] {
-    auto* r = new TargetResources();
-    r->pki = Pki();
-    r->seed = 11;
-    Result<PemFiles> pem = WritePkiPemToTempDir(*Pki(), "wolfssl-test");
-    if (!pem.ok()) {
-      std::fprintf(stderr, "WritePkiPemToTempDir: %s\n", pem.status().ToString().c_str());
-      std::abort();
-    }
-    r->pem = *pem;
-    return r;
-  }();
-  return *res;
-}
-
-RunOptions Options() {
-  RunOptions o;
-  o.pki = Pki();
-  o.seed = 11;
-  o.timeout_ms = 200;
-  return o;
-}
-
-Scenario Load(const std::string& file) {
-  Result<Scenario> s = LoadScenarioFile("vectors/conformance/" + file);
-  EXPECT_TRUE(s.ok()) << file << ": " << s.status().message();
-  return s.ok() ? *s : Scenario();
-}
-
 VectorResult Run(const std::string& file) {
-  RunResult run = RunScenarios(
-      {Load(file)},
-      [](int) -> Result<std::unique_ptr<Target>> {
-        return MakeLibraryTarget(MakeWolfSslLibrary(Resources()));
-      },
-      Options());
-  EXPECT_EQ(run.vectors.size(), 1u);
-  return run.vectors.empty() ? VectorResult() : run.vectors[0];
-}
-
-std::string Explain(const VectorResult& v) {
-  std::string out = v.id + ": " + v.rule + ": " + v.message;
-  for (const TraceEntry& t : v.trace) out += "\n  " + t.summary;
-  return out;
+  return RunConformanceVector(
+      file, [] { return MakeLibraryTarget(MakeWolfSslLibrary(TestResources())); });
 }
 
 void ExpectVerdict(const std::string& file, Verdict want) {
@@ -81,7 +26,7 @@ void ExpectVerdict(const std::string& file, Verdict want) {
 }
 
 TEST(WolfSsl, NameAndVersion) {
-  std::unique_ptr<Library> lib = MakeWolfSslLibrary(Resources());
+  std::unique_ptr<Library> lib = MakeWolfSslLibrary(TestResources());
   EXPECT_EQ(lib->name(), "wolfssl");
   EXPECT_EQ(lib->version().rfind("wolfSSL 5.", 0), 0u) << lib->version();
 }
@@ -127,8 +72,8 @@ TEST(WolfSsl, BadFinishedIsRefused) {
 }
 
 TEST(WolfSsl, UnsupportedFeaturesAreNamed) {
-  std::unique_ptr<Library> lib = MakeWolfSslLibrary(Resources());
-  Scenario s = Load("handshake/server-full-ecdhe-rsa.json");
+  std::unique_ptr<Library> lib = MakeWolfSslLibrary(TestResources());
+  Scenario s = LoadConformanceVector("handshake/server-full-ecdhe-rsa.json");
   EXPECT_FALSE(lib->Unsupported(s).has_value());
   s.target.heartbeat = HeartbeatMode::kPeerAllowedToSend;
   ASSERT_TRUE(lib->Unsupported(s).has_value());
@@ -142,9 +87,10 @@ TEST(WolfSsl, UnsupportedFeaturesAreNamed) {
 // Garbage and an early end of file through the TargetConnection: a verdict, no crash.
 TEST(WolfSsl, GarbageAndEarlyEofEndTheConnection) {
   for (Side role : {Side::kServer, Side::kClient}) {
-    Scenario s = Load(role == Side::kServer ? "handshake/server-full-ecdhe-rsa.json"
-                                            : "handshake/client-full-ecdhe-rsa.json");
-    std::unique_ptr<Target> target = MakeLibraryTarget(MakeWolfSslLibrary(Resources()));
+    Scenario s =
+        LoadConformanceVector(role == Side::kServer ? "handshake/server-full-ecdhe-rsa.json"
+                                                    : "handshake/client-full-ecdhe-rsa.json");
+    std::unique_ptr<Target> target = MakeLibraryTarget(MakeWolfSslLibrary(TestResources()));
     Result<std::unique_ptr<TargetConnection>> conn = target->Connect(s, 0);
     ASSERT_TRUE(conn.ok()) << conn.status().message();
     (*conn)->Read(Deadline::After(std::chrono::milliseconds(10)));  // a client's ClientHello
