@@ -1,6 +1,5 @@
 #include "reports/matrix_report.h"
 
-#include <cctype>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -105,26 +104,6 @@ std::string Cell(const std::vector<MatrixColumn>& columns, const Row& r, size_t 
   }
   return "<td class=\"" + cls + "\" title=\"" + HtmlEscape(TruncateUtf8(title, 600)) + "\">" +
          mark + "</td>";
-}
-
-// "3.0" of "OpenSSL 3.0.19 27 Jan 2026": the document names the release series its ledgers are
-// for, so a patch release of a library leaves it unchanged; "-" when there is none.
-std::string MajorMinorOf(const std::string& version) {
-  for (size_t i = 0; i < version.size(); ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(version[i])) ||
-        (i > 0 && std::isdigit(static_cast<unsigned char>(version[i - 1])))) {
-      continue;
-    }
-    size_t j = i;
-    while (j < version.size() && std::isdigit(static_cast<unsigned char>(version[j]))) ++j;
-    if (j + 1 < version.size() && version[j] == '.' &&
-        std::isdigit(static_cast<unsigned char>(version[j + 1]))) {
-      size_t k = j + 1;
-      while (k < version.size() && std::isdigit(static_cast<unsigned char>(version[k]))) ++k;
-      return version.substr(i, k - i);
-    }
-  }
-  return "-";
 }
 
 }  // namespace
@@ -232,7 +211,9 @@ std::string MatrixMarkdown(const std::vector<MatrixColumn>& columns) {
       "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n";
   for (const MatrixColumn& c : columns) {
     const RunResult& r = c.result;
-    out += "| " + c.name + " | " + MajorMinorOf(c.version) + " | " +
+    // The release series its ledger is for: a patch release leaves the document unchanged.
+    const std::string series = MajorMinor(c.version);
+    out += "| " + c.name + " | " + (series.empty() ? "-" : series) + " | " +
            std::to_string(r.vectors.size()) + " | " + std::to_string(r.Count(Verdict::kPass)) +
            " | " + std::to_string(r.Count(Verdict::kFail)) + " | " +
            std::to_string(r.Count(Verdict::kExpectedFailure)) + " | " +

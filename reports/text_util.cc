@@ -1,5 +1,6 @@
 #include "reports/text_util.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -204,6 +205,24 @@ Status WriteTextFile(const std::string& path, std::string_view content) {
   }
   if (!closed) return InternalError("cannot write " + path + ": " + std::strerror(errno));
   return Status::Ok();
+}
+
+std::string MajorMinor(std::string_view text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(text[i]))) continue;
+    if (i > 0 && (std::isdigit(static_cast<unsigned char>(text[i - 1])) || text[i - 1] == '.')) {
+      continue;
+    }
+    size_t j = i;
+    while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j]))) ++j;
+    if (j + 1 < text.size() && text[j] == '.' &&
+        std::isdigit(static_cast<unsigned char>(text[j + 1]))) {
+      size_t k = j + 1;
+      while (k < text.size() && std::isdigit(static_cast<unsigned char>(text[k]))) ++k;
+      return std::string(text.substr(i, k - i));
+    }
+  }
+  return "";
 }
 
 }  // namespace shakedown

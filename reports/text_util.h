@@ -43,6 +43,11 @@ std::string FailureHeadline(const VectorResult& vector);
 std::string_view TraceArrow(TraceEntry::Kind kind);
 std::string_view TraceKindName(TraceEntry::Kind kind);  // "sent" | "received" | "note"
 
+// "3.0" from "OpenSSL 3.0.19 27 Jan 2026", "3.7" from "GnuTLS 3.7.9": the first N.N that does
+// not continue another number; "" when there is none. A library's release series, which its
+// deviation ledger and the matrix name.
+std::string MajorMinor(std::string_view version_text);
+
 // Writes `content` to `path` (replacing it); errors name the path.
 Status WriteTextFile(const std::string& path, std::string_view content);
 

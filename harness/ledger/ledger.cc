@@ -114,24 +114,6 @@ std::string LedgerJson(const Ledger& ledger) {
   return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
-std::string MajorMinor(const std::string& text) {
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(text[i]))) continue;
-    if (i > 0 && (std::isdigit(static_cast<unsigned char>(text[i - 1])) || text[i - 1] == '.')) {
-      continue;
-    }
-    size_t j = i;
-    while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j]))) ++j;
-    if (j + 1 < text.size() && text[j] == '.' &&
-        std::isdigit(static_cast<unsigned char>(text[j + 1]))) {
-      size_t k = j + 1;
-      while (k < text.size() && std::isdigit(static_cast<unsigned char>(text[k]))) ++k;
-      return text.substr(i, k - i);
-    }
-  }
-  return "";
-}
-
 std::string LedgerFileName(const std::string& library, const std::string& major_minor) {
   return library + "-" + major_minor + ".json";
 }

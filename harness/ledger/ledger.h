@@ -21,6 +21,7 @@
 
 #include "engine/base/status.h"
 #include "reports/results.h"
+#include "reports/text_util.h"  // MajorMinor: a library's release series
 
 namespace shakedown {
 
@@ -49,8 +50,6 @@ Result<Ledger> LoadLedger(const std::string& path);
 Result<Ledger> ParseLedger(const std::string& text, const std::string& path);
 std::string LedgerJson(const Ledger& ledger);
 
-// "3.0" from "OpenSSL 3.0.19 27 Jan 2026", "3.7" from "GnuTLS 3.7.9": the first N.N.
-std::string MajorMinor(const std::string& version_text);
 // "openssl-3.0.json"
 std::string LedgerFileName(const std::string& library, const std::string& major_minor);
 

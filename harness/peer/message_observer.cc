@@ -600,9 +600,8 @@ void MessageObserver::Handle(const Certificate& cert, const HandshakeMessage& m,
 
 namespace {
 
-// A scheme the peer offered (a scenario may offer any) but cannot verify (SHA-224, MD5, DSA):
-// a target that chose it followed the offer, so the signature is left unchecked, with a note,
-// instead of being blamed (RFC 5246 7.4.1.4.1: the target may use any offered scheme).
+// A scheme the peer offered but cannot verify (SHA-224, MD5, DSA): a target that chose it
+// followed the offer (RFC 5246 7.4.1.4.1), so the signature is left unchecked, with a note.
 bool OfferedButUnverifiable(const PeerState& state, SignatureScheme scheme, WireItem* item) {
   if (IsSupportedSignatureScheme(scheme)) return false;
   const std::vector<SignatureScheme>& offered = state.setup.schemes;
