@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/command.h"
 #include "cli/run_setup.h"
 #include "harness/runner/runner.h"
 #include "harness/scenario/loader.h"
@@ -28,31 +29,6 @@ namespace shakedown {
 namespace {
 
 constexpr char kNoCli[] = "no exec: command (no CLI in Debian)";
-
-std::vector<std::string> SplitCommas(const std::vector<std::string>& values) {
-  std::vector<std::string> out;
-  for (const std::string& value : values) {
-    std::stringstream in(value);
-    for (std::string item; std::getline(in, item, ',');) {
-      if (!item.empty()) out.push_back(item);
-    }
-  }
-  return out;
-}
-
-// The command line as typed (after the binary's path), from /proc/self/cmdline.
-std::string CommandLine() {
-  std::ifstream in("/proc/self/cmdline", std::ios::binary);
-  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::string command = "./shakedown";
-  size_t start = all.find('\0');
-  while (start != std::string::npos && start + 1 < all.size()) {
-    size_t end = all.find('\0', start + 1);
-    command += " " + all.substr(start + 1, end - start - 1);
-    start = end;
-  }
-  return command;
-}
 
 std::string LoadAverage() {
   std::ifstream in("/proc/loadavg");

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -28,6 +29,13 @@ struct Command {
 // A path inside the repository. The ./shakedown wrapper exports SHAKEDOWN_ROOT; without it
 // paths are relative to the current directory.
 std::string RepoPath(const std::string& relative);
+
+// "a,b" "c" -> a, b, c: list options given comma-separated, repeated, or both.
+std::vector<std::string> SplitCommas(const std::vector<std::string>& values);
+
+// The command line as typed, "./shakedown ..." (from /proc/self/cmdline, argv[0] left out):
+// for reports that say how they were made.
+std::string CommandLine();
 
 }  // namespace shakedown
 
