@@ -17,6 +17,7 @@
 #include "engine/base/bytes.h"
 #include "engine/crypto/memo.h"
 #include "harness/fuzz/decoded_scenarios.h"
+#include "harness/fuzz/pair_feedback.h"
 #include "harness/fuzz/scenario_fuzz_target.h"
 #include "harness/fuzz/scenario_mutator.h"
 #include "harness/scenario/loader.h"
@@ -26,9 +27,6 @@ extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size);
 namespace {
 
 using namespace shakedown;
-
-constexpr size_t kMaxPairs = 8192;
-__attribute__((used, section("__libfuzzer_extra_counters"))) uint8_t g_pair_counters[kMaxPairs];
 
 // One decoding of each input for the mutator and the target (decoded_scenarios.h).
 DecodedScenarios& Decoded() {
@@ -57,28 +55,17 @@ ScenarioMutator& Mutator() {
   return *mutator;
 }
 
-// Pairs reached by any input of this process (libFuzzer clears the counters per input).
-std::vector<bool>& Seen() {
-  static std::vector<bool>* seen = new std::vector<bool>(FuzzTarget().pairs().size());
-  return *seen;
-}
-size_t g_legal_seen = 0, g_probes_seen = 0;
-
-void PrintPairs(const char* when) {
-  std::fprintf(stderr, "#pairs %s: %zu of %zu legal (state, message) pairs, %zu out-of-order\n",
-               when, g_legal_seen, FuzzTarget().pairs().legal_total(), g_probes_seen);
+PairFeedback& Pairs() {
+  static PairFeedback* pairs = new PairFeedback(FuzzTarget().pairs(), "scenario fuzzer");
+  return *pairs;
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  if (FuzzTarget().pairs().size() > kMaxPairs) {
-    std::fprintf(stderr, "scenario fuzzer: %zu table pairs exceed the %zu counters\n",
-                 FuzzTarget().pairs().size(), kMaxPairs);
-    std::abort();
-  }
+  Pairs();
   std::atexit([] {
-    PrintPairs("at exit");
+    Pairs().Print("at exit");
     const MemoStats memo = GetMemoStats();
     std::fprintf(stderr,
                  "#reuse at exit: public-key results %llu reused, %llu computed; "
@@ -92,16 +79,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FuzzOutcome out = FuzzTarget().RunInput(ByteView(data, size));
-  bool grew = false;
-  for (size_t p : out.pairs) {
-    if (g_pair_counters[p] < 255) ++g_pair_counters[p];
-    if (!Seen()[p]) {
-      Seen()[p] = true;
-      ++(FuzzTarget().pairs().IsLegal(p) ? g_legal_seen : g_probes_seen);
-      grew = true;
-    }
-  }
-  if (grew) PrintPairs("now");
+  Pairs().Count(out.pairs);
   if (out.kind != FuzzOutcome::Kind::kFinding) return 0;
   const VectorResult& r = out.result;
   std::fprintf(

@@ -49,6 +49,18 @@ struct Transition {
   int connection = 0;  // index into the vector's connections (resumption: one path each)
 };
 
+// How one connection of a vector ended, as the peer saw it: what the differential fuzzer
+// compares between targets (harness/fuzz/differential.h), where the RFC leaves no room for two
+// answers to the same bytes: one target completing what another refuses.
+struct ConnectionEnd {
+  // The peer verified the target's Finished (every handshake of the connection it began).
+  bool completed = false;
+  // The target's first fatal alert ("decode_error"), or "close" when it closed before the
+  // peer completed; "" for neither.
+  std::string refusal;
+  int step = -1;  // where the refusal came (-1: after the last step)
+};
+
 struct VectorResult {
   std::string id;
   std::string title;
@@ -71,6 +83,8 @@ struct VectorResult {
   // "nothing". Families compare it (harness/runner/run_all.cc).
   std::string equivalence;
   std::string response;
+  // One per connection played (a vector stops early once a connection failed or was refused).
+  std::vector<ConnectionEnd> ends;
   // kExpectedFailure (and a ledgered vector that passed): the ledger entry's account of the
   // deviation, "<RFC text it deviates from> (ledger FILE)".
   std::string ledger;

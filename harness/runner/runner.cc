@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "engine/base/alert.h"
 #include "engine/state/handshake_table.h"
 #include "engine/wire/handshake.h"
 #include "engine/wire/registry.h"
@@ -91,6 +92,9 @@ class VectorRun {
       peer_ = std::move(peer).value();
       for (size_t i = 0; i < s_.connections.size(); ++i) {
         bool ok = RunConnection(i);
+        ConnectionEnd end = end_;
+        end.completed = peer_->view().handshake_complete && !peer_->view().renegotiating;
+        r_.ends.push_back(std::move(end));
         if (conn_) {
           conn_->Close();
           conn_.reset();
@@ -214,6 +218,10 @@ class VectorRun {
       eof_ = true;
       saw_eof_ = true;
       eof_error_ = r.error;
+      if (end_.refusal.empty() && !peer_->view().handshake_complete) {
+        end_.refusal = "close";
+        end_.step = step_;
+      }
       if (awaiting_response_) {
         response_ = "close";
         awaiting_response_ = false;
@@ -240,6 +248,12 @@ class VectorRun {
     const WireItem* undecodable = nullptr;
     for (WireItem& item : items) {
       Trace(TraceEntry::Kind::kReceived, item.summary, item.wire.empty() ? item.bytes : item.wire);
+      if (item.kind == WireItem::Kind::kAlert && item.level == AlertLevel::kFatal &&
+          end_.refusal.empty()) {
+        std::optional<std::string_view> name = AlertName(static_cast<uint8_t>(item.alert));
+        end_.refusal = name ? std::string(*name) : "alert " + std::to_string(int(item.alert));
+        end_.step = step_;
+      }
       bytes_since_item_ = 0;
       Side target = peer_is_client_ ? Side::kServer : Side::kClient;
       if (item.kind == WireItem::Kind::kHandshake) AddTransition(target, item.message);
@@ -305,6 +319,7 @@ class VectorRun {
     tracker_ = HandshakeTracker();
     off_table_ = false;
     last_state_ = "start";
+    end_ = ConnectionEnd();
 
     Status started = peer_->StartConnection(index);
     if (!started.ok()) return Error(kRuleVector, "connection " + std::to_string(index) + ": " +
@@ -725,6 +740,7 @@ class VectorRun {
   bool awaiting_response_ = false;
   std::string response_;
   bool saw_eof_ = false;  // on any connection of the vector
+  ConnectionEnd end_;     // the current connection's (VectorResult::ends)
   HandshakeTracker tracker_;
   bool off_table_ = false;
   std::string last_state_ = "start";

@@ -24,13 +24,13 @@ Result<TargetSpec> ParseAnyTargetSpec(std::string_view spec);
 Result<std::unique_ptr<Target>> MakeAnyTarget(const TargetSpec& spec,
                                               const TargetResources& resources);
 
-// The library's version text at run time ("OpenSSL 3.0.19 27 Jan 2026"); "" for a spec that
-// is no library or a library not in this build.
 // A new instance of the library adapter `name` (for a worker process, or a target of one's
 // own); errors: no such library in this build.
 Result<std::unique_ptr<Library>> MakeLibrary(const std::string& name,
                                              const TargetResources& resources);
 
+// The library's version text at run time ("OpenSSL 3.0.19 27 Jan 2026"); "" for a spec that
+// is no library or a library not in this build.
 std::string LibraryVersionText(const TargetSpec& spec, const TargetResources& resources);
 
 }  // namespace shakedown

@@ -1,0 +1,126 @@
+#include "harness/fuzz/differential.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "harness/scenario/loader.h"
+
+namespace shakedown {
+namespace {
+
+std::string Describe(const ConnectionEnd& end) {
+  switch (ClassOf(end)) {
+    case EndClass::kCompleted:
+      return "completed";
+    case EndClass::kRefused:
+      return end.refusal == "close" ? "refused (close)" : "refused (" + end.refusal + ")";
+    case EndClass::kOpen:
+      break;
+  }
+  return "neither completed nor refused";
+}
+
+bool Compared(const FuzzOutcome& o) {
+  return o.kind != FuzzOutcome::Kind::kSkipped && o.result.verdict != Verdict::kNotApplicable;
+}
+
+}  // namespace
+
+EndClass ClassOf(const ConnectionEnd& end) {
+  if (!end.refusal.empty()) return EndClass::kRefused;
+  return end.completed ? EndClass::kCompleted : EndClass::kOpen;
+}
+
+std::vector<Difference> CompareRuns(const std::string& name, const FuzzOutcome& reference,
+                                    const FuzzOutcome& other) {
+  std::vector<Difference> out;
+  // A reference that breaks an invariant is a finding of its own, not a yardstick.
+  if (!Compared(reference) || !Compared(other) || reference.kind == FuzzOutcome::Kind::kFinding) {
+    return out;
+  }
+  if (other.kind == FuzzOutcome::Kind::kFinding) {
+    Difference d;
+    d.target = name;
+    d.reference = "no invariant broken";
+    d.other = other.result.rule;
+    d.signature = name + " breaks " + other.result.rule + " where the reference breaks none";
+    d.detail = "at connection " + std::to_string(other.result.failed_connection) + ", step " +
+               std::to_string(other.result.failed_step) + ": " + other.result.message;
+    out.push_back(std::move(d));
+    return out;
+  }
+  const std::vector<ConnectionEnd>& a = reference.result.ends;
+  const std::vector<ConnectionEnd>& b = other.result.ends;
+  for (size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
+    const EndClass ca = ClassOf(a[i]), cb = ClassOf(b[i]);
+    if (ca == cb || ca == EndClass::kOpen || cb == EndClass::kOpen) continue;
+    Difference d;
+    d.target = name;
+    d.connection = static_cast<int>(i);
+    d.reference = Describe(a[i]);
+    d.other = Describe(b[i]);
+    d.signature = cb == EndClass::kCompleted
+                      ? name + " completes what the reference refuses (" + a[i].refusal + ")"
+                      : name + " refuses (" + b[i].refusal + ") what the reference completes";
+    d.detail = "connection " + std::to_string(i) + ": the reference " + d.reference +
+               (a[i].step >= 0 ? " at step " + std::to_string(a[i].step) : "") + ", " + name + " " +
+               d.other + (b[i].step >= 0 ? " at step " + std::to_string(b[i].step) : "");
+    out.push_back(std::move(d));
+    break;  // later connections follow from this one
+  }
+  return out;
+}
+
+Result<std::unique_ptr<DifferentialFuzzTarget>> DifferentialFuzzTarget::Create(
+    const ScenarioFuzzTarget::Options& options, std::vector<Other> others) {
+  std::unique_ptr<DifferentialFuzzTarget> t(new DifferentialFuzzTarget());
+  t->options_ = options;
+  ScenarioFuzzTarget::Options reference = options;
+  reference.target = TargetSpec();  // the reference engine
+  SD_ASSIGN_OR_RETURN(t->reference_, ScenarioFuzzTarget::Create(reference));
+  for (Other& o : others) {
+    if (o.target == nullptr) return InternalError("differential: no target for " + o.name);
+    ScenarioFuzzTarget::Options each = options;
+    each.decoded = nullptr;  // the reference decodes; the others get the decoded scenario
+    SD_ASSIGN_OR_RETURN(std::unique_ptr<ScenarioFuzzTarget> target,
+                        ScenarioFuzzTarget::Create(each, std::move(o.target)));
+    t->names_.push_back(o.name);
+    t->others_.push_back(std::move(target));
+  }
+  return t;
+}
+
+DifferentialOutcome DifferentialFuzzTarget::RunInput(ByteView cbor) {
+  if (options_.decoded != nullptr) {
+    std::string why;
+    std::shared_ptr<const Scenario> scenario = options_.decoded->Decode(cbor, &why);
+    if (scenario != nullptr) return RunScenario(*scenario);
+    DifferentialOutcome out;
+    out.reference.why_skipped = "not a scenario: " + why;
+    return out;
+  }
+  Result<Scenario> scenario = ParseScenarioCbor(cbor, DecodedScenarios::kSourceName);
+  if (!scenario.ok()) {
+    DifferentialOutcome out;
+    out.reference.why_skipped = "not a scenario: " + scenario.status().message();
+    return out;
+  }
+  return RunScenario(*scenario);
+}
+
+DifferentialOutcome DifferentialFuzzTarget::RunScenario(const Scenario& scenario) {
+  DifferentialOutcome out;
+  out.reference = reference_->RunScenario(scenario);
+  if (out.reference.kind == FuzzOutcome::Kind::kSkipped) return out;
+  for (size_t i = 0; i < others_.size(); ++i) {
+    FuzzOutcome other = others_[i]->RunScenario(scenario);
+    if (!Compared(other)) continue;
+    out.compared.push_back(names_[i]);
+    for (Difference& d : CompareRuns(names_[i], out.reference, other)) {
+      out.differences.push_back(std::move(d));
+    }
+  }
+  return out;
+}
+
+}  // namespace shakedown
