@@ -37,10 +37,12 @@
 //
 // Determinism: what could NOT be made deterministic, and why:
 //   - randomness: GnuTLS 3.7 has no public hook for its RNG (gnutls_rnd is internal; the
-//     gnutls_crypto_rnd_register of 2.x is gone), so randoms, session ids, ECDHE/DHE keys,
-//     RSA-PSS salts, CBC IVs and ticket IVs come from GnuTLS's own DRBG seeded by the OS.
-//     The seed in TargetResources is not used. Traces differ run to run in those bytes;
-//     verdicts do not depend on them.
+//     gnutls_crypto_rnd_register of 2.x is gone), so server randoms, session ids, ECDHE/DHE
+//     keys, RSA-PSS salts, CBC IVs and ticket IVs come from GnuTLS's own DRBG seeded by the
+//     OS. Only the client random of a full handshake is set, from the seed
+//     (gnutls_handshake_set_random; not on resumption, which GnuTLS documents it is not for,
+//     nor on the server, whose random GnuTLS may stamp with the RFC 8446 4.1.3 downgrade
+//     sentinel). Traces differ run to run in the other bytes; verdicts do not depend on them.
 //   - the clock IS fixed: gnutls_global_set_time_function returns kLibraryClock (certificate
 //     and OCSP validity, session and ticket lifetimes, ticket key rotation). The handshake
 //     timeout, which uses a monotonic clock, is disabled (gnutls_handshake_set_timeout 0).
@@ -795,6 +797,21 @@ class GnuTlsConnection final : public LibraryConnection {
 
 // ---- The library ----
 
+// 32 bytes from (seed, connection index) by splitmix64: a test client's random needs only to
+// be the same in every run, not unpredictable.
+Bytes ClientRandom(uint64_t seed, size_t index) {
+  uint64_t x = seed * 0x9E3779B97F4A7C15ull + index + 1;
+  Bytes out;
+  while (out.size() < 32) {
+    uint64_t z = (x += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    z ^= z >> 31;
+    for (int i = 0; i < 8; ++i) out.push_back(static_cast<uint8_t>(z >> (8 * i)));
+  }
+  return out;
+}
+
 class GnuTlsLibrary final : public Library {
  public:
   bool selects_certificate_by_name() const override { return true; }
@@ -913,11 +930,25 @@ class GnuTlsLibrary final : public Library {
           return fail("gnutls_record_set_max_size", r);
         }
       }
+      bool resuming = false;
       if (index < s.connections.size() && s.connections[index].resume &&
           client_slot_.data.has_value()) {
         const Bytes& d = *client_slot_.data;
         if ((r = gnutls_session_set_data(session, d.data(), d.size())) != 0) {
           notes.push_back(std::string(kNoteTag) + "session not offered: " + ErrorText(r));
+        } else {
+          resuming = true;
+        }
+      }
+      // The client random from the run's seed and the connection's index (GnuTLS documents
+      // gnutls_handshake_set_random as not for resumption: left to GnuTLS there). A fixed
+      // random makes the peer's ServerKeyExchange signature, whose input it is, the same in
+      // every vector, so the peer's memo reuses it (docs/TARGETS.md "Determinism").
+      if (!resuming) {
+        Bytes random = ClientRandom(resources_.seed, index);
+        gnutls_datum_t datum = {random.data(), static_cast<unsigned int>(random.size())};
+        if ((r = gnutls_handshake_set_random(session, &datum)) != 0) {
+          return fail("gnutls_handshake_set_random", r);
         }
       }
     }
