@@ -109,20 +109,12 @@ TargetFactory RunSetup::factory() const {
 }
 
 int RunLibraryWorker(const std::string& name, uint64_t seed) {
-  Result<std::shared_ptr<const TestPki>> pki = MakeRunPki(seed);
-  if (!pki.ok()) {
-    std::cerr << "library worker: " << pki.status().message() << "\n";
+  Result<TargetResources> made = MakeRunResourcesWithPem(seed, "shakedown-worker-pki");
+  if (!made.ok()) {
+    std::cerr << "library worker: " << made.status().message() << "\n";
     return kExitUsage;
   }
-  Result<PemFiles> pem = WritePkiPemToTempDir(**pki, "shakedown-worker-pki");
-  if (!pem.ok()) {
-    std::cerr << "library worker: " << pem.status().message() << "\n";
-    return kExitUsage;
-  }
-  TargetResources resources;
-  resources.pki = *pki;
-  resources.seed = seed;
-  resources.pem = *pem;
+  const TargetResources& resources = *made;
   int status = kExitUsage;
   {
     Result<std::unique_ptr<Library>> library = MakeLibrary(name, resources);
@@ -133,7 +125,7 @@ int RunLibraryWorker(const std::string& name, uint64_t seed) {
       std::cerr << "library worker: " << library.status().message() << "\n";
     }
   }
-  RemoveTree(pem->dir);
+  RemoveTree(resources.pem.dir);
   return status;
 }
 

@@ -1,16 +1,16 @@
 // The differential fuzzer: each mutated scenario (the scenario fuzzers' input and mutator) is
 // played against the reference engine and against every in-process TLS library of this build
 // (harness/targets, the system -dev packages) in one role (SHAKEDOWN_FUZZ_ROLE, per binary in
-// fuzzers/BUILD), then compared (harness/fuzz/differential.h): a library that completes what
-// the reference refuses, refuses what it completes, or breaks an invariant where the reference
+// fuzzers/BUILD), then compared (harness/fuzz/differential.h): a library that goes on where
+// the reference refuses, refuses where it goes on, or breaks an invariant where the reference
 // breaks none. SHAKEDOWN_DIFF_LIBRARIES="openssl,gnutls" plays a subset.
 //
 // Feedback: the engine's edges (the libraries are not instrumented here; their own edges are
 // the library fuzzers' business), the table pairs the reference reached, and one counter per
-// (library, reference's end, library's end) so that an input showing a new kind of difference
-// is kept. Differences the seeds already show (the libraries' ledgered deviations) are learned,
-// not stops (harness/fuzz/known_findings.h); a new one aborts, so libFuzzer keeps the input.
-// A finding of the reference's own invariants aborts too, as in the scenario fuzzers.
+// (library, kind of difference) so that an input showing a new kind of difference is kept.
+// Differences the seeds already show (the libraries' ledgered deviations) are learned, not stops
+// (harness/fuzz/known_findings.h); a new one aborts, so libFuzzer keeps the input. A finding of the
+// reference's own invariants aborts too, as in the scenario fuzzers.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -36,7 +36,7 @@ namespace {
 using namespace shakedown;
 
 constexpr size_t kMaxLibraries = 8;
-constexpr size_t kKinds = 10;  // 3 x 3 ends, and "invariant"
+constexpr size_t kKinds = 3;  // DifferenceKind
 __attribute__((used, section("__libfuzzer_extra_counters")))
 uint8_t g_difference_counters[kMaxLibraries * kKinds];
 
@@ -70,18 +70,14 @@ DifferentialFuzzTarget& Differential() {
     ScenarioFuzzTarget::Options options;
     options.role = Side::SHAKEDOWN_FUZZ_ROLE;
     options.decoded = &Decoded();
-    // The PKI as the CLI gives it to library targets: the peer's keys, as PEM files.
-    Result<std::shared_ptr<const TestPki>> pki = MakeRunPki(options.seed);
-    if (!pki.ok()) Die("the PKI: " + pki.status().ToString());
-    Result<PemFiles> pem = WritePkiPemToTempDir(**pki, "shakedown-difffuzz-pki");
-    if (!pem.ok()) Die("the PEM files: " + pem.status().ToString());
-    TargetResources resources;
-    resources.pki = *pki;
-    resources.seed = options.seed;
-    resources.pem = *pem;  // left in the temporary directory for the process's life
+    // The PKI as the CLI gives it to library targets: the peer's keys, as PEM files (left in
+    // the temporary directory for the process's life).
+    Result<TargetResources> resources =
+        MakeRunResourcesWithPem(options.seed, "shakedown-difffuzz-pki");
+    if (!resources.ok()) Die("the PKI as PEM files: " + resources.status().ToString());
     std::vector<DifferentialFuzzTarget::Other> others;
     for (const std::string& name : Wanted()) {
-      Result<std::unique_ptr<Library>> library = MakeLibrary(name, resources);
+      Result<std::unique_ptr<Library>> library = MakeLibrary(name, *resources);
       if (!library.ok()) Die(name + ": " + library.status().ToString());
       others.push_back({name, MakeLibraryTarget(std::move(library).value())});
     }
@@ -116,13 +112,6 @@ KnownFindings& Known() {
 
 size_t g_inputs = 0, g_compared = 0, g_differing = 0;
 
-size_t KindOf(const Difference& d, const DifferentialOutcome& out) {
-  if (d.connection < 0) return kKinds - 1;
-  const ConnectionEnd& r = out.reference.result.ends[d.connection];
-  const bool completed = d.other == "completed";
-  return static_cast<size_t>(ClassOf(r)) * 3 + (completed ? 0 : 1);
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
@@ -149,7 +138,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const Difference& d : out.differences) {
     for (size_t i = 0; i < names.size(); ++i) {
       if (names[i] != d.target) continue;
-      uint8_t& c = g_difference_counters[i * kKinds + KindOf(d, out)];
+      uint8_t& c = g_difference_counters[i * kKinds + static_cast<size_t>(d.kind)];
       if (c < 255) ++c;
     }
   }

@@ -58,7 +58,11 @@ struct ConnectionEnd {
   // The target's first fatal alert ("decode_error"), or "close" when it closed before the
   // peer completed; "" for neither.
   std::string refusal;
-  int step = -1;  // where the refusal came (-1: after the last step)
+  // The step during which the refusal arrived (the number of steps: after the last one).
+  int step = -1;
+  // The last step during which the target went on: sent a handshake message, a
+  // ChangeCipherSpec or application data (-1: never).
+  int last_progress_step = -1;
 };
 
 struct VectorResult {

@@ -9,15 +9,15 @@ namespace shakedown {
 namespace {
 
 std::string Describe(const ConnectionEnd& end) {
-  switch (ClassOf(end)) {
-    case EndClass::kCompleted:
-      return "completed";
-    case EndClass::kRefused:
-      return end.refusal == "close" ? "refused (close)" : "refused (" + end.refusal + ")";
-    case EndClass::kOpen:
-      break;
+  std::string out;
+  if (!end.refusal.empty()) {
+    out = "refused (" + end.refusal + ") at step " + std::to_string(end.step);
+  } else if (end.last_progress_step >= 0) {
+    out = "went on at step " + std::to_string(end.last_progress_step);
+  } else {
+    out = "sent nothing";
   }
-  return "neither completed nor refused";
+  return out + (end.completed ? ", completed" : "");
 }
 
 bool Compared(const FuzzOutcome& o) {
@@ -25,11 +25,6 @@ bool Compared(const FuzzOutcome& o) {
 }
 
 }  // namespace
-
-EndClass ClassOf(const ConnectionEnd& end) {
-  if (!end.refusal.empty()) return EndClass::kRefused;
-  return end.completed ? EndClass::kCompleted : EndClass::kOpen;
-}
 
 std::vector<Difference> CompareRuns(const std::string& name, const FuzzOutcome& reference,
                                     const FuzzOutcome& other) {
@@ -41,6 +36,7 @@ std::vector<Difference> CompareRuns(const std::string& name, const FuzzOutcome& 
   if (other.kind == FuzzOutcome::Kind::kFinding) {
     Difference d;
     d.target = name;
+    d.kind = DifferenceKind::kInvariant;
     d.reference = "no invariant broken";
     d.other = other.result.rule;
     d.signature = name + " breaks " + other.result.rule + " where the reference breaks none";
@@ -52,19 +48,23 @@ std::vector<Difference> CompareRuns(const std::string& name, const FuzzOutcome& 
   const std::vector<ConnectionEnd>& a = reference.result.ends;
   const std::vector<ConnectionEnd>& b = other.result.ends;
   for (size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
-    const EndClass ca = ClassOf(a[i]), cb = ClassOf(b[i]);
-    if (ca == cb || ca == EndClass::kOpen || cb == EndClass::kOpen) continue;
+    const bool ra = !a[i].refusal.empty(), rb = !b[i].refusal.empty();
+    if (ra == rb) continue;
+    // The refusing side refused at `refused.step`; the other differs only if it went on there
+    // or later, never refusing (silence, waiting for the rest of a message, is no answer).
+    const ConnectionEnd& refused = ra ? a[i] : b[i];
+    const ConnectionEnd& went_on = ra ? b[i] : a[i];
+    if (went_on.last_progress_step < refused.step) continue;
     Difference d;
     d.target = name;
+    d.kind = ra ? DifferenceKind::kReferenceRefuses : DifferenceKind::kOtherRefuses;
     d.connection = static_cast<int>(i);
     d.reference = Describe(a[i]);
     d.other = Describe(b[i]);
-    d.signature = cb == EndClass::kCompleted
-                      ? name + " completes what the reference refuses (" + a[i].refusal + ")"
-                      : name + " refuses (" + b[i].refusal + ") what the reference completes";
-    d.detail = "connection " + std::to_string(i) + ": the reference " + d.reference +
-               (a[i].step >= 0 ? " at step " + std::to_string(a[i].step) : "") + ", " + name + " " +
-               d.other + (b[i].step >= 0 ? " at step " + std::to_string(b[i].step) : "");
+    d.signature = ra ? name + " goes on where the reference refuses (" + a[i].refusal + ")"
+                     : name + " refuses (" + b[i].refusal + ") where the reference goes on";
+    d.detail = "connection " + std::to_string(i) + ": the reference " + d.reference + "; " + name +
+               " " + d.other;
     out.push_back(std::move(d));
     break;  // later connections follow from this one
   }

@@ -4,13 +4,15 @@
 // compared with the reference where the RFC leaves no room for two answers. A difference is:
 //
 //   - a target breaks an invariant on an input where the reference breaks none;
-//   - on some connection, one completes the handshake (the peer verified its Finished) and the
-//     other refuses it (a fatal alert, or a close before completing). TLS 1.2 has one valid
-//     transcript for given bytes: a correct implementation cannot both accept and reject it, so
-//     one of the two is wrong (a lenient library, or an over-strict reference).
+//   - on some connection, one refuses (a fatal alert, or a close before completing) and the
+//     other never does, and went on (sent a handshake message, ChangeCipherSpec or application
+//     data) at or after the step where the first refused. TLS 1.2 has one valid transcript for
+//     given bytes: a correct implementation cannot both go on with it and reject it, so one of
+//     the two is wrong (a lenient library, or an over-strict reference).
 //
 // Which alert each sends is not compared (RFC 5246 7.2 often allows several), nor a target that
-// stays silent where another refuses (the in-process invariants judge silence already).
+// stays silent where another refuses (waiting for the rest of a message is not going on; the
+// in-process invariants judge silence already).
 // A difference has a signature that names the target and the two behaviours, stable across
 // inputs that differ the same way, so a campaign can learn the differences its seeds already
 // show (the libraries' ledgered deviations) and stop only at new ones.
@@ -30,16 +32,18 @@
 
 namespace shakedown {
 
-// How a run ended on one connection, in the differential's terms.
-enum class EndClass { kCompleted, kRefused, kOpen };
-EndClass ClassOf(const ConnectionEnd& end);
+// Which side differs how, for a fuzzer's counters.
+enum class DifferenceKind { kOtherRefuses, kReferenceRefuses, kInvariant };
 
 struct Difference {
-  std::string target;     // the other target's name ("openssl")
-  int connection = -1;    // -1: an invariant, not a connection's end
-  std::string reference;  // what the reference did: "completed", "refused (decode_error)"
-  std::string other;      // what the target did, the same way, or "invariant: ..."
-  // Stable across inputs: "openssl completes what the reference refuses (decode_error)".
+  std::string target;  // the other target's name ("openssl")
+  DifferenceKind kind = DifferenceKind::kInvariant;
+  int connection = -1;  // -1: an invariant, not a connection's end
+  // What each did: "refused (decode_error) at step 3", "went on at step 5, completed", or
+  // (the other target) the invariant it broke.
+  std::string reference;
+  std::string other;
+  // Stable across inputs: "openssl goes on where the reference refuses (decode_error)".
   std::string signature;
   std::string detail;  // for the report: the target's failure message, the steps
 };

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "harness/fuzz/scenario_mutator.h"
+#include "harness/runner/fake_targets.h"
 #include "harness/runner/reference_target.h"
 #include "harness/runner/runner.h"
 #include "harness/scenario/loader.h"
@@ -14,41 +15,6 @@
 
 namespace shakedown {
 namespace {
-
-// Answers whatever it is sent first with Alert(fatal, handshake_failure), then closes: a
-// target that refuses every handshake the reference completes.
-class RefusingConnection final : public TargetConnection {
- public:
-  Status Write(ByteView) override {
-    written_ = true;
-    return Status::Ok();
-  }
-  ReadResult Read(Deadline) override {
-    ReadResult r;
-    if (!written_) return r;  // silent
-    if (sent_) {
-      r.kind = ReadResult::Kind::kEof;
-      return r;
-    }
-    sent_ = true;
-    r.kind = ReadResult::Kind::kData;
-    r.data = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28};
-    return r;
-  }
-  void Close() override {}
-  bool instant() const override { return true; }
-
- private:
-  bool written_ = false, sent_ = false;
-};
-
-class RefusingTarget final : public Target {
- public:
-  Result<std::unique_ptr<TargetConnection>> Connect(const Scenario&, size_t) override {
-    return std::unique_ptr<TargetConnection>(new RefusingConnection());
-  }
-  std::string describe() const override { return "refusing"; }
-};
 
 std::unique_ptr<DifferentialFuzzTarget> Make(Side role,
                                              std::vector<DifferentialFuzzTarget::Other> others) {
@@ -77,7 +43,8 @@ TEST(ConnectionEnds, CompletedAndRefusedAreRecorded) {
   ASSERT_EQ(done.result.ends.size(), 1u);
   EXPECT_TRUE(done.result.ends[0].completed);
   EXPECT_EQ(done.result.ends[0].refusal, "");
-  EXPECT_EQ(ClassOf(done.result.ends[0]), EndClass::kCompleted);
+  // Its ChangeCipherSpec and Finished answer step 5 (the client's Finished).
+  EXPECT_GE(done.result.ends[0].last_progress_step, 5);
 
   auto refusing = ScenarioFuzzTarget::Create(o, std::make_unique<RefusingTarget>());
   ASSERT_TRUE(refusing.ok());
@@ -86,7 +53,7 @@ TEST(ConnectionEnds, CompletedAndRefusedAreRecorded) {
   EXPECT_FALSE(refused.result.ends[0].completed);
   EXPECT_EQ(refused.result.ends[0].refusal, "handshake_failure");
   EXPECT_EQ(refused.result.ends[0].step, 1);  // read while the peer awaits the ServerHello
-  EXPECT_EQ(ClassOf(refused.result.ends[0]), EndClass::kRefused);
+  EXPECT_EQ(refused.result.ends[0].last_progress_step, -1);
 }
 
 TEST(Differential, ARefusalOfWhatTheReferenceCompletesIsADifference) {
@@ -98,10 +65,11 @@ TEST(Differential, ARefusalOfWhatTheReferenceCompletesIsADifference) {
   ASSERT_EQ(out.compared, std::vector<std::string>{"refusing"});
   ASSERT_EQ(out.differences.size(), 1u);
   EXPECT_EQ(out.differences[0].connection, 0);
-  EXPECT_EQ(out.differences[0].reference, "completed");
-  EXPECT_EQ(out.differences[0].other, "refused (handshake_failure)");
+  EXPECT_EQ(out.differences[0].kind, DifferenceKind::kOtherRefuses);
+  EXPECT_NE(out.differences[0].reference.find(", completed"), std::string::npos);
+  EXPECT_EQ(out.differences[0].other, "refused (handshake_failure) at step 1");
   EXPECT_EQ(out.differences[0].signature,
-            "refusing refuses (handshake_failure) what the reference completes");
+            "refusing refuses (handshake_failure) where the reference goes on");
 }
 
 TEST(Differential, InputsTheReferenceSkipsAreNotPlayed) {
@@ -121,25 +89,44 @@ FuzzOutcome Ended(std::vector<ConnectionEnd> ends) {
   o.result.ends = std::move(ends);
   return o;
 }
-ConnectionEnd Completed() {
+// Completed, having sent its last message at step `last`.
+ConnectionEnd Completed(int last = 3) {
   ConnectionEnd e;
   e.completed = true;
+  e.last_progress_step = last;
   return e;
 }
 ConnectionEnd Refused(const std::string& why, int step = 2) {
   ConnectionEnd e;
   e.refusal = why;
   e.step = step;
+  e.last_progress_step = step > 1 ? 1 : -1;  // its ServerHello answered step 0
   return e;
 }
 
-TEST(CompareRuns, CompletingWhatTheReferenceRefusesIsADifference) {
+TEST(CompareRuns, GoingOnWhereTheReferenceRefusesIsADifference) {
   std::vector<Difference> d = CompareRuns("lib", Ended({Completed(), Refused("decode_error")}),
-                                          Ended({Completed(), Completed()}));
+                                          Ended({Completed(), Completed(3)}));
   ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].kind, DifferenceKind::kReferenceRefuses);
   EXPECT_EQ(d[0].connection, 1);
-  EXPECT_EQ(d[0].signature, "lib completes what the reference refuses (decode_error)");
-  EXPECT_NE(d[0].detail.find("at step 2"), std::string::npos) << d[0].detail;
+  EXPECT_EQ(d[0].signature, "lib goes on where the reference refuses (decode_error)");
+  EXPECT_NE(d[0].detail.find("refused (decode_error) at step 2"), std::string::npos) << d[0].detail;
+  // Going on at the very step of the refusal counts too (both answered the same input).
+  EXPECT_EQ(CompareRuns("lib", Ended({Refused("decode_error", 2)}), Ended({Completed(2)})).size(),
+            1u);
+}
+
+// A refusal after the other side's last message, where the other stays silent (it waits for
+// the rest of a message, say), is no difference: the other never answered that input.
+TEST(CompareRuns, ARefusalWhereTheOtherFellSilentIsNone) {
+  EXPECT_TRUE(
+      CompareRuns("lib", Ended({Completed(5)}), Ended({Refused("unexpected_message", 9)})).empty());
+  EXPECT_TRUE(
+      CompareRuns("lib", Ended({Refused("decode_error", 4)}), Ended({Completed(3)})).empty());
+  EXPECT_EQ(
+      CompareRuns("lib", Ended({Completed(9)}), Ended({Refused("unexpected_message", 9)})).size(),
+      1u);
 }
 
 TEST(CompareRuns, WhichAlertAndSilenceAreNotDifferences) {
@@ -163,6 +150,7 @@ TEST(CompareRuns, AnInvariantOnlyTheOtherBreaksIsADifference) {
   std::vector<Difference> d = CompareRuns("lib", Ended({Completed()}), other);
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].connection, -1);
+  EXPECT_EQ(d[0].kind, DifferenceKind::kInvariant);
   EXPECT_EQ(d[0].signature,
             "lib breaks invariant: after fatal alert where the reference breaks none");
   // Both break it, or only the reference does: no yardstick, no difference.
@@ -209,9 +197,8 @@ TEST(Differential, TheReferenceAgreesWithItself) {
                       << diff_found.detail;
       }
       for (const ConnectionEnd& e : out.reference.result.ends) {
-        ++(ClassOf(e) == EndClass::kCompleted ? completed
-           : ClassOf(e) == EndClass::kRefused ? refused
-                                              : compared);
+        if (!e.refusal.empty()) ++refused;
+        if (e.completed) ++completed;
       }
     }
   }

@@ -57,17 +57,13 @@ ScenarioFuzzTarget& FuzzTarget() {
     options.role = Side::SHAKEDOWN_FUZZ_ROLE;
     options.decoded = &Decoded();
     // The run's PKI as the CLI gives it to library targets: the same keys the fuzz target's
-    // peer uses (MakeRunPki is deterministic in the seed), as PEM files the adapter loads.
-    Result<std::shared_ptr<const TestPki>> pki = MakeRunPki(options.seed);
-    if (!pki.ok()) Die("the PKI", pki.status());
-    Result<PemFiles> pem = WritePkiPemToTempDir(**pki, "shakedown-libfuzz-pki");
-    if (!pem.ok()) Die("the PEM files", pem.status());
-    TargetResources resources;
-    resources.pki = *pki;
-    resources.seed = options.seed;
-    resources.pem = *pem;  // left in the temporary directory for the process's life
-    Result<std::unique_ptr<ScenarioFuzzTarget>> t = ScenarioFuzzTarget::Create(
-        options, MakeLibraryTarget(SHAKEDOWN_FUZZ_LIBRARY(resources)));
+    // peer uses (MakeRunPki is deterministic in the seed), as PEM files the adapter loads,
+    // left in the temporary directory for the process's life.
+    Result<TargetResources> resources =
+        MakeRunResourcesWithPem(options.seed, "shakedown-libfuzz-pki");
+    if (!resources.ok()) Die("the PKI as PEM files", resources.status());
+    Result<std::unique_ptr<ScenarioFuzzTarget>> t =
+        ScenarioFuzzTarget::Create(options, MakeLibraryTarget(SHAKEDOWN_FUZZ_LIBRARY(*resources)));
     if (!t.ok()) Die("the fuzz target", t.status());
     return std::move(t).value().release();
   }();

@@ -18,6 +18,14 @@ class TwoFatalAlertsTarget final : public Target {
   std::string describe() const override { return "two-fatal-alerts"; }
 };
 
+// Answers whatever it is sent first with Alert(fatal, handshake_failure), then closes: it
+// refuses every handshake, breaking no invariant (a refusal is always allowed).
+class RefusingTarget final : public Target {
+ public:
+  Result<std::unique_ptr<TargetConnection>> Connect(const Scenario&, size_t) override;
+  std::string describe() const override { return "refusing"; }
+};
+
 // Never answers, yet claims a completed handshake: it breaks "completed only along the table"
 // as soon as the peer has not completed one.
 class ClaimsCompletionTarget final : public Target {

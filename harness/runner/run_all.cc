@@ -195,4 +195,12 @@ Result<std::shared_ptr<const TestPki>> MakeRunPki(uint64_t seed) {
   return std::shared_ptr<const TestPki>(new TestPki(std::move(pki).value()));
 }
 
+Result<TargetResources> MakeRunResourcesWithPem(uint64_t seed, const std::string& prefix) {
+  TargetResources resources;
+  SD_ASSIGN_OR_RETURN(resources.pki, MakeRunPki(seed));
+  SD_ASSIGN_OR_RETURN(resources.pem, WritePkiPemToTempDir(*resources.pki, prefix));
+  resources.seed = seed;
+  return resources;
+}
+
 }  // namespace shakedown

@@ -180,6 +180,11 @@ class VectorRun {
     r_.transitions.push_back(std::move(t));
   }
 
+  // The step for ConnectionEnd: what arrives after the last step counts as one step further.
+  int EndStep() const {
+    return step_ >= 0 ? step_ : static_cast<int>(s_.connections[connection_].steps.size());
+  }
+
   void TakeTargetNotes() {
     if (!conn_) return;
     for (const std::string& n : conn_->TakeNotes()) Note(n);
@@ -220,7 +225,7 @@ class VectorRun {
       eof_error_ = r.error;
       if (end_.refusal.empty() && !peer_->view().handshake_complete) {
         end_.refusal = "close";
-        end_.step = step_;
+        end_.step = EndStep();
       }
       if (awaiting_response_) {
         response_ = "close";
@@ -252,7 +257,12 @@ class VectorRun {
           end_.refusal.empty()) {
         std::optional<std::string_view> name = AlertName(static_cast<uint8_t>(item.alert));
         end_.refusal = name ? std::string(*name) : "alert " + std::to_string(int(item.alert));
-        end_.step = step_;
+        end_.step = EndStep();
+      }
+      if (item.kind == WireItem::Kind::kHandshake ||
+          item.kind == WireItem::Kind::kChangeCipherSpec ||
+          item.kind == WireItem::Kind::kApplicationData) {
+        end_.last_progress_step = EndStep();
       }
       bytes_since_item_ = 0;
       Side target = peer_is_client_ ? Side::kServer : Side::kClient;

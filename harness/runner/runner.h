@@ -111,6 +111,12 @@ std::string DescribeStep(const Step& step);
 // Generates the run's test PKI from `seed` (RSA 2048, ECDSA P-256).
 Result<std::shared_ptr<const TestPki>> MakeRunPki(uint64_t seed);
 
+// What targets that load the PKI from files need (in-process libraries, worker processes, fuzz
+// binaries): the run's PKI for `seed`, written as PEM to a fresh temporary directory named
+// after `prefix` (resources.pem.dir: the caller removes it with RemoveTree, or leaves it for
+// the process's life), and the seed.
+Result<TargetResources> MakeRunResourcesWithPem(uint64_t seed, const std::string& prefix);
+
 }  // namespace shakedown
 
 #endif  // SHAKEDOWN_HARNESS_RUNNER_RUNNER_H_

@@ -12,20 +12,12 @@ namespace shakedown {
 
 const TargetResources& TestResources() {
   static const TargetResources* resources = [] {
-    Result<std::shared_ptr<const TestPki>> pki = MakeRunPki(kTestSeed);
-    if (!pki.ok()) {
-      std::fprintf(stderr, "MakeRunPki: %s\n", pki.status().ToString().c_str());
+    Result<TargetResources> made = MakeRunResourcesWithPem(kTestSeed, "library-test");
+    if (!made.ok()) {
+      std::fprintf(stderr, "MakeRunResourcesWithPem: %s\n", made.status().ToString().c_str());
       std::abort();
     }
-    Result<PemFiles> pem = WritePkiPemToTempDir(**pki, "library-test");
-    if (!pem.ok()) {
-      std::fprintf(stderr, "WritePkiPemToTempDir: %s\n", pem.status().ToString().c_str());
-      std::abort();
-    }
-    auto* r = new TargetResources();
-    r->pki = *pki;
-    r->seed = kTestSeed;
-    r->pem = *pem;
+    auto* r = new TargetResources(std::move(made).value());
     std::atexit([] { RemoveTree(TestResources().pem.dir); });
     return r;
   }();
