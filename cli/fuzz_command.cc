@@ -53,8 +53,9 @@ Command AddFuzzCommand(CLI::App& app) {
       "reference engine, judged by the invariants, with table-pair coverage), mitm (reference "
       "client and server through a tampering man in the middle) or a byte-level target "
       "(record, handshake, extensions, connection, scenario-loader, report), or all; or a "
-      "TLS library built instrumented from its Debian source (mbedtls-server, mbedtls-client, "
-      "wolfssl-server, wolfssl-client: tools/instrumented-libs builds it first; not in all). "
+      "TLS library built instrumented from its Debian source (<lib>-server, <lib>-client for "
+      "mbedtls, wolfssl, openssl, gnutls, botan: tools/instrumented-libs builds it first; not "
+      "in all). "
       "Builds the fuzz configuration, seeds from the conformance vectors, shows progress, and "
       "ends with every finding and the command that replays it. Exit codes: 0 no finding, 1 "
       "findings, 2 usage or build error.");
