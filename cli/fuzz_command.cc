@@ -54,7 +54,7 @@ Command AddFuzzCommand(CLI::App& app) {
       "client and server through a tampering man in the middle) or a byte-level target "
       "(record, handshake, extensions, connection, scenario-loader, report), or all; or "
       "differential-server, differential-client (each mutated scenario against the reference "
-      "and every in-process library, a finding where a library completes what the reference "
+      "and every in-process library, a finding where a library goes on where the reference "
       "refuses, or the reverse; not in all); or a TLS library built instrumented from its "
       "Debian source (LIB-server, LIB-client for LIB mbedtls, wolfssl, openssl, gnutls, botan: "
       "tools/instrumented-libs builds it first; not in all). "

@@ -1,7 +1,8 @@
 // The library fuzzers: the scenario fuzzer (fuzzers/scenario_fuzzer.cc) with an in-process TLS
-// library as its target instead of the reference engine — mbedTLS or wolfSSL built from the
-// Debian source by tools/instrumented-libs with ASan, UBSan and libFuzzer's coverage, so the
-// feedback includes the library's own edges (docs/FUZZING.md, "Fuzzing real libraries").
+// library as its target instead of the reference engine — mbedTLS, wolfSSL, OpenSSL, GnuTLS or
+// Botan built from the Debian source by tools/instrumented-libs with ASan, UBSan and libFuzzer's
+// coverage, so the feedback includes the library's own edges (docs/FUZZING.md, "Fuzzing real
+// libraries").
 //
 // Per binary (harness/fuzz/BUILD): SHAKEDOWN_FUZZ_ROLE (kServer, kClient: the role the library
 // plays) and SHAKEDOWN_FUZZ_LIBRARY (its adapter's factory, Make<Name>Library). The input, the

@@ -13,6 +13,12 @@ changes: tools/fuzz passes `--repo_env=SHAKEDOWN_INSTRUMENTED_STAMP=$(tools/inst
 _LIBS = {
     "mbedtls": (["libmbedtls.a", "libmbedx509.a", "libmbedcrypto.a"], ["-lpthread"]),
     "wolfssl": (["libwolfssl.a"], ["-lm", "-lpthread", "-ldl"]),
+    "openssl": (["libssl.a", "libcrypto.a"], ["-lpthread", "-ldl"]),
+    # Against the system's shared nettle, gmp, libtasn1, libunistring and libidn2, as the
+    # Debian build is.
+    "gnutls": (["libgnutls.a"], ["-lhogweed", "-lnettle", "-lgmp", "-ltasn1", "-lidn2", "-lunistring", "-lpthread"]),
+    # The compression and sqlite3 modules of the Debian build (tools/instrumented-libs).
+    "botan": (["libbotan-2.a"], ["-lbz2", "-llzma", "-lsqlite3", "-lz", "-lpthread", "-ldl"]),
 }
 
 def _missing(lib):
