@@ -658,6 +658,7 @@ std::string MessageBuilder::CommitSent(const TypedHandshake& message) {
                                : std::holds_alternative<ServerHello>(message) && c.server_hello;
   if (later_hello) return "";
   std::string mismatch;
+  if (const auto* cr = std::get_if<CertificateRequest>(&message)) c.sent_certificate_request = *cr;
   if (const auto* ch = std::get_if<ClientHello>(&message)) {
     c.client_hello = *ch;
     c.client_random = ch->random;

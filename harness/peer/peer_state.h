@@ -141,6 +141,9 @@ struct PeerConnection {
   std::optional<DhServerParams> target_dhe;             // client peer: the target's DHE params
   std::optional<DheKeyPair> own_dhe;
   std::optional<CertificateRequest> certificate_request;  // client peer: received
+  // Server peer: its CertificateRequest as sent (a `set` edit included): the schemes the
+  // target may sign its CertificateVerify with (RFC 5246 7.4.8).
+  std::optional<CertificateRequest> sent_certificate_request;
   bool key_exchange_done = false;
   Bytes pre_master_secret;
   Bytes master_secret;
