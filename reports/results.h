@@ -51,7 +51,7 @@ struct Transition {
 
 // How one connection of a vector ended, as the peer saw it: what the differential fuzzer
 // compares between targets (harness/fuzz/differential.h), where the RFC leaves no room for two
-// answers to the same bytes: one target completing what another refuses.
+// answers to the same bytes: one target going on where another refuses.
 struct ConnectionEnd {
   // The peer verified the target's Finished (every handshake of the connection it began).
   bool completed = false;
