@@ -602,24 +602,9 @@ namespace {
 
 // A scheme the peer offered but cannot verify (SHA-224, MD5, DSA): a target that chose it
 // followed the offer (RFC 5246 7.4.1.4.1, 7.4.8), so the signature is left unchecked, with a
-// note. Offered: the peer's configured schemes, or the list its ClientHello (client peer) or
-// CertificateRequest (server peer) carried as sent, which a `set` edit may have changed.
+// note.
 bool OfferedButUnverifiable(const PeerState& state, SignatureScheme scheme, WireItem* item) {
-  if (IsSupportedSignatureScheme(scheme)) return false;
-  auto in = [scheme](const std::vector<SignatureScheme>& list) {
-    return std::find(list.begin(), list.end(), scheme) != list.end();
-  };
-  const PeerConnection& c = state.conn();
-  bool offered = in(state.setup.schemes);
-  if (state.setup.is_client() && c.client_hello && c.client_hello->extensions) {
-    if (auto s = c.client_hello->extensions->Find<SignatureAlgorithmsExt>(); s && s->ok()) {
-      offered = offered || in((*s)->schemes);
-    }
-  }
-  if (!state.setup.is_client() && c.sent_certificate_request) {
-    offered = offered || in(c.sent_certificate_request->supported_signature_algorithms);
-  }
-  if (!offered) return false;
+  if (IsSupportedSignatureScheme(scheme) || !state.OfferedScheme(scheme)) return false;
   if (item != nullptr) item->summary += " (signature not checked: the peer cannot verify it)";
   return true;
 }

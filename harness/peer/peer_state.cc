@@ -331,6 +331,20 @@ Result<Bytes> PeerState::VerifyData(Side sender) {
   return ComputeVerifyData(prf, ms, sender, hash);
 }
 
+bool PeerState::OfferedScheme(SignatureScheme scheme) const {
+  auto in = [scheme](const std::vector<SignatureScheme>& list) {
+    return std::find(list.begin(), list.end(), scheme) != list.end();
+  };
+  if (in(setup.schemes)) return true;
+  const PeerConnection& c = conn();
+  if (setup.is_client() && c.client_hello && c.client_hello->extensions) {
+    auto s = c.client_hello->extensions->Find<SignatureAlgorithmsExt>();
+    return s && s->ok() && in((*s)->schemes);
+  }
+  return !setup.is_client() && c.sent_certificate_request &&
+         in(c.sent_certificate_request->supported_signature_algorithms);
+}
+
 bool PeerState::TargetsTurn() const {
   const PeerConnection& c = conn();
   if (c.table_off || c.tracker.Complete()) return false;

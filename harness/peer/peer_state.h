@@ -276,6 +276,10 @@ struct PeerState {
   void AddTargetMessage(ByteView encoded);
   // Following the table, the target speaks next (and has not finished its flight).
   bool TargetsTurn() const;
+  // Whether the peer offered `scheme` for the target's signature: its configured schemes, or
+  // the list its ClientHello (client peer) or CertificateRequest (server peer) carried as
+  // sent, which a `set` edit may have changed (RFC 5246 7.4.1.4.1, 7.4.8).
+  bool OfferedScheme(SignatureScheme scheme) const;
   // One own step through the legal table (leaving it on a deviation).
   void TrackOwn(const OwnStep& step);
   // A well-formed RSA ClientKeyExchange (its encrypted secret as long as the modulus) in
