@@ -11,6 +11,7 @@
 #include "harness/runner/runner.h"
 #include "harness/runner/target.h"
 #include "harness/scenario/scenario.h"
+#include "harness/targets/library/library.h"
 #include "reports/results.h"
 
 namespace shakedown {
@@ -29,6 +30,12 @@ RunResult RunConformanceVectors(const std::vector<std::string>& files, const Tar
 // Plays vectors/conformance/<file> (the test's data) against the target `make` returns.
 VectorResult RunConformanceVector(const std::string& file,
                                   const std::function<std::unique_ptr<Target>()>& make);
+
+// Garbage (400 records announcing 65535 bytes) and, on a fresh connection, an early end of
+// input (after half a record header, for a server) through the TargetConnection of the
+// library `make` returns, in both roles: each ends (no data forever after garbage; EOF with a
+// note after the early end), never a crash.
+void ExpectGarbageAndEarlyEofEnd(const std::function<std::unique_ptr<Library>()>& make);
 
 // "<id>: <rule>: <message>" and the trace, one line per entry: for failure messages.
 std::string Explain(const VectorResult& v);
