@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <utility>
 
-#include "harness/scenario/loader.h"
-
 namespace shakedown {
 namespace {
 
@@ -91,21 +89,12 @@ Result<std::unique_ptr<DifferentialFuzzTarget>> DifferentialFuzzTarget::Create(
 }
 
 DifferentialOutcome DifferentialFuzzTarget::RunInput(ByteView cbor) {
-  if (options_.decoded != nullptr) {
-    std::string why;
-    std::shared_ptr<const Scenario> scenario = options_.decoded->Decode(cbor, &why);
-    if (scenario != nullptr) return RunScenario(*scenario);
-    DifferentialOutcome out;
-    out.reference.why_skipped = "not a scenario: " + why;
-    return out;
-  }
-  Result<Scenario> scenario = ParseScenarioCbor(cbor, DecodedScenarios::kSourceName);
-  if (!scenario.ok()) {
-    DifferentialOutcome out;
-    out.reference.why_skipped = "not a scenario: " + scenario.status().message();
-    return out;
-  }
-  return RunScenario(*scenario);
+  std::string why;
+  std::shared_ptr<const Scenario> scenario = DecodeFuzzInput(cbor, options_.decoded, &why);
+  if (scenario != nullptr) return RunScenario(*scenario);
+  DifferentialOutcome out;
+  out.reference.why_skipped = "not a scenario: " + why;
+  return out;
 }
 
 DifferentialOutcome DifferentialFuzzTarget::RunScenario(const Scenario& scenario) {

@@ -102,22 +102,24 @@ ScenarioFuzzTarget::ScenarioFuzzTarget(const Options& options, RunOptions run,
       fallback_(std::move(fallback)),
       pairs_(options.role) {}
 
-FuzzOutcome ScenarioFuzzTarget::RunInput(ByteView cbor) {
-  if (options_.decoded != nullptr) {
-    std::string why;
-    std::shared_ptr<const Scenario> scenario = options_.decoded->Decode(cbor, &why);
-    if (scenario != nullptr) return RunScenario(*scenario);
-    FuzzOutcome out;
-    out.why_skipped = "not a scenario: " + why;
-    return out;
-  }
+std::shared_ptr<const Scenario> DecodeFuzzInput(ByteView cbor, DecodedScenarios* decoded,
+                                                std::string* why) {
+  if (decoded != nullptr) return decoded->Decode(cbor, why);
   Result<Scenario> scenario = ParseScenarioCbor(cbor, DecodedScenarios::kSourceName);
   if (!scenario.ok()) {
-    FuzzOutcome out;
-    out.why_skipped = "not a scenario: " + scenario.status().message();
-    return out;
+    *why = scenario.status().message();
+    return nullptr;
   }
-  return RunScenario(*scenario);
+  return std::make_shared<const Scenario>(std::move(scenario).value());
+}
+
+FuzzOutcome ScenarioFuzzTarget::RunInput(ByteView cbor) {
+  std::string why;
+  std::shared_ptr<const Scenario> scenario = DecodeFuzzInput(cbor, options_.decoded, &why);
+  if (scenario != nullptr) return RunScenario(*scenario);
+  FuzzOutcome out;
+  out.why_skipped = "not a scenario: " + why;
+  return out;
 }
 
 FuzzOutcome ScenarioFuzzTarget::RunScenario(const Scenario& scenario) {

@@ -84,6 +84,11 @@ class ScenarioFuzzTarget {
   TablePairs pairs_;
 };
 
+// The scenario a fuzz input encodes: looked up in `decoded` when given (the mutator's outputs
+// are already there), else parsed; null with `*why` set when it is not a scenario.
+std::shared_ptr<const Scenario> DecodeFuzzInput(ByteView cbor, DecodedScenarios* decoded,
+                                                std::string* why);
+
 // The rules that are findings: every rule an oracle-only run can fail with. (A run that
 // cannot be played is an error, never a finding.)
 bool IsFinding(const VectorResult& result);
